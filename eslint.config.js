@@ -1,0 +1,51 @@
+// Type-aware lint. Layer rules: protocol and crypto are pure (no node:*, no DOM
+// globals beyond WebCrypto); packages never import services or apps; services
+// never import apps.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = { group: ['node:*'], message: 'This package is pure: no Node.js built-ins.' };
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.cluster/**', 'bench/results/**', 'apps/web/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+    },
+  },
+  {
+    files: ['packages/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@rchat/users', '@rchat/chat', '@rchat/delivery', '@rchat/server', '@rchat/web', '@rchat/cli'], message: 'Packages never import services or apps.' }] }],
+    },
+  },
+  {
+    files: ['packages/protocol/**/*.ts', 'packages/crypto/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [nodeBuiltins, { group: ['@rchat/server-kit', '@rchat/sdk', '@rchat/users', '@rchat/chat', '@rchat/delivery', '@rchat/server', '@rchat/web', '@rchat/cli'], message: 'protocol and crypto import no other layer.' }] }],
+      'no-restricted-globals': ['error', 'window', 'document', 'localStorage', 'indexedDB', 'process', 'Buffer'],
+    },
+  },
+  {
+    files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@rchat/server', '@rchat/web', '@rchat/cli', '@rchat/sdk'], message: 'Services never import apps.' }] }],
+    },
+  },
+  {
+    files: ['scripts/**', 'bench/**', 'apps/cli/**', '**/*.test.ts', 'tests/**'],
+    rules: { 'no-console': 'off' },
+  },
+);

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { deviceNameSchema, idSchema, usernameSchema } from './common.ts';
+
+const usernameInput = z.string().max(64).transform((s) => s.toLowerCase()).pipe(usernameSchema);
+
+export const deviceInputSchema = z.strictObject({
+  /** Client-chosen device id; a new one is created when absent. */
+  id: idSchema.optional(),
+  name: deviceNameSchema,
+});
+
+export const registerRequestSchema = z.strictObject({
+  username: usernameInput,
+  password: z.string().max(1024),
+  device: deviceInputSchema,
+});
+export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+
+export const loginRequestSchema = z.strictObject({
+  username: usernameInput,
+  password: z.string().max(1024),
+  device: deviceInputSchema,
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const refreshRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
+
+export const logoutRequestSchema = refreshRequestSchema;
+export type LogoutRequest = RefreshRequest;
+
+export const userSchema = z.object({ id: idSchema, username: usernameSchema, createdAt: z.string() });
+export type User = z.infer<typeof userSchema>;
+
+export const deviceSchema = z.object({
+  id: idSchema,
+  name: z.string(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  current: z.boolean(),
+});
+export type Device = z.infer<typeof deviceSchema>;
+
+export const sessionResponseSchema = z.object({
+  user: userSchema,
+  deviceId: idSchema,
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.string(),
+  refreshToken: z.string(),
+});
+export type SessionResponse = z.infer<typeof sessionResponseSchema>;
+
+/** Claims inside an access token (EdDSA JWT). */
+export const accessClaimsSchema = z.object({
+  sub: idSchema,
+  did: idSchema,
+  usr: usernameSchema,
+});
+export type AccessClaims = z.infer<typeof accessClaimsSchema>;

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { base64Schema, idSchema, limitSchema, querySeqSchema, seqSchema } from './common.ts';
+
+export const conversationMemberSchema = z.object({ userId: idSchema, username: z.string() });
+
+export const conversationSchema = z.object({
+  id: idSchema,
+  kind: z.literal('direct'),
+  members: z.array(conversationMemberSchema),
+  createdAt: z.string(),
+  lastActivityAt: z.string(),
+  /** Sequence of the newest message in the conversation (0 when empty). */
+  lastSeq: seqSchema,
+  /** The caller's read marker. */
+  readSeq: seqSchema,
+  /** Messages from others after the caller's read marker. */
+  unreadCount: z.number().int().nonnegative(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const createConversationRequestSchema = z.strictObject({ peer: idSchema });
+export type CreateConversationRequest = z.infer<typeof createConversationRequestSchema>;
+
+export const conversationParamsSchema = z.strictObject({ id: idSchema });
+
+export const listConversationsResponseSchema = z.object({ conversations: z.array(conversationSchema) });
+
+/** Client transaction id: makes a send idempotent per device. */
+export const txnIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'txnId may contain only A-Z, a-z, 0-9, underscore and hyphen.');
+
+export const sendMessageRequestSchema = z.strictObject({
+  txnId: txnIdSchema,
+  /** Opaque bytes, base64: the server never reads them. */
+  ciphertext: base64Schema.min(1),
+});
+export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
+
+export const messageSchema = z.object({
+  id: idSchema,
+  conversationId: idSchema,
+  /** Position in the conversation, 1-based, strictly increasing. */
+  seq: seqSchema,
+  senderUserId: idSchema,
+  senderDeviceId: idSchema,
+  txnId: z.string(),
+  ciphertext: z.string(),
+  createdAt: z.string(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const historyQuerySchema = z.strictObject({
+  /** Return messages with seq < before (omit for the newest page). */
+  before: querySeqSchema.optional(),
+  limit: limitSchema(100, 50),
+});
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+export const historyResponseSchema = z.object({
+  /** Newest first. */
+  messages: z.array(messageSchema),
+  /** Pass as `before` for the next (older) page; null at the start of the conversation. */
+  nextBefore: seqSchema.nullable(),
+});
+export type HistoryResponse = z.infer<typeof historyResponseSchema>;
+
+export const readMarkerRequestSchema = z.strictObject({ seq: seqSchema });
+export type ReadMarkerRequest = z.infer<typeof readMarkerRequestSchema>;
+
+export const readMarkerResponseSchema = z.object({ conversationId: idSchema, readSeq: seqSchema, unreadCount: z.number().int() });
+export type ReadMarkerResponse = z.infer<typeof readMarkerResponseSchema>;

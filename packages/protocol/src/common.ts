@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const API_VERSION = 1;
+
+export const idSchema = z.uuid();
+
+/** Usernames are lowercase; input is folded to lowercase before this check. */
+export const usernameSchema = z
+  .string()
+  .min(3, 'Username must be at least 3 characters.')
+  .max(32, 'Username must be at most 32 characters.')
+  .regex(/^[a-z0-9_.-]+$/, 'Username may contain only a-z, 0-9, underscore, dot and hyphen.');
+
+export const deviceNameSchema = z.string().trim().min(1).max(64);
+
+/** Standard base64 (with padding) of opaque bytes. */
+export const base64Schema = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'Must be standard base64.');
+
+/** A positive sequence number carried as a JSON number (safe integer). */
+export const seqSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** Query-string integers arrive as strings. */
+export const querySeqSchema = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const limitSchema = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { conversationSchema, messageSchema } from './chat.ts';
+import { idSchema, querySeqSchema, seqSchema } from './common.ts';
+
+/**
+ * One entry of a user's inbox. `seq` is per user and strictly increasing; it is
+ * the SSE event id and the resume cursor of every device of that user.
+ */
+const inboxBase = { seq: seqSchema, createdAt: z.string() };
+
+export const inboxEntrySchema = z.discriminatedUnion('type', [
+  z.object({ ...inboxBase, type: z.literal('message'), message: messageSchema }),
+  z.object({ ...inboxBase, type: z.literal('conversation'), conversation: conversationSchema.omit({ readSeq: true, unreadCount: true }) }),
+  z.object({ ...inboxBase, type: z.literal('read'), conversationId: idSchema, readSeq: seqSchema }),
+]);
+export type InboxEntry = z.infer<typeof inboxEntrySchema>;
+export type InboxEntryType = InboxEntry['type'];
+
+export const inboxQuerySchema = z.strictObject({
+  after: querySeqSchema.default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+export type InboxQuery = z.infer<typeof inboxQuerySchema>;
+
+export const inboxPageSchema = z.object({
+  entries: z.array(inboxEntrySchema),
+  /** The user's newest inbox seq at read time. */
+  headSeq: seqSchema,
+});
+export type InboxPage = z.infer<typeof inboxPageSchema>;
+
+/** Bus event: a user's inbox grew. Subject `rchat.inbox.<userId>`. */
+export const inboxAppendedEventSchema = z.object({ userId: idSchema, entry: inboxEntrySchema });
+export type InboxAppendedEvent = z.infer<typeof inboxAppendedEventSchema>;
+
+/** Query of GET /events; `since` is an alternative to the Last-Event-ID header. */
+export const eventsQuerySchema = z.strictObject({
+  access_token: z.string().max(4096).optional(),
+  since: querySeqSchema.optional(),
+});
