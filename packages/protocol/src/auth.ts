@@ -13,6 +13,8 @@ export const registerRequestSchema = z.strictObject({
   username: usernameInput,
   password: z.string().max(1024),
   device: deviceInputSchema,
+  /** Required when the operator's registration policy is `invite`. */
+  inviteCode: z.string().max(128).optional(),
 });
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 

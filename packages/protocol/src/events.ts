@@ -29,6 +29,9 @@ export const inboxPageSchema = z.object({
 });
 export type InboxPage = z.infer<typeof inboxPageSchema>;
 
+/** Bus subject of a user's inbox events. */
+export const inboxSubject = (userId: string): string => `rchat.inbox.${userId}`;
+
 /** Bus event: a user's inbox grew. Subject `rchat.inbox.<userId>`. */
 export const inboxAppendedEventSchema = z.object({ userId: idSchema, entry: inboxEntrySchema });
 export type InboxAppendedEvent = z.infer<typeof inboxAppendedEventSchema>;

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import rateLimit from '@fastify/rate-limit';
+import { createHttpApp, createMemoryBus, type HttpApp, type Logger } from '@rchat/server-kit';
+import { createUsersService, loadUsersConfig, type UsersService } from '@rchat/users';
+import { createChatService, loadChatConfig, localUserDirectory, type ChatService } from '@rchat/chat';
+import { createDeliveryService, loadDeliveryConfig, type DeliveryService } from '@rchat/delivery';
+import type { ServerConfig } from './config.ts';
+
+export interface ServerApp {
+  app: HttpApp;
+  users: UsersService;
+  chat: ChatService;
+  delivery: DeliveryService;
+}
+
+/**
+ * The whole platform in one process: the three services share one HTTP app
+ * (routes keep the path prefixes nginx routes by in scaled-out mode), an
+ * in-process bus, and in-process service-to-service calls. Does not listen.
+ */
+export async function createServerApp(
+  config: Readonly<ServerConfig>,
+  envVars: Record<string, string | undefined>,
+  logger: Logger,
+  options: { memory?: boolean } = {},
+): Promise<ServerApp> {
+  const shared = { ...envVars, PORT: undefined, LOG_LEVEL: config.LOG_LEVEL };
+  const usersConfig = loadUsersConfig(shared);
+  const chatConfig = loadChatConfig(shared);
+  const deliveryConfig = loadDeliveryConfig(shared);
+  const memory = options.memory ?? false;
+
+  const bus = createMemoryBus();
+  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { memory });
+  const chat = await createChatService(chatConfig, logger.child({ component: 'chat' }), {
+    bus,
+    keySet: users.keySet,
+    users: localUserDirectory(users.getUser),
+    memory,
+  });
+  const delivery = createDeliveryService(deliveryConfig, logger.child({ component: 'delivery' }), {
+    bus,
+    keySet: users.keySet,
+    readInbox: chat.readInbox,
+  });
+
+  const app = createHttpApp({
+    logger,
+    readiness: { users: users.ready, chat: chat.ready },
+    corsOrigins: usersConfig.CORS_ORIGINS,
+    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { https: { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } } : {}),
+  });
+  await app.register(rateLimit, { global: false });
+  users.register(app);
+  chat.register(app);
+  delivery.register(app);
+  app.addHook('onClose', async () => {
+    await bus.close();
+    await chat.close();
+    await users.close();
+  });
+  return { app, users, chat, delivery };
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Parses the environment once against a zod object schema whose keys are the
+ * variable names. Fails fast with one sentence per offending variable. The
+ * result is frozen; nothing else in a service reads process.env.
+ */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: Record<string, string | undefined> = process.env): Readonly<z.output<S>> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(result.data);
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reusable env field parsers. */
+export const env = {
+  port: (dflt: number) => z.coerce.number().int().min(0).max(65535).default(dflt),
+  int: (dflt: number, min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(dflt),
+  bool: (dflt: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default(dflt ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+  url: () => z.url({ message: 'must be a URL' }),
+  optionalUrl: () => z.url({ message: 'must be a URL' }).optional(),
+  list: (dflt: string) => z.string().default(dflt).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};
+
+/** Settings every service shares. */
+export const baseConfigShape = {
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: env.logLevel(),
+  /** postgres://… selects PostgreSQL; absent means PGlite under DATA_DIR. */
+  DATABASE_URL: env.optionalUrl(),
+  DATA_DIR: z.string().default('./data'),
+  /** nats://… selects NATS; absent means the in-process bus (single process only). */
+  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
+  /** Shared secret for service-to-service calls under /internal (scaled-out mode). */
+  INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  SHUTDOWN_GRACE_MS: env.int(10_000),
+  CORS_ORIGINS: env.list(''),
+};

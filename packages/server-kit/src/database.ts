@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import pg from 'pg';
+import type { Logger } from './logger.ts';
+
+/** The typed query layer, identical over PGlite and node-postgres. */
+export type Db = PgDatabase<PgQueryResultHKT>;
+
+export interface Database {
+  readonly db: Db;
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs raw SQL and returns its rows (used by migrations and a few hand-tuned queries). */
+  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  /** Round-trips to the database; for readiness probes. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres://… URL; when absent, PGlite stores its files under `dataDir/name`. */
+  url?: string | undefined;
+  dataDir: string;
+  /** The service's database name, e.g. `users`, used for the PGlite folder. */
+  name: string;
+  /** In-memory PGlite (tests that need no persistence). */
+  memory?: boolean;
+  poolSize?: number;
+  logger?: Logger;
+}
+
+export async function openDatabase(options: OpenDatabaseOptions): Promise<Database> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 20 });
+    pool.on('error', (err) => options.logger?.error({ err }, 'idle PostgreSQL client error'));
+    const db = drizzlePg({ client: pool }) as unknown as Db;
+    const database: Database = {
+      db,
+      kind: 'postgres',
+      rows: async <T extends Record<string, unknown>>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+      ping: async () => {
+        await pool.query('select 1');
+      },
+      close: () => pool.end(),
+    };
+    await database.ping();
+    return database;
+  }
+  let client: PGlite;
+  if (options.memory) {
+    client = await PGlite.create();
+  } else {
+    const dir = resolve(join(options.dataDir, options.name));
+    mkdirSync(dir, { recursive: true });
+    client = await PGlite.create(dir);
+  }
+  const db = drizzlePglite({ client }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    rows: async <T extends Record<string, unknown>>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    ping: async () => {
+      await client.query('select 1');
+    },
+    close: () => client.close(),
+  };
+}
+
+export { sql };

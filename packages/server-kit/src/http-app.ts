@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { ErrorBody, ErrorCode } from '@rchat/protocol';
+import { AppError } from './app-error.ts';
+import { httpStatusByCode } from './http-status.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  /** Largest request body in bytes (routes may lower or raise it). */
+  bodyLimit?: number;
+  /** Readiness checks: each resolves when its dependency answers. */
+  readiness?: Record<string, () => Promise<void>>;
+  /** Allowed browser origins for CORS; empty disables CORS headers. */
+  corsOrigins?: readonly string[];
+  trustProxy?: boolean;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: Buffer; key: Buffer };
+}
+
+const fastifyCodeMap: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+};
+
+
+/**
+ * The HTTP app every service (and the single-process server) is built on:
+ * request ids, JSON error bodies with stable codes, health, readiness and
+ * Prometheus metrics. It does not listen; main.ts does.
+ */
+export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metrics: Metrics; shuttingDown: { value: boolean } } {
+  const app = Fastify({
+    ...(options.https ? { https: options.https } : {}),
+    loggerInstance: options.logger as FastifyBaseLogger,
+    bodyLimit: options.bodyLimit ?? 256 * 1024,
+    trustProxy: options.trustProxy ?? true,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  const metrics = createMetrics();
+  const shuttingDown = { value: false };
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  const origins = new Set(options.corsOrigins ?? []);
+  if (origins.size > 0) {
+    app.addHook('onRequest', async (request, reply) => {
+      const origin = request.headers.origin;
+      if (!origin || !(origins.has(origin) || origins.has('*'))) return;
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'Origin');
+      reply.header('access-control-allow-headers', 'authorization, content-type, last-event-id, x-request-id');
+      reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
+      reply.header('access-control-max-age', '600');
+      if (request.method === 'OPTIONS') await reply.code(204).send();
+    });
+  }
+
+  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
+    const appError = toAppError(error);
+    const status = httpStatusByCode[appError.code];
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: appError.code }, 'request rejected');
+    const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId: request.id } };
+    if (appError.details !== undefined) body.error.details = appError.details;
+    for (const [k, v] of Object.entries(appError.headers)) void reply.header(k, v);
+    return reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.`, requestId: request.id } };
+    return reply.code(404).send(body);
+  });
+
+  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+    if (shuttingDown.value) return reply.code(503).send({ status: 'shutting-down' });
+    const checks: Record<string, string> = {};
+    let ok = true;
+    for (const [name, check] of Object.entries(options.readiness ?? {})) {
+      try {
+        await check();
+        checks[name] = 'ok';
+      } catch {
+        ok = false;
+        checks[name] = 'failing';
+      }
+    }
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not-ready', checks });
+  });
+  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
+    return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  return Object.assign(app, { metrics, shuttingDown });
+}
+
+export type HttpApp = ReturnType<typeof createHttpApp>;
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const fe = error as Partial<FastifyError> | undefined;
+  const mapped = fe?.code ? fastifyCodeMap[fe.code] : undefined;
+  if (mapped) return new AppError(mapped, messageFor(mapped, fe?.message), { cause: error });
+  if (fe?.statusCode === 429) return new AppError('RATE_LIMITED', 'Too many requests; retry later.', { cause: error });
+  if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return new AppError('VALIDATION_FAILED', fe.message ?? 'Bad request.', { cause: error });
+  }
+  return new AppError('INTERNAL', 'Something went wrong on the server.', { cause: error });
+}
+
+function messageFor(code: ErrorCode, original: string | undefined): string {
+  switch (code) {
+    case 'MALFORMED_JSON':
+      return 'The request body is not valid JSON.';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'The request body is too large.';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'Send the request body as application/json.';
+    default:
+      return original ?? 'Bad request.';
+  }
+}
+
+export type { FastifyInstance, FastifyRequest };

@@ -1,0 +1,93 @@
+import { importJWK, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWK, type CryptoKey as JoseKey } from 'jose';
+import { accessClaimsSchema, type AccessClaims } from '@rchat/protocol';
+import { AppError } from './app-error.ts';
+
+export const TOKEN_ISSUER = 'rchat';
+export const TOKEN_AUDIENCE = 'rchat';
+
+/** Where verification keys come from: the users service over HTTP, or in-process. */
+export type KeySetSource = () => Promise<JSONWebKeySet>;
+
+export function remoteKeySet(url: string, fetchImpl: typeof fetch = fetch): KeySetSource {
+  return async () => {
+    const res = await fetchImpl(url, { signal: AbortSignal.timeout(5000) });
+    if (!res.ok) throw new Error(`JWKS fetch from ${url} failed with ${res.status}`);
+    return (await res.json()) as JSONWebKeySet;
+  };
+}
+
+export interface VerifiedToken extends AccessClaims {
+  expiresAt: number;
+}
+
+/**
+ * Verifies EdDSA access tokens against a cached key set. An unknown `kid`
+ * refreshes the cache (at most once per `minRefreshMs`), so key rotation needs
+ * no restart. Any other algorithm — `none`, HS256 with the public key — fails.
+ */
+export function createTokenVerifier(source: KeySetSource, options: { minRefreshMs?: number; now?: () => number } = {}) {
+  const minRefreshMs = options.minRefreshMs ?? 5_000;
+  let keys = new Map<string, JoseKey | Uint8Array>();
+  let lastRefresh = 0;
+  let refreshing: Promise<void> | null = null;
+
+  async function refresh(): Promise<void> {
+    refreshing ??= (async () => {
+      try {
+        const set = await source();
+        const next = new Map<string, JoseKey | Uint8Array>();
+        for (const jwk of set.keys) {
+          if (!jwk.kid || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519') continue;
+          next.set(jwk.kid, await importJWK(jwk as JWK, 'EdDSA'));
+        }
+        keys = next;
+        lastRefresh = Date.now();
+      } finally {
+        refreshing = null;
+      }
+    })();
+    return refreshing;
+  }
+
+  async function keyFor(kid: string | undefined): Promise<JoseKey | Uint8Array> {
+    if (!kid) throw unauthenticated('The access token has no key id.');
+    let key = keys.get(kid);
+    if (!key && Date.now() - lastRefresh >= minRefreshMs) {
+      try {
+        await refresh();
+      } catch (cause) {
+        throw new AppError('UNAVAILABLE', 'Token keys cannot be fetched right now; retry shortly.', { cause });
+      }
+      key = keys.get(kid);
+    }
+    if (!key) throw unauthenticated('The access token was signed with an unknown key.');
+    return key;
+  }
+
+  return {
+    async verify(token: string): Promise<VerifiedToken> {
+      try {
+        const { payload } = await jwtVerify(token, (header) => keyFor(header.kid), {
+          algorithms: ['EdDSA'],
+          issuer: TOKEN_ISSUER,
+          audience: TOKEN_AUDIENCE,
+          ...(options.now ? { currentDate: new Date(options.now()) } : {}),
+        });
+        const claims = accessClaimsSchema.safeParse(payload);
+        if (!claims.success || typeof payload.exp !== 'number') throw unauthenticated('The access token lacks required claims.');
+        return { ...claims.data, expiresAt: payload.exp * 1000 };
+      } catch (e) {
+        if (e instanceof AppError) throw e;
+        if (e instanceof joseErrors.JWTExpired) throw unauthenticated('The access token has expired; refresh it.');
+        throw unauthenticated('The access token is invalid.', e);
+      }
+    },
+    refresh,
+  };
+}
+
+export type TokenVerifier = ReturnType<typeof createTokenVerifier>;
+
+function unauthenticated(message: string, cause?: unknown): AppError {
+  return new AppError('UNAUTHENTICATED', message, { cause, headers: { 'www-authenticate': 'Bearer' } });
+}

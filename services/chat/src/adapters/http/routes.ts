@@ -1,0 +1,69 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  conversationParamsSchema,
+  createConversationRequestSchema,
+  historyQuerySchema,
+  inboxQuerySchema,
+  readMarkerRequestSchema,
+  sendMessageRequestSchema,
+} from '@rchat/protocol';
+import { authenticate, parseInput, requireInternal, type TokenVerifier } from '@rchat/server-kit';
+import type { Caller, ChatDeps } from '../../app/deps.ts';
+import { createDirectConversation } from '../../app/create-conversation.ts';
+import { getConversation, listConversations } from '../../app/list-conversations.ts';
+import { sendMessage } from '../../app/send-message.ts';
+import { readHistory } from '../../app/read-history.ts';
+import { markRead } from '../../app/mark-read.ts';
+import { readInbox } from '../../app/read-inbox.ts';
+
+const internalInboxParamsSchema = z.strictObject({ userId: z.uuid() });
+
+export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifier: TokenVerifier): void {
+  const caller = async (request: FastifyRequest): Promise<Caller> => {
+    const token = await authenticate(request, verifier);
+    const raw = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
+    return { userId: token.sub, deviceId: token.did, username: token.usr, token: raw };
+  };
+  // A base64 body of MAX_CIPHERTEXT_BYTES plus the JSON around it.
+  const sendBodyLimit = Math.ceil((deps.config.MAX_CIPHERTEXT_BYTES * 4) / 3) + 4096;
+
+  app.post('/conversations', async (request, reply) => {
+    const me = await caller(request);
+    const { peer } = parseInput(createConversationRequestSchema, request.body, 'body');
+    const { conversation, created } = await createDirectConversation(deps, me, peer);
+    return reply.code(created ? 201 : 200).send(conversation);
+  });
+  app.get('/conversations', async (request) => ({ conversations: await listConversations(deps, await caller(request)) }));
+  app.get('/conversations/:id', async (request) => {
+    const me = await caller(request);
+    return getConversation(deps, me, parseInput(conversationParamsSchema, request.params, 'params').id);
+  });
+  app.post('/conversations/:id/messages', { bodyLimit: sendBodyLimit }, async (request, reply) => {
+    const me = await caller(request);
+    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
+    const body = parseInput(sendMessageRequestSchema, request.body, 'body');
+    const outcome = await sendMessage(deps, me, id, body);
+    return reply.code(outcome.kind === 'created' ? 201 : 200).send(outcome.message);
+  });
+  app.get('/conversations/:id/messages', async (request) => {
+    const me = await caller(request);
+    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
+    return readHistory(deps, me, id, parseInput(historyQuerySchema, request.query, 'query'));
+  });
+  app.post('/conversations/:id/read', async (request) => {
+    const me = await caller(request);
+    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
+    return markRead(deps, me, id, parseInput(readMarkerRequestSchema, request.body, 'body').seq);
+  });
+  app.get('/inbox', async (request) => {
+    const me = await caller(request);
+    return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'));
+  });
+  app.get('/internal/inbox/:userId', async (request) => {
+    requireInternal(request, deps.config.INTERNAL_TOKEN);
+    const { userId } = parseInput(internalInboxParamsSchema, request.params, 'params');
+    return readInbox(deps, userId, parseInput(inboxQuerySchema, request.query, 'query'));
+  });
+}
+

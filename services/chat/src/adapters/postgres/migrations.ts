@@ -1,0 +1,56 @@
+import type { Migration } from '@rchat/server-kit';
+
+export const chatMigrations: readonly Migration[] = [
+  {
+    id: '0001_conversations_messages_inbox',
+    sql: `
+create table conversations (
+  id uuid primary key,
+  kind text not null check (kind in ('direct')),
+  direct_key text unique,
+  created_at timestamptz not null default now(),
+  last_seq bigint not null default 0,
+  last_activity_at timestamptz not null default now()
+);
+
+create table conversation_members (
+  conversation_id uuid not null references conversations (id) on delete cascade,
+  user_id uuid not null,
+  username text not null,
+  joined_at timestamptz not null default now(),
+  read_seq bigint not null default 0,
+  primary key (conversation_id, user_id)
+);
+create index conversation_members_user_idx on conversation_members (user_id);
+
+create table messages (
+  conversation_id uuid not null references conversations (id) on delete cascade,
+  seq bigint not null,
+  id uuid not null unique,
+  sender_user_id uuid not null,
+  sender_device_id uuid not null,
+  txn_id text not null,
+  ciphertext bytea not null,
+  created_at timestamptz not null default now(),
+  primary key (conversation_id, seq)
+);
+create unique index messages_txn_key on messages (sender_device_id, txn_id);
+
+create table inbox_heads (
+  user_id uuid primary key,
+  head_seq bigint not null
+);
+
+create table inbox_entries (
+  user_id uuid not null,
+  seq bigint not null,
+  type text not null check (type in ('message', 'conversation', 'read')),
+  conversation_id uuid not null,
+  message_seq bigint,
+  payload jsonb,
+  created_at timestamptz not null default now(),
+  primary key (user_id, seq)
+);
+`,
+  },
+];

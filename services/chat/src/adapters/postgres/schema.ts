@@ -1,0 +1,61 @@
+import { bigint, customType, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const seq = (name: string) => bigint(name, { mode: 'number' });
+
+export const conversations = pgTable('conversations', {
+  id: uuid('id').primaryKey(),
+  kind: text('kind', { enum: ['direct'] }).notNull(),
+  directKey: text('direct_key'),
+  createdAt: tz('created_at').notNull().defaultNow(),
+  lastSeq: seq('last_seq').notNull().default(0),
+  lastActivityAt: tz('last_activity_at').notNull().defaultNow(),
+});
+
+export const conversationMembers = pgTable(
+  'conversation_members',
+  {
+    conversationId: uuid('conversation_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    username: text('username').notNull(),
+    joinedAt: tz('joined_at').notNull().defaultNow(),
+    readSeq: seq('read_seq').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    conversationId: uuid('conversation_id').notNull(),
+    seq: seq('seq').notNull(),
+    id: uuid('id').notNull(),
+    senderUserId: uuid('sender_user_id').notNull(),
+    senderDeviceId: uuid('sender_device_id').notNull(),
+    txnId: text('txn_id').notNull(),
+    ciphertext: bytea('ciphertext').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
+);
+
+export const inboxHeads = pgTable('inbox_heads', {
+  userId: uuid('user_id').primaryKey(),
+  headSeq: seq('head_seq').notNull(),
+});
+
+export const inboxEntries = pgTable(
+  'inbox_entries',
+  {
+    userId: uuid('user_id').notNull(),
+    seq: seq('seq').notNull(),
+    type: text('type', { enum: ['message', 'conversation', 'read'] }).notNull(),
+    conversationId: uuid('conversation_id').notNull(),
+    messageSeq: seq('message_seq'),
+    payload: jsonb('payload'),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.seq] })],
+);
+

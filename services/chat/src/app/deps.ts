@@ -1,0 +1,24 @@
+import type { Bus, Db, Logger } from '@rchat/server-kit';
+import type { ChatConfig } from '../config.ts';
+
+/** Looks users up in the users service (in-process or over HTTP on the caller's behalf). */
+export interface UserDirectory {
+  /** The user, or null when no user has this id. */
+  getUser(id: string, callerToken: string): Promise<{ id: string; username: string } | null>;
+}
+
+export interface ChatDeps {
+  db: Db;
+  bus: Bus;
+  users: UserDirectory;
+  config: Readonly<ChatConfig>;
+  logger: Logger;
+  now: () => Date;
+}
+
+export interface Caller {
+  userId: string;
+  deviceId: string;
+  username: string;
+  token: string;
+}

@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import type { Bus, Db } from '@rchat/server-kit';
+import { inboxSubject, type InboxAppendedEvent, type InboxEntry } from '@rchat/protocol';
+import { inboxEntries } from '../adapters/postgres/schema.ts';
+
+type EntryBody = { type: 'message'; conversationId: string; messageSeq: number } | { type: 'conversation' | 'read'; conversationId: string; payload: unknown };
+
+/**
+ * Appends one entry to a user's inbox inside the caller's transaction and
+ * returns its sequence. The head row is locked until commit, so entries of
+ * one user commit in sequence order. Callers lock users in ascending id order.
+ */
+export async function appendInbox(tx: Db, userId: string, body: EntryBody, now: Date): Promise<number> {
+  const result = (await tx.execute(sql`
+    insert into inbox_heads (user_id, head_seq) values (${userId}, 1)
+    on conflict (user_id) do update set head_seq = inbox_heads.head_seq + 1
+    returning head_seq`)) as unknown as { rows: { head_seq: string | number }[] };
+  const seq = Number(result.rows[0]?.head_seq);
+  await tx.insert(inboxEntries).values({
+    userId,
+    seq,
+    type: body.type,
+    conversationId: body.conversationId,
+    messageSeq: body.type === 'message' ? body.messageSeq : null,
+    payload: body.type === 'message' ? null : body.payload,
+    createdAt: now,
+  });
+  return seq;
+}
+
+/** Publishes committed inbox entries; the stores stay the truth, so a lost event is repaired by readers. */
+export function publishInbox(bus: Bus, items: readonly { userId: string; entry: InboxEntry }[]): void {
+  for (const { userId, entry } of items) {
+    const event: InboxAppendedEvent = { userId, entry };
+    bus.publish(inboxSubject(userId), event);
+  }
+}

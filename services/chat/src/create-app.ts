@@ -1,0 +1,22 @@
+import { createHttpApp, openBus, remoteKeySet, type HttpApp, type Logger } from '@rchat/server-kit';
+import type { ChatConfig } from './config.ts';
+import { createChatService, type ChatService } from './create-service.ts';
+import { httpUserDirectory } from './adapters/user-directory.ts';
+
+/** The chat service as its own HTTP app (scaled-out mode); does not listen. */
+export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger): Promise<{ app: HttpApp; service: ChatService }> {
+  if (!config.USERS_URL) throw new Error('USERS_URL is required when the chat service runs on its own.');
+  const bus = await openBus(config.NATS_URL, 'chat', logger);
+  const service = await createChatService(config, logger, {
+    bus,
+    keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
+    users: httpUserDirectory(config.USERS_URL),
+  });
+  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS });
+  service.register(app);
+  app.addHook('onClose', async () => {
+    await bus.close();
+    await service.close();
+  });
+  return { app, service };
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { createTokenVerifier, migrate, openDatabase, type Bus, type Database, type KeySetSource, type Logger } from '@rchat/server-kit';
+import type { InboxPage, InboxQuery } from '@rchat/protocol';
+import type { ChatConfig } from './config.ts';
+import type { ChatDeps, UserDirectory } from './app/deps.ts';
+import { readInbox } from './app/read-inbox.ts';
+import { chatMigrations } from './adapters/postgres/migrations.ts';
+import { registerChatRoutes } from './adapters/http/routes.ts';
+
+export interface ChatService {
+  register(app: FastifyInstance): void;
+  /** In-process inbox reads for the delivery service. */
+  readInbox(userId: string, q: InboxQuery): Promise<InboxPage>;
+  ready(): Promise<void>;
+  close(): Promise<void>;
+  readonly database: Database;
+}
+
+export interface ChatServiceOptions {
+  bus: Bus;
+  keySet: KeySetSource;
+  users: UserDirectory;
+  memory?: boolean;
+}
+
+export async function createChatService(config: Readonly<ChatConfig>, logger: Logger, options: ChatServiceOptions): Promise<ChatService> {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'chat', memory: options.memory ?? false, logger });
+  await migrate(database, 'chat', chatMigrations, logger);
+  const deps: ChatDeps = { db: database.db, bus: options.bus, users: options.users, config, logger, now: () => new Date() };
+  const verifier = createTokenVerifier(options.keySet);
+  return {
+    register: (app) => registerChatRoutes(app, deps, verifier),
+    readInbox: (userId, q) => readInbox(deps, userId, q),
+    ready: () => database.ping(),
+    close: () => database.close(),
+    database,
+  };
+}

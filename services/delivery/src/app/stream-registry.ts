@@ -1,0 +1,59 @@
+import { inboxAppendedEventSchema, inboxSubject } from '@rchat/protocol';
+import type { Bus, BusSubscription, Logger } from '@rchat/server-kit';
+import type { DeviceStream } from './device-stream.ts';
+
+/**
+ * The streams connected to this instance, by user. The instance subscribes to
+ * a user's bus subject while at least one of that user's devices is here, so
+ * fan-out crosses instances through the bus and nowhere else.
+ */
+export class StreamRegistry {
+  private readonly byUser = new Map<string, { sub: BusSubscription; streams: Set<DeviceStream> }>();
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+    private readonly onCount: (n: number) => void = () => {},
+  ) {}
+
+  add(stream: DeviceStream): void {
+    let entry = this.byUser.get(stream.userId);
+    if (!entry) {
+      const streams = new Set<DeviceStream>();
+      const sub = this.bus.subscribe(inboxSubject(stream.userId), (event) => {
+        const parsed = inboxAppendedEventSchema.safeParse(event);
+        if (!parsed.success) {
+          this.logger.warn({ subject: inboxSubject(stream.userId) }, 'ignored a malformed inbox event');
+          return;
+        }
+        for (const s of streams) s.push(parsed.data.entry);
+      });
+      entry = { sub, streams };
+      this.byUser.set(stream.userId, entry);
+    }
+    entry.streams.add(stream);
+    this.onCount(this.size);
+  }
+
+  remove(stream: DeviceStream): void {
+    const entry = this.byUser.get(stream.userId);
+    if (!entry) return;
+    entry.streams.delete(stream);
+    if (entry.streams.size === 0) {
+      entry.sub.unsubscribe();
+      this.byUser.delete(stream.userId);
+    }
+    this.onCount(this.size);
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const e of this.byUser.values()) n += e.streams.size;
+    return n;
+  }
+
+  /** Ends every stream (shutdown): clients reconnect elsewhere and resume. */
+  endAll(reason: string): void {
+    for (const { streams } of [...this.byUser.values()]) for (const s of [...streams]) s.end(reason);
+  }
+}

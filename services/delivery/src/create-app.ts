@@ -1,0 +1,22 @@
+import { createHttpApp, openBus, remoteKeySet, type HttpApp, type Logger } from '@rchat/server-kit';
+import type { DeliveryConfig } from './config.ts';
+import { createDeliveryService, type DeliveryService } from './create-service.ts';
+import { httpInboxReader } from './adapters/http-inbox-reader.ts';
+
+/** The delivery service as its own HTTP app (scaled-out mode); does not listen. */
+export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger: Logger): Promise<{ app: HttpApp; service: DeliveryService }> {
+  if (!config.USERS_URL || !config.CHAT_URL || !config.INTERNAL_TOKEN) {
+    throw new Error('USERS_URL, CHAT_URL and INTERNAL_TOKEN are required when the delivery service runs on its own.');
+  }
+  if (!config.NATS_URL) logger.warn('NATS_URL is not set: only messages sent through this process reach its streams live.');
+  const bus = await openBus(config.NATS_URL, 'delivery', logger);
+  const service = createDeliveryService(config, logger, {
+    bus,
+    keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
+    readInbox: httpInboxReader(config.CHAT_URL, config.INTERNAL_TOKEN),
+  });
+  const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, readiness: { bus: () => bus.flush() } });
+  service.register(app);
+  app.addHook('onClose', async () => bus.close());
+  return { app, service };
+}

@@ -1,0 +1,3 @@
+export { createDeliveryService, type DeliveryService } from './create-service.ts';
+export { createDeliveryApp } from './create-app.ts';
+export { loadDeliveryConfig, deliveryConfigSchema, type DeliveryConfig } from './config.ts';

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  API_VERSION,
+  loginRequestSchema,
+  logoutRequestSchema,
+  refreshRequestSchema,
+  registerRequestSchema,
+  searchUsersQuerySchema,
+  userIdParamsSchema,
+  type WellKnown,
+} from '@rchat/protocol';
+import { AppError, authenticate, parseInput, type TokenVerifier } from '@rchat/server-kit';
+import type { UsersDeps } from '../../app/deps.ts';
+import { register } from '../../app/register.ts';
+import { login } from '../../app/login.ts';
+import { refresh } from '../../app/refresh.ts';
+import { logout } from '../../app/logout.ts';
+import { getUser, searchUsers } from '../../app/find-users.ts';
+import { listDevices } from '../../app/list-devices.ts';
+
+export function rateLimited(max: number, keyGenerator?: (request: { ip: string }) => string) {
+  return {
+    rateLimit: {
+      max,
+      timeWindow: 60_000,
+      ...(keyGenerator ? { keyGenerator } : {}),
+      errorResponseBuilder: (_req: unknown, ctx: { ttl: number }) =>
+        new AppError('RATE_LIMITED', 'Too many attempts; wait a moment and try again.', { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } }),
+    },
+  };
+}
+
+export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verifier: TokenVerifier): void {
+  const { config } = deps;
+  const authLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE);
+
+  app.post('/auth/register', { config: authLimit }, async (request, reply) => {
+    const input = parseInput(registerRequestSchema, request.body, 'body');
+    return reply.code(201).send(await register(deps, input));
+  });
+  app.post('/auth/login', { config: authLimit }, async (request) => login(deps, parseInput(loginRequestSchema, request.body, 'body')));
+  app.post('/auth/refresh', { config: authLimit }, async (request) => refresh(deps, parseInput(refreshRequestSchema, request.body, 'body').refreshToken));
+  app.post('/auth/logout', async (request, reply) => {
+    await logout(deps, parseInput(logoutRequestSchema, request.body, 'body').refreshToken);
+    return reply.code(204).send();
+  });
+
+  app.get('/users', { config: rateLimited(config.RATE_LIMIT_SEARCH_PER_MINUTE) }, async (request) => {
+    await authenticate(request, verifier);
+    return searchUsers(deps, parseInput(searchUsersQuerySchema, request.query, 'query'));
+  });
+  app.get('/users/:id', async (request) => {
+    await authenticate(request, verifier);
+    return getUser(deps, parseInput(userIdParamsSchema, request.params, 'params').id);
+  });
+  app.get('/devices', async (request) => {
+    const caller = await authenticate(request, verifier);
+    return { devices: await listDevices(deps, caller.sub, caller.did) };
+  });
+
+  app.get('/.well-known/jwks.json', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(await deps.keys.jwks()));
+  app.get('/.well-known/rchat', async (_request, reply) => {
+    const policy: WellKnown = {
+      apiVersion: API_VERSION,
+      registration: config.REGISTRATION,
+      passwordMinLength: config.PASSWORD_MIN_LENGTH,
+      maxCiphertextBytes: config.MAX_CIPHERTEXT_BYTES,
+      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+      cipherSuites: config.MLS_CIPHER_SUITES,
+    };
+    return reply.header('cache-control', 'public, max-age=300').send(policy);
+  });
+}

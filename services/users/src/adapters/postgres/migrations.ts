@@ -1,0 +1,47 @@
+import type { Migration } from '@rchat/server-kit';
+
+export const usersMigrations: readonly Migration[] = [
+  {
+    id: '0001_accounts_devices_tokens',
+    sql: `
+create table users (
+  id uuid primary key,
+  username text not null,
+  password_hash text not null,
+  created_at timestamptz not null default now(),
+  constraint users_username_format check (username ~ '^[a-z0-9_.-]{3,32}$')
+);
+create unique index users_username_key on users (username text_pattern_ops);
+
+create table devices (
+  id uuid primary key,
+  user_id uuid not null references users (id) on delete cascade,
+  name text not null,
+  created_at timestamptz not null default now(),
+  last_seen_at timestamptz not null default now(),
+  revoked_at timestamptz
+);
+create index devices_user_idx on devices (user_id);
+
+create table refresh_tokens (
+  id uuid primary key,
+  family_id uuid not null,
+  user_id uuid not null references users (id) on delete cascade,
+  device_id uuid not null references devices (id) on delete cascade,
+  token_hash bytea not null unique,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null,
+  rotated_at timestamptz,
+  revoked_at timestamptz
+);
+create index refresh_tokens_family_idx on refresh_tokens (family_id);
+
+create table signing_keys (
+  kid text primary key,
+  public_jwk jsonb not null,
+  private_jwk jsonb not null,
+  created_at timestamptz not null default now()
+);
+`,
+  },
+];

@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { createTokenVerifier, migrate, openDatabase, type Database, type KeySetSource, type Logger } from '@rchat/server-kit';
+import type { User } from '@rchat/protocol';
+import type { UsersConfig } from './config.ts';
+import type { UsersDeps } from './app/deps.ts';
+import { SigningKeys } from './app/signing-keys.ts';
+import { getUser } from './app/find-users.ts';
+import { createArgon2Hasher } from './adapters/argon2-hasher.ts';
+import { usersMigrations } from './adapters/postgres/migrations.ts';
+import { registerUsersRoutes } from './adapters/http/routes.ts';
+
+/** The users service, independent of how it is hosted (own process or the single-process server). */
+export interface UsersService {
+  register(app: FastifyInstance): void;
+  /** In-process key source for other services' token verifiers. */
+  keySet: KeySetSource;
+  getUser(id: string): Promise<User>;
+  ready(): Promise<void>;
+  close(): Promise<void>;
+  readonly database: Database;
+}
+
+export async function createUsersService(config: Readonly<UsersConfig>, logger: Logger, options: { memory?: boolean } = {}): Promise<UsersService> {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'users', memory: options.memory ?? false, logger });
+  await migrate(database, 'users', usersMigrations, logger);
+  const keys = new SigningKeys(database.db, config.SIGNING_KEY_ROTATION_DAYS * 86_400_000, logger);
+  await keys.ensureCurrent();
+  const rotation = setInterval(() => {
+    keys.ensureCurrent().catch((err: unknown) => logger.error({ err }, 'signing key rotation check failed'));
+  }, 3_600_000);
+  rotation.unref();
+  const deps: UsersDeps = {
+    db: database.db,
+    hasher: createArgon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM }),
+    keys,
+    config,
+    logger,
+    now: () => new Date(),
+  };
+  const keySet: KeySetSource = () => keys.jwks();
+  const verifier = createTokenVerifier(keySet, { minRefreshMs: 0 });
+  return {
+    register: (app) => registerUsersRoutes(app, deps, verifier),
+    keySet,
+    getUser: (id) => getUser(deps, id),
+    ready: () => database.ping(),
+    close: async () => {
+      clearInterval(rotation);
+      await database.close();
+    },
+    database,
+  };
+}
