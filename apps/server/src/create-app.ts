@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
-import { createHttpApp, createMemoryBus, type HttpApp, type Logger } from '@rchat/server-kit';
+import { createHttpApp, openBus, type HttpApp, type Logger } from '@rchat/server-kit';
 import { createUsersService, loadUsersConfig, type UsersService } from '@rchat/users';
 import { createChatService, loadChatConfig, localUserDirectory, type ChatService } from '@rchat/chat';
 import { createDeliveryService, loadDeliveryConfig, type DeliveryService } from '@rchat/delivery';
@@ -16,7 +16,7 @@ export interface ServerApp {
 /**
  * The whole platform in one process: the three services share one HTTP app
  * (routes keep the path prefixes nginx routes by in scaled-out mode), an
- * in-process bus, and in-process service-to-service calls. Does not listen.
+ * bus, and in-process service-to-service calls. Does not listen.
  */
 export async function createServerApp(
   config: Readonly<ServerConfig>,
@@ -30,7 +30,8 @@ export async function createServerApp(
   const deliveryConfig = loadDeliveryConfig(shared);
   const memory = options.memory ?? false;
 
-  const bus = createMemoryBus();
+  // In-process bus by default; with NATS_URL several single-process servers can share PostgreSQL and NATS.
+  const bus = await openBus(usersConfig.NATS_URL, 'rchat', logger);
   const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { memory });
   const chat = await createChatService(chatConfig, logger.child({ component: 'chat' }), {
     bus,

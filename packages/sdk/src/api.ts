@@ -1,0 +1,146 @@
+import type {
+  Conversation,
+  Device,
+  ErrorBody,
+  HistoryResponse,
+  InboxPage,
+  LoginRequest,
+  Message,
+  ReadMarkerResponse,
+  RegisterRequest,
+  SearchUsersResponse,
+  SendMessageRequest,
+  SessionResponse,
+  User,
+  WellKnown,
+} from '@rchat/protocol';
+import { RchatError } from './errors.ts';
+import { EventStream, type EventStreamOptions } from './event-stream.ts';
+
+export interface RchatApiOptions {
+  baseUrl: string;
+  fetch?: typeof fetch;
+  /** Called whenever tokens change (login, refresh), so a client can persist them. */
+  onSession?: (session: SessionResponse | null) => void;
+  session?: SessionResponse;
+}
+
+/** Typed HTTP client of the rchat API, with automatic access-token refresh. */
+export class RchatApi {
+  readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+  private sessionState: SessionResponse | null;
+  private refreshing: Promise<void> | null = null;
+
+  constructor(private readonly options: RchatApiOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.sessionState = options.session ?? null;
+  }
+
+  get session(): SessionResponse | null {
+    return this.sessionState;
+  }
+
+  async register(body: RegisterRequest): Promise<SessionResponse> {
+    return this.setSession(await this.request<SessionResponse>('POST', '/auth/register', body, { auth: false }));
+  }
+
+  async login(body: LoginRequest): Promise<SessionResponse> {
+    return this.setSession(await this.request<SessionResponse>('POST', '/auth/login', body, { auth: false }));
+  }
+
+  async logout(): Promise<void> {
+    const s = this.sessionState;
+    if (s) await this.request<void>('POST', '/auth/logout', { refreshToken: s.refreshToken }, { auth: false });
+    this.setSession(null);
+  }
+
+  /** Rotates the refresh token; concurrent callers share one refresh. */
+  async refresh(): Promise<void> {
+    this.refreshing ??= (async () => {
+      const s = this.sessionState;
+      if (!s) throw new RchatError('UNAUTHENTICATED', 'Not signed in.', 401);
+      try {
+        this.setSession(await this.request<SessionResponse>('POST', '/auth/refresh', { refreshToken: s.refreshToken }, { auth: false }));
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  wellKnown = () => this.request<WellKnown>('GET', '/.well-known/rchat', undefined, { auth: false });
+  searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) =>
+    this.request<SearchUsersResponse>('GET', `/users?${qs({ query, limit: opts.limit, after: opts.after })}`);
+  getUser = (id: string) => this.request<User>('GET', `/users/${encodeURIComponent(id)}`);
+  devices = async () => (await this.request<{ devices: Device[] }>('GET', '/devices')).devices;
+  createConversation = (peer: string) => this.request<Conversation>('POST', '/conversations', { peer });
+  conversations = async () => (await this.request<{ conversations: Conversation[] }>('GET', '/conversations')).conversations;
+  conversation = (id: string) => this.request<Conversation>('GET', `/conversations/${encodeURIComponent(id)}`);
+  sendMessage = (conversationId: string, body: SendMessageRequest) => this.request<Message>('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, body);
+  history = (conversationId: string, opts: { before?: number; limit?: number } = {}) =>
+    this.request<HistoryResponse>('GET', `/conversations/${encodeURIComponent(conversationId)}/messages?${qs(opts)}`);
+  markRead = (conversationId: string, seq: number) => this.request<ReadMarkerResponse>('POST', `/conversations/${encodeURIComponent(conversationId)}/read`, { seq });
+  inbox = (after: number, limit?: number) => this.request<InboxPage>('GET', `/inbox?${qs({ after, limit })}`);
+
+  /** The live stream of the caller's inbox (Server-Sent Events), resuming after `since`. */
+  events(options: Omit<EventStreamOptions, 'url' | 'token' | 'fetch'> = {}): EventStream {
+    return new EventStream({
+      ...options,
+      url: `${this.baseUrl}/events`,
+      fetch: this.fetchImpl,
+      token: async (renew) => {
+        if (renew || this.accessTokenExpiring()) await this.refresh();
+        const s = this.sessionState;
+        if (!s) throw new RchatError('UNAUTHENTICATED', 'Not signed in.', 401);
+        return s.accessToken;
+      },
+    });
+  }
+
+  /** One HTTP request; on 401 with a session it refreshes once and retries. */
+  async request<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean; retried?: boolean } = {}): Promise<T> {
+    const auth = opts.auth ?? true;
+    if (auth && this.accessTokenExpiring()) await this.refresh();
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (auth && this.sessionState) headers.authorization = `Bearer ${this.sessionState.accessToken}`;
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    } catch (cause) {
+      throw new RchatError('NETWORK', 'The server cannot be reached; check the connection and try again.', 0, cause);
+    }
+    if (res.status === 401 && auth && !opts.retried && this.sessionState) {
+      await this.refresh();
+      return this.request<T>(method, path, body, { ...opts, retried: true });
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const err = (json as ErrorBody | undefined)?.error;
+      const retryAfter = Number(res.headers.get('retry-after'));
+      throw new RchatError(err?.code ?? 'INTERNAL', err?.message ?? `HTTP ${res.status}`, res.status, err?.details, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    }
+    return json as T;
+  }
+
+  private accessTokenExpiring(): boolean {
+    const s = this.sessionState;
+    return !!s && Date.parse(s.accessTokenExpiresAt) - Date.now() < 15_000;
+  }
+
+  private setSession(session: SessionResponse | null): SessionResponse {
+    this.sessionState = session;
+    this.options.onSession?.(session);
+    return session as SessionResponse;
+  }
+}
+
+function qs(params: Record<string, string | number | undefined>): string {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) search.set(k, String(v));
+  return search.toString();
+}

@@ -1,0 +1,109 @@
+import { inboxEntrySchema, type InboxEntry } from '@rchat/protocol';
+import { RchatError } from './errors.ts';
+import { SseParser } from './sse-parser.ts';
+
+export interface EventStreamOptions {
+  url: string;
+  /** Returns a valid access token; `renew` asks for a fresh one (after the server ended the stream for expiry). */
+  token: (renew: boolean) => Promise<string>;
+  fetch?: typeof fetch;
+  /** Resume after this inbox sequence; omitted means "from now". */
+  since?: number;
+  onEntry?: (entry: InboxEntry) => void;
+  /** Called when the stream is live (after any backlog), with the newest sequence. */
+  onReady?: (headSeq: number) => void;
+  onStatus?: (status: 'connecting' | 'live' | 'reconnecting' | 'closed', error?: unknown) => void;
+  /** Upper bound of the reconnect backoff, in ms. */
+  maxBackoffMs?: number;
+}
+
+/**
+ * The caller's inbox as a live stream over Server-Sent Events (fetch-based,
+ * so it runs in Node and browsers and sends the token in a header). It
+ * reconnects by itself with Last-Event-ID, so entries arrive exactly once and
+ * in order across reconnects.
+ */
+export class EventStream {
+  private controller: AbortController | null = null;
+  private stopped = false;
+  private seq: number | undefined;
+  private retryMs = 1_000;
+  readonly done: Promise<void>;
+
+  constructor(private readonly options: EventStreamOptions) {
+    this.seq = options.since;
+    this.done = this.run();
+  }
+
+  /** Sequence of the last entry received (the resume cursor). */
+  get lastSeq(): number | undefined {
+    return this.seq;
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.controller?.abort();
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    let renew = false;
+    const fetchImpl = this.options.fetch ?? ((i, init) => fetch(i, init));
+    while (!this.stopped) {
+      this.options.onStatus?.(attempt === 0 ? 'connecting' : 'reconnecting');
+      this.controller = new AbortController();
+      try {
+        const token = await this.options.token(renew);
+        renew = false;
+        const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
+        if (this.seq !== undefined) headers['last-event-id'] = String(this.seq);
+        const res = await fetchImpl(this.options.url, { headers, signal: this.controller.signal });
+        if (res.status === 401) {
+          renew = true;
+          throw new RchatError('UNAUTHENTICATED', 'The event stream needs a fresh token.', 401);
+        }
+        if (!res.ok || !res.body) throw new RchatError('UNAVAILABLE', `The event stream answered HTTP ${res.status}.`, res.status);
+        const outcome = await this.consume(res.body);
+        if (outcome === 'token-expired') renew = true;
+        attempt = 0;
+      } catch (e) {
+        if (this.stopped) break;
+        attempt++;
+        this.options.onStatus?.('reconnecting', e);
+      }
+      if (this.stopped) break;
+      const backoff = attempt === 0 ? this.retryMs : Math.min(this.options.maxBackoffMs ?? 30_000, this.retryMs * 2 ** Math.min(attempt - 1, 5));
+      await sleep(backoff * (attempt === 0 ? 1 : 0.5 + Math.random() / 2));
+    }
+    this.options.onStatus?.('closed');
+  }
+
+  private async consume(body: ReadableStream<Uint8Array>): Promise<string> {
+    const reader = body.getReader();
+    const decoder = new TextDecoder();
+    const parser = new SseParser();
+    let reason = 'eof';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return reason;
+      for (const ev of parser.feed(decoder.decode(value, { stream: true }))) {
+        if (ev.retry !== undefined) this.retryMs = ev.retry;
+        if (ev.event === 'ready') {
+          const { headSeq } = JSON.parse(ev.data) as { headSeq: number };
+          this.seq = headSeq;
+          this.options.onStatus?.('live');
+          this.options.onReady?.(headSeq);
+        } else if (ev.event === 'bye') {
+          reason = (JSON.parse(ev.data) as { reason: string }).reason;
+        } else if (ev.id !== undefined) {
+          const entry = inboxEntrySchema.parse(JSON.parse(ev.data));
+          if (this.seq !== undefined && entry.seq <= this.seq) continue;
+          this.seq = entry.seq;
+          this.options.onEntry?.(entry);
+        }
+      }
+    }
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { createLogger } from '@rchat/server-kit';
+import { createServerApp, type ServerApp } from '../../apps/server/src/create-app.ts';
+import { loadServerConfig } from '../../apps/server/src/config.ts';
+
+export interface Platform extends ServerApp {
+  url: string;
+  /** The database URL in use when testing against PostgreSQL. */
+  databaseUrl: string | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the whole platform in this process on an ephemeral port: PGlite in
+ * memory by default (or under `dataDir`), or a fresh database on the server
+ * named by DATABASE_URL, with NATS when NATS_URL is set.
+ */
+export async function startPlatform(options: { dataDir?: string; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<Platform> {
+  const databaseUrl = options.databaseUrl ?? (process.env.DATABASE_URL ? await createTestDatabase(process.env.DATABASE_URL) : undefined);
+  const env: Record<string, string | undefined> = {
+    RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+    RATE_LIMIT_SEARCH_PER_MINUTE: '100000',
+    ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
+    ...options.env,
+  };
+  const config = loadServerConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0' });
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'rchat-test' });
+  const server = await createServerApp(config, env, logger, { memory: !options.dataDir && !databaseUrl });
+  const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  return { ...server, url, databaseUrl, close: () => server.app.close() };
+}
+
+/** Creates an empty database next to the one in `adminUrl` and returns its URL. */
+export async function createTestDatabase(adminUrl: string): Promise<string> {
+  const name = `rchat_t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`create database ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export const usingPostgres = () => Boolean(process.env.DATABASE_URL);
