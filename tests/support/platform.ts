@@ -30,7 +30,16 @@ export async function startPlatform(options: { dataDir?: string; env?: Record<st
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'rchat-test' });
   const server = await createServerApp(config, env, logger, { memory: !options.dataDir && !databaseUrl });
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
-  return { ...server, url, databaseUrl, close: () => server.app.close() };
+  const ownsDatabase = databaseUrl !== undefined && options.databaseUrl === undefined;
+  return {
+    ...server,
+    url,
+    databaseUrl,
+    close: async () => {
+      await server.app.close();
+      if (ownsDatabase && process.env.DATABASE_URL) await dropTestDatabase(process.env.DATABASE_URL, databaseUrl);
+    },
+  };
 }
 
 /** Creates an empty database next to the one in `adminUrl` and returns its URL. */
@@ -46,6 +55,18 @@ export async function createTestDatabase(adminUrl: string): Promise<string> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+export async function dropTestDatabase(adminUrl: string, databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!/^rchat_t_[0-9a-f]+$/.test(name)) return;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${name} with (force)`);
+  } finally {
+    await client.end();
+  }
 }
 
 export const usingPostgres = () => Boolean(process.env.DATABASE_URL);

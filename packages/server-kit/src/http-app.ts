@@ -48,6 +48,9 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
     routerOptions: { ignoreTrailingSlash: true },
   });
 
+  // The API speaks JSON only: other bodies get 415 instead of reaching validation as strings.
+  app.removeContentTypeParser('text/plain');
+
   const metrics = createMetrics();
   const shuttingDown = { value: false };
 

@@ -1,0 +1,131 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, importJWK, base64url, type JWK } from 'jose';
+import { sql } from '@rchat/server-kit';
+import { startPlatform, type Platform } from '../support/platform.ts';
+import { b64, PASSWORD, registerUser, type TestUser } from '../support/users.ts';
+import { changedTables, snapshot } from '../support/db-snapshot.ts';
+
+let platform: Platform;
+let alice: TestUser;
+let bob: TestUser;
+let mallory: TestUser;
+let conversationId: string;
+let rotatedRefreshToken: string;
+const tokens: Record<string, string> = {};
+
+interface Case {
+  name: string;
+  method: 'GET' | 'POST';
+  path: () => string;
+  body?: () => string;
+  headers?: () => Record<string, string>;
+  as?: () => TestUser | null;
+  status: number;
+  code: string;
+  /** Tables this rejection is meant to change (the security response to a reused refresh token). */
+  changes?: string[];
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+async function claimsToken(payload: Record<string, unknown>, opts: { expSecondsFromNow: number; signWith: 'server' | 'stranger' }): Promise<string> {
+  const [row] = await platform.users.database.rows<{ kid: string; private_jwk: JWK | string }>(sql`select kid, private_jwk from signing_keys order by created_at desc limit 1`);
+  if (!row) throw new Error('no signing key');
+  const jwk = typeof row.private_jwk === 'string' ? (JSON.parse(row.private_jwk) as JWK) : row.private_jwk;
+  const key = opts.signWith === 'server' ? await importJWK(jwk, 'EdDSA') : generateKeyPairSync('ed25519').privateKey;
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'EdDSA', kid: row.kid })
+    .setIssuer('rchat')
+    .setAudience('rchat')
+    .setIssuedAt(now - 3600)
+    .setExpirationTime(now + opts.expSecondsFromNow)
+    .sign(key);
+}
+
+beforeAll(async () => {
+  platform = await startPlatform();
+  alice = await registerUser(platform.url, 'alice');
+  bob = await registerUser(platform.url, 'bob');
+  mallory = await registerUser(platform.url, 'mallory');
+  conversationId = (await alice.api.createConversation(bob.id)).id;
+  await alice.api.sendMessage(conversationId, { txnId: 'first', ciphertext: b64('hello') });
+  rotatedRefreshToken = alice.api.session?.refreshToken ?? '';
+  await alice.api.refresh();
+
+  const claims = { sub: alice.id, did: alice.deviceId, usr: alice.username };
+  tokens.expired = await claimsToken(claims, { expSecondsFromNow: -60, signWith: 'server' });
+  tokens.forged = await claimsToken(claims, { expSecondsFromNow: 600, signWith: 'stranger' });
+  const header = (h: object) => base64url.encode(JSON.stringify(h));
+  const body = base64url.encode(JSON.stringify({ ...claims, iss: 'rchat', aud: 'rchat', exp: Math.floor(Date.now() / 1000) + 600 }));
+  tokens.none = `${header({ alg: 'none', typ: 'JWT' })}.${body}.`;
+  // HS256 keyed with the server's public key (the classic algorithm-confusion attack).
+  const jwks = (await (await fetch(`${platform.url}/.well-known/jwks.json`)).json()) as { keys: (JWK & { kid: string })[] };
+  const pub = jwks.keys[0];
+  if (!pub) throw new Error('no public key');
+  tokens.hs256 = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256', kid: pub.kid })
+    .setIssuer('rchat')
+    .setAudience('rchat')
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(JSON.stringify(pub)));
+});
+afterAll(async () => platform?.close());
+
+const conv = () => `/conversations/${conversationId}`;
+const send = (body: unknown) => () => json(body);
+const bearer = (name: string) => () => ({ authorization: `Bearer ${tokens[name] ?? ''}` });
+
+const cases: Case[] = [
+  { name: 'malformed JSON', method: 'POST', path: () => '/auth/register', body: () => '{"username": "x",', status: 400, code: 'MALFORMED_JSON' },
+  { name: 'wrong type', method: 'POST', path: () => '/auth/register', body: send({ username: 42, password: PASSWORD, device: { name: 'd' } }), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'unknown field', method: 'POST', path: () => '/auth/register', body: send({ username: 'zed_new', password: PASSWORD, device: { name: 'd' }, email: 'z@example.org' }), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'username with forbidden characters', method: 'POST', path: () => '/auth/register', body: send({ username: 'zed new', password: PASSWORD, device: { name: 'd' } }), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'username taken (other case)', method: 'POST', path: () => '/auth/register', body: () => json({ username: bob.username.toUpperCase(), password: PASSWORD, device: { name: 'd' } }), status: 409, code: 'USERNAME_TAKEN' },
+  { name: 'weak password: too short', method: 'POST', path: () => '/auth/register', body: send({ username: 'zed_short', password: 'abc12', device: { name: 'd' } }), status: 422, code: 'WEAK_PASSWORD' },
+  { name: 'weak password: common', method: 'POST', path: () => '/auth/register', body: send({ username: 'zed_common', password: 'password123', device: { name: 'd' } }), status: 422, code: 'WEAK_PASSWORD' },
+  { name: 'not JSON content type', method: 'POST', path: () => '/auth/login', body: () => 'username=a', headers: () => ({ 'content-type': 'text/plain' }), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+  { name: 'reuse of a rotated refresh token', method: 'POST', path: () => '/auth/refresh', body: () => json({ refreshToken: rotatedRefreshToken }), status: 401, code: 'REFRESH_TOKEN_REUSED', changes: ['refresh_tokens'] },
+  { name: 'unknown refresh token', method: 'POST', path: () => '/auth/refresh', body: send({ refreshToken: 'nope' }), status: 401, code: 'INVALID_REFRESH_TOKEN' },
+  { name: 'no token', method: 'GET', path: () => '/conversations', as: () => null, status: 401, code: 'UNAUTHENTICATED' },
+  { name: 'expired token', method: 'GET', path: () => '/conversations', as: () => null, headers: bearer('expired'), status: 401, code: 'UNAUTHENTICATED' },
+  { name: 'forged token (foreign key, real kid)', method: 'GET', path: () => '/conversations', as: () => null, headers: bearer('forged'), status: 401, code: 'UNAUTHENTICATED' },
+  { name: 'alg none token', method: 'GET', path: () => '/conversations', as: () => null, headers: bearer('none'), status: 401, code: 'UNAUTHENTICATED' },
+  { name: 'HS256 token keyed with the public key', method: 'GET', path: () => '/conversations', as: () => null, headers: bearer('hs256'), status: 401, code: 'UNAUTHENTICATED' },
+  { name: 'forged token on a send', method: 'POST', path: () => `${conv()}/messages`, as: () => null, headers: bearer('forged'), body: send({ txnId: 'f1', ciphertext: b64('x') }), status: 401, code: 'UNAUTHENTICATED' },
+  { name: 'expired token on the event stream', method: 'GET', path: () => `/events?access_token=${tokens.expired ?? ''}`, as: () => null, status: 401, code: 'UNAUTHENTICATED' },
+  { name: 'oversize ciphertext', method: 'POST', path: () => `${conv()}/messages`, body: () => json({ txnId: 'big', ciphertext: Buffer.alloc(65_537).toString('base64') }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  { name: 'oversize body', method: 'POST', path: () => '/auth/register', body: () => json({ username: 'x'.repeat(400_000), password: PASSWORD, device: { name: 'd' } }), status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  { name: 'ciphertext not base64', method: 'POST', path: () => `${conv()}/messages`, body: send({ txnId: 'b1', ciphertext: 'not*base64' }), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'txnId reused for another message', method: 'POST', path: () => `${conv()}/messages`, body: send({ txnId: 'first', ciphertext: b64('something else') }), status: 409, code: 'TXN_ID_REUSED' },
+  { name: 'unknown conversation', method: 'POST', path: () => '/conversations/00000000-0000-4000-8000-000000000000/messages', body: send({ txnId: 'u1', ciphertext: b64('x') }), status: 404, code: 'CONVERSATION_NOT_FOUND' },
+  { name: 'conversation id not a uuid', method: 'GET', path: () => '/conversations/123/messages', status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'non-member sends', method: 'POST', path: () => `${conv()}/messages`, as: () => mallory, body: send({ txnId: 'm1', ciphertext: b64('x') }), status: 404, code: 'CONVERSATION_NOT_FOUND' },
+  { name: 'non-member reads history', method: 'GET', path: () => `${conv()}/messages`, as: () => mallory, status: 404, code: 'CONVERSATION_NOT_FOUND' },
+  { name: 'non-member moves a read marker', method: 'POST', path: () => `${conv()}/read`, as: () => mallory, body: send({ seq: 1 }), status: 404, code: 'CONVERSATION_NOT_FOUND' },
+  { name: 'history page too large', method: 'GET', path: () => `${conv()}/messages?limit=101`, status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'negative read marker', method: 'POST', path: () => `${conv()}/read`, body: send({ seq: -1 }), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'conversation with myself', method: 'POST', path: () => '/conversations', body: () => json({ peer: alice.id }), status: 422, code: 'CANNOT_CONVERSE_WITH_SELF' },
+  { name: 'conversation with an unknown user', method: 'POST', path: () => '/conversations', body: send({ peer: '00000000-0000-4000-8000-000000000001' }), status: 404, code: 'USER_NOT_FOUND' },
+  { name: 'garbage Last-Event-ID', method: 'GET', path: () => '/events', headers: () => ({ 'last-event-id': 'abc' }), status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'internal endpoint without the service token', method: 'GET', path: () => `/internal/inbox/${alice.id}`, status: 403, code: 'FORBIDDEN' },
+  { name: 'unknown route', method: 'GET', path: () => '/nope', status: 404, code: 'NOT_FOUND' },
+];
+
+describe('bad input gets a 4xx with a stable code and changes nothing', () => {
+  it.each(cases)('$name → $status $code', async (c) => {
+    const user = c.as ? c.as() : alice;
+    const headers: Record<string, string> = {};
+    if (c.body) headers['content-type'] = 'application/json';
+    if (user) headers.authorization = `Bearer ${user.api.session?.accessToken ?? ''}`;
+    Object.assign(headers, c.headers?.() ?? {});
+    const before = await snapshot(platform.users.database, platform.chat.database);
+    const res = await fetch(`${platform.url}${c.path()}`, { method: c.method, headers, ...(c.body ? { body: c.body() } : {}) });
+    const body = (await res.json()) as { error?: { code?: string; message?: string } };
+    expect({ status: res.status, code: body.error?.code }).toEqual({ status: c.status, code: c.code });
+    expect(body.error?.message?.length).toBeGreaterThan(10);
+    const after = await snapshot(platform.users.database, platform.chat.database);
+    expect(changedTables(before, after)).toEqual(c.changes ?? []);
+  });
+});
