@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, sql } from '@rchat/server-kit';
+import { chatMigrations } from '../src/adapters/postgres/migrations.ts';
+import { freshDatabase } from '../../../tests/support/test-database.ts';
+
+let dispose: (() => Promise<void>) | undefined;
+afterEach(async () => dispose?.());
+
+const conv = '00000000-0000-4000-8000-0000000000c1';
+const alice = '00000000-0000-4000-8000-000000000001';
+const device = '00000000-0000-4000-8000-0000000000d1';
+
+describe('chat migrations', () => {
+  it('0001_conversations_messages_inbox: one direct conversation per pair, one message per (device, txnId) and per sequence, one inbox entry per (user, seq)', async () => {
+    const db = await freshDatabase('chat');
+    dispose = db.dispose;
+    expect(await migrate(db, 'chat', chatMigrations.slice(0, 1))).toEqual(['0001_conversations_messages_inbox']);
+    await db.rows(sql`insert into conversations (id, kind, direct_key) values (${conv}, 'direct', 'a:b')`);
+    await expect(db.rows(sql`insert into conversations (id, kind, direct_key) values ('00000000-0000-4000-8000-0000000000c2', 'direct', 'a:b')`)).rejects.toThrow();
+    await expect(db.rows(sql`insert into conversations (id, kind) values ('00000000-0000-4000-8000-0000000000c3', 'party')`)).rejects.toThrow();
+    const insertMessage = (seq: number, id: string, txn: string) =>
+      db.rows(sql`insert into messages (conversation_id, seq, id, sender_user_id, sender_device_id, txn_id, ciphertext)
+        values (${conv}, ${seq}, ${id}, ${alice}, ${device}, ${txn}, '\\x00')`);
+    await insertMessage(1, '00000000-0000-4000-8000-0000000000e1', 't1');
+    await expect(insertMessage(2, '00000000-0000-4000-8000-0000000000e2', 't1')).rejects.toThrow();
+    await expect(insertMessage(1, '00000000-0000-4000-8000-0000000000e3', 't3')).rejects.toThrow();
+    await db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id, message_seq) values (${alice}, 1, 'message', ${conv}, 1)`);
+    await expect(db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id, message_seq) values (${alice}, 1, 'message', ${conv}, 1)`)).rejects.toThrow();
+    await db.rows(sql`delete from conversations where id = ${conv}`);
+    expect(await db.rows(sql`select id from messages`)).toEqual([]);
+  });
+});

@@ -1,0 +1,32 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate, sql } from '@rchat/server-kit';
+import { usersMigrations } from '../src/adapters/postgres/migrations.ts';
+import { freshDatabase } from '../../../tests/support/test-database.ts';
+
+let dispose: (() => Promise<void>) | undefined;
+afterEach(async () => dispose?.());
+
+describe('users migrations', () => {
+  it('0001_accounts_devices_tokens: accounts with unique, well-formed usernames; devices and tokens cascade with the account', async () => {
+    const db = await freshDatabase('users');
+    dispose = db.dispose;
+    expect(await migrate(db, 'users', usersMigrations.slice(0, 1))).toEqual(['0001_accounts_devices_tokens']);
+    await db.rows(sql`insert into users (id, username, password_hash) values ('00000000-0000-4000-8000-000000000001', 'alice', 'h')`);
+    await expect(db.rows(sql`insert into users (id, username, password_hash) values ('00000000-0000-4000-8000-000000000002', 'alice', 'h')`)).rejects.toThrow();
+    await expect(db.rows(sql`insert into users (id, username, password_hash) values ('00000000-0000-4000-8000-000000000003', 'Not Valid', 'h')`)).rejects.toThrow();
+    await db.rows(sql`insert into devices (id, user_id, name) values ('00000000-0000-4000-8000-0000000000d1', '00000000-0000-4000-8000-000000000001', 'laptop')`);
+    await db.rows(sql`insert into refresh_tokens (id, family_id, user_id, device_id, token_hash, expires_at)
+      values ('00000000-0000-4000-8000-0000000000f1', '00000000-0000-4000-8000-0000000000f0', '00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-0000000000d1', '\\x01', now())`);
+    await db.rows(sql`delete from users where username = 'alice'`);
+    expect(await db.rows(sql`select id from devices`)).toEqual([]);
+    expect(await db.rows(sql`select id from refresh_tokens`)).toEqual([]);
+  });
+
+  it('applies each migration once, even when two instances start together', async () => {
+    const db = await freshDatabase('users');
+    dispose = db.dispose;
+    const [a, b] = await Promise.all([migrate(db, 'users', usersMigrations), migrate(db, 'users', usersMigrations)]);
+    expect([...a, ...b]).toEqual(usersMigrations.map((m) => m.id));
+    expect(await migrate(db, 'users', usersMigrations)).toEqual([]);
+  });
+});
