@@ -1,0 +1,28 @@
+import type { SystemInfo } from '../systems/types.ts';
+import type { ResultRow } from '../scenarios/types.ts';
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  kernel: string;
+  os: string;
+  node: string;
+}
+
+/** The results file, bench/results/<date>.json. */
+export interface BenchResults {
+  schema: 1;
+  startedAt: string;
+  durationSeconds: number;
+  mode: 'full' | 'quick';
+  command: string;
+  machine: MachineInfo;
+  settings: Record<string, unknown>;
+  systems: SystemInfo[];
+  /** Systems that could not run, and why (e.g. the rchat platform not reachable). */
+  skipped: { system: string; reason: string }[];
+  /** Scenarios that failed on a system (the suite went on). */
+  failures: { system: string; scenario: string; error: string }[];
+  rows: ResultRow[];
+}

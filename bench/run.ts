@@ -1,0 +1,151 @@
+/**
+ * Benchmark suite entry point: `npm run bench [-- --quick]`.
+ * Starts every system (rchat, XMPP peers, ceilings) one at a time, runs the
+ * scenarios against the common driver interface, writes
+ * bench/results/<date>.json and regenerates docs/benchmarks.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { USAGE, parseArgs, selected, type SCENARIO_IDS } from './lib/args.ts';
+import { now } from './lib/clock.ts';
+import { ensureOpenFiles } from './lib/fd-limit.ts';
+import { machineInfo } from './lib/machine.ts';
+import { run } from './lib/proc.ts';
+import { renderMarkdown, throughputChart } from './report/markdown.ts';
+import type { BenchResults } from './report/results.ts';
+import { DeliveryRouter } from './scenarios/delivery-router.ts';
+import { fanout } from './scenarios/fanout.ts';
+import { fixedRate } from './scenarios/fixed-rate.ts';
+import { historySql } from './scenarios/history-sql.ts';
+import { idleConnections } from './scenarios/idle-connections.ts';
+import { unloadedLatency } from './scenarios/latency-unloaded.ts';
+import { throughput } from './scenarios/throughput.ts';
+import { benchConfig, type ResultRow, type ScenarioContext } from './scenarios/types.ts';
+import { allDrivers } from './systems/registry.ts';
+import type { SystemDriver } from './systems/types.ts';
+
+type DriverScenario = (ctx: ScenarioContext, router: DeliveryRouter) => Promise<ResultRow[]>;
+
+const DRIVER_SCENARIOS: { id: (typeof SCENARIO_IDS)[number]; run: DriverScenario; applies: (d: SystemDriver) => boolean }[] = [
+  { id: 'unloaded-latency', run: unloadedLatency, applies: () => true },
+  { id: 'throughput', run: throughput, applies: () => true },
+  { id: 'fixed-rate', run: fixedRate, applies: () => true },
+  { id: 'fanout', run: fanout, applies: (d) => d.supports.fanout },
+  { id: 'idle-connections', run: idleConnections, applies: (d) => d.supports.idle },
+];
+
+const log = (message: string): void => console.log(message);
+const root = new URL('../', import.meta.url);
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  const config = benchConfig(options.quick);
+  if (!(await ensureOpenFiles(config.idle.connections * 2 + 2000))) return;
+  const wants = (scenario: string): boolean => options.scenarios === undefined || options.scenarios.includes(scenario);
+  const drivers = allDrivers({ url: options.rchatUrl, forceStart: options.rchatStart, startPort: options.rchatPort }).filter((d) => selected(options.systems, d.info.id));
+  const partial = options.systems !== undefined || options.scenarios !== undefined;
+  const started = new Date();
+  const t0 = now();
+  const results: BenchResults = {
+    schema: 1,
+    startedAt: started.toISOString(),
+    durationSeconds: 0,
+    mode: options.quick ? 'quick' : 'full',
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: machineInfo(),
+    settings: { ...config },
+    systems: [],
+    skipped: [],
+    failures: [],
+    rows: [],
+  };
+
+  if (drivers.some((d) => d.info.kind === 'peer')) {
+    await run('sh', [fileURLToPath(new URL('setup.sh', import.meta.url))], { timeoutMs: 600_000 }).catch((e: unknown) => {
+      log(`setup.sh failed: ${(e as Error).message}`);
+    });
+  }
+
+  let current: SystemDriver | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log(`\n${signal}: stopping ${current?.info.id ?? 'nothing'} and exiting`);
+    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const router = new DeliveryRouter();
+  for (const driver of drivers) {
+    const scenarios = DRIVER_SCENARIOS.filter((s) => wants(s.id) && s.applies(driver));
+    if (scenarios.length === 0) continue;
+    log(`\n== ${driver.info.id}`);
+    current = driver;
+    const ts = now();
+    try {
+      await driver.start();
+    } catch (e) {
+      const reason = (e as Error).message;
+      log(`  skipped: ${reason}`);
+      results.skipped.push({ system: driver.info.id, reason });
+      await driver.stop().catch(() => undefined);
+      current = undefined;
+      continue;
+    }
+    results.systems.push(driver.info);
+    try {
+      for (const scenario of scenarios) {
+        try {
+          results.rows.push(...(await scenario.run({ driver, config, log }, router)));
+        } catch (e) {
+          const error = (e as Error).message;
+          log(`  ${scenario.id} failed: ${error}`);
+          results.failures.push({ system: driver.info.id, scenario: scenario.id, error });
+        }
+      }
+    } finally {
+      await driver.stop().catch((e: unknown) => log(`  stop failed: ${(e as Error).message}`));
+      current = undefined;
+    }
+    log(`  (${Math.round((now() - ts) / 1000)} s)`);
+  }
+
+  if (wants('history') && selected(options.systems, 'pg-sql')) {
+    log('\n== pg-sql');
+    try {
+      const history = await historySql(config, log);
+      results.systems.push(history.info);
+      results.rows.push(...history.rows);
+    } catch (e) {
+      results.failures.push({ system: 'pg-sql', scenario: 'history', error: (e as Error).message });
+      log(`  history failed: ${(e as Error).message}`);
+    }
+  }
+
+  results.durationSeconds = Math.round((now() - t0) / 1000);
+  if (!options.write) {
+    console.log(JSON.stringify(results.rows, null, 1));
+    return;
+  }
+  const date = started.toISOString().slice(0, 10);
+  const suffix = partial ? '-partial' : options.quick ? '-quick' : '';
+  const resultsDir = new URL('bench/results/', root);
+  mkdirSync(resultsDir, { recursive: true });
+  const resultsFile = new URL(`${date}${suffix}.json`, resultsDir);
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 1)}\n`);
+  log(`\nresults: ${fileURLToPath(resultsFile)} (${Math.round(results.durationSeconds)} s)`);
+  if (!partial) {
+    writeFileSync(new URL('throughput-p99.svg', resultsDir), throughputChart(results));
+    writeFileSync(new URL('docs/benchmarks.md', root), renderMarkdown(results, '../bench/results/throughput-p99.svg'));
+    log('docs: docs/benchmarks.md, bench/results/throughput-p99.svg');
+  }
+  if (results.skipped.length > 0) log(`not measured: ${results.skipped.map((s) => `${s.system} (${s.reason.split('\n')[0] ?? ''})`).join('; ')}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

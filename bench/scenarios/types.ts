@@ -1,0 +1,58 @@
+import type { SystemDriver } from '../systems/types.ts';
+
+/** Counts and durations for one run of the suite (`--quick` shrinks them). */
+export interface BenchConfig {
+  quick: boolean;
+  reps: number;
+  sizes: number[];
+  unloaded: { messages: number; warmup: number };
+  throughput: { warmupMs: number; measureMs: number; shapes: { pairs: number; inflight: number }[]; sizes: number[] };
+  fixedRate: { rates: number[]; pairs: number; durationMs: number; drainMs: number; size: number };
+  fanout: { devices: number; messages: number; size: number };
+  idle: { connections: number; sampleAtMs: number[] };
+  history: { rows: number; pageSize: number; queries: number; concurrency: number };
+}
+
+export function benchConfig(quick: boolean): BenchConfig {
+  return quick
+    ? {
+        quick,
+        reps: 1,
+        sizes: [200, 4096],
+        unloaded: { messages: 200, warmup: 20 },
+        throughput: { warmupMs: 200, measureMs: 800, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200] },
+        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1000, drainMs: 500, size: 200 },
+        fanout: { devices: 3, messages: 50, size: 200 },
+        idle: { connections: 300, sampleAtMs: [1000, 3000] },
+        history: { rows: 1_000_000, pageSize: 50, queries: 200, concurrency: 8 },
+      }
+    : {
+        quick,
+        reps: 3,
+        sizes: [200, 4096],
+        unloaded: { messages: 1000, warmup: 50 },
+        throughput: { warmupMs: 500, measureMs: 3000, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200, 4096] },
+        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 3000, drainMs: 3000, size: 200 },
+        fanout: { devices: 3, messages: 500, size: 200 },
+        idle: { connections: 10_000, sampleAtMs: [5000, 60_000] },
+        history: { rows: 1_000_000, pageSize: 50, queries: 2000, concurrency: 8 },
+      };
+}
+
+/** One line of a results table: a scenario variant measured on one system. */
+export interface ResultRow {
+  scenario: string;
+  system: string;
+  /** e.g. `200 B`, `8 pairs × 8 in flight, 4096 B`, `2000 msg/s`. */
+  variant: string;
+  /** Medians across repetitions. Latencies in ms, rates per second, memory in KiB. */
+  metrics: Record<string, number>;
+  reps: number;
+  notes?: string[];
+}
+
+export interface ScenarioContext {
+  driver: SystemDriver;
+  config: BenchConfig;
+  log: (message: string) => void;
+}
