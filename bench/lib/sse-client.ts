@@ -35,6 +35,10 @@ function parseBlock(block: string): SseEvent | undefined {
 
 /** Opens a Server-Sent-Events stream on its own connection; resolves once the server answered 200. */
 export function openEventStream(url: string, options: EventStreamOptions): Promise<EventStream> {
+  let closed = false;
+  const onError = (e: Error): void => {
+    if (!closed) options.onError?.(e);
+  };
   return new Promise((resolve, reject) => {
     const req = http.get(
       url,
@@ -62,12 +66,17 @@ export function openEventStream(url: string, options: EventStreamOptions): Promi
             end = buffer.indexOf('\n\n');
           }
         });
-        res.on('error', (e) => options.onError?.(e));
-        resolve({ close: () => req.destroy() });
+        res.on('error', onError);
+        resolve({
+          close: () => {
+            closed = true;
+            req.destroy();
+          },
+        });
       },
     );
     req.on('error', (e) => {
-      options.onError?.(e);
+      onError(e);
       reject(e);
     });
   });

@@ -14,7 +14,7 @@ export async function fixedRate(ctx: ScenarioContext, router: DeliveryRouter): P
       rows.push(
         await repeated(ctx, 'fixed-rate', `${rate} msg/s, ${size} B`, async () => {
           const r = await openLoop(router, session.pairs, { rate, durationMs, drainMs, size });
-          return { ...loopMetrics(r), offered: rate, sendLagP99: r.sendLagP99 };
+          return { ...loopMetrics(r), offered: rate, sendLagP99: r.sendLagP99, saturated: r.saturated ? 1 : 0 };
         }),
       );
     }

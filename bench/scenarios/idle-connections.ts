@@ -9,11 +9,15 @@ import type { ResultRow, ScenarioContext } from './types.ts';
 /** Source addresses for many connections (all loopback), to keep clear of ephemeral-port limits. */
 const SOURCES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
 
+/** Connections per account: 10k connections are 100 accounts × 100 devices (keeps provisioning short). */
+const DEVICES_PER_ACCOUNT = 100;
+
 /** Scenario 5: N authenticated idle connections; server RSS per connection after settling. */
 export async function idleConnections(ctx: ScenarioContext, router: DeliveryRouter): Promise<ResultRow[]> {
   const { connections, sampleAtMs } = ctx.config.idle;
   let t = now();
-  const names = await ctx.driver.users(USER_PREFIX, connections);
+  const accounts = await ctx.driver.users(USER_PREFIX, Math.ceil(connections / DEVICES_PER_ACCOUNT));
+  const names = Array.from({ length: connections }, (_, i) => accounts[i % accounts.length] as string);
   const provisionSeconds = (now() - t) / 1000;
   await sleep(1000);
   const baseline = totalRssKiB(ctx.driver.serverPids());
@@ -21,7 +25,7 @@ export async function idleConnections(ctx: ScenarioContext, router: DeliveryRout
   let failed = 0;
   const firstErrors: string[] = [];
   const endpoints = await mapLimit(names, 32, (user, i) =>
-    ctx.driver.connect(user, { device: 0, onDelivery: router.handler(0), localAddress: SOURCES[i % SOURCES.length] as string }).catch((e: unknown) => {
+    ctx.driver.connect(user, { device: Math.floor(i / accounts.length), listenOnly: true, onDelivery: router.handler(0), localAddress: SOURCES[i % SOURCES.length] as string }).catch((e: unknown) => {
       failed += 1;
       if (firstErrors.length < 3) firstErrors.push((e as Error).message);
       return undefined;
@@ -50,5 +54,5 @@ export async function idleConnections(ctx: ScenarioContext, router: DeliveryRout
   }
   const notes = failed > 0 ? [`${failed} connections failed: ${firstErrors.join(' | ')}`] : [];
   ctx.log(`  idle ${open.length} connections: ${JSON.stringify(metrics)}`);
-  return [{ scenario: 'idle-connections', system: ctx.driver.info.id, variant: `${connections} connections`, metrics, reps: 1, ...(notes.length > 0 ? { notes } : {}) }];
+  return [{ scenario: 'idle-connections', system: ctx.driver.info.id, variant: `${connections} connections (${accounts.length} accounts × ${Math.ceil(connections / accounts.length)} devices)`, metrics, reps: 1, ...(notes.length > 0 ? { notes } : {}) }];
 }

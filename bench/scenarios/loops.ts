@@ -128,7 +128,7 @@ export async function openLoop(
   router: DeliveryRouter,
   pairs: readonly Pair[],
   opts: { rate: number; durationMs: number; drainMs: number; size: number },
-): Promise<LoopResult & { sendLagP99: number }> {
+): Promise<LoopResult & { sendLagP99: number; saturated: boolean }> {
   const pending = new Map<number, number>();
   const samples: number[] = [];
   const lags: number[] = [];
@@ -145,8 +145,15 @@ export async function openLoop(
     if (at <= windowEnd + interval) completed += 1;
   });
   let i = 0;
+  let saturated = false;
   while (i < total) {
     const t = now();
+    if (pending.size > opts.rate) {
+      // More than 1 s of offered load outstanding: the system is saturated. Stop offering
+      // (unsent messages count as lost) so the backlog stays bounded.
+      saturated = true;
+      break;
+    }
     const due = Math.min(total, Math.floor((t - t0) / interval) + 1);
     while (i < due) {
       const scheduled = t0 + i * interval;
@@ -161,7 +168,7 @@ export async function openLoop(
   }
   const deadline = now() + opts.drainMs;
   while (pending.size > 0 && now() < deadline) await sleep(5);
-  const lost = pending.size;
+  const lost = pending.size + (total - i);
   if (lost > 0) await settle(router);
   else router.route(() => undefined);
   lags.sort((a, b) => a - b);
@@ -173,6 +180,7 @@ export async function openLoop(
     lost,
     stalled: false,
     sendLagP99: lags[Math.floor(lags.length * 0.99)] ?? 0,
+    saturated,
   };
 }
 
@@ -180,7 +188,7 @@ export async function openLoop(
  * Waits until the system has been quiet (no deliveries) for `quietMs`, at
  * most `maxMs`, so a backlog left by one run does not load the next one.
  */
-export async function settle(router: DeliveryRouter, quietMs = 300, maxMs = 15_000): Promise<void> {
+export async function settle(router: DeliveryRouter, quietMs = 300, maxMs = 10_000): Promise<void> {
   let last = now();
   router.route(() => {
     last = now();

@@ -22,13 +22,14 @@ export async function repeated(
   ctx: ScenarioContext,
   scenario: string,
   variant: string,
-  once: () => Promise<Record<string, number> & { stalled?: number }>,
+  once: () => Promise<Record<string, number> & { stalled?: number; saturated?: number }>,
 ): Promise<ResultRow> {
   const reps: Record<string, number>[] = [];
   const notes: string[] = [];
   for (let rep = 0; rep < ctx.config.reps; rep += 1) {
     const metrics = await once();
     if ((metrics.stalled ?? 0) > 0) notes.push(`rep ${rep + 1}: no progress for 5 s, stopped`);
+    if ((metrics.saturated ?? 0) > 0) notes.push(`rep ${rep + 1}: saturated (over 1 s of offered load outstanding), stopped offering`);
     reps.push(metrics);
   }
   const errors = ctx.driver.takeErrors();

@@ -33,6 +33,8 @@ export interface ConnectOptions {
   localAddress?: string;
   /** The user will be connected on several devices at once; enable whatever multi-device delivery needs. */
   multiDevice?: boolean;
+  /** Listen-only connection (idle scenario): a driver may reuse the account's existing session credentials. */
+  listenOnly?: boolean;
 }
 
 /** One connected device of one user. */

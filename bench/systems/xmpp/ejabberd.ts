@@ -35,7 +35,7 @@ export class EjabberdServer extends PackagedServer implements XmppServer {
       c2s_shaper: 'none (default 3000 B/s)',
       registration_timeout: 'infinity (default 600 s)',
       'mod_muc max_users': 10000,
-      max_user_sessions: 100,
+      max_user_sessions: 1000,
       tls: false,
       sasl: 'SCRAM-SHA-1',
       scramIterations: 4096,
