@@ -4,6 +4,8 @@ import type { Logger } from '@rchat/server-kit';
 import type { InboxReader } from './inbox-reader.ts';
 
 const PAGE = 500;
+/** How long catch-up waits for a client to read before giving up on it. */
+const STALL_MS = 30_000;
 
 export interface StreamLimits {
   heartbeatMs: number;
@@ -92,12 +94,37 @@ export class DeviceStream {
     this.dispose();
   }
 
+  /** Sends everything after lastSent from the store, paced by the socket (awaits 'drain'), so catch-up never buffers unboundedly. */
   private async drainStore(): Promise<void> {
     for (;;) {
       const page = await this.readInbox(this.userId, { after: this.lastSent, limit: PAGE });
-      for (const entry of page.entries) if (entry.seq > this.lastSent) this.send(entry);
+      for (const entry of page.entries) {
+        if (this.closed) return;
+        if (entry.seq <= this.lastSent) continue;
+        this.send(entry, false);
+        if (this.res.writableNeedDrain) await this.drained();
+      }
       if (this.closed || page.entries.length < PAGE) return;
     }
+  }
+
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.res.off('drain', done);
+        this.res.off('close', done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        done();
+        this.logger.info({ userId: this.userId, deviceId: this.deviceId }, 'stalled client disconnected');
+        this.res.destroy();
+        this.dispose();
+      }, STALL_MS);
+      this.res.once('drain', done);
+      this.res.once('close', done);
+    });
   }
 
   private async flushPending(): Promise<void> {
@@ -114,15 +141,16 @@ export class DeviceStream {
     }
   }
 
-  private send(entry: InboxEntry): void {
+  private send(entry: InboxEntry, live = true): void {
     this.lastSent = entry.seq;
-    this.write(`id: ${entry.seq}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`);
+    this.write(`id: ${entry.seq}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`, live);
   }
 
-  private write(chunk: string): void {
+  /** Writes a chunk; a live write that leaves more than the limit unread disconnects the client. */
+  private write(chunk: string, enforceLimit = true): void {
     if (this.closed) return;
     this.res.write(chunk);
-    if (this.res.writableLength > this.limits.maxBufferedBytes) {
+    if (enforceLimit && this.res.writableLength > this.limits.maxBufferedBytes) {
       // A slow reader must not hold memory for everyone: drop it; it resumes from the store.
       this.logger.info({ userId: this.userId, deviceId: this.deviceId }, 'slow client disconnected');
       this.res.destroy();
