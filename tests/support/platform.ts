@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { createLogger } from '@rchat/server-kit';
 import { createServerApp, type ServerApp } from '../../apps/server/src/create-app.ts';
 import { loadServerConfig } from '../../apps/server/src/config.ts';
@@ -16,7 +17,9 @@ export interface Platform extends ServerApp {
  * memory by default (or under `dataDir`), or a fresh database on the server
  * named by DATABASE_URL, with NATS when NATS_URL is set.
  */
-export async function startPlatform(options: { dataDir?: string; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<Platform> {
+export async function startPlatform(
+  options: { dataDir?: string; env?: Record<string, string>; databaseUrl?: string; logTo?: { level: string; destination: DestinationStream } } = {},
+): Promise<Platform> {
   const databaseUrl = options.databaseUrl ?? (process.env.DATABASE_URL ? await createTestDatabase(process.env.DATABASE_URL) : undefined);
   const env: Record<string, string | undefined> = {
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
@@ -26,8 +29,8 @@ export async function startPlatform(options: { dataDir?: string; env?: Record<st
     ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
     ...options.env,
   };
-  const config = loadServerConfig({ LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0' });
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'rchat-test' });
+  const config = loadServerConfig({ LOG_LEVEL: options.logTo?.level ?? process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0' });
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'rchat-test', ...(options.logTo ? { destination: options.logTo.destination } : {}) });
   const server = await createServerApp(config, env, logger, { memory: !options.dataDir && !databaseUrl });
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
   const ownsDatabase = databaseUrl !== undefined && options.databaseUrl === undefined;
