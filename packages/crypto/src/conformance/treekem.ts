@@ -27,7 +27,19 @@ export interface TreeKemSetting {
   readonly tree: Uint8Array;
 }
 
-async function privatePathOf(suite: CipherSuiteId, leaf: PrivateLeaf): Promise<PrivateKeyPath> {
+const privatePaths = new WeakMap<PrivateLeaf, Promise<PrivateKeyPath>>();
+
+/** The leaf's private keys along its path (memoised: deriving HPKE key pairs is the expensive part). */
+function privatePathOf(suite: CipherSuiteId, leaf: PrivateLeaf): Promise<PrivateKeyPath> {
+  let path = privatePaths.get(leaf);
+  if (path === undefined) {
+    path = derivePrivatePath(suite, leaf);
+    privatePaths.set(leaf, path);
+  }
+  return path;
+}
+
+async function derivePrivatePath(suite: CipherSuiteId, leaf: PrivateLeaf): Promise<PrivateKeyPath> {
   const impl = await loadCipherSuite(suite);
   const secrets: Record<number, Uint8Array> = Object.fromEntries(leaf.pathSecrets);
   const path = await toPrivateKeyPath(secrets, leaf.index, impl);

@@ -27,3 +27,15 @@ export function hex(text: string): Uint8Array {
 export function toHexString(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
+
+/**
+ * Keeps the run short on slow pure-JS curves: every vector of the `full` suites,
+ * and the first `perSuite` vectors of every other suite, so each suite still runs.
+ */
+export function sampleBySuite<T extends { cipher_suite: number }>(vectors: readonly T[], full: readonly number[], perSuite = 2): T[] {
+  const bySuite = new Map<number, T[]>();
+  for (const v of vectors) bySuite.set(v.cipher_suite, [...(bySuite.get(v.cipher_suite) ?? []), v]);
+  const out: T[] = [];
+  for (const [suite, list] of bySuite) out.push(...(full.includes(suite) ? list : list.slice(0, perSuite)));
+  return out;
+}
