@@ -43,6 +43,8 @@ export const deviceSchema = z.object({
 });
 export type Device = z.infer<typeof deviceSchema>;
 
+export const listDevicesResponseSchema = z.object({ devices: z.array(deviceSchema) });
+
 export const sessionResponseSchema = z.object({
   user: userSchema,
   deviceId: idSchema,

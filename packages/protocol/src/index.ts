@@ -5,3 +5,4 @@ export * from './users.ts';
 export * from './policy.ts';
 export * from './chat.ts';
 export * from './events.ts';
+export * from './routes.ts';

@@ -35,15 +35,16 @@ export const env = {
 
 /** Settings every service shares. */
 export const baseConfigShape = {
-  HOST: z.string().default('0.0.0.0'),
-  LOG_LEVEL: env.logLevel(),
-  /** postgres://… selects PostgreSQL; absent means PGlite under DATA_DIR. */
-  DATABASE_URL: env.optionalUrl(),
-  DATA_DIR: z.string().default('./data'),
-  /** nats://… selects NATS; absent means the in-process bus (single process only). */
-  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
-  /** Shared secret for service-to-service calls under /internal (scaled-out mode). */
-  INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
-  SHUTDOWN_GRACE_MS: env.int(10_000),
-  CORS_ORIGINS: env.list(''),
+  HOST: z.string().default('0.0.0.0').describe('Address to listen on.'),
+  LOG_LEVEL: env.logLevel().describe('pino log level: fatal, error, warn, info, debug, trace or silent.'),
+  DATABASE_URL: env.optionalUrl().describe('postgres://… selects PostgreSQL; unset means embedded PGlite under DATA_DIR.'),
+  DATA_DIR: z.string().default('./data').describe('Folder of the embedded PGlite databases (one subfolder per service).'),
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\//, 'must be a nats:// URL')
+    .optional()
+    .describe('nats://… selects NATS; unset means the in-process bus (one process only).'),
+  INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional().describe('Shared secret of service-to-service calls under /internal (scaled-out mode).'),
+  SHUTDOWN_GRACE_MS: env.int(10_000).describe('How long a stopping process may drain before it exits.'),
+  CORS_ORIGINS: env.list('').describe('Comma-separated browser origins allowed to call the API from another origin.'),
 };

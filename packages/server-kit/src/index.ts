@@ -12,3 +12,4 @@ export * from './metrics.ts';
 export * from './auth.ts';
 export * from './shutdown.ts';
 export * from './base64.ts';
+export * from './rate-limit.ts';

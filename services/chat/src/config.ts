@@ -3,11 +3,10 @@ import { baseConfigShape, env, loadConfig } from '@rchat/server-kit';
 
 export const chatConfigSchema = z.object({
   ...baseConfigShape,
-  PORT: env.port(8082),
-  /** Base URL of the users service (JWKS and user lookups) in scaled-out mode. */
-  USERS_URL: env.optionalUrl(),
-  MAX_CIPHERTEXT_BYTES: env.int(65_536, 1_024, 16 * 1024 * 1024),
-  RATE_LIMIT_SEND_PER_MINUTE: env.int(6_000, 1),
+  PORT: env.port(8082).describe('Port of the chat service when it runs on its own.'),
+  USERS_URL: env.optionalUrl().describe('Base URL of the users service (token keys, user lookups); required when chat runs on its own.'),
+  MAX_CIPHERTEXT_BYTES: env.int(65_536, 1_024, 16 * 1024 * 1024).describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),
+  RATE_LIMIT_SEND_PER_MINUTE: env.int(6_000, 1).describe('Messages one device may send per minute.'),
 });
 
 export type ChatConfig = z.output<typeof chatConfigSchema>;

@@ -1,3 +1,4 @@
+import rateLimit from '@fastify/rate-limit';
 import { createHttpApp, openBus, remoteKeySet, type HttpApp, type Logger } from '@rchat/server-kit';
 import type { ChatConfig } from './config.ts';
 import { createChatService, type ChatService } from './create-service.ts';
@@ -13,6 +14,7 @@ export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger
     users: httpUserDirectory(config.USERS_URL),
   });
   const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS });
+  await app.register(rateLimit, { global: false });
   service.register(app);
   app.addHook('onClose', async () => {
     await bus.close();

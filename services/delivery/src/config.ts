@@ -3,15 +3,12 @@ import { baseConfigShape, env, loadConfig } from '@rchat/server-kit';
 
 export const deliveryConfigSchema = z.object({
   ...baseConfigShape,
-  PORT: env.port(8083),
-  /** Users service (JWKS) and chat service (inbox reads) in scaled-out mode. */
-  USERS_URL: env.optionalUrl(),
-  CHAT_URL: env.optionalUrl(),
-  HEARTBEAT_MS: env.int(15_000, 1_000),
-  /** Bytes a slow client may leave unread before it is disconnected (it resumes from the store). */
-  MAX_BUFFERED_BYTES: env.int(1_048_576, 16_384),
-  /** Reconnection delay suggested to clients, in ms. */
-  RETRY_MS: env.int(1_000, 100),
+  PORT: env.port(8083).describe('Port of the delivery service when it runs on its own.'),
+  USERS_URL: env.optionalUrl().describe('Base URL of the users service (token keys); required when delivery runs on its own.'),
+  CHAT_URL: env.optionalUrl().describe('Base URL where delivery reads inboxes (/internal/inbox); required when delivery runs on its own.'),
+  HEARTBEAT_MS: env.int(15_000, 1_000).describe('Interval of heartbeat comments on idle event streams.'),
+  MAX_BUFFERED_BYTES: env.int(1_048_576, 16_384).describe('Bytes a slow client may leave unread before it is disconnected (it resumes from the store).'),
+  RETRY_MS: env.int(1_000, 100).describe('Reconnection delay suggested to clients (SSE retry:).'),
 });
 
 export type DeliveryConfig = z.output<typeof deliveryConfigSchema>;

@@ -4,24 +4,21 @@ import { registrationPolicySchema } from '@rchat/protocol';
 
 export const usersConfigSchema = z.object({
   ...baseConfigShape,
-  PORT: env.port(8081),
-  REGISTRATION: registrationPolicySchema.default('open'),
-  /** Comma-separated invite codes accepted when REGISTRATION=invite. */
-  REGISTRATION_INVITE_CODES: env.list(''),
-  PASSWORD_MIN_LENGTH: env.int(10, 8, 128),
-  /** argon2id cost (defaults: OWASP's 19 MiB, 2 passes, 1 lane). */
-  ARGON2_MEMORY_KIB: env.int(19_456, 8_192, 4_194_304),
-  ARGON2_ITERATIONS: env.int(2, 1, 100),
-  ARGON2_PARALLELISM: env.int(1, 1, 16),
-  ACCESS_TOKEN_TTL_SECONDS: env.int(600, 30, 86_400),
-  REFRESH_TOKEN_TTL_DAYS: env.int(30, 1, 365),
-  /** A new token-signing key is made when the newest is older than this. */
-  SIGNING_KEY_ROTATION_DAYS: env.int(30, 1, 3650),
-  RATE_LIMIT_AUTH_PER_MINUTE: env.int(30, 1),
-  RATE_LIMIT_SEARCH_PER_MINUTE: env.int(300, 1),
-  /** Published to clients in /.well-known/rchat. */
-  MLS_CIPHER_SUITES: env.list('1').pipe(z.array(z.string().regex(/^\d{1,5}$/, 'must be comma-separated suite numbers').transform(Number)).min(1, 'needs at least one suite')),
-  MAX_CIPHERTEXT_BYTES: env.int(65_536, 1_024, 16 * 1024 * 1024),
+  PORT: env.port(8081).describe('Port of the users service when it runs on its own.'),
+  REGISTRATION: registrationPolicySchema.default('open').describe('Who may create accounts: open, invite (needs an invite code) or closed.'),
+  REGISTRATION_INVITE_CODES: env.list('').describe('Comma-separated invite codes accepted when REGISTRATION=invite.'),
+  PASSWORD_MIN_LENGTH: env.int(10, 8, 128).describe('Shortest password accepted (common passwords and ones containing the username are refused too).'),
+  ARGON2_MEMORY_KIB: env.int(19_456, 8_192, 4_194_304).describe('argon2id memory cost in KiB (default: OWASP minimum, 19 MiB).'),
+  ARGON2_ITERATIONS: env.int(2, 1, 100).describe('argon2id passes.'),
+  ARGON2_PARALLELISM: env.int(1, 1, 16).describe('argon2id lanes.'),
+  ACCESS_TOKEN_TTL_SECONDS: env.int(600, 30, 86_400).describe('Lifetime of access tokens (EdDSA JWTs).'),
+  REFRESH_TOKEN_TTL_DAYS: env.int(30, 1, 365).describe('Lifetime of refresh tokens (rotated on every use).'),
+  SIGNING_KEY_ROTATION_DAYS: env.int(30, 1, 3650).describe('A new token-signing key is made when the newest is older than this.'),
+  RATE_LIMIT_AUTH_PER_MINUTE: env.int(30, 1).describe('Register, login and refresh requests per client address per minute.'),
+  RATE_LIMIT_SEARCH_PER_MINUTE: env.int(300, 1).describe('User searches per client address per minute.'),
+  MLS_CIPHER_SUITES: env.list('1').pipe(z.array(z.string().regex(/^\d{1,5}$/, 'must be comma-separated suite numbers').transform(Number)).min(1, 'needs at least one suite'))
+    .describe('MLS cipher suites clients may use, comma-separated, the default first (published in /.well-known/rchat).'),
+  MAX_CIPHERTEXT_BYTES: env.int(65_536, 1_024, 16 * 1024 * 1024).describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),
 });
 
 export type UsersConfig = z.output<typeof usersConfigSchema>;

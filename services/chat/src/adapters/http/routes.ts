@@ -8,7 +8,7 @@ import {
   readMarkerRequestSchema,
   sendMessageRequestSchema,
 } from '@rchat/protocol';
-import { authenticate, parseInput, requireInternal, type TokenVerifier } from '@rchat/server-kit';
+import { authenticate, byAccessToken, parseInput, rateLimited, requireInternal, type TokenVerifier } from '@rchat/server-kit';
 import type { Caller, ChatDeps } from '../../app/deps.ts';
 import { createDirectConversation } from '../../app/create-conversation.ts';
 import { getConversation, listConversations } from '../../app/list-conversations.ts';
@@ -39,7 +39,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
     const me = await caller(request);
     return getConversation(deps, me, parseInput(conversationParamsSchema, request.params, 'params').id);
   });
-  app.post('/conversations/:id/messages', { bodyLimit: sendBodyLimit }, async (request, reply) => {
+  app.post('/conversations/:id/messages', { bodyLimit: sendBodyLimit, config: rateLimited(deps.config.RATE_LIMIT_SEND_PER_MINUTE, byAccessToken) }, async (request, reply) => {
     const me = await caller(request);
     const { id } = parseInput(conversationParamsSchema, request.params, 'params');
     const body = parseInput(sendMessageRequestSchema, request.body, 'body');

@@ -9,7 +9,7 @@ import {
   userIdParamsSchema,
   type WellKnown,
 } from '@rchat/protocol';
-import { AppError, authenticate, parseInput, type TokenVerifier } from '@rchat/server-kit';
+import { authenticate, parseInput, rateLimited, type TokenVerifier } from '@rchat/server-kit';
 import type { UsersDeps } from '../../app/deps.ts';
 import { register } from '../../app/register.ts';
 import { login } from '../../app/login.ts';
@@ -17,18 +17,6 @@ import { refresh } from '../../app/refresh.ts';
 import { logout } from '../../app/logout.ts';
 import { getUser, searchUsers } from '../../app/find-users.ts';
 import { listDevices } from '../../app/list-devices.ts';
-
-export function rateLimited(max: number, keyGenerator?: (request: { ip: string }) => string) {
-  return {
-    rateLimit: {
-      max,
-      timeWindow: 60_000,
-      ...(keyGenerator ? { keyGenerator } : {}),
-      errorResponseBuilder: (_req: unknown, ctx: { ttl: number }) =>
-        new AppError('RATE_LIMITED', 'Too many attempts; wait a moment and try again.', { headers: { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) } }),
-    },
-  };
-}
 
 export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verifier: TokenVerifier): void {
   const { config } = deps;

@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import {
+  loginRequestSchema,
+  logoutRequestSchema,
+  refreshRequestSchema,
+  registerRequestSchema,
+  sessionResponseSchema,
+  listDevicesResponseSchema,
+  userSchema,
+} from './auth.ts';
+import {
+  conversationSchema,
+  createConversationRequestSchema,
+  historyQuerySchema,
+  historyResponseSchema,
+  listConversationsResponseSchema,
+  messageSchema,
+  readMarkerRequestSchema,
+  readMarkerResponseSchema,
+  sendMessageRequestSchema,
+} from './chat.ts';
+import { eventsQuerySchema, inboxEntrySchema, inboxPageSchema, inboxQuerySchema } from './events.ts';
+import type { ErrorCode } from './errors.ts';
+import { wellKnownSchema } from './policy.ts';
+import { searchUsersQuerySchema, searchUsersResponseSchema } from './users.ts';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  service: 'users' | 'chat' | 'delivery';
+  auth: 'none' | 'bearer' | 'bearer-or-query' | 'internal';
+  summary: string;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  response?: z.ZodType;
+  /** HTTP status of success. */
+  status: number;
+  errors: ErrorCode[];
+}
+
+const authErrors: ErrorCode[] = ['UNAUTHENTICATED'];
+const bodyErrors: ErrorCode[] = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'];
+
+/** Every public endpoint: the source of docs/api.md. */
+export const routes: RouteSpec[] = [
+  { method: 'POST', path: '/auth/register', service: 'users', auth: 'none', summary: 'Create an account (username and password only) and sign in its first device.', body: registerRequestSchema, response: sessionResponseSchema, status: 201, errors: [...bodyErrors, 'USERNAME_TAKEN', 'WEAK_PASSWORD', 'REGISTRATION_CLOSED', 'RATE_LIMITED'] },
+  { method: 'POST', path: '/auth/login', service: 'users', auth: 'none', summary: 'Sign in as a device (a new one unless `device.id` names one of yours).', body: loginRequestSchema, response: sessionResponseSchema, status: 200, errors: [...bodyErrors, 'INVALID_CREDENTIALS', 'FORBIDDEN', 'RATE_LIMITED'] },
+  { method: 'POST', path: '/auth/refresh', service: 'users', auth: 'none', summary: 'Exchange a refresh token for new tokens; the old refresh token stops working. Presenting it again revokes the session.', body: refreshRequestSchema, response: sessionResponseSchema, status: 200, errors: [...bodyErrors, 'INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'RATE_LIMITED'] },
+  { method: 'POST', path: '/auth/logout', service: 'users', auth: 'none', summary: 'End the session the refresh token belongs to (idempotent).', body: logoutRequestSchema, status: 204, errors: bodyErrors },
+  { method: 'GET', path: '/users', service: 'users', auth: 'bearer', summary: 'Find users by username prefix, ordered by username; pass `next` as `after` for the next page.', query: searchUsersQuerySchema, response: searchUsersResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'RATE_LIMITED'] },
+  { method: 'GET', path: '/users/:id', service: 'users', auth: 'bearer', summary: 'One user by id.', response: userSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'USER_NOT_FOUND'] },
+  { method: 'GET', path: '/devices', service: 'users', auth: 'bearer', summary: "The caller's devices (`current` marks the calling one).", status: 200, response: listDevicesResponseSchema, errors: authErrors },
+  { method: 'GET', path: '/.well-known/rchat', service: 'users', auth: 'none', summary: 'The operator policy clients must follow.', response: wellKnownSchema, status: 200, errors: [] },
+  { method: 'GET', path: '/.well-known/jwks.json', service: 'users', auth: 'none', summary: 'Public keys (Ed25519 JWK) that verify access tokens; the newest signs.', status: 200, errors: [] },
+  { method: 'POST', path: '/conversations', service: 'chat', auth: 'bearer', summary: 'Open the direct conversation with `peer` (created once per pair; 201 when new, 200 when it existed).', body: createConversationRequestSchema, response: conversationSchema, status: 201, errors: [...authErrors, ...bodyErrors, 'USER_NOT_FOUND', 'CANNOT_CONVERSE_WITH_SELF'] },
+  { method: 'GET', path: '/conversations', service: 'chat', auth: 'bearer', summary: "The caller's conversations, most recent activity first, with unread counts.", response: listConversationsResponseSchema, status: 200, errors: authErrors },
+  { method: 'GET', path: '/conversations/:id', service: 'chat', auth: 'bearer', summary: 'One conversation of the caller.', response: conversationSchema, status: 200, errors: [...authErrors, 'CONVERSATION_NOT_FOUND'] },
+  { method: 'POST', path: '/conversations/:id/messages', service: 'chat', auth: 'bearer', summary: 'Store and deliver one message (opaque ciphertext). Idempotent per (device, txnId): a retry returns the first result with 200.', body: sendMessageRequestSchema, response: messageSchema, status: 201, errors: [...authErrors, ...bodyErrors, 'CONVERSATION_NOT_FOUND', 'TXN_ID_REUSED', 'RATE_LIMITED'] },
+  { method: 'GET', path: '/conversations/:id/messages', service: 'chat', auth: 'bearer', summary: 'History, newest first; pass `nextBefore` as `before` for the previous page.', query: historyQuerySchema, response: historyResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND'] },
+  { method: 'POST', path: '/conversations/:id/read', service: 'chat', auth: 'bearer', summary: "Move the caller's read marker forward (never back, never past the newest message); other devices of the caller are told.", body: readMarkerRequestSchema, response: readMarkerResponseSchema, status: 200, errors: [...authErrors, ...bodyErrors, 'CONVERSATION_NOT_FOUND'] },
+  { method: 'GET', path: '/inbox', service: 'chat', auth: 'bearer', summary: "The caller's inbox entries after `after`, oldest first (what the event stream replays on resume).", query: inboxQuerySchema, response: inboxPageSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED'] },
+  { method: 'GET', path: '/events', service: 'delivery', auth: 'bearer-or-query', summary: "Server-Sent Events of the caller's inbox. Each event's `id` is the inbox sequence and its `data` an inbox entry; reconnect with `Last-Event-ID` (or `?since=`) to get exactly what was missed. Also sends `ready` (live, with `headSeq`), `bye` (the server ends the stream: `token-expired`, `shutdown`) and `: hb` comments.", query: eventsQuerySchema, response: inboxEntrySchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED'] },
+];
