@@ -229,7 +229,7 @@ export class Cluster {
     }
     const exited = new Promise<number | string>((resolveExit) => {
       child.once('exit', (code, signal) => resolveExit(signal ?? code ?? 0));
-      child.once('error', (err) => resolveExit(err.message));
+      child.once('error', (err: NodeJS.ErrnoException) => resolveExit(err.code === 'ENOENT' ? `${command} is not installed (Debian: apt-get install -y nginx)` : err.message));
     });
     if (child.pid !== undefined) liveGroups.add(child.pid);
     const run = { child, exited };

@@ -185,7 +185,7 @@ afterAll(async () => {
   }
   await cluster?.stop();
   await dropDatabases(postgresUrl, [databases.users, databases.chat]);
-  if (failed) console.error(`cluster logs kept in ${runDir}`);
+  if (failed || process.env.RCHAT_CLUSTER_KEEP_LOGS) console.error(`cluster logs kept in ${runDir}`);
   else rmSync(runDir, { recursive: true, force: true });
 });
 
