@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cluster, instanceIds, portsFrom, repoRoot } from './cluster.ts';
 
@@ -59,8 +59,8 @@ const options = {
   postgresUrl: values.postgres ?? env.RCHAT_CLUSTER_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   natsUrl: values.nats ?? env.RCHAT_CLUSTER_NATS ?? 'nats://127.0.0.1:4222',
   databases: { users: values['users-db'] ?? env.RCHAT_CLUSTER_USERS_DB ?? 'rchat_users', chat: values['chat-db'] ?? env.RCHAT_CLUSTER_CHAT_DB ?? 'rchat_chat' },
-  runDir: join(repoRoot, values['run-dir'] ?? env.RCHAT_CLUSTER_RUN_DIR ?? '.cluster'),
-  webRoot: join(repoRoot, values['web-root'] ?? env.RCHAT_CLUSTER_WEB_ROOT ?? 'apps/web/dist'),
+  runDir: resolve(repoRoot, values['run-dir'] ?? env.RCHAT_CLUSTER_RUN_DIR ?? '.cluster'),
+  webRoot: resolve(repoRoot, values['web-root'] ?? env.RCHAT_CLUSTER_WEB_ROOT ?? 'apps/web/dist'),
   logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
 };
 

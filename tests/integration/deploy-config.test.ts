@@ -129,14 +129,19 @@ function bytes(value: string | undefined): number {
 }
 
 // The routes each service really registers, gathered from the services themselves.
-const routes: Record<ServiceName, Set<string>> = { users: new Set(), chat: new Set(), delivery: new Set() };
+// Per route: the largest request body it accepts (0 when no method of it takes a body).
+const routes: Record<ServiceName, Map<string, number>> = { users: new Map(), chat: new Map(), delivery: new Map() };
 const opened: { apps: HttpApp[]; users?: UsersService; chat?: ChatService } = { apps: [] };
 
 beforeAll(async () => {
   const logger = createLogger({ level: 'silent', name: 'deploy-config-test' });
   const probe = (name: ServiceName) => {
     const app = createHttpApp({ logger });
-    app.addHook('onRoute', (route) => void routes[name].add(route.url));
+    app.addHook('onRoute', (route) => {
+      const takesBody = [route.method].flat().some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH');
+      const limit = takesBody ? (route.bodyLimit ?? app.initialConfig.bodyLimit ?? 0) : 0;
+      routes[name].set(route.url, Math.max(limit, routes[name].get(route.url) ?? 0));
+    });
     opened.apps.push(app);
     return app;
   };
@@ -251,7 +256,7 @@ describe('nginx.conf', () => {
   it('routes every public route of each service to that service', () => {
     let checked = 0;
     for (const name of ['users', 'chat', 'delivery'] as const) {
-      for (const route of routes[name]) {
+      for (const route of routes[name].keys()) {
         if (route.startsWith('/internal/')) continue;
         const path = route.replace(/:\w+/g, 'x1');
         expect(upstreamOf(locationFor(publicServer, path)), `${route} (${name})`).toBe(name);
@@ -262,7 +267,7 @@ describe('nginx.conf', () => {
   });
 
   it('never proxies /internal/ publicly, and proxies it to chat on a loopback-only server', () => {
-    const internalRoutes = [...routes.chat].filter((r) => r.startsWith('/internal/'));
+    const internalRoutes = [...routes.chat.keys()].filter((r) => r.startsWith('/internal/'));
     expect(internalRoutes.length).toBeGreaterThan(0);
     for (const route of internalRoutes) {
       const path = route.replace(/:\w+/g, 'x1');
@@ -282,8 +287,14 @@ describe('nginx.conf', () => {
     expect(effective('proxy_set_header', events, publicServer)).toContainEqual(['Connection', '']);
   });
 
-  it('accepts the largest message any chat instance accepts', () => {
-    const limit = bytes(children(http, 'client_max_body_size')[0]?.args[0]);
+  it('lets through every request body a route accepts, including the largest message any chat instance accepts', () => {
+    const limitAt = (path: string) => bytes(effective('client_max_body_size', locationFor(publicServer, path), publicServer)[0]?.[0]);
+    for (const name of ['users', 'chat', 'delivery'] as const) {
+      for (const [route, bodyLimit] of routes[name]) {
+        if (!route.startsWith('/internal/')) expect(limitAt(route.replace(/:\w+/g, 'x1')), `${route} (${name}) accepts ${bodyLimit} bytes`).toBeGreaterThanOrEqual(bodyLimit);
+      }
+    }
+    const limit = limitAt('/conversations/x1/messages');
     expect(limit).toBeGreaterThanOrEqual(128 * 1024);
     for (const key of instancesOf('chat')) {
       const { MAX_CIPHERTEXT_BYTES } = chatConfigSchema.parse(envOf(key));
