@@ -11,6 +11,8 @@ export const conversationSchema = z.object({
   lastActivityAt: z.string(),
   /** Sequence of the newest message in the conversation (0 when empty). */
   lastSeq: seqSchema,
+  /** MLS epoch the commit sequencer is at: the next accepted commit must be made in this epoch. */
+  epoch: seqSchema,
   /** The caller's read marker. */
   readSeq: seqSchema,
   /** Messages from others after the caller's read marker. */
@@ -32,6 +34,8 @@ export const sendMessageRequestSchema = z.strictObject({
   txnId: txnIdSchema,
   /** Opaque bytes, base64: the server never reads them. */
   ciphertext: base64Schema.min(1),
+  /** MLS epoch the message was encrypted in (a hint for receivers; not checked). */
+  epoch: seqSchema.optional(),
 });
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
 
@@ -44,9 +48,48 @@ export const messageSchema = z.object({
   senderDeviceId: idSchema,
   txnId: z.string(),
   ciphertext: z.string(),
+  epoch: seqSchema.nullable(),
   createdAt: z.string(),
 });
 export type Message = z.infer<typeof messageSchema>;
+
+export const welcomeRecipientSchema = z.strictObject({ userId: idSchema, deviceId: idSchema });
+
+export const commitRequestSchema = z.strictObject({
+  /** The epoch the commit was made in; accepted only if the conversation is at this epoch. */
+  epoch: seqSchema,
+  /** The MLS commit message (base64). */
+  commit: base64Schema.min(1),
+  /** The Welcome for devices the commit adds, delivered only to those devices. */
+  welcome: z
+    .strictObject({
+      message: base64Schema.min(1),
+      recipients: z.array(welcomeRecipientSchema).min(1).max(1000),
+    })
+    .optional(),
+});
+export type CommitRequest = z.infer<typeof commitRequestSchema>;
+
+export const commitSchema = z.object({
+  conversationId: idSchema,
+  /** The epoch the commit was made in; applying it moves the group to epoch + 1. */
+  epoch: seqSchema,
+  senderUserId: idSchema,
+  senderDeviceId: idSchema,
+  commit: z.string(),
+  createdAt: z.string(),
+});
+export type Commit = z.infer<typeof commitSchema>;
+
+export const commitsQuerySchema = z.strictObject({
+  /** Return commits made in this epoch and later. */
+  since: querySeqSchema.default(0),
+  limit: limitSchema(500, 100),
+});
+export type CommitsQuery = z.infer<typeof commitsQuerySchema>;
+
+export const commitsResponseSchema = z.object({ commits: z.array(commitSchema), epoch: seqSchema });
+export type CommitsResponse = z.infer<typeof commitsResponseSchema>;
 
 export const historyQuerySchema = z.strictObject({
   /** Return messages with seq < before (omit for the newest page). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { conversationSchema, messageSchema } from './chat.ts';
+import { commitSchema, conversationSchema, messageSchema } from './chat.ts';
 import { idSchema, querySeqSchema, seqSchema } from './common.ts';
 
 /**
@@ -12,6 +12,19 @@ export const inboxEntrySchema = z.discriminatedUnion('type', [
   z.object({ ...inboxBase, type: z.literal('message'), message: messageSchema }),
   z.object({ ...inboxBase, type: z.literal('conversation'), conversation: conversationSchema.omit({ readSeq: true, unreadCount: true }) }),
   z.object({ ...inboxBase, type: z.literal('read'), conversationId: idSchema, readSeq: seqSchema }),
+  z.object({ ...inboxBase, type: z.literal('commit'), commit: commitSchema }),
+  z.object({
+    ...inboxBase,
+    type: z.literal('welcome'),
+    conversationId: idSchema,
+    /** The epoch the joiner enters. */
+    epoch: seqSchema,
+    welcome: z.string(),
+    /** Only these devices receive the entry. */
+    deviceIds: z.array(idSchema),
+    senderUserId: idSchema,
+    senderDeviceId: idSchema,
+  }),
 ]);
 export type InboxEntry = z.infer<typeof inboxEntrySchema>;
 export type InboxEntryType = InboxEntry['type'];

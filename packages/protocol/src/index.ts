@@ -6,3 +6,4 @@ export * from './policy.ts';
 export * from './chat.ts';
 export * from './events.ts';
 export * from './routes.ts';
+export * from './keys.ts';

@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   loginRequestSchema,
   logoutRequestSchema,
@@ -13,6 +12,9 @@ import {
   createConversationRequestSchema,
   historyQuerySchema,
   historyResponseSchema,
+  commitRequestSchema,
+  commitsQuerySchema,
+  commitsResponseSchema,
   listConversationsResponseSchema,
   messageSchema,
   readMarkerRequestSchema,
@@ -22,6 +24,16 @@ import {
 import { eventsQuerySchema, inboxEntrySchema, inboxPageSchema, inboxQuerySchema } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import { wellKnownSchema } from './policy.ts';
+import {
+  claimKeyPackagesRequestSchema,
+  claimKeyPackagesResponseSchema,
+  keyPackageCountSchema,
+  setCertificateRequestSchema,
+  setIdentityKeyRequestSchema,
+  uploadKeyPackagesRequestSchema,
+  userKeysSchema,
+} from './keys.ts';
+import { z } from 'zod';
 import { searchUsersQuerySchema, searchUsersResponseSchema } from './users.ts';
 
 export interface RouteSpec {
@@ -50,6 +62,12 @@ export const routes: RouteSpec[] = [
   { method: 'GET', path: '/users', service: 'users', auth: 'bearer', summary: 'Find users by username prefix, ordered by username; pass `next` as `after` for the next page.', query: searchUsersQuerySchema, response: searchUsersResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'RATE_LIMITED'] },
   { method: 'GET', path: '/users/:id', service: 'users', auth: 'bearer', summary: 'One user by id.', response: userSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'USER_NOT_FOUND'] },
   { method: 'GET', path: '/devices', service: 'users', auth: 'bearer', summary: "The caller's devices (`current` marks the calling one).", status: 200, response: listDevicesResponseSchema, errors: authErrors },
+  { method: 'PUT', path: '/keys/identity', service: 'users', auth: 'bearer', summary: "Set the account's identity public key (Ed25519). The same key again is a no-op; a different one needs `replace: true` and drops every device certificate signed by the old one.", body: setIdentityKeyRequestSchema, response: z.object({ changed: z.boolean() }), status: 200, errors: [...authErrors, ...bodyErrors, 'IDENTITY_KEY_CONFLICT'] },
+  { method: 'PUT', path: '/devices/current/certificate', service: 'users', auth: 'bearer', summary: "Store the calling device's certificate: it must be signed by the account identity key, name this user and device, use an allowed cipher suite and not be expired.", body: setCertificateRequestSchema, status: 204, errors: [...authErrors, ...bodyErrors, 'IDENTITY_KEY_MISSING', 'INVALID_CERTIFICATE'] },
+  { method: 'POST', path: '/devices/current/key-packages', service: 'users', auth: 'bearer', summary: 'Upload one-time KeyPackages (and optionally replace the last-resort one) of the calling device; answers the new counts.', body: uploadKeyPackagesRequestSchema, response: keyPackageCountSchema, status: 200, errors: [...authErrors, ...bodyErrors, 'CERTIFICATE_MISSING', 'TOO_MANY_KEY_PACKAGES'] },
+  { method: 'GET', path: '/devices/current/key-packages/count', service: 'users', auth: 'bearer', summary: 'How many one-time KeyPackages of the calling device remain, and whether it has a last-resort one (replenish when low).', response: keyPackageCountSchema, status: 200, errors: authErrors },
+  { method: 'GET', path: '/users/:id/keys', service: 'users', auth: 'bearer', summary: "A user's identity key and the certificates of their active devices: the directory clients authenticate MLS credentials against.", response: userKeysSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'USER_NOT_FOUND'] },
+  { method: 'POST', path: '/users/:id/key-packages/claim', service: 'users', auth: 'bearer', summary: "Claim one KeyPackage for each certified device of a user, atomically: one-time KeyPackages are handed out once; a device with none left yields its last-resort one.", body: claimKeyPackagesRequestSchema, response: claimKeyPackagesResponseSchema, status: 200, errors: [...authErrors, ...bodyErrors, 'USER_NOT_FOUND', 'RATE_LIMITED'] },
   { method: 'GET', path: '/.well-known/rchat', service: 'users', auth: 'none', summary: 'The operator policy clients must follow.', response: wellKnownSchema, status: 200, errors: [] },
   { method: 'GET', path: '/.well-known/jwks.json', service: 'users', auth: 'none', summary: 'Public keys (Ed25519 JWK) that verify access tokens; the newest signs.', status: 200, errors: [] },
   { method: 'POST', path: '/conversations', service: 'chat', auth: 'bearer', summary: 'Open the direct conversation with `peer` (created once per pair; 201 when new, 200 when it existed).', body: createConversationRequestSchema, response: conversationSchema, status: 201, errors: [...authErrors, ...bodyErrors, 'USER_NOT_FOUND', 'CANNOT_CONVERSE_WITH_SELF'] },
@@ -58,6 +76,8 @@ export const routes: RouteSpec[] = [
   { method: 'POST', path: '/conversations/:id/messages', service: 'chat', auth: 'bearer', summary: 'Store and deliver one message (opaque ciphertext). Idempotent per (device, txnId): a retry returns the first result with 200.', body: sendMessageRequestSchema, response: messageSchema, status: 201, errors: [...authErrors, ...bodyErrors, 'CONVERSATION_NOT_FOUND', 'TXN_ID_REUSED', 'RATE_LIMITED'] },
   { method: 'GET', path: '/conversations/:id/messages', service: 'chat', auth: 'bearer', summary: 'History, newest first; pass `nextBefore` as `before` for the previous page.', query: historyQuerySchema, response: historyResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND'] },
   { method: 'POST', path: '/conversations/:id/read', service: 'chat', auth: 'bearer', summary: "Move the caller's read marker forward (never back, never past the newest message); other devices of the caller are told.", body: readMarkerRequestSchema, response: readMarkerResponseSchema, status: 200, errors: [...authErrors, ...bodyErrors, 'CONVERSATION_NOT_FOUND'] },
+  { method: 'POST', path: '/conversations/:id/commits', service: 'chat', auth: 'bearer', summary: "Submit an MLS commit made in `epoch`. The sequencer accepts it only while the conversation is at that epoch (the first wins; others get EPOCH_CONFLICT with the current epoch in `details`). The commit reaches every member's devices; the Welcome only the devices it names.", body: commitRequestSchema, response: z.object({ epoch: z.number().int() }), status: 201, errors: [...authErrors, ...bodyErrors, 'CONVERSATION_NOT_FOUND', 'EPOCH_CONFLICT'] },
+  { method: 'GET', path: '/conversations/:id/commits', service: 'chat', auth: 'bearer', summary: 'Commits made in epoch `since` and later, in order: what a device applies to catch up.', query: commitsQuerySchema, response: commitsResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND'] },
   { method: 'GET', path: '/inbox', service: 'chat', auth: 'bearer', summary: "The caller's inbox entries after `after`, oldest first (what the event stream replays on resume).", query: inboxQuerySchema, response: inboxPageSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED'] },
   { method: 'GET', path: '/events', service: 'delivery', auth: 'bearer-or-query', summary: "Server-Sent Events of the caller's inbox. Each event's `id` is the inbox sequence and its `data` an inbox entry; reconnect with `Last-Event-ID` (or `?since=`) to get exactly what was missed. Also sends `ready` (live, with `headSeq`), `bye` (the server ends the stream: `token-expired`, `shutdown`) and `: hb` comments.", query: eventsQuerySchema, response: inboxEntrySchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED'] },
 ];

@@ -1,4 +1,10 @@
 import type {
+  ClaimKeyPackagesResponse,
+  CommitRequest,
+  CommitsResponse,
+  KeyPackageCount,
+  UploadKeyPackagesRequest,
+  UserKeys,
   Conversation,
   Device,
   ErrorBody,
@@ -83,6 +89,18 @@ export class RchatApi {
     this.request<HistoryResponse>('GET', `/conversations/${encodeURIComponent(conversationId)}/messages?${qs(opts)}`);
   markRead = (conversationId: string, seq: number) => this.request<ReadMarkerResponse>('POST', `/conversations/${encodeURIComponent(conversationId)}/read`, { seq });
   inbox = (after: number, limit?: number) => this.request<InboxPage>('GET', `/inbox?${qs({ after, limit })}`);
+
+  setIdentityKey = (identityKey: string, replace?: boolean) =>
+    this.request<{ changed: boolean }>('PUT', '/keys/identity', { identityKey, ...(replace === undefined ? {} : { replace }) });
+  setDeviceCertificate = (certificate: string) => this.request<void>('PUT', '/devices/current/certificate', { certificate });
+  uploadKeyPackages = (body: UploadKeyPackagesRequest) => this.request<KeyPackageCount>('POST', '/devices/current/key-packages', body);
+  keyPackageCount = () => this.request<KeyPackageCount>('GET', '/devices/current/key-packages/count');
+  userKeys = (userId: string) => this.request<UserKeys>('GET', `/users/${encodeURIComponent(userId)}/keys`);
+  claimKeyPackages = (userId: string, exceptDeviceIds?: string[]) =>
+    this.request<ClaimKeyPackagesResponse>('POST', `/users/${encodeURIComponent(userId)}/key-packages/claim`, exceptDeviceIds ? { exceptDeviceIds } : {});
+  submitCommit = (conversationId: string, body: CommitRequest) => this.request<{ epoch: number }>('POST', `/conversations/${encodeURIComponent(conversationId)}/commits`, body);
+  commits = (conversationId: string, since: number, limit?: number) =>
+    this.request<CommitsResponse>('GET', `/conversations/${encodeURIComponent(conversationId)}/commits?${qs({ since, limit })}`);
 
   /** The live stream of the caller's inbox (Server-Sent Events), resuming after `since`. */
   events(options: Omit<EventStreamOptions, 'url' | 'token' | 'fetch'> = {}): EventStream {

@@ -46,5 +46,9 @@ export const baseConfigShape = {
     .describe('nats://… selects NATS; unset means the in-process bus (one process only).'),
   INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional().describe('Shared secret of service-to-service calls under /internal (scaled-out mode).'),
   SHUTDOWN_GRACE_MS: env.int(10_000).describe('How long a stopping process may drain before it exits.'),
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .describe('Which proxies may set X-Forwarded-For (the client address used by rate limits): `false`, `true`, or comma-separated addresses/CIDRs/`loopback`.'),
   CORS_ORIGINS: env.list('').describe('Comma-separated browser origins allowed to call the API from another origin.'),
 };

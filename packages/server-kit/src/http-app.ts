@@ -14,7 +14,8 @@ export interface HttpAppOptions {
   readiness?: Record<string, () => Promise<void>>;
   /** Allowed browser origins for CORS; empty disables CORS headers. */
   corsOrigins?: readonly string[];
-  trustProxy?: boolean;
+  /** Proxies trusted to set X-Forwarded-For: true, false, or comma-separated addresses, CIDRs or `loopback`. */
+  trustProxy?: string | boolean;
   /** Serve HTTPS with this certificate and key (PEM). */
   https?: { cert: Buffer; key: Buffer };
 }
@@ -38,7 +39,7 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
     ...(options.https ? { https: options.https } : {}),
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 256 * 1024,
-    trustProxy: options.trustProxy ?? true,
+    trustProxy: parseTrustProxy(options.trustProxy ?? 'loopback'),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
@@ -113,6 +114,12 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
 }
 
 export type HttpApp = ReturnType<typeof createHttpApp>;
+
+function parseTrustProxy(value: string | boolean): string | boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;

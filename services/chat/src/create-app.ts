@@ -13,7 +13,7 @@ export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
     users: httpUserDirectory(config.USERS_URL),
   });
-  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS });
+  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
   await app.register(rateLimit, { global: false });
   service.register(app);
   app.addHook('onClose', async () => {

@@ -29,4 +29,18 @@ describe('chat migrations', () => {
     await db.rows(sql`delete from conversations where id = ${conv}`);
     expect(await db.rows(sql`select id from messages`)).toEqual([]);
   });
+
+  it('0002_mls_epochs_commits_welcomes: one commit per (conversation, epoch); inbox takes commit and welcome entries for chosen devices', async () => {
+    const db = await freshDatabase('chat');
+    dispose = db.dispose;
+    expect(await migrate(db, 'chat', chatMigrations.slice(0, 2))).toEqual(chatMigrations.slice(0, 2).map((m) => m.id));
+    await db.rows(sql`insert into conversations (id, kind, direct_key) values (${conv}, 'direct', 'a:b')`);
+    expect(await db.rows(sql`select epoch from conversations`)).toEqual([{ epoch: expect.anything() }]);
+    const commit = () => db.rows(sql`insert into commits (conversation_id, epoch, sender_user_id, sender_device_id, commit) values (${conv}, 0, ${alice}, ${device}, '\\x01')`);
+    await commit();
+    await expect(commit()).rejects.toThrow();
+    await db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id, commit_epoch) values (${alice}, 1, 'commit', ${conv}, 0)`);
+    await db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id, device_ids, payload) values (${alice}, 2, 'welcome', ${conv}, ${`{${device}}`}::uuid[], '{}'::jsonb)`);
+    await expect(db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id) values (${alice}, 3, 'bogus', ${conv})`)).rejects.toThrow();
+  });
 });

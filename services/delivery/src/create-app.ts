@@ -3,6 +3,14 @@ import type { DeliveryConfig } from './config.ts';
 import { createDeliveryService, type DeliveryService } from './create-service.ts';
 import { httpInboxReader } from './adapters/http-inbox-reader.ts';
 
+/** Resolves when the service at `base` answers its liveness probe. */
+async function ping(base: string | undefined): Promise<void> {
+  if (!base) throw new Error('not configured');
+  const res = await fetch(new URL('/healthz', base), { signal: AbortSignal.timeout(2_000) });
+  await res.body?.cancel();
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+}
+
 /** The delivery service as its own HTTP app (scaled-out mode); does not listen. */
 export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger: Logger): Promise<{ app: HttpApp; service: DeliveryService }> {
   if (!config.USERS_URL || !config.CHAT_URL || !config.INTERNAL_TOKEN) {
@@ -15,7 +23,7 @@ export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
     readInbox: httpInboxReader(config.CHAT_URL, config.INTERNAL_TOKEN),
   });
-  const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, readiness: { bus: () => bus.flush() } });
+  const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, readiness: { bus: () => bus.flush(), users: () => ping(config.USERS_URL), chat: () => ping(config.CHAT_URL) } });
   service.register(app);
   app.addHook('onClose', async () => bus.close());
   return { app, service };

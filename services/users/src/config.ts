@@ -16,6 +16,7 @@ export const usersConfigSchema = z.object({
   SIGNING_KEY_ROTATION_DAYS: env.int(30, 1, 3650).describe('A new token-signing key is made when the newest is older than this.'),
   RATE_LIMIT_AUTH_PER_MINUTE: env.int(30, 1).describe('Register, login and refresh requests per client address per minute.'),
   RATE_LIMIT_SEARCH_PER_MINUTE: env.int(300, 1).describe('User searches per client address per minute.'),
+  RATE_LIMIT_CLAIM_PER_MINUTE: env.int(120, 1).describe('KeyPackage claims per device per minute (each claim consumes another user\'s one-time KeyPackages).'),
   MLS_CIPHER_SUITES: env.list('1').pipe(z.array(z.string().regex(/^\d{1,5}$/, 'must be comma-separated suite numbers').transform(Number)).min(1, 'needs at least one suite'))
     .describe('MLS cipher suites clients may use, comma-separated, the default first (published in /.well-known/rchat).'),
   MAX_CIPHERTEXT_BYTES: env.int(65_536, 1_024, 16 * 1024 * 1024).describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),

@@ -6,7 +6,7 @@ import { createUsersService, type UsersService } from './create-service.ts';
 /** The users service as its own HTTP app (scaled-out mode); does not listen. */
 export async function createUsersApp(config: Readonly<UsersConfig>, logger: Logger, options: { memory?: boolean } = {}): Promise<{ app: HttpApp; service: UsersService }> {
   const service = await createUsersService(config, logger, options);
-  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS });
+  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
   await app.register(rateLimit, { global: false });
   service.register(app);
   app.addHook('onClose', async () => service.close());

@@ -22,6 +22,23 @@ describe('users migrations', () => {
     expect(await db.rows(sql`select id from refresh_tokens`)).toEqual([]);
   });
 
+  it('0002_identity_keys_certificates_key_packages: at most one last-resort KeyPackage per device; KeyPackages go with their device', async () => {
+    const db = await freshDatabase('users');
+    dispose = db.dispose;
+    expect(await migrate(db, 'users', usersMigrations.slice(0, 2))).toEqual(usersMigrations.slice(0, 2).map((m) => m.id));
+    await db.rows(sql`insert into users (id, username, password_hash, identity_key) values ('00000000-0000-4000-8000-000000000001', 'alice', 'h', '\\x01')`);
+    await db.rows(sql`insert into devices (id, user_id, name, certificate) values ('00000000-0000-4000-8000-0000000000d1', '00000000-0000-4000-8000-000000000001', 'laptop', '\\x02')`);
+    const kp = (id: string, lastResort: boolean) =>
+      db.rows(sql`insert into key_packages (id, device_id, user_id, key_package, last_resort)
+        values (${id}, '00000000-0000-4000-8000-0000000000d1', '00000000-0000-4000-8000-000000000001', '\\x03', ${lastResort})`);
+    await kp('00000000-0000-4000-8000-0000000000a1', false);
+    await kp('00000000-0000-4000-8000-0000000000a2', false);
+    await kp('00000000-0000-4000-8000-0000000000a3', true);
+    await expect(kp('00000000-0000-4000-8000-0000000000a4', true)).rejects.toThrow();
+    await db.rows(sql`delete from devices`);
+    expect(await db.rows(sql`select id from key_packages`)).toEqual([]);
+  });
+
   it('applies each migration once, even when two instances start together', async () => {
     const db = await freshDatabase('users');
     dispose = db.dispose;

@@ -32,7 +32,7 @@ export async function createDirectConversation(deps: ChatDeps, caller: Caller, p
       .returning({ id: conversations.id });
     if (inserted.length === 0) return null; // a concurrent request created it first
     await tx.insert(conversationMembers).values(members.map((m) => ({ conversationId: id, userId: m.userId, username: m.username, joinedAt: now })));
-    const summary = toConversationSummary({ id, kind: 'direct', createdAt: now, lastActivityAt: now, lastSeq: 0 }, members);
+    const summary = toConversationSummary({ id, kind: 'direct', createdAt: now, lastActivityAt: now, lastSeq: 0, epoch: 0 }, members);
     const items: { userId: string; entry: InboxEntry }[] = [];
     for (const m of members) {
       const seq = await appendInbox(tx, m.userId, { type: 'conversation', conversationId: id, payload: summary }, now);

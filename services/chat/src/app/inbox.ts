@@ -3,7 +3,11 @@ import type { Bus, Db } from '@rchat/server-kit';
 import { inboxSubject, type InboxAppendedEvent, type InboxEntry } from '@rchat/protocol';
 import { inboxEntries } from '../adapters/postgres/schema.ts';
 
-type EntryBody = { type: 'message'; conversationId: string; messageSeq: number } | { type: 'conversation' | 'read'; conversationId: string; payload: unknown };
+type EntryBody =
+  | { type: 'message'; conversationId: string; messageSeq: number }
+  | { type: 'commit'; conversationId: string; commitEpoch: number }
+  | { type: 'welcome'; conversationId: string; deviceIds: string[]; payload: unknown }
+  | { type: 'conversation' | 'read'; conversationId: string; payload: unknown };
 
 /**
  * Appends one entry to a user's inbox inside the caller's transaction and
@@ -22,7 +26,9 @@ export async function appendInbox(tx: Db, userId: string, body: EntryBody, now: 
     type: body.type,
     conversationId: body.conversationId,
     messageSeq: body.type === 'message' ? body.messageSeq : null,
-    payload: body.type === 'message' ? null : body.payload,
+    commitEpoch: body.type === 'commit' ? body.commitEpoch : null,
+    deviceIds: body.type === 'welcome' ? body.deviceIds : null,
+    payload: body.type === 'message' || body.type === 'commit' ? null : body.payload,
     createdAt: now,
   });
   return seq;

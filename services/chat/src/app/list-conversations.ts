@@ -9,6 +9,7 @@ interface Row extends Record<string, unknown> {
   created_at: Date | string;
   last_activity_at: Date | string;
   last_seq: string | number;
+  epoch: string | number;
   read_seq: string | number;
   unread: string | number;
   members: { userId: string; username: string }[] | string;
@@ -19,7 +20,7 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 /** The caller's conversations, most recent activity first, with unread counts. */
 export async function listConversations(deps: ChatDeps, caller: Caller, onlyId?: string): Promise<Conversation[]> {
   const result = (await deps.db.execute(sql`
-    select c.id, c.kind, c.created_at, c.last_activity_at, c.last_seq, me.read_seq,
+    select c.id, c.kind, c.created_at, c.last_activity_at, c.last_seq, c.epoch, me.read_seq,
       (select count(*) from messages x
         where x.conversation_id = c.id and x.seq > me.read_seq and x.sender_user_id <> me.user_id) as unread,
       (select json_agg(json_build_object('userId', m.user_id, 'username', m.username) order by m.username)
@@ -36,6 +37,7 @@ export async function listConversations(deps: ChatDeps, caller: Caller, onlyId?:
     createdAt: iso(r.created_at),
     lastActivityAt: iso(r.last_activity_at),
     lastSeq: Number(r.last_seq),
+    epoch: Number(r.epoch),
     readSeq: Number(r.read_seq),
     unreadCount: Number(r.unread),
   })) as Conversation[];

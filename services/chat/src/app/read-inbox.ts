@@ -1,14 +1,15 @@
 import { sql } from 'drizzle-orm';
-import type { Conversation, InboxEntry, InboxPage, InboxQuery } from '@rchat/protocol';
 import { assertNever } from '@rchat/server-kit';
+import type { Conversation, InboxEntry, InboxPage, InboxQuery } from '@rchat/protocol';
 import type { ChatDeps } from './deps.ts';
-import { toMessage } from './to-dto.ts';
+import { b64, toMessage } from './to-dto.ts';
 
 interface Row extends Record<string, unknown> {
   seq: string | number;
   type: InboxEntry['type'];
   conversation_id: string;
   payload: unknown;
+  device_ids: string[] | string | null;
   created_at: Date | string;
   m_id: string | null;
   m_seq: string | number | null;
@@ -16,51 +17,97 @@ interface Row extends Record<string, unknown> {
   sender_device_id: string | null;
   txn_id: string | null;
   ciphertext: Uint8Array | null;
+  m_epoch: string | number | null;
   m_created_at: Date | string | null;
+  c_epoch: string | number | null;
+  c_sender_user_id: string | null;
+  c_sender_device_id: string | null;
+  c_commit: Uint8Array | null;
+  c_created_at: Date | string | null;
 }
 
-/** The user's inbox entries after `after`, oldest first: what a device missed. */
-export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery): Promise<InboxPage> {
+const iso = (d: Date | string) => new Date(d).toISOString();
+/** PGlite returns uuid[] as an array; some drivers as the text form `{a,b}`. */
+const uuidArray = (v: string[] | string | null): string[] => (v === null ? [] : Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean));
+
+/**
+ * The user's inbox entries after `after`, oldest first: what a device missed.
+ * With `deviceId`, entries addressed to other devices (welcomes) are left out;
+ * their sequence numbers are simply skipped.
+ */
+export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery, deviceId?: string): Promise<InboxPage> {
   const result = (await deps.db.execute(sql`
-    select e.seq, e.type, e.conversation_id, e.payload, e.created_at,
-      m.id as m_id, m.seq as m_seq, m.sender_user_id, m.sender_device_id, m.txn_id, m.ciphertext, m.created_at as m_created_at
+    select e.seq, e.type, e.conversation_id, e.payload, e.device_ids, e.created_at,
+      m.id as m_id, m.seq as m_seq, m.sender_user_id, m.sender_device_id, m.txn_id, m.ciphertext, m.epoch as m_epoch, m.created_at as m_created_at,
+      c.epoch as c_epoch, c.sender_user_id as c_sender_user_id, c.sender_device_id as c_sender_device_id, c.commit as c_commit, c.created_at as c_created_at
     from inbox_entries e
     left join messages m on e.type = 'message' and m.conversation_id = e.conversation_id and m.seq = e.message_seq
+    left join commits c on e.type = 'commit' and c.conversation_id = e.conversation_id and c.epoch = e.commit_epoch
     where e.user_id = ${userId} and e.seq > ${q.after}
     order by e.seq
     limit ${q.limit}`)) as unknown as { rows: Row[] };
   const head = (await deps.db.execute(sql`select head_seq from inbox_heads where user_id = ${userId}`)) as unknown as { rows: { head_seq: string | number }[] };
   const entries: InboxEntry[] = [];
   for (const r of result.rows) {
-    const base = { seq: Number(r.seq), createdAt: new Date(r.created_at).toISOString() };
-    const payload = typeof r.payload === 'string' ? (JSON.parse(r.payload) as unknown) : r.payload;
-    switch (r.type) {
-      case 'message':
-        if (r.m_id === null || r.ciphertext === null) continue; // removed by retention
-        entries.push({
-          ...base,
-          type: 'message',
-          message: toMessage({
-            id: r.m_id,
-            conversationId: r.conversation_id,
-            seq: Number(r.m_seq),
-            senderUserId: r.sender_user_id ?? '',
-            senderDeviceId: r.sender_device_id ?? '',
-            txnId: r.txn_id ?? '',
-            ciphertext: r.ciphertext,
-            createdAt: new Date(r.m_created_at ?? r.created_at),
-          }),
-        });
-        break;
-      case 'conversation':
-        entries.push({ ...base, type: 'conversation', conversation: payload as Omit<Conversation, 'readSeq' | 'unreadCount'> });
-        break;
-      case 'read':
-        entries.push({ ...base, type: 'read', conversationId: r.conversation_id, readSeq: Number((payload as { readSeq: number }).readSeq) });
-        break;
-      default:
-        assertNever(r.type, 'inbox entry type');
-    }
+    const entry = toEntry(r);
+    if (!entry) continue;
+    if (deviceId && entry.type === 'welcome' && !entry.deviceIds.includes(deviceId)) continue;
+    entries.push(entry);
   }
   return { entries, headSeq: Number(head.rows[0]?.head_seq ?? 0) };
+}
+
+function toEntry(r: Row): InboxEntry | null {
+  const base = { seq: Number(r.seq), createdAt: iso(r.created_at) };
+  const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> | null;
+  switch (r.type) {
+    case 'message':
+      if (r.m_id === null || r.ciphertext === null) return null;
+      return {
+        ...base,
+        type: 'message',
+        message: toMessage({
+          id: r.m_id,
+          conversationId: r.conversation_id,
+          seq: Number(r.m_seq),
+          senderUserId: r.sender_user_id ?? '',
+          senderDeviceId: r.sender_device_id ?? '',
+          txnId: r.txn_id ?? '',
+          ciphertext: r.ciphertext,
+          epoch: r.m_epoch === null ? null : Number(r.m_epoch),
+          createdAt: new Date(r.m_created_at ?? r.created_at),
+        }),
+      };
+    case 'conversation':
+      return { ...base, type: 'conversation', conversation: payload as unknown as Omit<Conversation, 'readSeq' | 'unreadCount'> };
+    case 'read':
+      return { ...base, type: 'read', conversationId: r.conversation_id, readSeq: Number(payload?.readSeq) };
+    case 'commit':
+      if (r.c_commit === null) return null;
+      return {
+        ...base,
+        type: 'commit',
+        commit: {
+          conversationId: r.conversation_id,
+          epoch: Number(r.c_epoch),
+          senderUserId: r.c_sender_user_id ?? '',
+          senderDeviceId: r.c_sender_device_id ?? '',
+          commit: b64(r.c_commit),
+          createdAt: iso(r.c_created_at ?? r.created_at),
+        },
+      };
+    case 'welcome':
+      return {
+        ...base,
+        type: 'welcome',
+        conversationId: r.conversation_id,
+        epoch: Number(payload?.epoch),
+        welcome: String(payload?.welcome),
+        deviceIds: uuidArray(r.device_ids),
+        senderUserId: String(payload?.senderUserId),
+        senderDeviceId: String(payload?.senderDeviceId),
+      };
+    default:
+      return assertNever(r.type, 'inbox entry type');
+  }
 }

@@ -42,7 +42,7 @@ export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId
     }
 
     const seq = Number(conv.last_seq) + 1;
-    const row = { id: randomUUID(), conversationId, seq, senderUserId: caller.userId, senderDeviceId: caller.deviceId, txnId: input.txnId, ciphertext, createdAt: now };
+    const row = { id: randomUUID(), conversationId, seq, senderUserId: caller.userId, senderDeviceId: caller.deviceId, txnId: input.txnId, ciphertext, epoch: input.epoch ?? null, createdAt: now };
     await tx.update(conversations).set({ lastSeq: seq, lastActivityAt: now }).where(eq(conversations.id, conversationId));
     await tx.insert(messages).values(row);
     // Sending marks the conversation read up to the new message for the sender.

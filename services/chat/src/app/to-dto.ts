@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '@rchat/protocol';
+import type { Commit, Conversation, Message } from '@rchat/protocol';
 
 export function toMessage(row: {
   id: string;
@@ -8,6 +8,7 @@ export function toMessage(row: {
   senderDeviceId: string;
   txnId: string;
   ciphertext: Uint8Array;
+  epoch: number | null;
   createdAt: Date;
 }): Message {
   return {
@@ -17,7 +18,21 @@ export function toMessage(row: {
     senderUserId: row.senderUserId,
     senderDeviceId: row.senderDeviceId,
     txnId: row.txnId,
-    ciphertext: Buffer.from(row.ciphertext.buffer, row.ciphertext.byteOffset, row.ciphertext.byteLength).toString('base64'),
+    ciphertext: b64(row.ciphertext),
+    epoch: row.epoch === null ? null : Number(row.epoch),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+
+export function toCommit(row: { conversationId: string; epoch: number; senderUserId: string; senderDeviceId: string; commit: Uint8Array; createdAt: Date }): Commit {
+  return {
+    conversationId: row.conversationId,
+    epoch: Number(row.epoch),
+    senderUserId: row.senderUserId,
+    senderDeviceId: row.senderDeviceId,
+    commit: b64(row.commit),
     createdAt: row.createdAt.toISOString(),
   };
 }
@@ -25,7 +40,7 @@ export function toMessage(row: {
 export type ConversationSummary = Omit<Conversation, 'readSeq' | 'unreadCount'>;
 
 export function toConversationSummary(
-  row: { id: string; kind: 'direct'; createdAt: Date; lastActivityAt: Date; lastSeq: number },
+  row: { id: string; kind: 'direct'; createdAt: Date; lastActivityAt: Date; lastSeq: number; epoch: number },
   members: readonly { userId: string; username: string }[],
 ): ConversationSummary {
   return {
@@ -35,5 +50,6 @@ export function toConversationSummary(
     createdAt: row.createdAt.toISOString(),
     lastActivityAt: row.lastActivityAt.toISOString(),
     lastSeq: Number(row.lastSeq),
+    epoch: Number(row.epoch),
   };
 }

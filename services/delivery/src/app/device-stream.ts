@@ -143,6 +143,8 @@ export class DeviceStream {
 
   private send(entry: InboxEntry, live = true): void {
     this.lastSent = entry.seq;
+    // A Welcome is addressed to the devices it adds; others skip its sequence number.
+    if (entry.type === 'welcome' && !entry.deviceIds.includes(this.deviceId)) return;
     this.write(`id: ${entry.seq}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`, live);
   }
 

@@ -7,6 +7,8 @@ import {
   inboxQuerySchema,
   readMarkerRequestSchema,
   sendMessageRequestSchema,
+  commitRequestSchema,
+  commitsQuerySchema,
 } from '@rchat/protocol';
 import { authenticate, byAccessToken, parseInput, rateLimited, requireInternal, type TokenVerifier } from '@rchat/server-kit';
 import type { Caller, ChatDeps } from '../../app/deps.ts';
@@ -16,6 +18,7 @@ import { sendMessage } from '../../app/send-message.ts';
 import { readHistory } from '../../app/read-history.ts';
 import { markRead } from '../../app/mark-read.ts';
 import { readInbox } from '../../app/read-inbox.ts';
+import { listCommits, MAX_COMMIT_BYTES, submitCommit } from '../../app/submit-commit.ts';
 
 const internalInboxParamsSchema = z.strictObject({ userId: z.uuid() });
 
@@ -58,7 +61,17 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
   });
   app.get('/inbox', async (request) => {
     const me = await caller(request);
-    return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'));
+    return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'), me.deviceId);
+  });
+  app.post('/conversations/:id/commits', { bodyLimit: Math.ceil((MAX_COMMIT_BYTES * 8) / 3) + 65_536 }, async (request, reply) => {
+    const me = await caller(request);
+    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
+    return reply.code(201).send(await submitCommit(deps, me, id, parseInput(commitRequestSchema, request.body, 'body')));
+  });
+  app.get('/conversations/:id/commits', async (request) => {
+    const me = await caller(request);
+    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
+    return listCommits(deps, me, id, parseInput(commitsQuerySchema, request.query, 'query'));
   });
   app.get('/internal/inbox/:userId', async (request) => {
     requireInternal(request, deps.config.INTERNAL_TOKEN);

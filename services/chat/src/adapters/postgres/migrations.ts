@@ -53,4 +53,26 @@ create table inbox_entries (
 );
 `,
   },
+  {
+    id: '0002_mls_epochs_commits_welcomes',
+    sql: `
+alter table conversations add column epoch bigint not null default 0;
+alter table messages add column epoch bigint;
+
+create table commits (
+  conversation_id uuid not null references conversations (id) on delete cascade,
+  epoch bigint not null,
+  sender_user_id uuid not null,
+  sender_device_id uuid not null,
+  commit bytea not null,
+  created_at timestamptz not null default now(),
+  primary key (conversation_id, epoch)
+);
+
+alter table inbox_entries drop constraint inbox_entries_type_check;
+alter table inbox_entries add constraint inbox_entries_type_check check (type in ('message', 'conversation', 'read', 'commit', 'welcome'));
+alter table inbox_entries add column commit_epoch bigint;
+alter table inbox_entries add column device_ids uuid[];
+`,
+  },
 ];

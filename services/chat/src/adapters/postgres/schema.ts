@@ -11,6 +11,7 @@ export const conversations = pgTable('conversations', {
   createdAt: tz('created_at').notNull().defaultNow(),
   lastSeq: seq('last_seq').notNull().default(0),
   lastActivityAt: tz('last_activity_at').notNull().defaultNow(),
+  epoch: seq('epoch').notNull().default(0),
 });
 
 export const conversationMembers = pgTable(
@@ -35,9 +36,23 @@ export const messages = pgTable(
     senderDeviceId: uuid('sender_device_id').notNull(),
     txnId: text('txn_id').notNull(),
     ciphertext: bytea('ciphertext').notNull(),
+    epoch: seq('epoch'),
     createdAt: tz('created_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.seq] })],
+);
+
+export const commits = pgTable(
+  'commits',
+  {
+    conversationId: uuid('conversation_id').notNull(),
+    epoch: seq('epoch').notNull(),
+    senderUserId: uuid('sender_user_id').notNull(),
+    senderDeviceId: uuid('sender_device_id').notNull(),
+    commit: bytea('commit').notNull(),
+    createdAt: tz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.conversationId, t.epoch] })],
 );
 
 export const inboxHeads = pgTable('inbox_heads', {
@@ -50,9 +65,12 @@ export const inboxEntries = pgTable(
   {
     userId: uuid('user_id').notNull(),
     seq: seq('seq').notNull(),
-    type: text('type', { enum: ['message', 'conversation', 'read'] }).notNull(),
+    type: text('type', { enum: ['message', 'conversation', 'read', 'commit', 'welcome'] }).notNull(),
     conversationId: uuid('conversation_id').notNull(),
     messageSeq: seq('message_seq'),
+    commitEpoch: seq('commit_epoch'),
+    /** Only these devices see the entry (welcomes); null means every device of the user. */
+    deviceIds: uuid('device_ids').array(),
     payload: jsonb('payload'),
     createdAt: tz('created_at').notNull().defaultNow(),
   },

@@ -7,9 +7,13 @@ import {
   registerRequestSchema,
   searchUsersQuerySchema,
   userIdParamsSchema,
+  setIdentityKeyRequestSchema,
+  setCertificateRequestSchema,
+  uploadKeyPackagesRequestSchema,
+  claimKeyPackagesRequestSchema,
   type WellKnown,
 } from '@rchat/protocol';
-import { authenticate, parseInput, rateLimited, type TokenVerifier } from '@rchat/server-kit';
+import { authenticate, byAccessToken, parseInput, rateLimited, type TokenVerifier } from '@rchat/server-kit';
 import type { UsersDeps } from '../../app/deps.ts';
 import { register } from '../../app/register.ts';
 import { login } from '../../app/login.ts';
@@ -17,6 +21,10 @@ import { refresh } from '../../app/refresh.ts';
 import { logout } from '../../app/logout.ts';
 import { getUser, searchUsers } from '../../app/find-users.ts';
 import { listDevices } from '../../app/list-devices.ts';
+import { setIdentityKey } from '../../app/identity-key.ts';
+import { setDeviceCertificate } from '../../app/device-certificate.ts';
+import { claimKeyPackages, countFor, uploadKeyPackages } from '../../app/key-packages.ts';
+import { getUserKeys } from '../../app/user-keys.ts';
 
 export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verifier: TokenVerifier): void {
   const { config } = deps;
@@ -44,6 +52,34 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
   app.get('/devices', async (request) => {
     const caller = await authenticate(request, verifier);
     return { devices: await listDevices(deps, caller.sub, caller.did) };
+  });
+
+  app.put('/keys/identity', async (request) => {
+    const caller = await authenticate(request, verifier);
+    return setIdentityKey(deps, caller.sub, parseInput(setIdentityKeyRequestSchema, request.body, 'body'));
+  });
+  app.put('/devices/current/certificate', async (request, reply) => {
+    const caller = await authenticate(request, verifier);
+    await setDeviceCertificate(deps, { userId: caller.sub, deviceId: caller.did }, parseInput(setCertificateRequestSchema, request.body, 'body').certificate);
+    return reply.code(204).send();
+  });
+  app.post('/devices/current/key-packages', { bodyLimit: 2 * 1024 * 1024 }, async (request) => {
+    const caller = await authenticate(request, verifier);
+    return uploadKeyPackages(deps, { userId: caller.sub, deviceId: caller.did }, parseInput(uploadKeyPackagesRequestSchema, request.body, 'body'));
+  });
+  app.get('/devices/current/key-packages/count', async (request) => {
+    const caller = await authenticate(request, verifier);
+    return countFor(deps.db, caller.did);
+  });
+  app.get('/users/:id/keys', async (request) => {
+    await authenticate(request, verifier);
+    return getUserKeys(deps, parseInput(userIdParamsSchema, request.params, 'params').id);
+  });
+  app.post('/users/:id/key-packages/claim', { config: rateLimited(config.RATE_LIMIT_CLAIM_PER_MINUTE, byAccessToken) }, async (request) => {
+    await authenticate(request, verifier);
+    const { id } = parseInput(userIdParamsSchema, request.params, 'params');
+    const body = parseInput(claimKeyPackagesRequestSchema, request.body ?? {}, 'body');
+    return claimKeyPackages(deps, id, body.exceptDeviceIds ?? []);
   });
 
   app.get('/.well-known/jwks.json', async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(await deps.keys.jwks()));

@@ -44,4 +44,23 @@ create table signing_keys (
 );
 `,
   },
+  {
+    id: '0002_identity_keys_certificates_key_packages',
+    sql: `
+alter table users add column identity_key bytea;
+alter table users add column identity_key_changed_at timestamptz;
+alter table devices add column certificate bytea;
+
+create table key_packages (
+  id uuid primary key,
+  device_id uuid not null references devices (id) on delete cascade,
+  user_id uuid not null references users (id) on delete cascade,
+  key_package bytea not null,
+  last_resort boolean not null default false,
+  created_at timestamptz not null default now()
+);
+create index key_packages_device_idx on key_packages (device_id, last_resort, created_at);
+create unique index key_packages_one_last_resort on key_packages (device_id) where last_resort;
+`,
+  },
 ];

@@ -1,4 +1,4 @@
-import { customType, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -8,6 +8,8 @@ export const users = pgTable('users', {
   username: text('username').notNull(),
   passwordHash: text('password_hash').notNull(),
   createdAt: tz('created_at').notNull().defaultNow(),
+  identityKey: bytea('identity_key'),
+  identityKeyChangedAt: tz('identity_key_changed_at'),
 });
 
 export const devices = pgTable('devices', {
@@ -17,6 +19,16 @@ export const devices = pgTable('devices', {
   createdAt: tz('created_at').notNull().defaultNow(),
   lastSeenAt: tz('last_seen_at').notNull().defaultNow(),
   revokedAt: tz('revoked_at'),
+  certificate: bytea('certificate'),
+});
+
+export const keyPackages = pgTable('key_packages', {
+  id: uuid('id').primaryKey(),
+  deviceId: uuid('device_id').notNull(),
+  userId: uuid('user_id').notNull(),
+  keyPackage: bytea('key_package').notNull(),
+  lastResort: boolean('last_resort').notNull().default(false),
+  createdAt: tz('created_at').notNull().defaultNow(),
 });
 
 export const refreshTokens = pgTable('refresh_tokens', {
