@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { USAGE, parseArgs, selected, type SCENARIO_IDS } from './lib/args.ts';
 import { now } from './lib/clock.ts';
 import { ensureOpenFiles } from './lib/fd-limit.ts';
-import { machineInfo } from './lib/machine.ts';
+import { loadAverage, machineInfo } from './lib/machine.ts';
 import { run } from './lib/proc.ts';
 import { renderMarkdown, throughputChart } from './report/markdown.ts';
 import type { BenchResults } from './report/results.ts';
@@ -70,48 +70,85 @@ async function main(): Promise<void> {
     });
   }
 
-  let current: SystemDriver | undefined;
+  const active = new Set<SystemDriver>();
+  const stopDriver = async (driver: SystemDriver): Promise<void> => {
+    await driver.stop().catch((e: unknown) => log(`  stop of ${driver.info.id} failed: ${(e as Error).message}`));
+    active.delete(driver);
+  };
+  const stopAll = (): Promise<unknown> => Promise.all([...active].map(stopDriver));
   const onSignal = (signal: NodeJS.Signals): void => {
-    log(`\n${signal}: stopping ${current?.info.id ?? 'nothing'} and exiting`);
-    void (current?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+    log(`\n${signal}: stopping ${[...active].map((d) => d.info.id).join(', ') || 'nothing'} and exiting`);
+    void stopAll().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.on('uncaughtException', (error) => {
+    log(`\nuncaught error: ${error.stack ?? error.message}\nstopping servers and exiting`);
+    void stopAll().finally(() => process.exit(1));
+  });
 
   const router = new DeliveryRouter();
+  /** Idle connections of the previous system still held for the late memory sample; stops that system when done. */
+  let held: Promise<void> | undefined;
   for (const driver of drivers) {
     const scenarios = DRIVER_SCENARIOS.filter((s) => wants(s.id) && s.applies(driver));
     if (scenarios.length === 0) continue;
     log(`\n== ${driver.info.id}`);
-    current = driver;
     const ts = now();
+    active.add(driver);
     try {
       await driver.start();
     } catch (e) {
       const reason = (e as Error).message;
       log(`  skipped: ${reason}`);
       results.skipped.push({ system: driver.info.id, reason });
-      await driver.stop().catch(() => undefined);
-      current = undefined;
+      await stopDriver(driver);
       continue;
     }
     results.systems.push(driver.info);
+    let stopLater = false;
     try {
       for (const scenario of scenarios) {
-        try {
-          results.rows.push(...(await scenario.run({ driver, config, log }, router)));
-        } catch (e) {
+        const tsc = now();
+        const fail = (e: unknown): void => {
           const error = (e as Error).message;
           log(`  ${scenario.id} failed: ${error}`);
           results.failures.push({ system: driver.info.id, scenario: scenario.id, error });
+        };
+        if (scenario.id !== 'idle-connections') {
+          try {
+            results.rows.push(...(await scenario.run({ driver, config, log }, router)));
+          } catch (e) {
+            fail(e);
+          }
+          log(`  [${scenario.id}: ${Math.round((now() - tsc) / 1000)} s]`);
+          continue;
+        }
+        // Idle connections: at most one system holds them at a time (client file descriptors).
+        if (held !== undefined) await held;
+        held = undefined;
+        let release = (): void => undefined;
+        const released = new Promise<void>((resolve) => (release = resolve));
+        const outcome = scenario.run({ driver, config, log, background: release }, router).then(
+          (rows) => {
+            results.rows.push(...rows);
+          },
+          fail,
+        );
+        await Promise.race([released, outcome]);
+        if (scenario === scenarios[scenarios.length - 1]) {
+          stopLater = true;
+          held = outcome.finally(() => stopDriver(driver));
+        } else {
+          await outcome;
         }
       }
     } finally {
-      await driver.stop().catch((e: unknown) => log(`  stop failed: ${(e as Error).message}`));
-      current = undefined;
+      if (!stopLater) await stopDriver(driver);
     }
-    log(`  (${Math.round((now() - ts) / 1000)} s)`);
+    log(`  (${Math.round((now() - ts) / 1000)} s${stopLater ? ', idle connections still held' : ''})`);
   }
+  if (held !== undefined) await held;
 
   if (wants('history') && selected(options.systems, 'pg-sql')) {
     log('\n== pg-sql');
@@ -126,6 +163,7 @@ async function main(): Promise<void> {
   }
 
   results.durationSeconds = Math.round((now() - t0) / 1000);
+  results.machine.loadAverage.end = loadAverage();
   if (!options.write) {
     console.log(JSON.stringify(results.rows, null, 1));
     return;

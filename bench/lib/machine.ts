@@ -16,5 +16,8 @@ export function machineInfo(): MachineInfo {
     kernel: os.release(),
     os: release,
     node: process.version,
+    loadAverage: { start: loadAverage(), end: [] },
   };
 }
+
+export const loadAverage = (): number[] => os.loadavg().map((v) => Math.round(v * 100) / 100);

@@ -41,7 +41,7 @@ export class ErrorLog {
   private dropped = 0;
 
   add(error: unknown): void {
-    const text = error instanceof Error ? error.message : String(error);
+    const text = (error instanceof Error ? error.message : String(error)).slice(0, 200);
     if (this.errors.length < 50) this.errors.push(text);
     else this.dropped += 1;
   }

@@ -74,9 +74,26 @@ export interface Managed {
   tail(): string;
 }
 
+/** Process groups of servers still running; killed when the harness exits, however it exits. */
+const liveGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pgid of liveGroups) {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 /** Spawns a server in its own process group, keeping the tail of its output. */
 export function spawnServer(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Managed {
   const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pgid = child.pid;
+  if (pgid !== undefined) {
+    liveGroups.add(pgid);
+    child.once('exit', () => liveGroups.delete(pgid));
+  }
   let tail = '';
   const keep = (chunk: Buffer): void => {
     tail = (tail + chunk.toString('utf8')).slice(-4000);
@@ -150,6 +167,7 @@ export function run(command: string, args: readonly string[], options: { env?: N
       if (code === 0) resolve(out);
       else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${(err || out).slice(-2000)}`));
     });
+    child.stdin.on('error', () => undefined); // the command may exit without reading its input
     child.stdin.end(options.input ?? '');
   });
 }

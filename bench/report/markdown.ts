@@ -96,7 +96,9 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
   out.push('## Machine', '');
   out.push(`${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Linux ${m.kernel}, Node.js ${m.node}. ` +
     'Load generator and servers share these cores: one Node.js process drives every system with the same client code per protocol, ' +
-    'so the ceilings also show the limit of the load generator itself. All traffic is on loopback, without TLS.', '');
+    'so the ceilings also show the limit of the load generator itself. All traffic is on loopback, without TLS. ' +
+    `Load average (1/5/15 min) at start ${m.loadAverage.start.join(' / ')}, at end ${m.loadAverage.end.join(' / ')}: ` +
+    'anything well above 0 means other work shared the cores during the run.', '');
   out.push('## Systems and settings', '');
   out.push(
     table(
@@ -136,7 +138,8 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
     const samples = Object.keys(idle[0]?.metrics ?? {}).filter((k) => k.startsWith('kibPerConn@'));
     out.push('## 5. Idle connections: server memory per connection', '');
     out.push(
-      'Each connection is an authenticated, online client (XMPP: SCRAM login, bound resource, available presence; SSE/WebSocket/NATS: an open subscription). ' +
+      'Each connection is an authenticated, online client (XMPP: SCRAM login, bound resource, available presence; rchat: an SSE `/events` stream with a bearer token; SSE/WebSocket/NATS ceilings: an open subscription). ' +
+        'Connections are spread as 10 devices per account (XMPP: 10 resources per account; rchat: 10 streams per account on its first device token), to keep provisioning short. ' +
         'KiB per connection = (server RSS after connecting − RSS before) / connections, sampled after the connections settled.',
       '',
     );

@@ -8,6 +8,8 @@ export interface MachineInfo {
   kernel: string;
   os: string;
   node: string;
+  /** 1/5/15-minute load averages when the run started and ended (the cores may be shared). */
+  loadAverage: { start: number[]; end: number[] };
 }
 
 /** The results file, bench/results/<date>.json. */

@@ -24,7 +24,7 @@ export async function fanout(ctx: ScenarioContext, router: DeliveryRouter): Prom
     await sender.prepare(userName);
     return [
       await repeated(ctx, 'fanout', `1 user × ${devices} devices, ${size} B`, async () => {
-        const r = await closedLoop(router, [{ from: sender, to }], { inflight: 1, size, copies: devices, messages, warmupMessages: 10 });
+        const r = await closedLoop(router, [{ from: sender, to }], { inflight: 1, size, copies: devices, messages, warmupMessages: 10, maxMs: ctx.config.unloaded.maxMs, settleMaxMs: ctx.config.fixedRate.settleMaxMs });
         return { ...loopMetrics(r), stalled: r.stalled ? 1 : 0 };
       }),
     ];

@@ -13,7 +13,7 @@ export async function unloadedLatency(ctx: ScenarioContext, router: DeliveryRout
     for (const size of ctx.config.sizes) {
       rows.push(
         await repeated(ctx, 'unloaded-latency', `${size} B`, async () => {
-          const r = await closedLoop(router, session.pairs, { inflight: 1, size, messages, warmupMessages: warmup });
+          const r = await closedLoop(router, session.pairs, { inflight: 1, size, messages, warmupMessages: warmup, maxMs: ctx.config.unloaded.maxMs, settleMaxMs: ctx.config.fixedRate.settleMaxMs });
           return { ...loopMetrics(r), stalled: r.stalled ? 1 : 0 };
         }),
       );

@@ -24,6 +24,23 @@ interface Pending {
 
 const STALL_MS = 5000;
 
+export interface LoopOptions {
+  inflight: number;
+  size: number;
+  /** Deliveries that complete one message (devices of the recipient). */
+  copies?: number;
+  /** Count mode: measured messages per pair, after `warmupMessages`... */
+  messages?: number;
+  warmupMessages?: number;
+  /** ...but stop offering after `maxMs` (slow systems). */
+  maxMs?: number;
+  /** Longest wait for a backlog to clear after a stalled run. */
+  settleMaxMs?: number;
+  /** Duration mode. */
+  warmupMs?: number;
+  measureMs?: number;
+}
+
 /**
  * Closed loop: each pair keeps `inflight` messages outstanding and sends the
  * next one when one completes (all `copies` delivered, e.g. to 3 devices).
@@ -32,18 +49,14 @@ const STALL_MS = 5000;
 export async function closedLoop(
   router: DeliveryRouter,
   pairs: readonly Pair[],
-  opts: { inflight: number; size: number; copies?: number; messages?: number; warmupMessages?: number; warmupMs?: number; measureMs?: number },
+  opts: LoopOptions,
 ): Promise<LoopResult> {
   const result = await runClosedLoop(router, pairs, opts);
-  if (result.stalled || result.lost > 0) await settle(router);
+  if (result.stalled || result.lost > 0) await settle(router, 300, opts.settleMaxMs);
   return result;
 }
 
-function runClosedLoop(
-  router: DeliveryRouter,
-  pairs: readonly Pair[],
-  opts: { inflight: number; size: number; copies?: number; messages?: number; warmupMessages?: number; warmupMs?: number; measureMs?: number },
-): Promise<LoopResult> {
+function runClosedLoop(router: DeliveryRouter, pairs: readonly Pair[], opts: LoopOptions): Promise<LoopResult> {
   const copies = opts.copies ?? 1;
   const pending = new Map<number, Pending>();
   const samples: number[] = [];
@@ -67,10 +80,14 @@ function runClosedLoop(
       const end = Math.min(now(), windowEnd);
       resolve({ samples, completed, windowMs: countMode ? end - windowStart : windowEnd - windowStart, sent, lost, stalled });
     };
+    const startedAt = now();
     const send = (pairIndex: number): void => {
       const pair = pairs[pairIndex] as Pair;
       const index = sentPerPair[pairIndex] ?? 0;
-      if (countMode && index >= perPair) return;
+      if (countMode && (index >= perPair || (opts.maxMs !== undefined && now() - startedAt > opts.maxMs))) {
+        sentPerPair[pairIndex] = perPair; // done offering on this pair
+        return;
+      }
       sentPerPair[pairIndex] = index + 1;
       const id = router.id();
       const measured = countMode ? index >= (opts.warmupMessages ?? 0) : measuring;
@@ -127,7 +144,7 @@ function runClosedLoop(
 export async function openLoop(
   router: DeliveryRouter,
   pairs: readonly Pair[],
-  opts: { rate: number; durationMs: number; drainMs: number; size: number },
+  opts: { rate: number; durationMs: number; drainMs: number; size: number; settleMaxMs: number },
 ): Promise<LoopResult & { sendLagP99: number; saturated: boolean }> {
   const pending = new Map<number, number>();
   const samples: number[] = [];
@@ -148,8 +165,8 @@ export async function openLoop(
   let saturated = false;
   while (i < total) {
     const t = now();
-    if (pending.size > opts.rate) {
-      // More than 1 s of offered load outstanding: the system is saturated. Stop offering
+    if (pending.size > Math.max(50, opts.rate / 2)) {
+      // Over 0.5 s of offered load outstanding: the system is saturated. Stop offering
       // (unsent messages count as lost) so the backlog stays bounded.
       saturated = true;
       break;
@@ -169,7 +186,7 @@ export async function openLoop(
   const deadline = now() + opts.drainMs;
   while (pending.size > 0 && now() < deadline) await sleep(5);
   const lost = pending.size + (total - i);
-  if (lost > 0) await settle(router);
+  if (lost > 0) await settle(router, 300, opts.settleMaxMs);
   else router.route(() => undefined);
   lags.sort((a, b) => a - b);
   return {

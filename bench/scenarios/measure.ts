@@ -26,12 +26,18 @@ export async function repeated(
 ): Promise<ResultRow> {
   const reps: Record<string, number>[] = [];
   const notes: string[] = [];
+  let stalled = 0;
+  let saturated = 0;
   for (let rep = 0; rep < ctx.config.reps; rep += 1) {
     const metrics = await once();
-    if ((metrics.stalled ?? 0) > 0) notes.push(`rep ${rep + 1}: no progress for 5 s, stopped`);
-    if ((metrics.saturated ?? 0) > 0) notes.push(`rep ${rep + 1}: saturated (over 1 s of offered load outstanding), stopped offering`);
+    if ((metrics.stalled ?? 0) > 0) stalled += 1;
+    if ((metrics.saturated ?? 0) > 0) saturated += 1;
     reps.push(metrics);
+    // A stalled or saturated system stays so: more repetitions only cost time.
+    if (stalled + saturated > 0) break;
   }
+  if (stalled > 0) notes.push(`no progress for 5 s in ${stalled}/${reps.length} reps`);
+  if (saturated > 0) notes.push(`saturated in ${saturated}/${reps.length} reps (offering stopped at 1 s of backlog)`);
   const errors = ctx.driver.takeErrors();
   if (errors.length > 0) notes.push(`client errors: ${errors.slice(0, 3).join(' | ')}${errors.length > 3 ? ` (+${errors.length - 3})` : ''}`);
   const med = medianOf(reps);

@@ -14,7 +14,7 @@ export async function throughput(ctx: ScenarioContext, router: DeliveryRouter): 
       for (const size of sizes) {
         rows.push(
           await repeated(ctx, 'throughput', `${shape.pairs} pairs × ${shape.inflight} in flight, ${size} B`, async () => {
-            const r = await closedLoop(router, session.pairs, { inflight: shape.inflight, size, warmupMs, measureMs });
+            const r = await closedLoop(router, session.pairs, { inflight: shape.inflight, size, warmupMs, measureMs, settleMaxMs: ctx.config.fixedRate.settleMaxMs });
             return { ...loopMetrics(r), stalled: r.stalled ? 1 : 0 };
           }),
         );

@@ -5,9 +5,9 @@ export interface BenchConfig {
   quick: boolean;
   reps: number;
   sizes: number[];
-  unloaded: { messages: number; warmup: number };
+  unloaded: { messages: number; warmup: number; maxMs: number };
   throughput: { warmupMs: number; measureMs: number; shapes: { pairs: number; inflight: number }[]; sizes: number[] };
-  fixedRate: { rates: number[]; pairs: number; durationMs: number; drainMs: number; size: number };
+  fixedRate: { rates: number[]; pairs: number; durationMs: number; drainMs: number; settleMaxMs: number; size: number };
   fanout: { devices: number; messages: number; size: number };
   idle: { connections: number; sampleAtMs: number[] };
   history: { rows: number; pageSize: number; queries: number; concurrency: number };
@@ -19,20 +19,20 @@ export function benchConfig(quick: boolean): BenchConfig {
         quick,
         reps: 1,
         sizes: [200, 4096],
-        unloaded: { messages: 200, warmup: 20 },
+        unloaded: { messages: 200, warmup: 20, maxMs: 1500 },
         throughput: { warmupMs: 200, measureMs: 800, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200] },
-        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1000, drainMs: 500, size: 200 },
+        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1000, drainMs: 500, settleMaxMs: 3000, size: 200 },
         fanout: { devices: 3, messages: 50, size: 200 },
         idle: { connections: 300, sampleAtMs: [1000, 3000] },
-        history: { rows: 1_000_000, pageSize: 50, queries: 200, concurrency: 8 },
+        history: { rows: 1_000_000, pageSize: 50, queries: 100, concurrency: 8 },
       }
     : {
         quick,
         reps: 3,
         sizes: [200, 4096],
-        unloaded: { messages: 500, warmup: 50 },
-        throughput: { warmupMs: 300, measureMs: 1500, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200, 4096] },
-        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1500, drainMs: 1500, size: 200 },
+        unloaded: { messages: 500, warmup: 50, maxMs: 3000 },
+        throughput: { warmupMs: 300, measureMs: 1200, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200, 4096] },
+        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1500, drainMs: 1500, settleMaxMs: 10_000, size: 200 },
         fanout: { devices: 3, messages: 300, size: 200 },
         idle: { connections: 10_000, sampleAtMs: [5000, 60_000] },
         history: { rows: 1_000_000, pageSize: 50, queries: 2000, concurrency: 8 },
@@ -55,4 +55,9 @@ export interface ScenarioContext {
   driver: SystemDriver;
   config: BenchConfig;
   log: (message: string) => void;
+  /**
+   * Called by a scenario that from now on only waits (idle connections held
+   * for a later memory sample): the suite may go on with the next system.
+   */
+  background?: () => void;
 }

@@ -214,7 +214,7 @@ export class RchatDriver implements SystemDriver {
       },
       send: (to, id, size) => {
         const body = { txnId: `${user}_d${options.device}_${(this.txn += 1)}`, ciphertext: binaryPayload(id, size).toString('base64') };
-        const post = (cid: string): Promise<unknown> => http.json('POST', `/conversations/${encodeURIComponent(cid)}/messages`, body, [201], auth);
+        const post = (cid: string): Promise<unknown> => http.json('POST', `/conversations/${encodeURIComponent(cid)}/messages`, body, [200, 201], auth);
         conversation(to)
           // A keep-alive socket the server just closed fails with a reset: the txnId makes one retry safe.
           .then((cid) => post(cid).catch((e: unknown) => (/hang up|ECONNRESET/.test((e as Error).message) ? post(cid) : Promise.reject(e))))

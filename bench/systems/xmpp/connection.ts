@@ -126,8 +126,12 @@ export class XmppConnection {
       const reply = await this.iq(`<enable xmlns='urn:xmpp:carbons:2'/>`);
       if (!/type=['"]result['"]/.test(reply)) throw new Error(`carbons not enabled: ${reply}`);
     }
-    // Available presence, so messages to the bare JID reach this resource.
+    // Roster, then available presence (so messages to the bare JID reach this resource), as a client logs in.
+    await this.iq(`<query xmlns='jabber:iq:roster'/>`, 'get');
     this.send('<presence/>');
+    // Barrier: the server handles a session's stanzas in order, so once this answer is back the
+    // presence is in effect and messages to the bare JID will not go to offline storage.
+    await this.iq(`<query xmlns='http://jabber.org/protocol/disco#info'/>`, 'get');
   }
 
   send(xml: string): void {

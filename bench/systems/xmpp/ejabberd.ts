@@ -50,7 +50,7 @@ export class EjabberdServer extends PackagedServer implements XmppServer {
     const dir = this.makeDir(['spool', 'logs']);
     writeOwned(join(dir, 'inetrc'), '', dir);
     writeOwned(join(dir, 'ejabberd.yml'), renderTemplate(CONFIG, { PORT: String(this.port), ARCHIVE: this.archive ? MAM_LINE : '' }), dir);
-    writeOwned(join(dir, 'ejabberdctl.cfg'), renderTemplate(CTL_CONFIG, { DIR: dir }), dir);
+    writeOwned(join(dir, 'ejabberdctl.cfg'), renderTemplate(CTL_CONFIG, { DIR: dir, PORT: String(this.port) }), dir);
     this.epmdBefore = pidsByComm('epmd');
     this.startedEpmd = !(await epmdListening());
     const args = [`--config-dir ${dir}`, `--config ${join(dir, 'ejabberd.yml')}`, `--ctl-config ${join(dir, 'ejabberdctl.cfg')}`, `--spool ${join(dir, 'spool')}`, `--logs ${join(dir, 'logs')}`];
