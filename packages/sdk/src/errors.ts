@@ -1,10 +1,18 @@
 import type { ErrorCode } from '@rchat/protocol';
 
-/** An API error with the server's stable code; `status` 0 means the server was unreachable. */
+/**
+ * Codes raised by the client itself: `NETWORK` (server unreachable),
+ * `NEW_DEVICE` (this storage holds no keys for the account: link or restore
+ * first), `E2EE_NOT_READY` (this device has not joined the conversation's
+ * keys yet), `PEER_HAS_NO_KEYS` (the peer has no device that can receive).
+ */
+export type ClientErrorCode = 'NETWORK' | 'NEW_DEVICE' | 'E2EE_NOT_READY' | 'PEER_HAS_NO_KEYS';
+
+/** An API error with the server's stable code, or a client code; `status` 0 means it did not come from the server. */
 export class RchatError extends Error {
   override name = 'RchatError';
   constructor(
-    readonly code: ErrorCode | 'NETWORK',
+    readonly code: ErrorCode | ClientErrorCode,
     message: string,
     readonly status: number,
     readonly details?: unknown,

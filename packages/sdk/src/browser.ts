@@ -1,0 +1,2 @@
+// Browser-only parts of the SDK.
+export { openIndexedDbStorage } from './storage/indexeddb-storage.ts';

@@ -1,0 +1,98 @@
+import {
+  decodeDeviceKeys,
+  decodeIdentityKeyPair,
+  decodeKeyPackageBundle,
+  encodeDeviceKeys,
+  encodeIdentityKeyPair,
+  encodeKeyPackageBundle,
+  toBase64,
+  type DeviceKeys,
+  type IdentityKeyPair,
+  type KeyPackageBundle,
+} from '@rchat/crypto';
+import type { SessionResponse } from '@rchat/protocol';
+import { SealedStore, type ClientStorage } from '../storage/storage.ts';
+
+const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+export interface AccountRef {
+  userId: string;
+  username: string;
+  deviceId: string;
+}
+
+/**
+ * One account's secrets on this device, sealed in the client storage:
+ * session tokens, identity key, device keys and the private halves of the
+ * KeyPackages it published. Keys are namespaced by user id.
+ */
+export class AccountStore {
+  readonly sealed: SealedStore;
+
+  constructor(
+    readonly storage: ClientStorage,
+    readonly userId: string,
+  ) {
+    this.sealed = new SealedStore(storage, `acct/${userId}/`);
+  }
+
+  /** Which account this storage signed in last, and which device it is for each username. */
+  static async current(storage: ClientStorage): Promise<AccountRef | undefined> {
+    return new SealedStore(storage, 'global/').getJson<AccountRef>('current');
+  }
+
+  static async byUsername(storage: ClientStorage, username: string): Promise<AccountRef | undefined> {
+    return new SealedStore(storage, 'global/').getJson<AccountRef>(`account/${username}`);
+  }
+
+  static async remember(storage: ClientStorage, ref: AccountRef): Promise<void> {
+    const global = new SealedStore(storage, 'global/');
+    await global.putJson(`account/${ref.username}`, ref);
+    await global.putJson('current', ref);
+  }
+
+  static async forget(storage: ClientStorage): Promise<void> {
+    await new SealedStore(storage, 'global/').delete('current');
+  }
+
+  session = () => this.sealed.getJson<SessionResponse>('session');
+  saveSession = (s: SessionResponse | null) => (s ? this.sealed.putJson('session', s) : this.sealed.delete('session'));
+
+  async identity(): Promise<IdentityKeyPair | undefined> {
+    const bytes = await this.sealed.getBytes('identity');
+    if (!bytes) return undefined;
+    const decoded = decodeIdentityKeyPair(bytes);
+    if (decoded.kind !== 'ok') throw new Error(`Stored identity key is damaged: ${decoded.reason}`);
+    return decoded.identity;
+  }
+  saveIdentity = (identity: IdentityKeyPair) => this.sealed.putBytes('identity', encodeIdentityKeyPair(identity));
+
+  async device(): Promise<DeviceKeys | undefined> {
+    const bytes = await this.sealed.getBytes('device');
+    if (!bytes) return undefined;
+    const decoded = decodeDeviceKeys(bytes);
+    if (decoded.kind !== 'ok') throw new Error(`Stored device keys are damaged: ${decoded.message}`);
+    return decoded.device;
+  }
+  saveDevice = (device: DeviceKeys) => this.sealed.putBytes('device', encodeDeviceKeys(device));
+
+  async keyPackages(): Promise<KeyPackageBundle[]> {
+    const out: KeyPackageBundle[] = [];
+    for (const key of await this.sealed.list('kp/')) {
+      const bytes = await this.sealed.getBytes(key);
+      if (!bytes) continue;
+      const decoded = await decodeKeyPackageBundle(bytes);
+      if (decoded.kind === 'ok') out.push(decoded.bundle);
+    }
+    return out;
+  }
+  saveKeyPackage = (bundle: KeyPackageBundle) => this.sealed.putBytes(`kp/${hex(bundle.ref)}`, encodeKeyPackageBundle(bundle));
+  deleteKeyPackage = (bundle: KeyPackageBundle) => this.sealed.delete(`kp/${hex(bundle.ref)}`);
+
+  async cursor(): Promise<number | undefined> {
+    return (await this.sealed.getJson<{ seq: number }>('cursor'))?.seq;
+  }
+  saveCursor = (seq: number) => this.sealed.putJson('cursor', { seq });
+
+  static keyId = (bytes: Uint8Array) => toBase64(bytes);
+}

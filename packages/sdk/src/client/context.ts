@@ -1,0 +1,41 @@
+import type { DeviceKeys, IdentityKeyPair, MlsClient } from '@rchat/crypto';
+import type { Conversation } from '@rchat/protocol';
+import type { RchatApi } from '../api.ts';
+import type { AccountStore } from './account-store.ts';
+import type { Emitter, Mutex } from './emitter.ts';
+import type { GroupStore } from './group-store.ts';
+import type { MessageStore } from './message-store.ts';
+import type { DirectoryTrust } from './trust.ts';
+import type { ChatConversation } from './types.ts';
+
+/** Everything a signed-in device works with; the parts of the client share it. */
+export interface ClientContext {
+  api: RchatApi;
+  account: AccountStore;
+  identity: IdentityKeyPair;
+  device: DeviceKeys;
+  mls: MlsClient;
+  groups: GroupStore;
+  messages: MessageStore;
+  trust: DirectoryTrust;
+  events: Emitter;
+  /** Every change to MLS state (send, commit, receive) runs through this queue. */
+  lock: Mutex;
+  userId: string;
+  username: string;
+  deviceId: string;
+}
+
+export async function toChatConversation(ctx: ClientContext, c: Conversation): Promise<ChatConversation> {
+  const peer = c.members.find((m) => m.userId !== ctx.userId) ?? c.members[0] ?? { userId: ctx.userId, username: ctx.username };
+  const group = await ctx.groups.get(c.id);
+  return {
+    id: c.id,
+    peer: { userId: peer.userId, username: peer.username },
+    lastActivityAt: c.lastActivityAt,
+    lastSeq: c.lastSeq,
+    readSeq: c.readSeq,
+    unreadCount: c.unreadCount,
+    encryption: group ? 'ready' : 'waiting-for-keys',
+  };
+}

@@ -1,0 +1,123 @@
+import { addMembers, confirmCommit, createGroup, fromBase64, receiveMessage, selfUpdate, toBase64, type Group, type PendingCommit } from '@rchat/crypto';
+import type { Conversation } from '@rchat/protocol';
+import { RchatError } from '../errors.ts';
+import type { ClientContext } from './context.ts';
+import { groupIdOf } from './group-store.ts';
+
+interface Candidate {
+  userId: string;
+  deviceId: string;
+  keyPackage: string;
+}
+
+/**
+ * Makes this device the creator of the conversation's MLS group: creates it,
+ * adds every other device of every member (claimed KeyPackages; devices whose
+ * credentials the Authentication Service refuses are left out, with a warning
+ * saying why), and submits the commit at epoch 0. Returns undefined when
+ * another device initialised the group first (its Welcome will arrive).
+ * Runs under the client lock.
+ */
+export async function initializeGroup(ctx: ClientContext, conversation: Conversation): Promise<Group | undefined> {
+  const existing = await ctx.groups.get(conversation.id);
+  if (existing || conversation.epoch !== 0) return existing;
+  const candidates: Candidate[] = [];
+  for (const member of conversation.members) {
+    const claim = await ctx.api.claimKeyPackages(member.userId, member.userId === ctx.userId ? [ctx.deviceId] : undefined);
+    candidates.push(...claim.keyPackages.map((k) => ({ userId: member.userId, deviceId: k.deviceId, keyPackage: k.keyPackage })));
+  }
+  const peers = conversation.members.filter((m) => m.userId !== ctx.userId);
+  if (peers.length > 0 && !candidates.some((c) => peers.some((p) => p.userId === c.userId))) {
+    throw new RchatError('PEER_HAS_NO_KEYS', `${peers.map((p) => p.username).join(', ')} has no device that can receive encrypted messages yet.`, 0);
+  }
+  const group = await createGroup(ctx.mls, ctx.device, { groupId: groupIdOf(conversation.id) });
+  const added = await addAllowed(ctx, conversation.id, group, candidates);
+  if (!added) {
+    await ctx.groups.put(conversation.id, group);
+    return group;
+  }
+  const accepted = await submit(ctx, conversation.id, group, added.pending, added.recipients);
+  if (!accepted) return undefined;
+  const next = confirmCommit(added.pending);
+  await ctx.groups.put(conversation.id, next);
+  return next;
+}
+
+/** addMembers, leaving out devices the Authentication Service refuses (each reported once). */
+async function addAllowed(ctx: ClientContext, conversationId: string, group: Group, candidates: Candidate[]): Promise<{ pending: PendingCommit; recipients: Candidate[] } | undefined> {
+  let remaining = candidates;
+  while (remaining.length > 0) {
+    const outcome = await addMembers(ctx.mls, group, remaining.map((c) => fromBase64(c.keyPackage) ?? new Uint8Array()));
+    if (outcome.kind === 'ok') return { pending: outcome.pending, recipients: remaining };
+    if (outcome.kind === 'invalid') throw new Error(`Adding devices failed: ${outcome.message}`);
+    const refusedIds = new Set(outcome.problems.map((p) => p.deviceId).filter((d): d is string => d !== undefined));
+    for (const p of outcome.problems) ctx.events.emit('warning', { conversationId, message: `A device was not added: ${p.message}` });
+    const next = remaining.filter((c) => !refusedIds.has(c.deviceId));
+    if (next.length === remaining.length) throw new Error(`Adding devices failed: ${outcome.message}`);
+    remaining = next;
+  }
+  return undefined;
+}
+
+/** Submits a commit made on `group`; false when another commit won the epoch. */
+async function submit(ctx: ClientContext, conversationId: string, group: Group, pending: PendingCommit, recipients: Candidate[]): Promise<boolean> {
+  try {
+    await ctx.api.submitCommit(conversationId, {
+      epoch: Number(group.epoch),
+      commit: toBase64(pending.commit),
+      ...(pending.welcome && recipients.length > 0
+        ? { welcome: { message: toBase64(pending.welcome), recipients: recipients.map((r) => ({ userId: r.userId, deviceId: r.deviceId })) } }
+        : {}),
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof RchatError && e.code === 'EPOCH_CONFLICT') return false;
+    throw e;
+  }
+}
+
+/**
+ * Applies, in order, the commits the server sequenced since this device's
+ * epoch (after EPOCH_CONFLICT, or when the stream shows a gap). Runs under the lock.
+ */
+export async function applyPendingCommits(ctx: ClientContext, conversationId: string): Promise<Group | undefined> {
+  let group = await ctx.groups.get(conversationId);
+  if (!group) return undefined;
+  const { commits } = await ctx.api.commits(conversationId, Number(group.epoch));
+  for (const c of commits) {
+    if (BigInt(c.epoch) !== group.epoch) continue;
+    const outcome = await receiveMessage(ctx.mls, group, fromBase64(c.commit) ?? new Uint8Array());
+    if (outcome.kind !== 'commit') {
+      ctx.events.emit('warning', { conversationId, message: `A key change in this conversation could not be applied (${outcome.kind}).` });
+      break;
+    }
+    if (outcome.removedSelf) {
+      await ctx.groups.delete(conversationId);
+      return undefined;
+    }
+    group = outcome.group;
+    await ctx.groups.put(conversationId, group);
+  }
+  return group;
+}
+
+/**
+ * Self-update (fresh leaf keys, for post-compromise security). On
+ * EPOCH_CONFLICT it applies the winning commits and tries again; all members
+ * end in the same epoch. Runs under the lock.
+ */
+export async function rotateGroupKeys(ctx: ClientContext, conversationId: string): Promise<bigint> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const group = await ctx.groups.get(conversationId);
+    if (!group) throw new RchatError('E2EE_NOT_READY', 'This device has not joined the conversation yet.', 0);
+    const outcome = await selfUpdate(ctx.mls, group);
+    if (outcome.kind !== 'ok') throw new Error(`Key update failed: ${outcome.message}`);
+    if (await submit(ctx, conversationId, group, outcome.pending, [])) {
+      const next = confirmCommit(outcome.pending);
+      await ctx.groups.put(conversationId, next);
+      return next.epoch;
+    }
+    await applyPendingCommits(ctx, conversationId);
+  }
+  throw new RchatError('EPOCH_CONFLICT', 'The conversation keys changed too often in a row; try again.', 409);
+}

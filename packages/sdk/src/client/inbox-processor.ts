@@ -1,0 +1,133 @@
+import { decodeEnvelope, fromBase64, joinGroup, receiveMessage, type UndecryptableReason } from '@rchat/crypto';
+import type { InboxEntry, Message } from '@rchat/protocol';
+import { assertNever } from '../assert-never.ts';
+import { toChatConversation, type ClientContext } from './context.ts';
+import { applyPendingCommits } from './conversation-keys.ts';
+import { replenishKeyPackages } from './device-setup.ts';
+import type { ChatMessage, MessageContent } from './types.ts';
+
+const reasons: Record<UndecryptableReason, string> = {
+  malformed: 'The message is damaged and cannot be read.',
+  'not-a-group-message': 'The message is not a conversation message.',
+  'unknown-group': 'The message belongs to a conversation this device has no keys for.',
+  'wrong-epoch': 'The message was encrypted with keys this device does not have (sent before it joined, or with outdated keys).',
+  tampered: 'The message was altered after it was sent and cannot be trusted.',
+  'key-discarded': 'The key for this message was already used; it may be a repeated copy.',
+};
+
+/**
+ * Applies one inbox entry to this device's state, in inbox order: joins from
+ * Welcomes, applies commits, decrypts messages and stores their plaintext,
+ * and tells listeners. Runs under the client lock; the caller saves the
+ * cursor after it returns.
+ */
+export async function processEntry(ctx: ClientContext, entry: InboxEntry): Promise<void> {
+  switch (entry.type) {
+    case 'conversation':
+    case 'read':
+      await emitConversation(ctx, entry.type === 'read' ? entry.conversationId : entry.conversation.id);
+      return;
+    case 'welcome':
+      await processWelcome(ctx, entry);
+      return;
+    case 'commit': {
+      const group = await ctx.groups.get(entry.commit.conversationId);
+      if (!group || BigInt(entry.commit.epoch) < group.epoch) return; // before we joined, or our own (already confirmed)
+      await applyPendingCommits(ctx, entry.commit.conversationId);
+      return;
+    }
+    case 'message':
+      await processMessage(ctx, entry.message);
+      return;
+    default:
+      assertNever(entry, 'inbox entry');
+  }
+}
+
+async function processWelcome(ctx: ClientContext, entry: Extract<InboxEntry, { type: 'welcome' }>): Promise<void> {
+  const existing = await ctx.groups.get(entry.conversationId);
+  if (existing && existing.epoch >= BigInt(entry.epoch)) return;
+  const outcome = await joinGroup(ctx.mls, fromBase64(entry.welcome) ?? new Uint8Array(), await ctx.account.keyPackages());
+  if (outcome.kind !== 'ok') {
+    ctx.events.emit('warning', { conversationId: entry.conversationId, message: `This device could not join the conversation's encryption: ${outcome.message}` });
+    return;
+  }
+  await ctx.groups.put(entry.conversationId, outcome.group);
+  if (!outcome.usedKeyPackage.lastResort) await ctx.account.deleteKeyPackage(outcome.usedKeyPackage);
+  await replenishKeyPackages(ctx.api, ctx.account, ctx.device).catch((err: unknown) =>
+    ctx.events.emit('warning', { message: `Could not publish new KeyPackages: ${err instanceof Error ? err.message : String(err)}` }),
+  );
+  await emitConversation(ctx, entry.conversationId);
+}
+
+async function processMessage(ctx: ClientContext, m: Message): Promise<void> {
+  if (await ctx.messages.get(m.conversationId, m.seq)) return; // already processed (a replayed stream)
+  if (m.senderDeviceId === ctx.deviceId) {
+    // Our own send, confirmed by the server: MLS does not let a sender decrypt its own message.
+    const pending = await ctx.messages.pending(m.txnId);
+    const base = pending?.message;
+    const own: ChatMessage = {
+      ...(base ?? { conversationId: m.conversationId, senderUserId: m.senderUserId, senderDeviceId: m.senderDeviceId, own: true, sentAt: Date.parse(m.createdAt), clientMsgId: m.txnId, content: { kind: 'unavailable' } }),
+      id: m.id,
+      seq: m.seq,
+      createdAt: m.createdAt,
+      status: 'sent',
+    };
+    await ctx.messages.put(own);
+    if (pending) await ctx.messages.deletePending(m.txnId);
+    ctx.events.emit('message', own);
+    return;
+  }
+  const message = await decrypt(ctx, m);
+  await ctx.messages.put(message);
+  ctx.events.emit('message', message);
+  await emitConversation(ctx, m.conversationId);
+}
+
+async function decrypt(ctx: ClientContext, m: Message): Promise<ChatMessage> {
+  const base = {
+    id: m.id,
+    conversationId: m.conversationId,
+    seq: m.seq,
+    senderUserId: m.senderUserId,
+    senderDeviceId: m.senderDeviceId,
+    own: m.senderUserId === ctx.userId,
+    createdAt: m.createdAt,
+    status: 'sent' as const,
+  };
+  const fallback = (content: MessageContent): ChatMessage => ({ ...base, sentAt: Date.parse(m.createdAt), clientMsgId: m.txnId, content });
+  const group = await ctx.groups.get(m.conversationId);
+  if (!group) return fallback({ kind: 'unavailable' });
+  const outcome = await receiveMessage(ctx.mls, group, fromBase64(m.ciphertext) ?? new Uint8Array());
+  await ctx.groups.put(m.conversationId, outcome.group);
+  switch (outcome.kind) {
+    case 'application': {
+      if (outcome.sender.userId !== m.senderUserId || outcome.sender.deviceId !== m.senderDeviceId) {
+        return fallback({ kind: 'undecryptable', reason: 'The message was sent by another device than the server claims; it was rejected.' });
+      }
+      const envelope = decodeEnvelope(outcome.plaintext);
+      if (envelope.kind === 'text') return { ...base, sentAt: envelope.sentAt, clientMsgId: envelope.clientMsgId, content: { kind: 'text', text: envelope.body.text } };
+      if (envelope.kind === 'unknown') return { ...base, sentAt: envelope.sentAt ?? Date.parse(m.createdAt), clientMsgId: envelope.clientMsgId ?? m.txnId, content: { kind: 'unknown', type: envelope.type } };
+      return fallback({ kind: 'undecryptable', reason: `The message content is damaged (${envelope.message}).` });
+    }
+    case 'undecryptable':
+      return fallback({ kind: 'undecryptable', reason: reasons[outcome.reason] });
+    case 'replay':
+      return fallback({ kind: 'undecryptable', reason: 'This message repeats an earlier one and was rejected.' });
+    case 'commit':
+    case 'proposal':
+    case 'refused':
+    case 'invalid':
+      return fallback({ kind: 'undecryptable', reason: 'This is not a readable message (a key change arrived as a message).' });
+    default:
+      return assertNever(outcome, 'receive outcome');
+  }
+}
+
+async function emitConversation(ctx: ClientContext, conversationId: string): Promise<void> {
+  try {
+    ctx.events.emit('conversation', await toChatConversation(ctx, await ctx.api.conversation(conversationId)));
+  } catch {
+    // The list is refreshed on the next event; a failed lookup must not stop message processing.
+  }
+}

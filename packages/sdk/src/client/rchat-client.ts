@@ -1,0 +1,255 @@
+import { createMlsClient, epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, type DeviceKeys, type IdentityKeyPair } from '@rchat/crypto';
+import type { InboxEntry, SessionResponse } from '@rchat/protocol';
+import { RchatApi } from '../api.ts';
+import { RchatError } from '../errors.ts';
+import type { EventStream } from '../event-stream.ts';
+import type { ClientStorage } from '../storage/storage.ts';
+import { AccountStore } from './account-store.ts';
+import { toChatConversation, type ClientContext } from './context.ts';
+import { applyPendingCommits, initializeGroup, rotateGroupKeys } from './conversation-keys.ts';
+import { replenishKeyPackages, setUpFirstDevice } from './device-setup.ts';
+import { Emitter, Mutex } from './emitter.ts';
+import { GroupStore } from './group-store.ts';
+import { processEntry } from './inbox-processor.ts';
+import { MessageStore } from './message-store.ts';
+import { readHistory } from './read-history.ts';
+import { retrySend, sendText } from './send-message.ts';
+import { DirectoryTrust } from './trust.ts';
+import type { ChatConversation, ChatMessage, ClientEvents, SafetyNumberInfo } from './types.ts';
+
+export interface RchatClientOptions {
+  baseUrl: string;
+  storage: ClientStorage;
+  /** Shown in the account's device list. */
+  deviceName?: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * An rchat account on this device, end-to-end encrypted: every message is
+ * an MLS application message, decrypted only here. Create it with
+ * `register`, `login` or `restore`, then `start()` the live stream.
+ */
+export class RchatClient {
+  private stream: EventStream | null = null;
+  private queue: Promise<void> = Promise.resolve();
+
+  private constructor(private readonly ctx: ClientContext) {}
+
+  get userId(): string {
+    return this.ctx.userId;
+  }
+  get username(): string {
+    return this.ctx.username;
+  }
+  get deviceId(): string {
+    return this.ctx.deviceId;
+  }
+  /** The typed HTTP API under this client (for tools and tests). */
+  get api(): RchatApi {
+    return this.ctx.api;
+  }
+
+  /** Creates an account (username and password only) and this device's keys. */
+  static async register(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
+    let account: AccountStore | null = null;
+    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
+    const session = await api.register({ username, password, device: { name: options.deviceName ?? defaultDeviceName() } });
+    account = new AccountStore(options.storage, session.user.id);
+    await account.saveSession(session);
+    const { identity, device } = await setUpFirstDevice(api, account, { userId: session.user.id, deviceId: session.deviceId });
+    await account.saveCursor(0);
+    await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
+    return RchatClient.build(options, api, account, session, identity, device);
+  }
+
+  /** Signs in on a device that already holds this account's keys; otherwise throws `NEW_DEVICE`. */
+  static async login(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
+    const known = await AccountStore.byUsername(options.storage, username.toLowerCase());
+    let account: AccountStore | null = null;
+    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
+    const session = await api.login({ username, password, device: { name: options.deviceName ?? defaultDeviceName(), ...(known ? { id: known.deviceId } : {}) } });
+    account = new AccountStore(options.storage, session.user.id);
+    const [identity, device] = [await account.identity(), await account.device()];
+    if (!known || !identity || !device || known.deviceId !== session.deviceId) {
+      await api.logout().catch(() => undefined);
+      throw new RchatError('NEW_DEVICE', 'This browser or device has no keys for this account yet. It is a new device: link it from a device where you are signed in, or restore from your recovery key.', 0);
+    }
+    await account.saveSession(session);
+    await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
+    return RchatClient.build(options, api, account, session, identity, device);
+  }
+
+  /** The account this storage is signed in to, or null. */
+  static async restore(options: RchatClientOptions): Promise<RchatClient | null> {
+    const ref = await AccountStore.current(options.storage);
+    if (!ref) return null;
+    const account = new AccountStore(options.storage, ref.userId);
+    const [session, identity, device] = [await account.session(), await account.identity(), await account.device()];
+    if (!session || !identity || !device) return null;
+    const api = newApi(options, session, (s) => void account.saveSession(s));
+    return RchatClient.build(options, api, account, session, identity, device);
+  }
+
+  private static async build(options: RchatClientOptions, api: RchatApi, account: AccountStore, session: SessionResponse, identity: IdentityKeyPair, device: DeviceKeys): Promise<RchatClient> {
+    const trust = new DirectoryTrust(api, account.sealed);
+    const policy = await api.wellKnown().catch(() => ({ cipherSuites: [device.certificate.cipherSuite] }));
+    const mls = createMlsClient({ trust, allowedCipherSuites: policy.cipherSuites });
+    const events = new Emitter();
+    trust.onIdentityChange = (userId) => events.emit('warning', { message: `The identity key of user ${userId} changed. Compare safety numbers again before trusting new messages.` });
+    const ctx: ClientContext = {
+      api,
+      account,
+      identity,
+      device,
+      mls,
+      groups: new GroupStore(options.storage, `acct/${session.user.id}/`, mls),
+      messages: new MessageStore(account.sealed),
+      trust,
+      events,
+      lock: new Mutex(),
+      userId: session.user.id,
+      username: session.user.username,
+      deviceId: session.deviceId,
+    };
+    return new RchatClient(ctx);
+  }
+
+  on<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): () => void {
+    return this.ctx.events.on(event, handler);
+  }
+
+  /** Opens the live stream; first processes everything since this device's cursor. Resolves when it is live. */
+  async start(): Promise<void> {
+    if (this.stream) return;
+    const since = (await this.ctx.account.cursor()) ?? 0;
+    let live: () => void = () => {};
+    const ready = new Promise<void>((r) => (live = r));
+    this.stream = this.ctx.api.events({
+      since,
+      onEntry: (entry) => this.enqueue(entry),
+      onReady: () => {
+        void this.queue.then(live);
+      },
+      onStatus: (status) => this.ctx.events.emit('status', status),
+    });
+    void replenishKeyPackages(this.ctx.api, this.ctx.account, this.ctx.device).catch(() => undefined);
+    await ready;
+  }
+
+  /** Resolves when every entry received so far has been processed. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  stop(): void {
+    this.stream?.close();
+    this.stream = null;
+  }
+
+  async logout(): Promise<void> {
+    this.stop();
+    await this.ctx.api.logout().catch(() => undefined);
+    await this.ctx.account.saveSession(null);
+    await AccountStore.forget(this.ctx.account.storage);
+  }
+
+  async searchUsers(prefix: string, limit = 10): Promise<{ id: string; username: string }[]> {
+    const res = await this.ctx.api.searchUsers(prefix.toLowerCase(), { limit });
+    return res.users.filter((u) => u.id !== this.ctx.userId).map((u) => ({ id: u.id, username: u.username }));
+  }
+
+  /** Opens (or creates) the direct conversation and makes sure its encryption is set up. */
+  async startConversation(peer: { userId: string } | { username: string }): Promise<ChatConversation> {
+    const userId = 'userId' in peer ? peer.userId : await this.findUserId(peer.username);
+    const conversation = await this.ctx.api.createConversation(userId);
+    await this.ctx.lock.run(() => initializeGroup(this.ctx, conversation));
+    return toChatConversation(this.ctx, await this.ctx.api.conversation(conversation.id));
+  }
+
+  async conversations(): Promise<ChatConversation[]> {
+    const list = await this.ctx.api.conversations();
+    return Promise.all(list.map((c) => toChatConversation(this.ctx, c)));
+  }
+
+  history(conversationId: string, page: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
+    return readHistory(this.ctx, conversationId, page);
+  }
+
+  sendText(conversationId: string, text: string): Promise<ChatMessage> {
+    return sendText(this.ctx, conversationId, text);
+  }
+
+  retry(clientMsgId: string): Promise<ChatMessage> {
+    return retrySend(this.ctx, clientMsgId);
+  }
+
+  async markRead(conversationId: string, seq?: number): Promise<void> {
+    const target = seq ?? (await this.ctx.api.conversation(conversationId)).lastSeq;
+    const res = await this.ctx.api.markRead(conversationId, target);
+    const conversation = await this.ctx.api.conversation(res.conversationId);
+    this.ctx.events.emit('conversation', await toChatConversation(this.ctx, conversation));
+  }
+
+  /** Fresh keys for this device in the conversation (post-compromise security). */
+  rotateKeys(conversationId: string): Promise<bigint> {
+    return this.ctx.lock.run(() => rotateGroupKeys(this.ctx, conversationId));
+  }
+
+  /** Applies commits this device has not seen (normally the stream does this). */
+  syncKeys(conversationId: string): Promise<void> {
+    return this.ctx.lock.run(async () => {
+      await applyPendingCommits(this.ctx, conversationId);
+    });
+  }
+
+  /** This device's MLS epoch and epoch authenticator for a conversation (for verification and tests). */
+  async groupState(conversationId: string): Promise<{ epoch: bigint; authenticator: Uint8Array } | null> {
+    const group = await this.ctx.groups.get(conversationId);
+    return group ? { epoch: group.epoch, authenticator: epochAuthenticator(group) } : null;
+  }
+
+  async safetyNumber(conversationId: string): Promise<SafetyNumberInfo> {
+    const conversation = await this.ctx.api.conversation(conversationId);
+    const peer = conversation.members.find((m) => m.userId !== this.ctx.userId);
+    if (!peer) throw new RchatError('NOT_FOUND', 'This conversation has no other member.', 0);
+    const keys = await this.ctx.trust.directory(peer.userId, true);
+    const peerKey = keys.identityKey ? fromBase64(keys.identityKey) : undefined;
+    if (!peerKey) throw new RchatError('PEER_HAS_NO_KEYS', `${peer.username} has not set up encryption yet.`, 0);
+    const digits = safetyNumber({ stableId: this.ctx.userId, identityKey: this.ctx.identity.publicKey }, { stableId: peer.userId, identityKey: peerKey });
+    const pin = await this.ctx.trust.pinned(peer.userId);
+    return { digits, formatted: formatSafetyNumber(digits), identityKeyChanged: pin?.changed ?? false, verified: pin?.verified ?? false };
+  }
+
+  async markVerified(conversationId: string): Promise<void> {
+    const conversation = await this.ctx.api.conversation(conversationId);
+    const peer = conversation.members.find((m) => m.userId !== this.ctx.userId);
+    if (peer) await this.ctx.trust.markVerified(peer.userId);
+  }
+
+  private async findUserId(username: string): Promise<string> {
+    const name = username.toLowerCase();
+    const res = await this.ctx.api.searchUsers(name, { limit: 1 });
+    const match = res.users.find((u) => u.username === name);
+    if (!match) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 404);
+    return match.id;
+  }
+
+  private enqueue(entry: InboxEntry): void {
+    this.queue = this.queue.then(() =>
+      this.ctx.lock
+        .run(() => processEntry(this.ctx, entry))
+        .then(() => this.ctx.account.saveCursor(entry.seq))
+        .catch((err: unknown) => this.ctx.events.emit('warning', { message: `An event could not be processed: ${err instanceof Error ? err.message : String(err)}` })),
+    );
+  }
+}
+
+function newApi(options: RchatClientOptions, session: SessionResponse | undefined, onSession: (s: SessionResponse | null) => void): RchatApi {
+  return new RchatApi({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}), ...(session ? { session } : {}), onSession });
+}
+
+function defaultDeviceName(): string {
+  const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
+  return nav?.userAgent ? 'Browser' : 'Device';
+}

@@ -1,0 +1,36 @@
+import type { ClientContext } from './context.ts';
+import type { ChatMessage } from './types.ts';
+
+/**
+ * One page of a conversation, oldest first, from this device's store of
+ * decrypted plaintext; messages this device never decrypted (sent before it
+ * joined) are marked `unavailable`. The newest page also carries own messages
+ * still sending or failed.
+ */
+export async function readHistory(ctx: ClientContext, conversationId: string, page: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
+  const res = await ctx.api.history(conversationId, page);
+  const messages: ChatMessage[] = [];
+  for (const m of [...res.messages].reverse()) {
+    const local = await ctx.messages.get(conversationId, m.seq);
+    messages.push(
+      local ?? {
+        id: m.id,
+        conversationId,
+        seq: m.seq,
+        senderUserId: m.senderUserId,
+        senderDeviceId: m.senderDeviceId,
+        own: m.senderUserId === ctx.userId,
+        sentAt: Date.parse(m.createdAt),
+        createdAt: m.createdAt,
+        clientMsgId: m.txnId,
+        status: 'sent',
+        content: { kind: 'unavailable' },
+      },
+    );
+  }
+  if (page.before === undefined) {
+    const confirmed = new Set(messages.map((m) => m.clientMsgId));
+    for (const p of await ctx.messages.pendingFor(conversationId)) if (!confirmed.has(p.message.clientMsgId)) messages.push(p.message);
+  }
+  return { messages, nextBefore: res.nextBefore };
+}

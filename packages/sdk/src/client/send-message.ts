@@ -1,0 +1,75 @@
+import { encodeEnvelope, encryptMessage, textEnvelope, toBase64 } from '@rchat/crypto';
+import { RchatError } from '../errors.ts';
+import type { ClientContext } from './context.ts';
+import { initializeGroup } from './conversation-keys.ts';
+import type { PendingSend } from './message-store.ts';
+import type { ChatMessage } from './types.ts';
+
+function newClientMsgId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Encrypts and sends a text. Listeners see the message at once as `sending`,
+ * then `sent` (with its sequence) or `failed`. The ciphertext is kept until
+ * the server confirms it, so `retry` resends the same bytes under the same
+ * txnId: a send that did land is not stored twice.
+ */
+export async function sendText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
+  const clientMsgId = newClientMsgId();
+  const sentAt = Date.now();
+  const message: ChatMessage = {
+    id: null,
+    conversationId,
+    seq: 0,
+    senderUserId: ctx.userId,
+    senderDeviceId: ctx.deviceId,
+    own: true,
+    sentAt,
+    createdAt: null,
+    clientMsgId,
+    status: 'sending',
+    content: { kind: 'text', text },
+  };
+  ctx.events.emit('message', message);
+  return ctx.lock.run(async () => {
+    let pending: PendingSend;
+    try {
+      const group = (await ctx.groups.get(conversationId)) ?? (await initializeGroup(ctx, await ctx.api.conversation(conversationId)));
+      if (!group) throw new RchatError('E2EE_NOT_READY', 'This device is still waiting for the conversation keys; try again in a moment.', 0);
+      const encrypted = await encryptMessage(ctx.mls, group, encodeEnvelope(textEnvelope(text, clientMsgId, sentAt)));
+      await ctx.groups.put(conversationId, encrypted.group);
+      pending = { message, ciphertext: toBase64(encrypted.message), epoch: Number(group.epoch) };
+      await ctx.messages.putPending(pending);
+    } catch (e) {
+      ctx.events.emit('message', { ...message, status: 'failed' });
+      throw e;
+    }
+    return deliver(ctx, pending);
+  });
+}
+
+/** Sends a failed message again (same ciphertext, same txnId). */
+export async function retrySend(ctx: ClientContext, clientMsgId: string): Promise<ChatMessage> {
+  const pending = await ctx.messages.pending(clientMsgId);
+  if (!pending) throw new RchatError('NOT_FOUND', 'There is no unsent message with this id.', 0);
+  ctx.events.emit('message', { ...pending.message, status: 'sending' });
+  return ctx.lock.run(() => deliver(ctx, pending));
+}
+
+async function deliver(ctx: ClientContext, pending: PendingSend): Promise<ChatMessage> {
+  try {
+    const stored = await ctx.api.sendMessage(pending.message.conversationId, { txnId: pending.message.clientMsgId, ciphertext: pending.ciphertext, epoch: pending.epoch });
+    const sent: ChatMessage = { ...pending.message, id: stored.id, seq: stored.seq, createdAt: stored.createdAt, status: 'sent' };
+    await ctx.messages.put(sent);
+    await ctx.messages.deletePending(pending.message.clientMsgId);
+    ctx.events.emit('message', sent);
+    return sent;
+  } catch {
+    const failed: ChatMessage = { ...pending.message, status: 'failed' };
+    await ctx.messages.putPending({ ...pending, message: failed });
+    ctx.events.emit('message', failed);
+    return failed;
+  }
+}

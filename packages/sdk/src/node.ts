@@ -1,0 +1,2 @@
+// Node-only parts of the SDK.
+export { openFileStorage } from './storage/file-storage.ts';
