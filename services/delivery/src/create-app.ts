@@ -3,12 +3,12 @@ import type { DeliveryConfig } from './config.ts';
 import { createDeliveryService, type DeliveryService } from './create-service.ts';
 import { httpInboxReader } from './adapters/http-inbox-reader.ts';
 
-/** Resolves when the service at `base` answers its liveness probe. */
+/** Resolves when something answers at `base` without a server error (a proxy in front may 404 the probe path; a 502 means the service behind it is down). */
 async function ping(base: string | undefined): Promise<void> {
   if (!base) throw new Error('not configured');
   const res = await fetch(new URL('/healthz', base), { signal: AbortSignal.timeout(2_000) });
   await res.body?.cancel();
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  if (res.status >= 500) throw new Error(`HTTP ${res.status}`);
 }
 
 /** The delivery service as its own HTTP app (scaled-out mode); does not listen. */
