@@ -131,4 +131,22 @@ describe('commit sequencing', () => {
     alice.client.stop();
     bob.client.stop();
   });
+
+  it('a sending device refreshes its keys on schedule (post-compromise security), and messages keep flowing', async () => {
+    const alice = await registerClient(platform.url, 'alice', { keyRotationIntervalMs: 1 });
+    const bob = await registerClient(platform.url, 'bob');
+    await Promise.all([alice.client.start(), bob.client.start()]);
+    const conv = await alice.client.startConversation({ userId: bob.client.userId });
+    const start = (await alice.client.groupState(conv.id))?.epoch ?? 0n;
+    for (const text of ['a', 'b', 'c']) {
+      await alice.client.sendText(conv.id, text);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect((await alice.client.groupState(conv.id))?.epoch).toBe(start + 2n);
+    expect(await waitForTexts(bob, conv.id, alice.client.userId, 3)).toEqual(['a', 'b', 'c']);
+    await bob.client.idle();
+    expect((await bob.client.groupState(conv.id))?.epoch).toBe(start + 2n);
+    alice.client.stop();
+    bob.client.stop();
+  });
 });

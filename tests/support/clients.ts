@@ -20,9 +20,13 @@ function observe(client: RchatClient, storage: ClientStorage): TestClient {
   return t;
 }
 
-export async function registerClient(baseUrl: string, prefix: string, options: { fetch?: typeof fetch; storage?: ClientStorage } = {}): Promise<TestClient> {
+export async function registerClient(baseUrl: string, prefix: string, options: { fetch?: typeof fetch; storage?: ClientStorage; keyRotationIntervalMs?: number } = {}): Promise<TestClient> {
   const storage = options.storage ?? createMemoryStorage();
-  const client = await RchatClient.register({ baseUrl, storage, deviceName: `${prefix} device`, ...(options.fetch ? { fetch: options.fetch } : {}) }, uniqueName(prefix), PASSWORD);
+  const client = await RchatClient.register(
+    { baseUrl, storage, deviceName: `${prefix} device`, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.keyRotationIntervalMs ? { keyRotationIntervalMs: options.keyRotationIntervalMs } : {}) },
+    uniqueName(prefix),
+    PASSWORD,
+  );
   return observe(client, storage);
 }
 

@@ -24,6 +24,8 @@ export interface ClientContext {
   userId: string;
   username: string;
   deviceId: string;
+  /** How often this device refreshes its leaf keys in a conversation it sends to. */
+  keyRotationIntervalMs: number;
 }
 
 export async function toChatConversation(ctx: ClientContext, c: Conversation): Promise<ChatConversation> {

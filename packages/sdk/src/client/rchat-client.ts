@@ -13,7 +13,7 @@ import { GroupStore } from './group-store.ts';
 import { processEntry } from './inbox-processor.ts';
 import { MessageStore } from './message-store.ts';
 import { readHistory } from './read-history.ts';
-import { retrySend, sendText } from './send-message.ts';
+import { KEY_ROTATION_INTERVAL_MS, retrySend, sendText } from './send-message.ts';
 import { DirectoryTrust } from './trust.ts';
 import type { ChatConversation, ChatMessage, ClientEvents, SafetyNumberInfo } from './types.ts';
 
@@ -23,6 +23,8 @@ export interface RchatClientOptions {
   /** Shown in the account's device list. */
   deviceName?: string;
   fetch?: typeof fetch;
+  /** Refresh this device's MLS leaf keys in a conversation when it sends and the last refresh is older (default 7 days). */
+  keyRotationIntervalMs?: number;
 }
 
 /**
@@ -111,6 +113,7 @@ export class RchatClient {
       userId: session.user.id,
       username: session.user.username,
       deviceId: session.deviceId,
+      keyRotationIntervalMs: options.keyRotationIntervalMs ?? KEY_ROTATION_INTERVAL_MS,
     };
     return new RchatClient(ctx);
   }

@@ -1,9 +1,22 @@
 import { encodeEnvelope, encryptMessage, textEnvelope, toBase64 } from '@rchat/crypto';
 import { RchatError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
-import { initializeGroup } from './conversation-keys.ts';
+import { initializeGroup, rotateGroupKeys } from './conversation-keys.ts';
 import type { PendingSend } from './message-store.ts';
 import type { ChatMessage } from './types.ts';
+
+/** How often a device refreshes its own leaf keys in a conversation it sends to (post-compromise security). */
+export const KEY_ROTATION_INTERVAL_MS = 7 * 86_400_000;
+
+/** True when this device last refreshed its keys in the conversation longer ago than the interval (first call starts the clock). */
+async function rotationDue(ctx: ClientContext, conversationId: string): Promise<boolean> {
+  const key = `rotated/${conversationId}`;
+  const last = await ctx.account.sealed.getJson<{ at: number }>(key);
+  const now = Date.now();
+  if (last && now - last.at < ctx.keyRotationIntervalMs) return false;
+  await ctx.account.sealed.putJson(key, { at: now });
+  return last !== undefined;
+}
 
 function newClientMsgId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -36,7 +49,11 @@ export async function sendText(ctx: ClientContext, conversationId: string, text:
   return ctx.lock.run(async () => {
     let pending: PendingSend;
     try {
-      const group = (await ctx.groups.get(conversationId)) ?? (await initializeGroup(ctx, await ctx.api.conversation(conversationId)));
+      let group = (await ctx.groups.get(conversationId)) ?? (await initializeGroup(ctx, await ctx.api.conversation(conversationId)));
+      if (group && (await rotationDue(ctx, conversationId))) {
+        await rotateGroupKeys(ctx, conversationId);
+        group = await ctx.groups.get(conversationId);
+      }
       if (!group) throw new RchatError('E2EE_NOT_READY', 'This device is still waiting for the conversation keys; try again in a moment.', 0);
       const encrypted = await encryptMessage(ctx.mls, group, encodeEnvelope(textEnvelope(text, clientMsgId, sentAt)));
       await ctx.groups.put(conversationId, encrypted.group);
