@@ -33,20 +33,15 @@ function latencyTable(results: BenchResults, rows: ResultRow[]): string {
   );
 }
 
-/** Throughput vs p99 per system: fixed-rate points plus the closed-loop saturation point. */
+/** Throughput vs p99 per system: a line through the fixed-rate points, a square for closed-loop saturation. */
 export function chartSeries(results: BenchResults): Series[] {
   const series: Series[] = [];
+  const point = (r: ResultRow): [number, number] => [r.metrics.throughput ?? 0, r.metrics.p99 ?? Number.POSITIVE_INFINITY];
   for (const system of results.systems) {
-    const points: [number, number][] = [];
-    for (const r of results.rows) {
-      if (r.system !== system.id) continue;
-      const p99 = r.metrics.p99 ?? Number.POSITIVE_INFINITY;
-      const tput = r.metrics.throughput ?? 0;
-      if (r.scenario === 'fixed-rate' || (r.scenario === 'throughput' && r.variant.includes('8 in flight') && r.variant.endsWith(' 200 B'))) {
-        points.push([tput, p99 === null ? Number.POSITIVE_INFINITY : p99]);
-      }
-    }
-    if (points.length > 0) series.push({ name: system.label, points, dashed: system.kind === 'ceiling' });
+    const rows = results.rows.filter((r) => r.system === system.id);
+    const points = rows.filter((r) => r.scenario === 'fixed-rate' && (r.metrics.throughput ?? 0) > 0).map(point);
+    const marks = rows.filter((r) => r.scenario === 'throughput' && r.variant.includes('8 in flight') && r.variant.endsWith(' 200 B')).map(point);
+    if (points.length + marks.length > 0) series.push({ name: system.label, points, marks, dashed: system.kind === 'ceiling' });
   }
   return series;
 }
@@ -57,6 +52,7 @@ export function throughputChart(results: BenchResults): string {
     xLabel: 'delivered messages per second (log)',
     yLabel: 'p99 latency, ms (log)',
     series: chartSeries(results),
+    notes: ['circles: fixed load 500 / 2k / 5k msg/s', 'squares: closed loop, 8 pairs × 8 in flight', 'open marker at top: messages lost'],
   });
 }
 
@@ -74,7 +70,8 @@ const SCENARIOS: { id: string; title: string; text: string }[] = [
   {
     id: 'fixed-rate',
     title: '3. Latency at a fixed offered load (open loop)',
-    text: 'Messages are scheduled at fixed times (round-robin over 16 pairs) whatever the system does, and latency is measured from the scheduled time, so a stalled system cannot hide its queueing (no coordinated omission). A message still undelivered after the drain period counts as lost (∞ in the percentiles).',
+    text: 'Messages are scheduled at fixed times (round-robin over 16 pairs) whatever the system does, and latency is measured from the scheduled time, so a stalled system cannot hide its queueing (no coordinated omission). A message still undelivered after the drain period counts as lost (∞ in the percentiles). ' +
+      'When more than 0.5 s of offered load is outstanding the system is saturated: offering stops (the unsent messages count as lost, so the backlog stays bounded) and higher rates are not run.',
   },
   {
     id: 'fanout',
@@ -127,7 +124,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
   }
   out.push('## Throughput vs p99 latency', '');
   out.push(`![Delivered messages per second against p99 latency, per system](${chartPath})`, '');
-  out.push('Points: the fixed offered loads of scenario 3 and the closed-loop saturation point of scenario 2 (8 pairs × 8 in flight); dashed lines are ceilings.', '');
+  out.push('Circles joined by a line: the fixed offered loads of scenario 3 (500, 2,000, 5,000 msg/s; a saturated system delivers less than offered). Squares: the closed-loop saturation point of scenario 2 (8 pairs × 8 in flight). Dashed lines are ceilings.', '');
   for (const s of SCENARIOS) {
     const rows = results.rows.filter((r) => r.scenario === s.id);
     if (rows.length === 0) continue;
@@ -140,7 +137,10 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
     out.push(
       'Each connection is an authenticated, online client (XMPP: SCRAM login, bound resource, available presence; rchat: an SSE `/events` stream with a bearer token; SSE/WebSocket/NATS ceilings: an open subscription). ' +
         'Connections are spread as 10 devices per account (XMPP: 10 resources per account; rchat: 10 streams per account on its first device token), to keep provisioning short. ' +
-        'KiB per connection = (server RSS after connecting − RSS before) / connections, sampled after the connections settled.',
+        'KiB per connection = (server RSS after connecting − RSS before) / connections, counted from when the last one connected. ' +
+        'The first sample is taken with nothing else running; to fit the time budget the connections then stay open while the next system is measured, ' +
+        'so the later sample is read while another server is busy (only this server\'s RSS is read; its clients send nothing). ' +
+        'Node.js servers (ceilings) have a garbage-collected heap, so small per-connection figures there are noisy and can even be negative.',
       '',
     );
     out.push(

@@ -4,6 +4,8 @@ export interface Series {
   name: string;
   /** [x, y]; non-finite y values are drawn at the top edge as open markers. */
   points: [number, number][];
+  /** Extra points drawn as squares and not joined by the line. */
+  marks?: [number, number][];
   dashed?: boolean;
 }
 
@@ -12,6 +14,8 @@ export interface ChartSpec {
   xLabel: string;
   yLabel: string;
   series: Series[];
+  /** Small print under the legend. */
+  notes?: string[];
   width?: number;
   height?: number;
 }
@@ -34,8 +38,9 @@ export function lineChartSvg(spec: ChartSpec): string {
   const m = { left: 70, right: 230, top: 40, bottom: 55 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
-  const xs = spec.series.flatMap((s) => s.points.map((p) => p[0])).filter((v) => v > 0 && Number.isFinite(v));
-  const ys = spec.series.flatMap((s) => s.points.map((p) => p[1])).filter((v) => v > 0 && Number.isFinite(v));
+  const all = spec.series.flatMap((s) => [...s.points, ...(s.marks ?? [])]);
+  const xs = all.map((p) => p[0]).filter((v) => v > 0 && Number.isFinite(v));
+  const ys = all.map((p) => p[1]).filter((v) => v > 0 && Number.isFinite(v));
   const xTicks = decades(Math.min(...xs, 100), Math.max(...xs, 1000));
   const yTicks = decades(Math.min(...ys, 0.1), Math.max(...ys, 10));
   const [x0, x1] = [Math.log10(xTicks[0] ?? 1), Math.log10(xTicks[xTicks.length - 1] ?? 10)];
@@ -69,12 +74,19 @@ export function lineChartSvg(spec: ChartSpec): string {
       const fill = Number.isFinite(p[1]) ? color : '#fff';
       parts.push(`<circle cx="${px(p[0]).toFixed(1)}" cy="${py(p[1]).toFixed(1)}" r="4" fill="${fill}" stroke="${color}" stroke-width="1.5"/>`);
     }
+    for (const p of series.marks ?? []) {
+      if (!(p[0] > 0)) continue;
+      const fill = Number.isFinite(p[1]) ? color : '#fff';
+      parts.push(`<rect x="${(px(p[0]) - 4).toFixed(1)}" y="${(py(p[1]) - 4).toFixed(1)}" width="8" height="8" fill="${fill}" stroke="${color}" stroke-width="1.5"/>`);
+    }
     const ly = m.top + 8 + i * 20;
     const lx = m.left + plotW + 16;
     parts.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 24}" y2="${ly}" stroke="${color}" stroke-width="2"${series.dashed === true ? ' stroke-dasharray="6 4"' : ''}/>`);
     parts.push(`<text x="${lx + 30}" y="${ly}" dominant-baseline="middle">${esc(series.name)}</text>`);
   });
-  parts.push(`<text x="${m.left + plotW + 16}" y="${m.top + plotH}" font-size="10" fill="#555">open marker at top = messages lost</text>`);
+  spec.notes?.forEach((note, k, all) => {
+    parts.push(`<text x="${m.left + plotW + 16}" y="${m.top + plotH - (all.length - 1 - k) * 14}" font-size="10" fill="#555">${esc(note)}</text>`);
+  });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;
 }

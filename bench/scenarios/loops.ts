@@ -108,10 +108,9 @@ function runClosedLoop(router: DeliveryRouter, pairs: readonly Pair[], opts: Loo
       if (p.left > 0) return;
       pending.delete(id);
       lastProgress = at;
-      if (p.measured) {
-        samples.push(at - p.at);
-        if (at <= windowEnd) completed += 1;
-      }
+      if (p.measured) samples.push(at - p.at);
+      // Throughput: every completion inside the window, whenever the message was sent.
+      if (at >= windowStart && at <= windowEnd && (measuring || countMode)) completed += 1;
       if (sending) send(p.pair);
       if (countMode && pending.size === 0 && sentPerPair.every((n) => n >= perPair)) finish(false);
       if (!sending && pending.size === 0) finish(false);

@@ -37,7 +37,7 @@ export async function repeated(
     if (stalled + saturated > 0) break;
   }
   if (stalled > 0) notes.push(`no progress for 5 s in ${stalled}/${reps.length} reps`);
-  if (saturated > 0) notes.push(`saturated in ${saturated}/${reps.length} reps (offering stopped at 1 s of backlog)`);
+  if (saturated > 0) notes.push(`saturated in ${saturated}/${reps.length} reps (offering stopped at 0.5 s of backlog)`);
   const errors = ctx.driver.takeErrors();
   if (errors.length > 0) notes.push(`client errors: ${errors.slice(0, 3).join(' | ')}${errors.length > 3 ? ` (+${errors.length - 3})` : ''}`);
   const med = medianOf(reps);

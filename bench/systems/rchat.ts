@@ -5,7 +5,7 @@ import { now, sleep } from '../lib/clock.ts';
 import { HttpClient } from '../lib/http-client.ts';
 import { ErrorLog } from '../lib/node-server.ts';
 import { binaryPayload, binaryPayloadId } from '../lib/payload.ts';
-import { descendants, pidListeningOn, run, spawnServer, stopGroup, type Managed } from '../lib/proc.ts';
+import { descendants, pidListeningOn, rssKiB, run, spawnServer, stopGroup, type Managed } from '../lib/proc.ts';
 import { openEventStream } from '../lib/sse-client.ts';
 import { repoRoot } from '../lib/versions.ts';
 import type { ConnectOptions, Endpoint, SystemDriver, SystemInfo } from './types.ts';
@@ -92,8 +92,7 @@ export class RchatDriver implements SystemDriver {
       await this.spawnPlatform();
     }
     this.admin = new HttpClient(this.origin, { maxSockets: 16 });
-    const health = await this.admin.request('GET', '/readyz').catch(() => undefined);
-    this.info.version = `rchat (git ${await gitHead()})${health?.text !== undefined && health.text.length < 200 ? ` ${health.text.trim()}` : ''}`;
+    this.info.version = `rchat (git ${await gitHead()})`;
   }
 
   private async spawnPlatform(): Promise<void> {
@@ -228,8 +227,16 @@ export class RchatDriver implements SystemDriver {
   }
 
   serverPids(): number[] {
-    const pid = this.server?.child.pid ?? pidListeningOn(Number(new URL(this.origin).port || 80));
-    return pid === undefined ? [] : [pid, ...descendants(pid)];
+    const spawned = this.server?.child.pid;
+    if (spawned !== undefined) {
+      // npm → sh → tsx CLI → node server: the platform is the largest process (plus any children
+      // of its own); the small wrapper processes are not counted.
+      const tree = [spawned, ...descendants(spawned)];
+      const main = tree.reduce((a, b) => (rssKiB(b) > rssKiB(a) ? b : a));
+      return [main, ...descendants(main)];
+    }
+    const pid = pidListeningOn(Number(new URL(this.origin).port || 80));
+    return pid === undefined ? [] : [pid];
   }
 
   takeErrors(): string[] {
