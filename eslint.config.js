@@ -3,11 +3,12 @@
 // never import apps.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 const nodeBuiltins = { group: ['node:*'], message: 'This package is pure: no Node.js built-ins.' };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.cluster/**', 'bench/results/**', 'apps/web/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', '.cluster/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -45,7 +46,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'bench/**', 'apps/cli/**', '**/*.test.ts', 'tests/**'],
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The web client runs in the browser: no Node.js built-ins.' }, { group: ['@rchat/server', '@rchat/server-kit', '@rchat/users', '@rchat/chat', '@rchat/delivery', '@rchat/cli'], message: 'The web client talks to the server through the SDK only.' }] }],
+    },
+  },
+  {
+    files: ['scripts/**', 'bench/**', 'apps/cli/**', 'apps/web/scripts/**', '**/*.test.ts', 'tests/**'],
     rules: { 'no-console': 'off' },
   },
 );

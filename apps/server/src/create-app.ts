@@ -5,6 +5,7 @@ import { createUsersService, loadUsersConfig, type UsersService } from '@rchat/u
 import { createChatService, loadChatConfig, localUserDirectory, type ChatService } from '@rchat/chat';
 import { createDeliveryService, loadDeliveryConfig, type DeliveryService } from '@rchat/delivery';
 import type { ServerConfig } from './config.ts';
+import { registerWebClient } from './web-static.ts';
 
 export interface ServerApp {
   app: HttpApp;
@@ -32,17 +33,19 @@ export async function createServerApp(
 
   // In-process bus by default; with NATS_URL several single-process servers can share PostgreSQL and NATS.
   const bus = await openBus(usersConfig.NATS_URL, 'rchat', logger);
-  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { memory });
+  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { bus, memory });
   const chat = await createChatService(chatConfig, logger.child({ component: 'chat' }), {
     bus,
     keySet: users.keySet,
     users: localUserDirectory(users.getUser),
+    revocations: users.revocations,
     memory,
   });
-  const delivery = createDeliveryService(deliveryConfig, logger.child({ component: 'delivery' }), {
+  const delivery = await createDeliveryService(deliveryConfig, logger.child({ component: 'delivery' }), {
     bus,
     keySet: users.keySet,
     readInbox: chat.readInbox,
+    revocations: users.revocations,
   });
 
   const app = createHttpApp({
@@ -56,6 +59,7 @@ export async function createServerApp(
   users.register(app);
   chat.register(app);
   delivery.register(app);
+  await registerWebClient(app, config.WEB_DIST_DIR, logger.child({ component: 'web' }));
   app.addHook('onClose', async () => {
     await bus.close();
     await chat.close();

@@ -1,0 +1,51 @@
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import type { ChatClient } from './client/chat-client.ts';
+import { restoreSession } from './client/session.ts';
+import { LoginPage } from './pages/login-page.tsx';
+import { navigate, parseRoute, usePathname } from './router.ts';
+
+// The main page is its own chunk, loaded once someone is signed in.
+const MainPage = lazy(() => import('./pages/main-page.tsx'));
+
+type Session = { state: 'loading' } | { state: 'signed-out'; notice?: string } | { state: 'signed-in'; client: ChatClient };
+
+function Splash() {
+  return (
+    <main className="splash" aria-busy="true">
+      <p>Opening rchat…</p>
+    </main>
+  );
+}
+
+export function App() {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  const route = parseRoute(usePathname());
+
+  useEffect(() => {
+    let cancelled = false;
+    restoreSession().then(
+      (client) => !cancelled && setSession(client ? { state: 'signed-in', client } : { state: 'signed-out' }),
+      () => !cancelled && setSession({ state: 'signed-out', notice: 'This browser could not open its local key storage. Log in again; if this keeps happening, allow site data for this page.' }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  // Unauthenticated visits go to the login page; authenticated ones to the main page.
+  useEffect(() => {
+    if (session.state === 'signed-out' && route.page !== 'login') navigate('/login', { replace: true });
+    if (session.state === 'signed-in' && route.page === 'login') navigate('/', { replace: true });
+  }, [session.state, route.page]);
+
+  const signedIn = useCallback((client: ChatClient) => setSession({ state: 'signed-in', client }), []);
+  const signedOut = useCallback(() => setSession({ state: 'signed-out' }), []);
+
+  if (session.state === 'loading') return <Splash />;
+  if (session.state === 'signed-out') return <LoginPage onSignedIn={signedIn} {...(session.notice ? { notice: session.notice } : {})} />;
+  return (
+    <Suspense fallback={<Splash />}>
+      <MainPage client={session.client} conversationId={route.page === 'main' ? route.conversationId : null} onSignedOut={signedOut} />
+    </Suspense>
+  );
+}

@@ -1,0 +1,28 @@
+import type { ChatConversation, ChatMessage, ClientEvents, SafetyNumberInfo } from '@rchat/sdk';
+
+export type { ChatConversation, ChatMessage, ClientEvents, MessageContent, SafetyNumberInfo } from '@rchat/sdk';
+
+export interface UserSummary {
+  id: string;
+  username: string;
+}
+
+/** What the web client uses of the SDK's `RchatClient`: one signed-in account on this browser. */
+export interface ChatClient {
+  readonly userId: string;
+  readonly username: string;
+  readonly deviceId: string;
+  start(): Promise<void>;
+  stop(): void;
+  logout(): Promise<void>;
+  on<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): () => void;
+  searchUsers(prefix: string, limit?: number): Promise<UserSummary[]>;
+  startConversation(peer: { userId: string } | { username: string }): Promise<ChatConversation>;
+  conversations(): Promise<ChatConversation[]>;
+  history(conversationId: string, page?: { before?: number; limit?: number }): Promise<{ messages: ChatMessage[]; nextBefore: number | null }>;
+  sendText(conversationId: string, text: string): Promise<ChatMessage>;
+  retry(clientMsgId: string): Promise<ChatMessage>;
+  markRead(conversationId: string, seq?: number): Promise<void>;
+  safetyNumber(conversationId: string): Promise<SafetyNumberInfo>;
+  markVerified(conversationId: string): Promise<void>;
+}

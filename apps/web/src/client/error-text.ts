@@ -1,0 +1,58 @@
+/** The shape of the SDK's RchatError, checked structurally so this module does not pull the SDK into the first chunk. */
+interface CodedError {
+  code: string;
+  message: string;
+  details?: unknown;
+  retryAfterSeconds?: number;
+}
+
+function isCodedError(error: unknown): error is CodedError {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { message?: unknown }).message === 'string';
+}
+
+function firstDetail(details: unknown): string | undefined {
+  if (!Array.isArray(details)) return undefined;
+  const first: unknown = details[0];
+  return typeof first === 'object' && first !== null && typeof (first as { message?: unknown }).message === 'string' ? (first as { message: string }).message : undefined;
+}
+
+/** A sentence a person can act on, for an error of signing in or registering. */
+export function signInErrorText(error: unknown, username: string): string {
+  if (!isCodedError(error)) return 'Something went wrong on this page. Reload it and try again.';
+  switch (error.code) {
+    case 'INVALID_CREDENTIALS':
+      return 'The username or password is wrong. Check both and try again.';
+    case 'USERNAME_TAKEN':
+      return `The username "${username}" is already taken. Choose another one.`;
+    case 'WEAK_PASSWORD':
+      return `This password is too weak: ${error.message} Choose a longer or less common one.`;
+    case 'VALIDATION_FAILED':
+      return firstDetail(error.details) ?? 'Check the username and password and try again.';
+    case 'REGISTRATION_CLOSED':
+      return `${error.message} Ask the operator of this server for an account.`;
+    case 'NEW_DEVICE':
+      return `This browser has no keys for "${username}", so it is a new device for this account. Linking a new device is not available yet: log in on the browser where you registered.`;
+    default:
+      return actionErrorText(error);
+  }
+}
+
+/** A sentence for a failed action on the main page. */
+export function actionErrorText(error: unknown): string {
+  if (!isCodedError(error)) return error instanceof Error ? error.message : 'Something went wrong. Try again.';
+  switch (error.code) {
+    case 'NETWORK':
+      return 'The server cannot be reached. Check your connection and try again.';
+    case 'RATE_LIMITED':
+      return `Too many attempts. Wait ${error.retryAfterSeconds ?? 'a few'} seconds and try again.`;
+    case 'UNAVAILABLE':
+    case 'INTERNAL':
+      return 'The server had a problem. Try again in a moment.';
+    case 'USER_NOT_FOUND':
+      return 'No user has this username. Check the spelling or pick a name from the suggestions.';
+    case 'CANNOT_CONVERSE_WITH_SELF':
+      return 'That is you. Choose another user to start a conversation.';
+    default:
+      return error.message;
+  }
+}

@@ -1,0 +1,21 @@
+import type { ChatClient } from './chat-client.ts';
+
+export type SignInMode = 'login' | 'register';
+
+// The SDK (with the MLS crypto) is its own chunk: the login page renders before it has loaded.
+const loadSdk = () => import('./sdk-client.ts');
+
+/** Starts loading the SDK in the background (the login page calls this once it has rendered). */
+export function preloadSdk(): void {
+  void loadSdk().catch(() => undefined);
+}
+
+/** The account this browser is signed in to, or null. */
+export async function restoreSession(): Promise<ChatClient | null> {
+  return (await loadSdk()).restore();
+}
+
+export async function signIn(mode: SignInMode, username: string, password: string): Promise<ChatClient> {
+  const sdk = await loadSdk();
+  return mode === 'login' ? sdk.login(username, password) : sdk.register(username, password);
+}

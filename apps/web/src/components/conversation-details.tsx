@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { actionErrorText } from '../client/error-text.ts';
+import type { SafetyNumber } from '../hooks/use-safety-number.ts';
+
+interface Props {
+  id: string;
+  peerName: string;
+  safety: SafetyNumber;
+  onClose: () => void;
+}
+
+/** The peer's safety number, to compare out of band, and the action that records it as verified. */
+export function ConversationDetails({ id, peerName, safety, onClose }: Props) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const { info } = safety;
+
+  async function verify() {
+    setBusy(true);
+    setError('');
+    try {
+      await safety.markVerified();
+    } catch (e) {
+      setError(actionErrorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section id={id} className="details" aria-label="Conversation details">
+      <div className="details-head">
+        <h3>Safety number with {peerName}</h3>
+        <button type="button" className="icon-button" onClick={onClose} aria-label="Close details">
+          ×
+        </button>
+      </div>
+      {info ? (
+        <>
+          <p className="safety-number" aria-label={`Safety number: ${info.digits.replace(/(\d{5})/g, '$1 ').trim()}`}>
+            {info.formatted}
+          </p>
+          <p className="details-help">
+            Compare this number with {peerName} in person or over a channel you trust. If both of you see the same number, nobody can read your messages in between.
+          </p>
+          {info.verified ? (
+            <p className="verified-state verified">
+              <span aria-hidden="true">✓</span> You marked {peerName} as verified.
+            </p>
+          ) : (
+            <div className="verified-state">
+              <span>Not verified yet.</span>
+              <button type="button" className="button primary" onClick={() => void verify()} disabled={busy}>
+                Mark as verified
+              </button>
+            </div>
+          )}
+        </>
+      ) : safety.error ? (
+        <p className="details-help">The safety number is not available yet: {actionErrorText(safety.error)}</p>
+      ) : (
+        <p className="details-help">Computing the safety number…</p>
+      )}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Shown loudly above the messages when the peer's identity key changed since this device first saw it. */
+export function IdentityChangedBanner({ peerName, onShow }: { peerName: string; onShow: () => void }) {
+  return (
+    <div role="alert" className="identity-changed">
+      <strong>{peerName}'s safety number has changed.</strong> This happens when {peerName} reinstalls rchat or resets their keys — or when someone is intercepting the
+      conversation. Compare the new safety number with {peerName} before you send anything sensitive.{' '}
+      <button type="button" className="button danger" onClick={onShow}>
+        Compare safety number
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,53 @@
+import type { MouseEvent } from 'react';
+import type { ChatConversation } from '../client/chat-client.ts';
+import { initial, shortTime } from '../format.ts';
+import { conversationPath } from '../router.ts';
+
+interface Props {
+  conversations: ChatConversation[] | null;
+  openId: string | null;
+  onOpen: (id: string) => void;
+}
+
+const unreadText = (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`);
+
+/** The conversations, most recent activity first; ones with unread messages stand out and say so. */
+export function ConversationList({ conversations, openId, onOpen }: Props) {
+  function open(event: MouseEvent, id: string) {
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.preventDefault();
+    onOpen(id);
+  }
+
+  if (conversations === null) return <p className="list-note">Loading conversations…</p>;
+  return (
+    <>
+      <ul role="list" aria-label="Conversations" className="conversation-list">
+        {conversations.map((c) => {
+          const unread = c.id === openId ? 0 : c.unreadCount;
+          const label = unread > 0 ? `${c.peer.username}, ${unreadText(unread)}` : c.peer.username;
+          return (
+            <li key={c.id} role="listitem" aria-label={label} className={unread > 0 ? 'conversation-item unread' : 'conversation-item'}>
+              <a href={conversationPath(c.id)} aria-current={c.id === openId ? 'page' : undefined} onClick={(e) => open(e, c.id)}>
+                <span className="avatar" aria-hidden="true">
+                  {initial(c.peer.username)}
+                </span>
+                <span className="conversation-name">{c.peer.username}</span>
+                <time className="conversation-time" dateTime={c.lastActivityAt}>
+                  {shortTime(new Date(c.lastActivityAt))}
+                </time>
+                {unread > 0 && (
+                  <span className="unread-badge">
+                    {unread}
+                    <span className="sr-only"> unread</span>
+                  </span>
+                )}
+              </a>
+            </li>
+          );
+        })}
+      </ul>
+      {conversations.length === 0 && <p className="list-note">No conversations yet. Search for a username above and choose Start conversation.</p>}
+    </>
+  );
+}

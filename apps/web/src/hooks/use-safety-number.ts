@@ -1,0 +1,39 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ChatClient, SafetyNumberInfo } from '../client/chat-client.ts';
+
+export interface SafetyNumber {
+  info: SafetyNumberInfo | null;
+  /** Why it could not be computed (for example, the peer's keys are not known yet). */
+  error: unknown;
+  markVerified(): Promise<void>;
+}
+
+/** The safety number of a conversation, looked at again after each warning (such as an identity key change). */
+export function useSafetyNumber(client: ChatClient, conversationId: string, ready: boolean): SafetyNumber {
+  const [info, setInfo] = useState<SafetyNumberInfo | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setInfo(await client.safetyNumber(conversationId));
+      setError(null);
+    } catch (e) {
+      setError(e);
+    }
+  }, [client, conversationId]);
+
+  useEffect(() => {
+    if (ready) void load();
+    // A warning may be an identity key change (of this peer or another): look again.
+    return client.on('warning', (w) => {
+      if (ready && (w.conversationId === undefined || w.conversationId === conversationId)) void load();
+    });
+  }, [client, conversationId, ready, load]);
+
+  const markVerified = useCallback(async () => {
+    await client.markVerified(conversationId);
+    await load();
+  }, [client, conversationId, load]);
+
+  return { info, error, markVerified };
+}

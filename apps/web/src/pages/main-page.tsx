@@ -1,0 +1,98 @@
+import { useCallback, useEffect, useState } from 'react';
+import '../styles/main.css';
+import '../styles/conversation.css';
+import type { ChatClient } from '../client/chat-client.ts';
+import { actionErrorText } from '../client/error-text.ts';
+import { AppHeader } from '../components/app-header.tsx';
+import { ConversationList } from '../components/conversation-list.tsx';
+import { ConversationView } from '../components/conversation-view.tsx';
+import { useConnectionStatus } from '../hooks/use-client-status.ts';
+import { useConversations } from '../hooks/use-conversations.ts';
+import { conversationPath, navigate } from '../router.ts';
+
+interface Props {
+  client: ChatClient;
+  conversationId: string | null;
+  onSignedOut: () => void;
+}
+
+/** Header, the conversation list and the open conversation; on narrow screens the list or the conversation. */
+export default function MainPage({ client, conversationId, onSignedOut }: Props) {
+  const [notice, setNotice] = useState('');
+  const report = useCallback((error: unknown) => setNotice(actionErrorText(error)), []);
+  const { list, add, clearUnread } = useConversations(client, report);
+  const status = useConnectionStatus(client);
+
+  // Listeners are in place (the hooks above and the children's effects run first); now open the live stream.
+  useEffect(() => {
+    client.start().catch(report);
+    const offWarning = client.on('warning', (w) => {
+      if (!w.conversationId) setNotice(w.message);
+    });
+    return () => {
+      offWarning();
+      client.stop();
+    };
+  }, [client, report]);
+
+  useEffect(() => {
+    if (!conversationId) document.title = 'rchat';
+  }, [conversationId]);
+
+  const start = useCallback(
+    async (peer: { userId: string } | { username: string }) => {
+      const conversation = await client.startConversation(peer);
+      add(conversation);
+      navigate(conversationPath(conversation.id));
+    },
+    [client, add],
+  );
+
+  const logout = useCallback(() => {
+    // Signed out on this page even when the server cannot be told (the session then simply expires there).
+    client
+      .logout()
+      .catch(() => undefined)
+      .finally(() => {
+        onSignedOut();
+        navigate('/login');
+      });
+  }, [client, onSignedOut]);
+
+  const open = list?.find((c) => c.id === conversationId) ?? null;
+  return (
+    <div className={conversationId ? 'main-page has-open' : 'main-page'}>
+      <AppHeader client={client} status={status} onStart={start} onLogout={logout} />
+      <div className="panes">
+        <nav className="sidebar" aria-label="Conversation list">
+          <h2 className="sidebar-title">Conversations</h2>
+          <ConversationList conversations={list} openId={conversationId} onOpen={(id) => navigate(conversationPath(id))} />
+        </nav>
+        <main className="content">
+          {open ? (
+            <ConversationView key={open.id} client={client} conversation={open} onBack={() => navigate('/')} onRead={clearUnread} onError={report} />
+          ) : (
+            <div className="empty-state">
+              {conversationId && list ? (
+                <p>This conversation does not exist, or you are not a member of it.</p>
+              ) : (
+                <>
+                  <p className="empty-title">Pick a conversation</p>
+                  <p>Choose one on the left, or search for a username above and choose Start conversation. Every message is end-to-end encrypted.</p>
+                </>
+              )}
+            </div>
+          )}
+        </main>
+      </div>
+      {notice && (
+        <div role="alert" className="toast">
+          <span>{notice}</span>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice('')}>
+            ×
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

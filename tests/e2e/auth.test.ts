@@ -1,0 +1,114 @@
+import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Platform } from '../support/platform.ts';
+import { fillCredentials, logIn, register, signedIn, uniqueName, waitForText } from './support/actions.ts';
+import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
+import { startWebPlatform } from './support/web-platform.ts';
+
+describe('web client: accounts', () => {
+  let platform: Platform;
+  let tb: TestBrowser;
+  const contexts: BrowserContext[] = [];
+  const newContext = async () => {
+    const c = await tb.newContext();
+    contexts.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    platform = await startWebPlatform();
+    tb = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close();
+    await tb?.close();
+    await platform?.close();
+  });
+
+  it('sends an unauthenticated visit to the login page, registers, stays signed in across a reload, and logs out', async () => {
+    const page = await tb.newPage(await newContext());
+    await page.goto(`${platform.url}/chat/somewhere`);
+    await page.waitForURL(/\/login$/);
+    await expect.poll(() => page.title()).toContain('Log in');
+
+    const name = uniqueName('ann');
+    await register(page, name);
+    await page.waitForURL(`${platform.url}/`);
+    await page.getByRole('list', { name: 'Conversations' }).waitFor({ state: 'attached' });
+
+    await page.reload();
+    await signedIn(page, name);
+    await page.goto(`${platform.url}/login`);
+    await page.waitForURL(`${platform.url}/`);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login$/);
+    await page.goto(`${platform.url}/`);
+    await page.waitForURL(/\/login$/);
+
+    // Same browser, same account: its keys are still here, so logging in again works.
+    await logIn(page, name);
+    await signedIn(page, name);
+    expect(consoleErrors([page])).toEqual([]);
+  });
+
+  it('says in a sentence what is wrong: bad credentials, taken username, weak password, empty fields', async () => {
+    const page = await tb.newPage(await newContext());
+    await page.goto(platform.url);
+    const alert = page.getByRole('alert');
+
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await waitForText(alert, 'Enter a username and a password to log in.');
+
+    await fillCredentials(page, uniqueName('nobody'), 'wrong password here');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await waitForText(alert, 'The username or password is wrong. Check both and try again.');
+
+    const taken = uniqueName('taken');
+    const other = await tb.newPage(await newContext());
+    await other.goto(platform.url);
+    await register(other, taken);
+    await fillCredentials(page, taken);
+    await page.getByRole('button', { name: 'Register' }).click();
+    await waitForText(alert, `The username "${taken}" is already taken. Choose another one.`);
+
+    await fillCredentials(page, uniqueName('weak'), 'short');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await waitForText(alert, /^This password is too weak: Use at least \d+ characters\./);
+
+    await fillCredentials(page, 'x', 'correct horse battery staple');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await waitForText(alert, 'Username must be at least 3 characters.');
+    await expect.poll(() => page.url()).toMatch(/\/login$/);
+    expect(consoleErrors([other])).toEqual([]);
+    expect(consoleErrors([page], { failedRequests: true })).toEqual([]);
+  });
+
+  it('says when the server cannot be reached', async () => {
+    const context = await newContext();
+    const page = await tb.newPage(context);
+    await page.goto(platform.url);
+    await page.getByLabel('Username').waitFor();
+    await context.route('**/auth/**', (route) => route.abort('connectionrefused'));
+    await fillCredentials(page, uniqueName('offline'));
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await waitForText(page.getByRole('alert'), 'The server cannot be reached. Check your connection and try again.');
+    expect(consoleErrors([page], { failedRequests: true })).toEqual([]);
+  });
+
+  it('explains that a browser without the account keys is a new device', async () => {
+    const first = await tb.newPage(await newContext());
+    await first.goto(platform.url);
+    const name = uniqueName('dev');
+    await register(first, name);
+
+    const second = await tb.newPage(await newContext());
+    await second.goto(platform.url);
+    await logIn(second, name);
+    await waitForText(second.getByRole('alert'), `This browser has no keys for "${name}", so it is a new device for this account.`);
+    expect(second.url()).toMatch(/\/login$/);
+    expect(consoleErrors([first])).toEqual([]);
+    expect(consoleErrors([second], { failedRequests: true })).toEqual([]);
+  });
+});

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** A fresh username (lowercase, as the server keeps it). */
+export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
+
+/** Waits until the locator's text contains `text` (or matches it). */
+export async function waitForText(locator: Locator, text: string | RegExp, timeout = 20_000): Promise<void> {
+  await expect
+    .poll(async () => ((await locator.count()) > 0 ? await locator.first().innerText() : ''), { timeout, interval: 100 })
+    .toMatch(typeof text === 'string' ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : text);
+}
+
+export async function fillCredentials(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+}
+
+/** Registers on the login page and waits for the main page. */
+export async function register(page: Page, username: string): Promise<void> {
+  await fillCredentials(page, username);
+  await page.getByRole('button', { name: 'Register' }).click();
+  await signedIn(page, username);
+}
+
+export async function logIn(page: Page, username: string, password = PASSWORD): Promise<void> {
+  await fillCredentials(page, username, password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+export async function signedIn(page: Page, username: string): Promise<void> {
+  await page.getByRole('button', { name: 'Log out' }).waitFor({ timeout: 30_000 });
+  await waitForText(page.locator('.current-user'), username);
+}
+
+/** Searches for the peer, picks the suggestion and starts (or reopens) the conversation. */
+export async function startConversation(page: Page, peer: string): Promise<void> {
+  const search = page.getByRole('combobox', { name: 'Search users' });
+  await search.fill(peer.slice(0, peer.length - 2));
+  await page.getByRole('option', { name: peer }).click();
+  await page.getByRole('button', { name: 'Start conversation' }).click();
+  await page.getByRole('heading', { name: peer }).waitFor({ timeout: 30_000 });
+}
+
+export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' });
+export const conversationList = (page: Page) => page.getByRole('list', { name: 'Conversations' });
+export const conversationItem = (page: Page, peer: string) => conversationList(page).getByRole('listitem').filter({ hasText: peer });
+
+/** Types into the composer and presses Enter. */
+export async function send(page: Page, text: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+}
+
+/** Waits until the open conversation shows the text in a message bubble, and returns that message's list item. */
+export async function waitForMessage(page: Page, text: string, timeout = 30_000): Promise<Locator> {
+  const item = messageLog(page).getByRole('listitem').filter({ hasText: text });
+  await item.first().waitFor({ timeout });
+  return item.first();
+}
