@@ -1,0 +1,37 @@
+import type { Command } from '../command.ts';
+import { formatMessage } from '../format.ts';
+import { PeerNames } from '../peer-names.ts';
+import { ReadMarkers } from '../read-markers.ts';
+import { isIncoming, signedInClient } from '../session.ts';
+import { runLive } from '../connection.ts';
+
+export const listen: Command = {
+  name: 'listen',
+  synopsis: '',
+  summary: 'print messages as they arrive, until Ctrl-C (first those that came while away)',
+  options: [],
+  args: { min: 0, max: 0 },
+  async run({ openHome, io }) {
+    const home = await openHome();
+    const client = await signedInClient(home);
+    const names = new PeerNames(client);
+    await names.load();
+    const read = new ReadMarkers(client);
+    let printing = Promise.resolve();
+    client.on('message', (m) => {
+      if (!isIncoming(client, m)) return;
+      printing = printing.then(async () => {
+        io.out(formatMessage(m, await names.of(m.senderUserId)));
+        read.mark(m.conversationId, m.seq);
+      });
+    });
+    client.on('warning', (w) => io.err(`warning: ${w.message}`));
+    try {
+      await runLive(client, io, `Listening as ${client.username} on ${home.server}. Ctrl-C stops.`);
+    } finally {
+      await printing;
+      await read.settled();
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,18 @@
+import { CliError, type Command } from '../command.ts';
+import { catchUpAndShow, signedInClient } from '../session.ts';
+
+export const send: Command = {
+  name: 'send',
+  synopsis: '<username> <text…>',
+  summary: 'send a message (starts the conversation if needed)',
+  options: [],
+  args: { min: 2, max: Infinity },
+  async run({ args: [username = '', ...words], openHome, io }) {
+    const client = await signedInClient(await openHome());
+    await catchUpAndShow(client, io);
+    const conversation = await client.startConversation({ username });
+    const sent = await client.sendText(conversation.id, words.join(' '));
+    if (sent.status !== 'sent') throw new CliError(`The message to ${conversation.peer.username} was not sent: the server could not be reached or refused it. Send it again.`);
+    return 0;
+  },
+};

@@ -1,0 +1,26 @@
+import type { RchatClient } from '@rchat/sdk';
+
+/** Usernames by user id, learnt from conversations as they appear; asks the server for one it has not seen. */
+export class PeerNames {
+  private readonly names = new Map<string, string>();
+
+  constructor(private readonly client: RchatClient) {
+    this.names.set(client.userId, client.username);
+    client.on('conversation', (c) => this.names.set(c.peer.userId, c.peer.username));
+  }
+
+  async load(): Promise<void> {
+    for (const c of await this.client.conversations()) this.names.set(c.peer.userId, c.peer.username);
+  }
+
+  async of(userId: string): Promise<string> {
+    const known = this.names.get(userId);
+    if (known) return known;
+    const username = await this.client.api.getUser(userId).then(
+      (u) => u.username,
+      () => userId,
+    );
+    this.names.set(userId, username);
+    return username;
+  }
+}

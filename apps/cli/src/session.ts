@@ -1,0 +1,62 @@
+import { RchatClient, RchatError, type ChatMessage } from '@rchat/sdk';
+import { CliError, type Io } from './command.ts';
+import { formatMessage } from './format.ts';
+import type { Home } from './home.ts';
+import { PeerNames } from './peer-names.ts';
+
+/** The account this home is signed in to, or a CliError saying how to sign in. */
+export async function signedInClient(home: Home): Promise<RchatClient> {
+  const client = await RchatClient.restore(home.clientOptions);
+  if (!client) throw new CliError('Not signed in. Run `rchat login <username>`, or `rchat register <username>` for a new account.');
+  return client;
+}
+
+/**
+ * Brings this device up to date before a one-shot command: processes every
+ * inbox entry since its cursor (joins conversations, applies key changes,
+ * decrypts and stores messages), then closes the stream. Resolves with the
+ * messages of others it decrypted, so the command can show them.
+ */
+export async function catchUp(client: RchatClient): Promise<ChatMessage[]> {
+  await client.conversations(); // fails with the server's reason (unreachable, session ended) before the stream would retry silently
+  const received: ChatMessage[] = [];
+  const offMessage = client.on('message', (m) => {
+    if (isIncoming(client, m)) received.push(m);
+  });
+  try {
+    await startStream(client);
+    await client.idle();
+  } finally {
+    offMessage();
+    client.stop();
+  }
+  return received;
+}
+
+/** `client.start()`, failing instead of retrying forever when the stream cannot connect. */
+export async function startStream(client: RchatClient): Promise<void> {
+  let offStatus = () => {};
+  const lost = new Promise<never>((_, reject) => {
+    offStatus = client.on('status', (status) => {
+      if (status === 'reconnecting') reject(new RchatError('NETWORK', 'The live connection to the server failed; check the connection and try again.', 0));
+    });
+  });
+  try {
+    await Promise.race([client.start(), lost]);
+  } finally {
+    offStatus();
+  }
+}
+
+/** A message of another account, or of this account from another device, as the server stored it. */
+export const isIncoming = (client: RchatClient, m: ChatMessage) => m.senderDeviceId !== client.deviceId && m.status === 'sent';
+
+/**
+ * `catchUp`, printing on stderr the messages of others it decrypted: a
+ * command that is not about messages must not swallow them (the next `listen`
+ * starts after them).
+ */
+export async function catchUpAndShow(client: RchatClient, io: Io): Promise<void> {
+  const names = new PeerNames(client);
+  for (const m of await catchUp(client)) io.err(formatMessage(m, await names.of(m.senderUserId)));
+}
