@@ -110,7 +110,8 @@ const cases: Case[] = [
   { name: 'conversation with an unknown user', method: 'POST', path: () => '/conversations', body: send({ peer: '00000000-0000-4000-8000-000000000001' }), status: 404, code: 'USER_NOT_FOUND' },
   { name: 'garbage Last-Event-ID', method: 'GET', path: () => '/events', headers: () => ({ 'last-event-id': 'abc' }), status: 400, code: 'VALIDATION_FAILED' },
   { name: 'internal endpoint without the service token', method: 'GET', path: () => `/internal/inbox/${alice.id}`, status: 403, code: 'FORBIDDEN' },
-  { name: 'unknown route', method: 'GET', path: () => '/nope', status: 404, code: 'NOT_FOUND' },
+  { name: 'unknown API route', method: 'GET', path: () => '/conversations/00000000-0000-4000-8000-000000000000/nope', status: 404, code: 'NOT_FOUND' },
+  { name: 'unknown route, not a page', method: 'POST', path: () => '/nope', body: send({}), status: 404, code: 'NOT_FOUND' },
 ];
 
 describe('bad input gets a 4xx with a stable code and changes nothing', () => {

@@ -148,12 +148,12 @@ beforeAll(async () => {
   const bus = createMemoryBus();
   const keySet = async () => ({ keys: [] });
   [opened.users, opened.chat] = await Promise.all([
-    createUsersService(loadUsersConfig({}), logger, { memory: true }),
-    createChatService(loadChatConfig({}), logger, { bus, keySet, users: { getUser: async () => null }, memory: true }),
+    createUsersService(loadUsersConfig({}), logger, { bus, memory: true }),
+    createChatService(loadChatConfig({}), logger, { bus, keySet, users: { getUser: async () => null }, revocations: async () => [], memory: true }),
   ]);
   opened.users.register(probe('users'));
   opened.chat.register(probe('chat'));
-  createDeliveryService(loadDeliveryConfig({}), logger, { bus, keySet, readInbox: async () => ({ entries: [], headSeq: 0 }) }).register(probe('delivery'));
+  (await createDeliveryService(loadDeliveryConfig({}), logger, { bus, keySet, readInbox: async () => ({ entries: [], headSeq: 0 }), revocations: async () => [] })).register(probe('delivery'));
   await Promise.all(opened.apps.map((a) => a.ready()));
 });
 

@@ -17,6 +17,8 @@ export const errorCatalog = {
   REGISTRATION_CLOSED: 'The operator does not accept new registrations (or requires an invite).',
   FORBIDDEN: 'The caller is authenticated but not allowed to do this (for example, not a member of the conversation).',
   NOT_FOUND: 'The resource does not exist, or the caller may not know that it does.',
+  DEVICE_NOT_FOUND: 'No active device of yours has this id.',
+  DEVICE_REVOKED: 'This device was removed from the account; its tokens no longer work. Sign in again as a new device.',
   USER_NOT_FOUND: 'No user has this id or username.',
   CONVERSATION_NOT_FOUND: 'No conversation with this id exists for the caller.',
   CANNOT_CONVERSE_WITH_SELF: 'A direct conversation needs another user as peer.',

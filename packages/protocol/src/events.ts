@@ -49,6 +49,12 @@ export const inboxSubject = (userId: string): string => `rchat.inbox.${userId}`;
 export const inboxAppendedEventSchema = z.object({ userId: idSchema, entry: inboxEntrySchema });
 export type InboxAppendedEvent = z.infer<typeof inboxAppendedEventSchema>;
 
+/** Bus subject and event: a device was removed; services refuse its tokens and end its streams until `until` (when its last token expires). */
+export const devicesRevokedSubject = 'rchat.devices.revoked';
+export const deviceRevokedEventSchema = z.object({ userId: idSchema, deviceId: idSchema, until: z.number().int() });
+export type DeviceRevokedEvent = z.infer<typeof deviceRevokedEventSchema>;
+export const revokedDevicesResponseSchema = z.object({ revoked: z.array(deviceRevokedEventSchema) });
+
 /** Query of GET /events; `since` is an alternative to the Last-Event-ID header. */
 export const eventsQuerySchema = z.strictObject({
   access_token: z.string().max(4096).optional(),

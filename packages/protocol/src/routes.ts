@@ -50,7 +50,7 @@ export interface RouteSpec {
   errors: ErrorCode[];
 }
 
-const authErrors: ErrorCode[] = ['UNAUTHENTICATED'];
+const authErrors: ErrorCode[] = ['UNAUTHENTICATED', 'DEVICE_REVOKED'];
 const bodyErrors: ErrorCode[] = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'];
 
 /** Every public endpoint: the source of docs/api.md. */
@@ -62,6 +62,7 @@ export const routes: RouteSpec[] = [
   { method: 'GET', path: '/users', service: 'users', auth: 'bearer', summary: 'Find users by username prefix, ordered by username; pass `next` as `after` for the next page.', query: searchUsersQuerySchema, response: searchUsersResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'RATE_LIMITED'] },
   { method: 'GET', path: '/users/:id', service: 'users', auth: 'bearer', summary: 'One user by id.', response: userSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'USER_NOT_FOUND'] },
   { method: 'GET', path: '/devices', service: 'users', auth: 'bearer', summary: "The caller's devices (`current` marks the calling one).", status: 200, response: listDevicesResponseSchema, errors: authErrors },
+  { method: 'DELETE', path: '/devices/:id', service: 'users', auth: 'bearer', summary: "Remove one of the caller's devices: its certificate and KeyPackages leave the directory, its sessions end, and every service refuses its tokens (DEVICE_REVOKED) and ends its event streams (`bye` with `device-removed`) at once. Clients then remove it from their MLS groups.", status: 204, errors: [...authErrors, 'VALIDATION_FAILED', 'DEVICE_NOT_FOUND'] },
   { method: 'PUT', path: '/keys/identity', service: 'users', auth: 'bearer', summary: "Set the account's identity public key (Ed25519). The same key again is a no-op; a different one needs `replace: true` and drops every device certificate signed by the old one.", body: setIdentityKeyRequestSchema, response: z.object({ changed: z.boolean() }), status: 200, errors: [...authErrors, ...bodyErrors, 'IDENTITY_KEY_CONFLICT'] },
   { method: 'PUT', path: '/devices/current/certificate', service: 'users', auth: 'bearer', summary: "Store the calling device's certificate: it must be signed by the account identity key, name this user and device, use an allowed cipher suite and not be expired.", body: setCertificateRequestSchema, status: 204, errors: [...authErrors, ...bodyErrors, 'IDENTITY_KEY_MISSING', 'INVALID_CERTIFICATE'] },
   { method: 'POST', path: '/devices/current/key-packages', service: 'users', auth: 'bearer', summary: 'Upload one-time KeyPackages (and optionally replace the last-resort one) of the calling device; answers the new counts.', body: uploadKeyPackagesRequestSchema, response: keyPackageCountSchema, status: 200, errors: [...authErrors, ...bodyErrors, 'CERTIFICATE_MISSING', 'TOO_MANY_KEY_PACKAGES'] },

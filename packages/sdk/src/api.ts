@@ -80,6 +80,7 @@ export class RchatApi {
   searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) =>
     this.request<SearchUsersResponse>('GET', `/users?${qs({ query, limit: opts.limit, after: opts.after })}`);
   getUser = (id: string) => this.request<User>('GET', `/users/${encodeURIComponent(id)}`);
+  removeDevice = (deviceId: string) => this.request<void>('DELETE', `/devices/${encodeURIComponent(deviceId)}`);
   devices = async () => (await this.request<{ devices: Device[] }>('GET', '/devices')).devices;
   createConversation = (peer: string) => this.request<Conversation>('POST', '/conversations', { peer });
   conversations = async () => (await this.request<{ conversations: Conversation[] }>('GET', '/conversations')).conversations;

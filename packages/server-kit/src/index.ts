@@ -13,3 +13,4 @@ export * from './auth.ts';
 export * from './shutdown.ts';
 export * from './base64.ts';
 export * from './rate-limit.ts';
+export * from './device-revocations.ts';

@@ -25,7 +25,7 @@ export interface VerifiedToken extends AccessClaims {
  * refreshes the cache (at most once per `minRefreshMs`), so key rotation needs
  * no restart. Any other algorithm — `none`, HS256 with the public key — fails.
  */
-export function createTokenVerifier(source: KeySetSource, options: { minRefreshMs?: number; now?: () => number } = {}) {
+export function createTokenVerifier(source: KeySetSource, options: { minRefreshMs?: number; now?: () => number; isRevoked?: (deviceId: string) => boolean } = {}) {
   const minRefreshMs = options.minRefreshMs ?? 5_000;
   let keys = new Map<string, JoseKey | Uint8Array>();
   let lastRefresh = 0;
@@ -75,6 +75,9 @@ export function createTokenVerifier(source: KeySetSource, options: { minRefreshM
         });
         const claims = accessClaimsSchema.safeParse(payload);
         if (!claims.success || typeof payload.exp !== 'number') throw unauthenticated('The access token lacks required claims.');
+        if (options.isRevoked?.(claims.data.did)) {
+          throw new AppError('DEVICE_REVOKED', 'This device was removed from the account; sign in again as a new device.', { headers: { 'www-authenticate': 'Bearer' } });
+        }
         return { ...claims.data, expiresAt: payload.exp * 1000 };
       } catch (e) {
         if (e instanceof AppError) throw e;

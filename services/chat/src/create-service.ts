@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, migrate, openDatabase, type Bus, type Database, type KeySetSource, type Logger } from '@rchat/server-kit';
+import { createTokenVerifier, DeviceRevocations, migrate, openDatabase, type Bus, type Database, type KeySetSource, type Logger, type RevocationSource } from '@rchat/server-kit';
 import type { InboxPage, InboxQuery } from '@rchat/protocol';
 import type { ChatConfig } from './config.ts';
 import type { ChatDeps, UserDirectory } from './app/deps.ts';
@@ -20,6 +20,8 @@ export interface ChatServiceOptions {
   bus: Bus;
   keySet: KeySetSource;
   users: UserDirectory;
+  /** Recent device removals, loaded at start (the bus brings later ones). */
+  revocations: RevocationSource;
   memory?: boolean;
 }
 
@@ -27,12 +29,17 @@ export async function createChatService(config: Readonly<ChatConfig>, logger: Lo
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'chat', memory: options.memory ?? false, logger });
   await migrate(database, 'chat', chatMigrations, logger);
   const deps: ChatDeps = { db: database.db, bus: options.bus, users: options.users, config, logger, now: () => new Date() };
-  const verifier = createTokenVerifier(options.keySet);
+  const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
+  await revoked.start();
+  const verifier = createTokenVerifier(options.keySet, { isRevoked: revoked.isRevoked });
   return {
     register: (app) => registerChatRoutes(app, deps, verifier),
     readInbox: (userId, q) => readInbox(deps, userId, q),
     ready: () => database.ping(),
-    close: () => database.close(),
+    close: async () => {
+      revoked.close();
+      await database.close();
+    },
     database,
   };
 }

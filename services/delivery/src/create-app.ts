@@ -1,4 +1,4 @@
-import { createHttpApp, openBus, remoteKeySet, type HttpApp, type Logger } from '@rchat/server-kit';
+import { createHttpApp, openBus, remoteKeySet, remoteRevocationSource, type HttpApp, type Logger } from '@rchat/server-kit';
 import type { DeliveryConfig } from './config.ts';
 import { createDeliveryService, type DeliveryService } from './create-service.ts';
 import { httpInboxReader } from './adapters/http-inbox-reader.ts';
@@ -18,10 +18,11 @@ export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger
   }
   if (!config.NATS_URL) logger.warn('NATS_URL is not set: only messages sent through this process reach its streams live.');
   const bus = await openBus(config.NATS_URL, 'delivery', logger);
-  const service = createDeliveryService(config, logger, {
+  const service = await createDeliveryService(config, logger, {
     bus,
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
     readInbox: httpInboxReader(config.CHAT_URL, config.INTERNAL_TOKEN),
+    revocations: remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN),
   });
   const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, readiness: { bus: () => bus.flush(), users: () => ping(config.USERS_URL), chat: () => ping(config.CHAT_URL) } });
   service.register(app);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, type Bus, type KeySetSource, type Logger, type Metrics } from '@rchat/server-kit';
+import { createTokenVerifier, DeviceRevocations, type Bus, type KeySetSource, type Logger, type Metrics, type RevocationSource } from '@rchat/server-kit';
 import type { DeliveryConfig } from './config.ts';
 import type { InboxReader } from './app/inbox-reader.ts';
 import { StreamRegistry } from './app/stream-registry.ts';
@@ -12,13 +12,17 @@ export interface DeliveryService {
   readonly connections: number;
 }
 
-export function createDeliveryService(
+export async function createDeliveryService(
   config: Readonly<DeliveryConfig>,
   logger: Logger,
-  options: { bus: Bus; keySet: KeySetSource; readInbox: InboxReader },
-): DeliveryService {
-  const verifier = createTokenVerifier(options.keySet);
+  options: { bus: Bus; keySet: KeySetSource; readInbox: InboxReader; revocations: RevocationSource },
+): Promise<DeliveryService> {
+  const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
+  await revoked.start();
+  const verifier = createTokenVerifier(options.keySet, { isRevoked: revoked.isRevoked });
   let registry: StreamRegistry | null = null;
+  // A removed device loses its streams at once, on every instance.
+  revoked.onRevoked((e) => registry?.endDevice(e.deviceId, 'device-removed'));
   return {
     register(app) {
       const gauge = app.metrics.gauge('rchat_delivery_streams', 'Open Server-Sent Events streams on this instance.');
@@ -31,7 +35,10 @@ export function createDeliveryService(
         logger,
         corsOrigins: config.CORS_ORIGINS,
       });
-      app.addHook('preClose', async () => registry?.endAll('shutdown'));
+      app.addHook('preClose', async () => {
+        revoked.close();
+        registry?.endAll('shutdown');
+      });
     },
     drain: () => registry?.endAll('shutdown'),
     get connections() {

@@ -1,14 +1,18 @@
 import rateLimit from '@fastify/rate-limit';
-import { createHttpApp, type HttpApp, type Logger } from '@rchat/server-kit';
+import { createHttpApp, openBus, type HttpApp, type Logger } from '@rchat/server-kit';
 import type { UsersConfig } from './config.ts';
 import { createUsersService, type UsersService } from './create-service.ts';
 
 /** The users service as its own HTTP app (scaled-out mode); does not listen. */
 export async function createUsersApp(config: Readonly<UsersConfig>, logger: Logger, options: { memory?: boolean } = {}): Promise<{ app: HttpApp; service: UsersService }> {
-  const service = await createUsersService(config, logger, options);
+  const bus = await openBus(config.NATS_URL, 'users', logger);
+  const service = await createUsersService(config, logger, { ...options, bus });
   const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
   await app.register(rateLimit, { global: false });
   service.register(app);
-  app.addHook('onClose', async () => service.close());
+  app.addHook('onClose', async () => {
+    await service.close();
+    await bus.close();
+  });
   return { app, service };
 }

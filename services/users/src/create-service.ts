@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, migrate, openDatabase, type Database, type KeySetSource, type Logger } from '@rchat/server-kit';
+import { createTokenVerifier, DeviceRevocations, migrate, openDatabase, type Bus, type Database, type KeySetSource, type Logger, type RevocationSource } from '@rchat/server-kit';
 import type { User } from '@rchat/protocol';
 import type { UsersConfig } from './config.ts';
 import type { UsersDeps } from './app/deps.ts';
 import { SigningKeys } from './app/signing-keys.ts';
 import { getUser } from './app/find-users.ts';
+import { recentRevocations } from './app/remove-device.ts';
 import { createArgon2Hasher } from './adapters/argon2-hasher.ts';
 import { usersMigrations } from './adapters/postgres/migrations.ts';
 import { registerUsersRoutes } from './adapters/http/routes.ts';
@@ -15,12 +16,14 @@ export interface UsersService {
   /** In-process key source for other services' token verifiers. */
   keySet: KeySetSource;
   getUser(id: string): Promise<User>;
+  /** In-process source of recent device revocations for other services. */
+  revocations: RevocationSource;
   ready(): Promise<void>;
   close(): Promise<void>;
   readonly database: Database;
 }
 
-export async function createUsersService(config: Readonly<UsersConfig>, logger: Logger, options: { memory?: boolean } = {}): Promise<UsersService> {
+export async function createUsersService(config: Readonly<UsersConfig>, logger: Logger, options: { bus: Bus; memory?: boolean }): Promise<UsersService> {
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'users', memory: options.memory ?? false, logger });
   await migrate(database, 'users', usersMigrations, logger);
   const keys = new SigningKeys(database.db, config.SIGNING_KEY_ROTATION_DAYS * 86_400_000, logger);
@@ -38,14 +41,18 @@ export async function createUsersService(config: Readonly<UsersConfig>, logger: 
     now: () => new Date(),
   };
   const keySet: KeySetSource = () => keys.jwks();
-  const verifier = createTokenVerifier(keySet, { minRefreshMs: 0 });
+  const revoked = new DeviceRevocations(options.bus, () => recentRevocations(deps), logger);
+  await revoked.start();
+  const verifier = createTokenVerifier(keySet, { minRefreshMs: 0, isRevoked: revoked.isRevoked });
   return {
-    register: (app) => registerUsersRoutes(app, deps, verifier),
+    register: (app) => registerUsersRoutes(app, deps, verifier, options.bus),
+    revocations: () => recentRevocations(deps),
     keySet,
     getUser: (id) => getUser(deps, id),
     ready: () => database.ping(),
     close: async () => {
       clearInterval(rotation);
+      revoked.close();
       await database.close();
     },
     database,

@@ -52,6 +52,11 @@ export class StreamRegistry {
     return n;
   }
 
+  /** Ends the streams of one device (it was removed). */
+  endDevice(deviceId: string, reason: string): void {
+    for (const { streams } of [...this.byUser.values()]) for (const s of [...streams]) if (s.deviceId === deviceId) s.end(reason);
+  }
+
   /** Ends every stream (shutdown): clients reconnect elsewhere and resume. */
   endAll(reason: string): void {
     for (const { streams } of [...this.byUser.values()]) for (const s of [...streams]) s.end(reason);

@@ -13,7 +13,7 @@ import {
   claimKeyPackagesRequestSchema,
   type WellKnown,
 } from '@rchat/protocol';
-import { authenticate, byAccessToken, parseInput, rateLimited, type TokenVerifier } from '@rchat/server-kit';
+import { authenticate, byAccessToken, parseInput, rateLimited, requireInternal, type Bus, type TokenVerifier } from '@rchat/server-kit';
 import type { UsersDeps } from '../../app/deps.ts';
 import { register } from '../../app/register.ts';
 import { login } from '../../app/login.ts';
@@ -25,8 +25,9 @@ import { setIdentityKey } from '../../app/identity-key.ts';
 import { setDeviceCertificate } from '../../app/device-certificate.ts';
 import { claimKeyPackages, countFor, uploadKeyPackages } from '../../app/key-packages.ts';
 import { getUserKeys } from '../../app/user-keys.ts';
+import { recentRevocations, removeDevice } from '../../app/remove-device.ts';
 
-export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verifier: TokenVerifier): void {
+export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verifier: TokenVerifier, bus: Bus): void {
   const { config } = deps;
   const authLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE);
 
@@ -54,6 +55,15 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
     return { devices: await listDevices(deps, caller.sub, caller.did) };
   });
 
+  app.delete('/devices/:id', async (request, reply) => {
+    const caller = await authenticate(request, verifier);
+    await removeDevice(deps, bus, caller.sub, parseInput(userIdParamsSchema, request.params, 'params').id);
+    return reply.code(204).send();
+  });
+  app.get('/internal/revoked-devices', async (request) => {
+    requireInternal(request, config.INTERNAL_TOKEN);
+    return { revoked: await recentRevocations(deps) };
+  });
   app.put('/keys/identity', async (request) => {
     const caller = await authenticate(request, verifier);
     return setIdentityKey(deps, caller.sub, parseInput(setIdentityKeyRequestSchema, request.body, 'body'));

@@ -1,0 +1,72 @@
+import { deviceRevokedEventSchema, devicesRevokedSubject, revokedDevicesResponseSchema, type DeviceRevokedEvent } from '@rchat/protocol';
+import type { Bus, BusSubscription } from './bus.ts';
+import type { Logger } from './logger.ts';
+
+/** Recent revocations (still within their access tokens' lifetime), read at start. */
+export type RevocationSource = () => Promise<DeviceRevokedEvent[]>;
+
+export function remoteRevocationSource(usersUrl: string, internalToken: string): RevocationSource {
+  return async () => {
+    const res = await fetch(new URL('/internal/revoked-devices', usersUrl), { headers: { 'x-internal-token': internalToken }, signal: AbortSignal.timeout(5_000) });
+    if (!res.ok) throw new Error(`revoked-devices read failed with HTTP ${res.status}`);
+    return revokedDevicesResponseSchema.parse(await res.json()).revoked;
+  };
+}
+
+/**
+ * The devices removed recently, known to every service instance: loaded from
+ * the users service at start and kept current from the bus. Access tokens are
+ * short-lived, so an entry is needed only until the device's last token expires.
+ */
+export class DeviceRevocations {
+  private readonly until = new Map<string, number>();
+  private readonly listeners = new Set<(e: DeviceRevokedEvent) => void>();
+  private sub: BusSubscription | null = null;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly source: RevocationSource | undefined,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.sub = this.bus.subscribe(devicesRevokedSubject, (event) => {
+      const parsed = deviceRevokedEventSchema.safeParse(event);
+      if (parsed.success) this.add(parsed.data);
+    });
+    if (!this.source) return;
+    try {
+      for (const e of await this.source()) this.add(e);
+    } catch (err) {
+      this.logger.warn({ err }, 'could not load recent device revocations; relying on the bus');
+    }
+  }
+
+  add(e: DeviceRevokedEvent): void {
+    if (e.until <= Date.now()) return;
+    this.until.set(e.deviceId, e.until);
+    for (const l of this.listeners) l(e);
+  }
+
+  isRevoked = (deviceId: string): boolean => {
+    const until = this.until.get(deviceId);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.until.delete(deviceId);
+    return false;
+  };
+
+  onRevoked(listener: (e: DeviceRevokedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  close(): void {
+    this.sub?.unsubscribe();
+  }
+}
+
+/** Publishes a revocation to every instance (and this one). */
+export function publishRevocation(bus: Bus, event: DeviceRevokedEvent): void {
+  bus.publish(devicesRevokedSubject, event);
+}

@@ -1,0 +1,37 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import { AppError, publishRevocation, type Bus } from '@rchat/server-kit';
+import type { DeviceRevokedEvent } from '@rchat/protocol';
+import { devices, keyPackages, refreshTokens } from '../adapters/postgres/schema.ts';
+import type { UsersDeps } from './deps.ts';
+
+/**
+ * Removes one of the caller's devices: it leaves the key directory (its
+ * certificate and KeyPackages go), its sessions end, and every service
+ * refuses its access tokens and ends its event streams at once (bus).
+ * Removing it from the conversations' MLS groups is the clients' part (Remove commits).
+ */
+export async function removeDevice(deps: UsersDeps, bus: Bus, userId: string, deviceId: string): Promise<DeviceRevokedEvent> {
+  const now = deps.now();
+  await deps.db.transaction(async (tx) => {
+    const revoked = await tx
+      .update(devices)
+      .set({ revokedAt: now, certificate: null })
+      .where(and(eq(devices.id, deviceId), eq(devices.userId, userId), isNull(devices.revokedAt)))
+      .returning({ id: devices.id });
+    if (revoked.length === 0) throw new AppError('DEVICE_NOT_FOUND', 'No active device of yours has this id.');
+    await tx.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.deviceId, deviceId), isNull(refreshTokens.revokedAt)));
+    await tx.delete(keyPackages).where(eq(keyPackages.deviceId, deviceId));
+  });
+  const event = { userId, deviceId, until: now.getTime() + deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000 };
+  publishRevocation(bus, event);
+  deps.logger.info({ userId, deviceId }, 'device removed');
+  return event;
+}
+
+/** Devices removed recently enough that one of their access tokens may still be unexpired. */
+export async function recentRevocations(deps: UsersDeps): Promise<DeviceRevokedEvent[]> {
+  const ttlMs = deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000;
+  const since = new Date(deps.now().getTime() - ttlMs);
+  const rows = await deps.db.select({ id: devices.id, userId: devices.userId, revokedAt: devices.revokedAt }).from(devices).where(gt(devices.revokedAt, since));
+  return rows.map((r) => ({ userId: r.userId, deviceId: r.id, until: (r.revokedAt ?? since).getTime() + ttlMs }));
+}
