@@ -1,17 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 export const PASSWORD = 'correct horse battery staple';
 
 /** A fresh username (lowercase, as the server keeps it). */
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
-/** Waits until the locator's text contains `text` (or matches it). */
+/** Waits until the locator's text contains `text` (or matches it); works inside hooks too. */
 export async function waitForText(locator: Locator, text: string | RegExp, timeout = 20_000): Promise<void> {
-  await expect
-    .poll(async () => ((await locator.count()) > 0 ? await locator.first().innerText() : ''), { timeout, interval: 100 })
-    .toMatch(typeof text === 'string' ? new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : text);
+  const deadline = Date.now() + timeout;
+  let seen = '';
+  for (;;) {
+    seen = (await locator.count()) > 0 ? await locator.first().innerText() : '';
+    if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) return;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(text)}; the text is: ${JSON.stringify(seen)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export async function fillCredentials(page: Page, username: string, password = PASSWORD): Promise<void> {
