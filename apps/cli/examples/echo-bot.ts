@@ -1,7 +1,7 @@
 // An rchat bot is an ordinary end-to-end encrypted account: register it like a person
-// (`rchat register echo-bot --home ~/.config/rchat-echo-bot`), then run
-//   rchat bot apps/cli/examples/echo-bot.ts --home ~/.config/rchat-echo-bot
-// It answers every text message with the same text. Subscribe before your first
+// (`rchat register echo-bot --home ~/.config/rchat-echo`), then run
+//   rchat bot apps/cli/examples/echo-bot.ts --home ~/.config/rchat-echo
+// It answers every text message with "echo: " and the same text. Subscribe before your first
 // `await`: the stream starts right after, so messages sent while the bot was
 // stopped arrive too.
 import type { RchatClient } from '@rchat/sdk';

@@ -4,7 +4,7 @@ import type { Io } from './command.ts';
 import { readPassword } from './password.ts';
 import type { Settings } from './settings.ts';
 
-const settings = (over: Partial<Settings>): Settings => ({ server: undefined, home: '/nonexistent', passwordFromEnv: undefined, passwordStdin: false, ...over });
+const settings = (over: Partial<Settings>): Settings => ({ server: undefined, home: '/nonexistent', passwordFromEnv: undefined, passwordStdin: false, cwd: '/', ...over });
 const io = (stdin: string): Io => ({ out: () => {}, err: () => {}, stdin: Object.assign(Readable.from([stdin]), { isTTY: false }) as unknown as NodeJS.ReadStream });
 
 describe('where the password comes from', () => {

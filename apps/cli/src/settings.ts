@@ -14,16 +14,20 @@ export interface Settings {
   passwordFromEnv: string | undefined;
   /** `--password-stdin`: read the password from standard input. */
   passwordStdin: boolean;
+  /** Where relative paths are from: the directory `npm run rchat` was started in, else this process's. */
+  cwd: string;
 }
 
 /** The only place the client reads its environment. */
 export function resolveSettings(flags: { server?: string | undefined; home?: string | undefined; passwordStdin?: boolean | undefined }, env: NodeJS.ProcessEnv): Settings {
   const server = flags.server ?? nonEmpty(env.RCHAT_SERVER);
+  const cwd = nonEmpty(env.INIT_CWD) ?? process.cwd(); // npm runs scripts from the package root and names the caller's directory here
   return {
     server: server === undefined ? undefined : serverUrl(server),
-    home: resolve(flags.home ?? nonEmpty(env.RCHAT_HOME) ?? join(nonEmpty(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'rchat')),
+    home: resolve(cwd, flags.home ?? nonEmpty(env.RCHAT_HOME) ?? join(nonEmpty(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'rchat')),
     passwordFromEnv: nonEmpty(env.RCHAT_PASSWORD),
     passwordStdin: flags.passwordStdin ?? false,
+    cwd,
   };
 }
 

@@ -91,8 +91,9 @@ describe('rchat in two terminals', () => {
       `${alice.name}: and one more, live`,
       `${bob.name}: hi alice`,
     ]);
-    expect(messageLines((await run(bob, ['history', alice.name, '--limit', '2'])).stdout)).toEqual([`${alice.name}: and one more, live`, `${bob.name}: hi alice`]);
-    expect((await run(alice, ['conversations'])).stdout).toMatch(new RegExp(`^${bob.name}\\s+read\\s+last `, 'm'));
+    const [bobsLastTwo, after] = await Promise.all([run(bob, ['history', alice.name, '--limit', '2']), run(alice, ['conversations'])]);
+    expect(messageLines(bobsLastTwo.stdout)).toEqual([`${alice.name}: and one more, live`, `${bob.name}: hi alice`]);
+    expect(after.stdout).toMatch(new RegExp(`^${bob.name}\\s+read\\s+last `, 'm'));
   });
 
   it('gives both people the same safety number', async () => {
@@ -119,10 +120,11 @@ describe('rchat in two terminals', () => {
     expect(whoami.code).not.toBe(0);
     expect(whoami.stderr).toMatch(/Not signed in/);
 
-    const wrong = await run(alice, ['login', alice.name], { RCHAT_PASSWORD: 'not the password at all' });
+    const [wrong, elsewhere] = await Promise.all([
+      run(alice, ['login', alice.name], { RCHAT_PASSWORD: 'not the password at all' }),
+      run({ home: join(root, 'new-laptop') }, ['login', alice.name]),
+    ]);
     expect(wrong).toMatchObject({ code: 1, stderr: 'rchat: The username or password is wrong.\n', stdout: '' });
-
-    const elsewhere = await run({ home: join(root, 'new-laptop') }, ['login', alice.name]);
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toMatch(/new device/);
 

@@ -15,8 +15,8 @@ export const bot: Command = {
   summary: 'run a bot: a module whose default export gets the signed-in client',
   options: [],
   args: { min: 1, max: 1 },
-  async run({ args: [modulePath = ''], openHome, io }) {
-    const run = await loadBot(modulePath);
+  async run({ args: [modulePath = ''], settings, openHome, io }) {
+    const run = await loadBot(resolve(settings.cwd, modulePath));
     const home = await openHome();
     const client = await signedInClient(home);
     await client.conversations(); // the server's reason (unreachable, session ended) before anything starts
@@ -30,10 +30,9 @@ export const bot: Command = {
   },
 };
 
-async function loadBot(modulePath: string): Promise<Bot> {
-  const path = resolve(modulePath);
+async function loadBot(path: string): Promise<Bot> {
   if (!existsSync(path)) throw new CliError(`There is no bot module at ${path}.`);
   const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
-  if (typeof module.default !== 'function') throw new CliError(`${modulePath} must export a default function: export default async (client) => { … }.`);
+  if (typeof module.default !== 'function') throw new CliError(`${path} must export a default function: export default async (client) => { … }.`);
   return module.default as Bot;
 }
