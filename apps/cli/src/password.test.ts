@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { PassThrough, Readable } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
 import type { Io } from './command.ts';
 import { readPassword } from './password.ts';
 import type { Settings } from './settings.ts';
@@ -19,5 +19,26 @@ describe('where the password comes from', () => {
   it('says how to give one when there is no terminal to ask at', async () => {
     await expect(readPassword(settings({}), io(''), { confirm: false })).rejects.toThrow(/RCHAT_PASSWORD or pipe it with --password-stdin/);
     await expect(readPassword(settings({ passwordStdin: true }), io(''), { confirm: false })).rejects.toThrow(/standard input held no password/);
+  });
+});
+
+/** A terminal that types `keys`, in one burst, once the program reads. */
+function terminal(keys: string): Io {
+  const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: vi.fn() });
+  stdin.write(keys);
+  return { out: () => {}, err: () => {}, stdin: stdin as unknown as NodeJS.ReadStream };
+}
+
+describe('typing the password at a terminal', () => {
+  it('asks twice to register; keys typed ahead of the prompts count, and backspace erases', async () => {
+    const prompts = vi.spyOn(process.stderr, 'write').mockReturnValue(true);
+    try {
+      expect(await readPassword(settings({}), terminal('sekrit\x7f\x7fet words\rsekret words\r'), { confirm: true })).toBe('sekret words');
+      expect(prompts.mock.calls.map(([text]) => text)).toEqual(['Password: ', '\n', 'Password (again): ', '\n']);
+      await expect(readPassword(settings({}), terminal('one\rtwo\r'), { confirm: true })).rejects.toThrow(/differ/);
+      await expect(readPassword(settings({}), terminal('abc\x03'), { confirm: false })).rejects.toMatchObject({ exitCode: 130 });
+    } finally {
+      prompts.mockRestore();
+    }
   });
 });
