@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RchatApi, RchatError } from '@rchat/sdk';
+import { RchatApi } from '@rchat/sdk';
+import { rejection } from '../support/rejection.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
 import { PASSWORD, registerUser, uniqueName } from '../support/users.ts';
 
@@ -9,14 +10,6 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.close());
 
-async function rejection(p: Promise<unknown>): Promise<RchatError> {
-  const e: unknown = await p.then(
-    () => new Error('expected a rejection'),
-    (err: unknown) => err,
-  );
-  if (!(e instanceof RchatError)) throw e;
-  return e;
-}
 
 describe('accounts and sessions', () => {
   it('registers with a username and password only, and logs in as another device', async () => {

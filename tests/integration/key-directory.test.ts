@@ -8,7 +8,8 @@ import {
   toBase64,
   type IdentityKeyPair,
 } from '@rchat/crypto';
-import { RchatError } from '@rchat/sdk';
+import type { RchatError } from '@rchat/sdk';
+import { rejection } from '../support/rejection.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
 import { listen, loginDevice, registerUser, waitFor, type TestUser } from '../support/users.ts';
 
@@ -20,14 +21,6 @@ afterAll(async () => platform?.close());
 
 const inAYear = () => Date.now() + 365 * 86_400_000;
 
-async function rejection(p: Promise<unknown>): Promise<RchatError> {
-  const e: unknown = await p.then(
-    () => new Error('expected a rejection'),
-    (err: unknown) => err,
-  );
-  if (!(e instanceof RchatError)) throw e;
-  return e;
-}
 
 /** Sets up a device as a client would: identity key, certificate, KeyPackages. */
 async function setUpDevice(user: TestUser, identity: IdentityKeyPair, oneTime: number) {
