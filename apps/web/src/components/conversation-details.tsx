@@ -37,8 +37,10 @@ export function ConversationDetails({ id, peerName, safety, onClose }: Props) {
       </div>
       {info ? (
         <>
-          <p className="safety-number" aria-label={`Safety number: ${info.digits.replace(/(\d{5})/g, '$1 ').trim()}`}>
-            {info.formatted}
+          <p className="safety-number" aria-label={`Safety number: ${info.formatted}`}>
+            {(info.digits.match(/\d{1,5}/g) ?? []).map((block, i) => (
+              <span key={i}>{block}</span>
+            ))}
           </p>
           <p className="details-help">
             Compare this number with {peerName} in person or over a channel you trust. If both of you see the same number, nobody can read your messages in between.

@@ -1,18 +1,26 @@
 import type { MouseEvent } from 'react';
-import type { ChatConversation } from '../client/chat-client.ts';
+import type { ChatConversation, ChatMessage } from '../client/chat-client.ts';
 import { initial, shortTime } from '../format.ts';
 import { conversationPath } from '../router.ts';
 
 interface Props {
   conversations: ChatConversation[] | null;
+  /** Newest message per conversation, where this page has seen one. */
+  lastMessages: ReadonlyMap<string, ChatMessage>;
   openId: string | null;
   onOpen: (id: string) => void;
 }
 
 const unreadText = (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`);
 
+function preview(c: ChatConversation, last: ChatMessage | undefined, unread: number): string {
+  if (last?.content.kind === 'text') return `${last.own ? 'You: ' : ''}${last.content.text.split('\n')[0] ?? ''}`;
+  if (unread > 0) return unread === 1 ? '1 new message' : `${unread} new messages`;
+  return c.encryption === 'ready' ? 'End-to-end encrypted' : 'Setting up encryption…';
+}
+
 /** The conversations, most recent activity first; ones with unread messages stand out and say so. */
-export function ConversationList({ conversations, openId, onOpen }: Props) {
+export function ConversationList({ conversations, lastMessages, openId, onOpen }: Props) {
   function open(event: MouseEvent, id: string) {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
@@ -36,6 +44,7 @@ export function ConversationList({ conversations, openId, onOpen }: Props) {
                 <time className="conversation-time" dateTime={c.lastActivityAt}>
                   {shortTime(new Date(c.lastActivityAt))}
                 </time>
+                <span className="conversation-preview">{preview(c, lastMessages.get(c.id), unread)}</span>
                 {unread > 0 && (
                   <span className="unread-badge">
                     {unread}

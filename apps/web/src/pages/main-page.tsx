@@ -8,6 +8,7 @@ import { ConversationList } from '../components/conversation-list.tsx';
 import { ConversationView } from '../components/conversation-view.tsx';
 import { useConnectionStatus } from '../hooks/use-client-status.ts';
 import { useConversations } from '../hooks/use-conversations.ts';
+import { useLastMessages } from '../hooks/use-last-messages.ts';
 import { conversationPath, navigate } from '../router.ts';
 
 interface Props {
@@ -22,6 +23,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   const report = useCallback((error: unknown) => setNotice(actionErrorText(error)), []);
   const { list, add, clearUnread } = useConversations(client, report);
   const status = useConnectionStatus(client);
+  const lastMessages = useLastMessages(client);
 
   // Listeners are in place (the hooks above and the children's effects run first); now open the live stream.
   useEffect(() => {
@@ -66,7 +68,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
       <div className="panes">
         <nav className="sidebar" aria-label="Conversation list">
           <h2 className="sidebar-title">Conversations</h2>
-          <ConversationList conversations={list} openId={conversationId} onOpen={(id) => navigate(conversationPath(id))} />
+          <ConversationList conversations={list} lastMessages={lastMessages} openId={conversationId} onOpen={(id) => navigate(conversationPath(id))} />
         </nav>
         <main className="content">
           {open ? (
