@@ -1,4 +1,4 @@
-import { addMembers, confirmCommit, createGroup, fromBase64, receiveMessage, selfUpdate, toBase64, type Group, type PendingCommit } from '@rchat/crypto';
+import { addMembers, confirmCommit, createGroup, fromBase64, receiveMessage, removeDevices, selfUpdate, toBase64, type CommitOutcome, type Group, type PendingCommit } from '@rchat/crypto';
 import type { Conversation } from '@rchat/protocol';
 import { RchatError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
@@ -77,6 +77,31 @@ async function submit(ctx: ClientContext, conversationId: string, group: Group, 
 }
 
 /**
+ * Adds devices of existing members to the group (a member's new device),
+ * from KeyPackages claimed for exactly those devices, with a Welcome for them.
+ * Runs under the lock. Returns false when none of them has a KeyPackage.
+ */
+export async function addMemberDevices(ctx: ClientContext, conversationId: string, userId: string, deviceIds: string[]): Promise<boolean> {
+  const directory = await ctx.trust.directory(userId, true);
+  const except = directory.devices.map((d) => d.deviceId).filter((d) => !deviceIds.includes(d));
+  const claim = await ctx.api.claimKeyPackages(userId, except);
+  const candidates = claim.keyPackages.map((k) => ({ userId, deviceId: k.deviceId, keyPackage: k.keyPackage }));
+  if (candidates.length === 0) return false;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const group = await ctx.groups.get(conversationId);
+    if (!group) throw new RchatError('E2EE_NOT_READY', 'This device has not joined the conversation yet.', 0);
+    const added = await addAllowed(ctx, conversationId, group, candidates);
+    if (!added) return false;
+    if (await submit(ctx, conversationId, group, added.pending, added.recipients)) {
+      await ctx.groups.put(conversationId, confirmCommit(added.pending));
+      return true;
+    }
+    await applyPendingCommits(ctx, conversationId);
+  }
+  throw new RchatError('EPOCH_CONFLICT', 'The conversation keys changed too often in a row; try again.', 409);
+}
+
+/**
  * Applies, in order, the commits the server sequenced since this device's
  * epoch (after EPOCH_CONFLICT, or when the stream shows a gap). Runs under the lock.
  */
@@ -93,25 +118,42 @@ export async function applyPendingCommits(ctx: ClientContext, conversationId: st
     }
     if (outcome.removedSelf) {
       await ctx.groups.delete(conversationId);
+      ctx.events.emit('warning', { conversationId, message: 'This device was removed from the conversation; it can no longer read new messages there.' });
       return undefined;
     }
     group = outcome.group;
+    const ref = (m: { userId: string; deviceId: string }) => ({ userId: m.userId, deviceId: m.deviceId });
+    if (outcome.added.length > 0 || outcome.removed.length > 0) {
+      ctx.events.emit('devices', { conversationId, added: outcome.added.map(ref), removed: outcome.removed.map(ref) });
+    }
     await ctx.groups.put(conversationId, group);
   }
   return group;
 }
 
 /**
- * Self-update (fresh leaf keys, for post-compromise security). On
- * EPOCH_CONFLICT it applies the winning commits and tries again; all members
+ * Self-update (fresh leaf keys, for post-compromise security). All members
  * end in the same epoch. Runs under the lock.
  */
-export async function rotateGroupKeys(ctx: ClientContext, conversationId: string): Promise<bigint> {
+export function rotateGroupKeys(ctx: ClientContext, conversationId: string): Promise<bigint> {
+  return commitWithRetry(ctx, conversationId, (group) => selfUpdate(ctx.mls, group));
+}
+
+/** Removes devices from the conversation's group (a removed device cannot read what follows). Runs under the lock. */
+export function removeGroupDevices(ctx: ClientContext, conversationId: string, devices: { userId: string; deviceId: string }[]): Promise<bigint> {
+  return commitWithRetry(ctx, conversationId, (group) => removeDevices(ctx.mls, group, devices));
+}
+
+/**
+ * Makes a commit on the current group and submits it; on EPOCH_CONFLICT it
+ * applies the winning commits and makes the change again, so the group never forks.
+ */
+async function commitWithRetry(ctx: ClientContext, conversationId: string, make: (group: Group) => Promise<CommitOutcome>): Promise<bigint> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const group = await ctx.groups.get(conversationId);
     if (!group) throw new RchatError('E2EE_NOT_READY', 'This device has not joined the conversation yet.', 0);
-    const outcome = await selfUpdate(ctx.mls, group);
-    if (outcome.kind !== 'ok') throw new Error(`Key update failed: ${outcome.message}`);
+    const outcome = await make(group);
+    if (outcome.kind !== 'ok') throw new Error(`The key change failed: ${outcome.message}`);
     if (await submit(ctx, conversationId, group, outcome.pending, [])) {
       const next = confirmCommit(outcome.pending);
       await ctx.groups.put(conversationId, next);

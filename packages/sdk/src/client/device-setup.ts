@@ -35,6 +35,26 @@ export async function setUpFirstDevice(api: RchatApi, account: AccountStore, ids
   return { identity, device };
 }
 
+/**
+ * Sets up another device of an existing account, given the account's identity
+ * key (from a linked device or a recovery key): certifies this device's key
+ * and publishes its KeyPackages. The identity key must be the one the account
+ * already has in the directory.
+ */
+export async function setUpAdditionalDevice(api: RchatApi, account: AccountStore, ids: { userId: string; deviceId: string }, identity: IdentityKeyPair): Promise<DeviceKeys> {
+  const published = await api.userKeys(ids.userId);
+  if (published.identityKey !== toBase64(identity.publicKey)) throw new Error('This identity key is not the account\'s identity key.');
+  const policy = await api.wellKnown();
+  const suite = chooseCipherSuite(policy.cipherSuites);
+  if (suite.kind !== 'ok') throw new Error(suite.message);
+  const device = await createDeviceKeys(identity, { ...ids, cipherSuite: suite.suite, expiresAt: Date.now() + CERTIFICATE_LIFETIME_MS });
+  await account.saveIdentity(identity);
+  await account.saveDevice(device);
+  await api.setDeviceCertificate(deviceCertificateToBase64(device.certificate));
+  await publishKeyPackages(api, account, device, KEY_PACKAGE_TARGET, true);
+  return device;
+}
+
 export async function publishKeyPackages(api: RchatApi, account: AccountStore, device: DeviceKeys, count: number, withLastResort: boolean): Promise<void> {
   const bundles = [];
   for (let i = 0; i < count; i++) bundles.push(await generateKeyPackage(device));

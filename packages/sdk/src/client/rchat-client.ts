@@ -1,4 +1,4 @@
-import { createMlsClient, epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, type DeviceKeys, type IdentityKeyPair } from '@rchat/crypto';
+import { createMlsClient, epochAuthenticator, groupMembers, safetyNumber, formatSafetyNumber, fromBase64, type DeviceKeys, type IdentityKeyPair } from '@rchat/crypto';
 import type { InboxEntry, SessionResponse } from '@rchat/protocol';
 import { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
@@ -6,8 +6,8 @@ import type { EventStream } from '../event-stream.ts';
 import type { ClientStorage } from '../storage/storage.ts';
 import { AccountStore } from './account-store.ts';
 import { toChatConversation, type ClientContext } from './context.ts';
-import { applyPendingCommits, initializeGroup, rotateGroupKeys } from './conversation-keys.ts';
-import { replenishKeyPackages, setUpFirstDevice } from './device-setup.ts';
+import { addMemberDevices, applyPendingCommits, initializeGroup, removeGroupDevices, rotateGroupKeys } from './conversation-keys.ts';
+import { replenishKeyPackages, setUpAdditionalDevice, setUpFirstDevice } from './device-setup.ts';
 import { Emitter, Mutex } from './emitter.ts';
 import { GroupStore } from './group-store.ts';
 import { processEntry } from './inbox-processor.ts';
@@ -80,6 +80,29 @@ export class RchatClient {
     await account.saveSession(session);
     await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
     return RchatClient.build(options, api, account, session, identity, device);
+  }
+
+  /**
+   * Signs in as a new device of an existing account whose identity key this
+   * device has been given (by a linked device, or from the recovery key). The
+   * device starts at the account's current inbox position; another device of
+   * the account then adds it to the conversations (`addDeviceToConversations`).
+   */
+  static async loginWithIdentity(options: RchatClientOptions, username: string, password: string, identity: IdentityKeyPair): Promise<RchatClient> {
+    let account: AccountStore | null = null;
+    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
+    const session = await api.login({ username, password, device: { name: options.deviceName ?? defaultDeviceName() } });
+    account = new AccountStore(options.storage, session.user.id);
+    await account.saveSession(session);
+    const device = await setUpAdditionalDevice(api, account, { userId: session.user.id, deviceId: session.deviceId }, identity);
+    await account.saveCursor((await api.inbox(Number.MAX_SAFE_INTEGER, 1)).headSeq);
+    await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
+    return RchatClient.build(options, api, account, session, identity, device);
+  }
+
+  /** This account's identity key pair (to hand to a new device over a secure channel). */
+  get identityKeyPair(): IdentityKeyPair {
+    return this.ctx.identity;
   }
 
   /** The account this storage is signed in to, or null. */
@@ -197,6 +220,42 @@ export class RchatClient {
   /** Fresh keys for this device in the conversation (post-compromise security). */
   rotateKeys(conversationId: string): Promise<bigint> {
     return this.ctx.lock.run(() => rotateGroupKeys(this.ctx, conversationId));
+  }
+
+  /** The account's devices (name, created, last seen; `current` marks this one). */
+  devices() {
+    return this.ctx.api.devices();
+  }
+
+  /**
+   * Removes one of this account's devices: the server revokes it at once, and
+   * this device removes it from every conversation's group, so it cannot read
+   * anything sent afterwards.
+   */
+  async removeDevice(deviceId: string): Promise<void> {
+    await this.ctx.api.removeDevice(deviceId);
+    for (const c of await this.ctx.api.conversations()) {
+      await this.ctx.lock.run(async () => {
+        const group = await this.ctx.groups.get(c.id);
+        if (!group) return;
+        if (!groupMembers(group).some((m) => m.deviceId === deviceId)) return;
+        await removeGroupDevices(this.ctx, c.id, [{ userId: this.ctx.userId, deviceId }]);
+      });
+    }
+  }
+
+  /** Adds another device of this account to every conversation this device is in (after linking it). */
+  async addDeviceToConversations(deviceId: string): Promise<number> {
+    let added = 0;
+    for (const c of await this.ctx.api.conversations()) {
+      const ok = await this.ctx.lock.run(async () => {
+        const group = await this.ctx.groups.get(c.id);
+        if (!group || groupMembers(group).some((m) => m.deviceId === deviceId)) return false;
+        return addMemberDevices(this.ctx, c.id, this.ctx.userId, [deviceId]);
+      });
+      if (ok) added++;
+    }
+    return added;
   }
 
   /** Applies commits this device has not seen (normally the stream does this). */

@@ -63,6 +63,8 @@ export interface ClientEvents {
   conversation: (conversation: ChatConversation) => void;
   /** Connection state of the live stream. */
   status: (status: 'connecting' | 'live' | 'reconnecting' | 'closed') => void;
+  /** Devices joined or left a conversation's encryption (show a system line: "bob added a device"). */
+  devices: (change: { conversationId: string; added: { userId: string; deviceId: string }[]; removed: { userId: string; deviceId: string }[] }) => void;
   /** Something the user should know (a refused device, an identity key change), as a sentence. */
   warning: (warning: { conversationId?: string; message: string }) => void;
 }
