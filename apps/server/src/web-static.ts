@@ -5,7 +5,7 @@ import type { FastifyReply } from 'fastify';
 import type { HttpApp, Logger } from '@rchat/server-kit';
 
 /** First path segments that belong to the API (and nginx routes to services): never answered with the web client. */
-export const apiSegments: ReadonlySet<string> = new Set(['auth', 'users', 'devices', 'keys', '.well-known', 'conversations', 'inbox', 'events', 'internal', 'healthz', 'readyz', 'metrics']);
+export const apiSegments: ReadonlySet<string> = new Set(['auth', 'users', 'devices', 'keys', 'link', 'backup', '.well-known', 'conversations', 'inbox', 'events', 'internal', 'healthz', 'readyz', 'metrics']);
 
 /**
  * The page's policy: scripts, styles and connections only from this origin,

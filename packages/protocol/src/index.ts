@@ -7,3 +7,4 @@ export * from './chat.ts';
 export * from './events.ts';
 export * from './routes.ts';
 export * from './keys.ts';
+export * from './recovery.ts';

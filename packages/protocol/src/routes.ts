@@ -33,6 +33,17 @@ import {
   uploadKeyPackagesRequestSchema,
   userKeysSchema,
 } from './keys.ts';
+import {
+  appendBackupRequestSchema,
+  backupEntriesQuerySchema,
+  backupEntriesResponseSchema,
+  linkMessageRequestSchema,
+  linkMessagesQuerySchema,
+  linkMessagesResponseSchema,
+  linkSessionSchema,
+  secretStorageRequestSchema,
+  secretStorageSchema,
+} from './recovery.ts';
 import { z } from 'zod';
 import { searchUsersQuerySchema, searchUsersResponseSchema } from './users.ts';
 
@@ -63,6 +74,13 @@ export const routes: RouteSpec[] = [
   { method: 'GET', path: '/users/:id', service: 'users', auth: 'bearer', summary: 'One user by id.', response: userSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'USER_NOT_FOUND'] },
   { method: 'GET', path: '/devices', service: 'users', auth: 'bearer', summary: "The caller's devices (`current` marks the calling one).", status: 200, response: listDevicesResponseSchema, errors: authErrors },
   { method: 'DELETE', path: '/devices/:id', service: 'users', auth: 'bearer', summary: "Remove one of the caller's devices: its certificate and KeyPackages leave the directory, its sessions end, and every service refuses its tokens (DEVICE_REVOKED) and ends its event streams (`bye` with `device-removed`) at once. Clients then remove it from their MLS groups.", status: 204, errors: [...authErrors, 'VALIDATION_FAILED', 'DEVICE_NOT_FOUND'] },
+  { method: 'POST', path: '/link/sessions', service: 'users', auth: 'bearer', summary: 'Open a relay (10 minutes) through which a new device and a signed-in device of the same user exchange end-to-end encrypted link messages; the server only relays ciphertext.', response: linkSessionSchema, status: 201, errors: [...authErrors, 'RATE_LIMITED'] },
+  { method: 'POST', path: '/link/sessions/:id/messages', service: 'users', auth: 'bearer', summary: 'Post one opaque message to a link session of your account (at most 20 per session).', body: linkMessageRequestSchema, response: z.object({ seq: z.number().int() }), status: 201, errors: [...authErrors, ...bodyErrors, 'LINK_SESSION_NOT_FOUND', 'LINK_SESSION_FULL', 'RATE_LIMITED'] },
+  { method: 'GET', path: '/link/sessions/:id/messages', service: 'users', auth: 'bearer', summary: 'The messages of a link session after `after`.', query: linkMessagesQuerySchema, response: linkMessagesResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'LINK_SESSION_NOT_FOUND'] },
+  { method: 'PUT', path: '/backup/secret', service: 'users', auth: 'bearer', summary: "Store the account's secret storage: its identity and backup private keys, encrypted on the device under the recovery key (or passphrase). Replaces the previous one.", body: secretStorageRequestSchema, response: secretStorageSchema, status: 200, errors: [...authErrors, ...bodyErrors] },
+  { method: 'GET', path: '/backup/secret', service: 'users', auth: 'bearer', summary: "The account's secret storage blob (opaque to the server).", response: secretStorageSchema, status: 200, errors: [...authErrors, 'BACKUP_NOT_FOUND'] },
+  { method: 'POST', path: '/backup/entries', service: 'users', auth: 'bearer', summary: 'Append message-backup entries (each sealed to the backup public key and signed by the writing device; opaque to the server).', body: appendBackupRequestSchema, response: z.object({ last: z.number().int() }), status: 201, errors: [...authErrors, ...bodyErrors] },
+  { method: 'GET', path: '/backup/entries', service: 'users', auth: 'bearer', summary: 'Backup entries after `after`, oldest first; `next` continues the listing.', query: backupEntriesQuerySchema, response: backupEntriesResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED'] },
   { method: 'PUT', path: '/keys/identity', service: 'users', auth: 'bearer', summary: "Set the account's identity public key (Ed25519). The same key again is a no-op; a different one needs `replace: true` and drops every device certificate signed by the old one.", body: setIdentityKeyRequestSchema, response: z.object({ changed: z.boolean() }), status: 200, errors: [...authErrors, ...bodyErrors, 'IDENTITY_KEY_CONFLICT'] },
   { method: 'PUT', path: '/devices/current/certificate', service: 'users', auth: 'bearer', summary: "Store the calling device's certificate: it must be signed by the account identity key, name this user and device, use an allowed cipher suite and not be expired.", body: setCertificateRequestSchema, status: 204, errors: [...authErrors, ...bodyErrors, 'IDENTITY_KEY_MISSING', 'INVALID_CERTIFICATE'] },
   { method: 'POST', path: '/devices/current/key-packages', service: 'users', auth: 'bearer', summary: 'Upload one-time KeyPackages (and optionally replace the last-resort one) of the calling device; answers the new counts.', body: uploadKeyPackagesRequestSchema, response: keyPackageCountSchema, status: 200, errors: [...authErrors, ...bodyErrors, 'CERTIFICATE_MISSING', 'TOO_MANY_KEY_PACKAGES'] },

@@ -5,6 +5,10 @@ import type {
   KeyPackageCount,
   UploadKeyPackagesRequest,
   UserKeys,
+  LinkSession,
+  LinkMessagesResponse,
+  SecretStorage,
+  BackupEntriesResponse,
   Conversation,
   Device,
   ErrorBody,
@@ -99,6 +103,13 @@ export class RchatApi {
   userKeys = (userId: string) => this.request<UserKeys>('GET', `/users/${encodeURIComponent(userId)}/keys`);
   claimKeyPackages = (userId: string, exceptDeviceIds?: string[]) =>
     this.request<ClaimKeyPackagesResponse>('POST', `/users/${encodeURIComponent(userId)}/key-packages/claim`, exceptDeviceIds ? { exceptDeviceIds } : {});
+  openLinkSession = () => this.request<LinkSession>('POST', '/link/sessions', {});
+  postLinkMessage = (sessionId: string, ciphertext: string) => this.request<{ seq: number }>('POST', `/link/sessions/${encodeURIComponent(sessionId)}/messages`, { ciphertext });
+  linkMessages = (sessionId: string, after = 0) => this.request<LinkMessagesResponse>('GET', `/link/sessions/${encodeURIComponent(sessionId)}/messages?${qs({ after })}`);
+  putSecretStorage = (ciphertext: string) => this.request<SecretStorage>('PUT', '/backup/secret', { ciphertext });
+  secretStorage = () => this.request<SecretStorage>('GET', '/backup/secret');
+  appendBackup = (entries: string[]) => this.request<{ last: number }>('POST', '/backup/entries', { entries });
+  backupEntries = (after = 0, limit?: number) => this.request<BackupEntriesResponse>('GET', `/backup/entries?${qs({ after, limit })}`);
   submitCommit = (conversationId: string, body: CommitRequest) => this.request<{ epoch: number }>('POST', `/conversations/${encodeURIComponent(conversationId)}/commits`, body);
   commits = (conversationId: string, since: number, limit?: number) =>
     this.request<CommitsResponse>('GET', `/conversations/${encodeURIComponent(conversationId)}/commits?${qs({ since, limit })}`);

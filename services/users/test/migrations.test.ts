@@ -39,6 +39,25 @@ describe('users migrations', () => {
     expect(await db.rows(sql`select id from key_packages`)).toEqual([]);
   });
 
+  it('0003_link_sessions_secret_storage_backup: link messages and backup entries are unique per sequence and go with their owner', async () => {
+    const db = await freshDatabase('users');
+    dispose = db.dispose;
+    expect(await migrate(db, 'users', usersMigrations.slice(0, 3))).toEqual(usersMigrations.slice(0, 3).map((m) => m.id));
+    const user = '00000000-0000-4000-8000-000000000001';
+    const session = '00000000-0000-4000-8000-0000000000e1';
+    await db.rows(sql`insert into users (id, username, password_hash) values (${user}, 'alice', 'h')`);
+    await db.rows(sql`insert into link_sessions (id, user_id, created_by, expires_at) values (${session}, ${user}, ${user}, now())`);
+    const link = () => db.rows(sql`insert into link_messages (session_id, seq, from_device_id, ciphertext) values (${session}, 1, ${user}, '\\x01')`);
+    await link();
+    await expect(link()).rejects.toThrow();
+    const entry = () => db.rows(sql`insert into backup_entries (user_id, seq, device_id, entry) values (${user}, 1, ${user}, '\\x01')`);
+    await entry();
+    await expect(entry()).rejects.toThrow();
+    await db.rows(sql`insert into secret_storage (user_id, ciphertext) values (${user}, '\\x02')`);
+    await db.rows(sql`delete from users`);
+    for (const table of ['link_sessions', 'link_messages', 'backup_entries', 'secret_storage']) expect(await db.rows(sql.raw(`select * from ${table}`))).toEqual([]);
+  });
+
   it('applies each migration once, even when two instances start together', async () => {
     const db = await freshDatabase('users');
     dispose = db.dispose;

@@ -11,6 +11,11 @@ import {
   setCertificateRequestSchema,
   uploadKeyPackagesRequestSchema,
   claimKeyPackagesRequestSchema,
+  linkMessageRequestSchema,
+  linkMessagesQuerySchema,
+  secretStorageRequestSchema,
+  appendBackupRequestSchema,
+  backupEntriesQuerySchema,
   type WellKnown,
 } from '@rchat/protocol';
 import { authenticate, byAccessToken, parseInput, rateLimited, requireInternal, type Bus, type TokenVerifier } from '@rchat/server-kit';
@@ -26,6 +31,8 @@ import { setDeviceCertificate } from '../../app/device-certificate.ts';
 import { claimKeyPackages, countFor, uploadKeyPackages } from '../../app/key-packages.ts';
 import { getUserKeys } from '../../app/user-keys.ts';
 import { recentRevocations, removeDevice } from '../../app/remove-device.ts';
+import { openLinkSession, postLinkMessage, readLinkMessages } from '../../app/link-sessions.ts';
+import { appendBackup, getSecretStorage, putSecretStorage, readBackup } from '../../app/key-backup.ts';
 
 export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verifier: TokenVerifier, bus: Bus): void {
   const { config } = deps;
@@ -63,6 +70,39 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
   app.get('/internal/revoked-devices', async (request) => {
     requireInternal(request, config.INTERNAL_TOKEN);
     return { revoked: await recentRevocations(deps) };
+  });
+  const linkLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE * 4, byAccessToken);
+  app.post('/link/sessions', { config: linkLimit }, async (request, reply) => {
+    const caller = await authenticate(request, verifier);
+    return reply.code(201).send(await openLinkSession(deps, { userId: caller.sub, deviceId: caller.did }));
+  });
+  app.post('/link/sessions/:id/messages', { config: linkLimit }, async (request, reply) => {
+    const caller = await authenticate(request, verifier);
+    const { id } = parseInput(userIdParamsSchema, request.params, 'params');
+    const body = parseInput(linkMessageRequestSchema, request.body, 'body');
+    return reply.code(201).send(await postLinkMessage(deps, { userId: caller.sub, deviceId: caller.did }, id, body.ciphertext));
+  });
+  app.get('/link/sessions/:id/messages', async (request) => {
+    const caller = await authenticate(request, verifier);
+    const { id } = parseInput(userIdParamsSchema, request.params, 'params');
+    return readLinkMessages(deps, { userId: caller.sub }, id, parseInput(linkMessagesQuerySchema, request.query, 'query').after);
+  });
+  app.put('/backup/secret', async (request) => {
+    const caller = await authenticate(request, verifier);
+    return putSecretStorage(deps, caller.sub, parseInput(secretStorageRequestSchema, request.body, 'body').ciphertext);
+  });
+  app.get('/backup/secret', async (request) => {
+    const caller = await authenticate(request, verifier);
+    return getSecretStorage(deps, caller.sub);
+  });
+  app.post('/backup/entries', { bodyLimit: 2 * 1024 * 1024 - 4096 }, async (request, reply) => {
+    const caller = await authenticate(request, verifier);
+    return reply.code(201).send(await appendBackup(deps, { userId: caller.sub, deviceId: caller.did }, parseInput(appendBackupRequestSchema, request.body, 'body').entries));
+  });
+  app.get('/backup/entries', async (request) => {
+    const caller = await authenticate(request, verifier);
+    const q = parseInput(backupEntriesQuerySchema, request.query, 'query');
+    return readBackup(deps, caller.sub, q.after, q.limit);
   });
   app.put('/keys/identity', async (request) => {
     const caller = await authenticate(request, verifier);

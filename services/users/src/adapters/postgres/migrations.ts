@@ -63,4 +63,42 @@ create index key_packages_device_idx on key_packages (device_id, last_resort, cr
 create unique index key_packages_one_last_resort on key_packages (device_id) where last_resort;
 `,
   },
+  {
+    id: '0003_link_sessions_secret_storage_backup',
+    sql: `
+create table link_sessions (
+  id uuid primary key,
+  user_id uuid not null references users (id) on delete cascade,
+  created_by uuid not null,
+  created_at timestamptz not null default now(),
+  expires_at timestamptz not null,
+  message_count integer not null default 0
+);
+create index link_sessions_expiry_idx on link_sessions (expires_at);
+
+create table link_messages (
+  session_id uuid not null references link_sessions (id) on delete cascade,
+  seq integer not null,
+  from_device_id uuid not null,
+  ciphertext bytea not null,
+  created_at timestamptz not null default now(),
+  primary key (session_id, seq)
+);
+
+create table secret_storage (
+  user_id uuid primary key references users (id) on delete cascade,
+  ciphertext bytea not null,
+  updated_at timestamptz not null default now()
+);
+
+create table backup_entries (
+  user_id uuid not null references users (id) on delete cascade,
+  seq bigint not null,
+  device_id uuid not null,
+  entry bytea not null,
+  created_at timestamptz not null default now(),
+  primary key (user_id, seq)
+);
+`,
+  },
 ];

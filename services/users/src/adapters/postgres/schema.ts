@@ -1,4 +1,4 @@
-import { boolean, customType, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, customType, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -28,6 +28,37 @@ export const keyPackages = pgTable('key_packages', {
   userId: uuid('user_id').notNull(),
   keyPackage: bytea('key_package').notNull(),
   lastResort: boolean('last_resort').notNull().default(false),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});
+
+export const linkSessions = pgTable('link_sessions', {
+  id: uuid('id').primaryKey(),
+  userId: uuid('user_id').notNull(),
+  createdBy: uuid('created_by').notNull(),
+  createdAt: tz('created_at').notNull().defaultNow(),
+  expiresAt: tz('expires_at').notNull(),
+  messageCount: integer('message_count').notNull().default(0),
+});
+
+export const linkMessages = pgTable('link_messages', {
+  sessionId: uuid('session_id').notNull(),
+  seq: integer('seq').notNull(),
+  fromDeviceId: uuid('from_device_id').notNull(),
+  ciphertext: bytea('ciphertext').notNull(),
+  createdAt: tz('created_at').notNull().defaultNow(),
+});
+
+export const secretStorage = pgTable('secret_storage', {
+  userId: uuid('user_id').primaryKey(),
+  ciphertext: bytea('ciphertext').notNull(),
+  updatedAt: tz('updated_at').notNull().defaultNow(),
+});
+
+export const backupEntries = pgTable('backup_entries', {
+  userId: uuid('user_id').notNull(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  deviceId: uuid('device_id').notNull(),
+  entry: bytea('entry').notNull(),
   createdAt: tz('created_at').notNull().defaultNow(),
 });
 
