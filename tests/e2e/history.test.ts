@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { generateIdentityKeyPair, toBase64 } from '@rchat/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClient, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
@@ -93,6 +94,24 @@ describe('web client: a long conversation', () => {
     await erin.client.sendText(conversationId, `at the bottom ${suffix}`);
     await waitForMessage(dave, `at the bottom ${suffix}`);
     await expect.poll(async () => (await view(dave)).atBottom).toBe(true);
+  });
+
+  it('shows loudly when the peer\'s identity key changed, until it is verified again', async () => {
+    const banner = dave.getByRole('alert').filter({ hasText: 'safety number has changed' });
+    expect(await banner.count()).toBe(0);
+    // Erin's account gets a new identity key (as after a reinstall, or an attack).
+    await erin.client.api.setIdentityKey(toBase64(generateIdentityKeyPair().publicKey), true);
+    await dave.reload();
+    await waitForText(banner, `${erin.client.username}'s safety number has changed.`, 30_000);
+    await banner.getByRole('button', { name: 'Compare safety number' }).click();
+    await dave.getByRole('button', { name: 'Mark as verified' }).click();
+    await waitForText(dave.getByRole('region', { name: 'Conversation details' }), 'as verified');
+    await expect.poll(() => banner.count(), { timeout: 10_000 }).toBe(0);
+    // Verified stays verified: a reload reads it back from this browser's storage.
+    await dave.reload();
+    await dave.getByRole('button', { name: 'Details' }).click();
+    await waitForText(dave.getByRole('region', { name: 'Conversation details' }), 'as verified');
+    expect(await banner.count()).toBe(0);
   });
 
   it('keeps the 150 messages unreadable to the server, and logs no console errors', async () => {

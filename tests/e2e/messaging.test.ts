@@ -146,6 +146,23 @@ describe('web client: messaging', () => {
     await waitForText(alice.locator('.conversation-sub'), 'verified');
   });
 
+  it('shows a send that failed, with a Retry that sends it', async () => {
+    const context = alice.context();
+    const refuseSends = '**/conversations/*/messages';
+    await context.route(refuseSends, (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()));
+    const text = marker('sent on the second try');
+    await send(alice, text);
+    const mine = await waitForMessage(alice, text);
+    await expect.poll(() => mine.getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+    await waitForText(mine, 'Not sent.');
+    await context.unroute(refuseSends);
+    await mine.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => mine.getAttribute('data-status'), { timeout: 20_000 }).toBe('sent');
+    await waitForMessage(bob, text);
+    const copies = await messageLog(bob).getByRole('listitem').filter({ hasText: text }).count();
+    expect(copies).toBe(1);
+  });
+
   it('leaves no plaintext on the server: no marker in any row of any table', async () => {
     expect(markers.length).toBeGreaterThanOrEqual(10);
     const counts = await countInServerData(platform, [names.alice, ...markers]);
@@ -155,7 +172,8 @@ describe('web client: messaging', () => {
     expect(Object.entries(counts).filter(([k, n]) => k !== names.alice && n > 0)).toEqual([]);
   });
 
-  it('logs no errors in the browser console', () => {
-    expect(consoleErrors(pages)).toEqual([]);
+  it('logs no errors in the browser console (but the refused sends of the retry test)', () => {
+    expect(consoleErrors(pages.filter((p) => p !== alice))).toEqual([]);
+    expect(consoleErrors([alice], { failedRequests: true })).toEqual([]);
   });
 });

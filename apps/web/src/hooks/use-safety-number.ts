@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatClient, SafetyNumberInfo } from '../client/chat-client.ts';
 
 export interface SafetyNumber {
@@ -13,12 +13,17 @@ export function useSafetyNumber(client: ChatClient, conversationId: string, read
   const [info, setInfo] = useState<SafetyNumberInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
 
+  // Loads can overlap (a warning while marking verified): only the newest one's answer counts.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const request = ++latest.current;
     try {
-      setInfo(await client.safetyNumber(conversationId));
+      const next = await client.safetyNumber(conversationId);
+      if (request !== latest.current) return;
+      setInfo(next);
       setError(null);
     } catch (e) {
-      setError(e);
+      if (request === latest.current) setError(e);
     }
   }, [client, conversationId]);
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import '../styles/main.css';
 import '../styles/conversation.css';
 import type { ChatClient } from '../client/chat-client.ts';
@@ -29,7 +29,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   useEffect(() => {
     client.start().catch(report);
     const offWarning = client.on('warning', (w) => {
-      if (!w.conversationId) setNotice(w.message);
+      if (!w.conversationId) setNotice(namesForIds.current(w.message));
     });
     return () => {
       offWarning();
@@ -60,6 +60,12 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
         navigate('/login');
       });
   }, [client, onSignedOut]);
+
+  // Warnings name users by id; say their usernames where the list knows them.
+  const namesForIds = useRef((text: string) => text);
+  useEffect(() => {
+    namesForIds.current = (text) => (list ?? []).reduce((t, c) => t.replaceAll(`user ${c.peer.userId}`, c.peer.username), text);
+  }, [list]);
 
   const open = list?.find((c) => c.id === conversationId) ?? null;
   return (
