@@ -2,6 +2,8 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RchatClient, createMemoryStorage } from '@rchat/sdk';
+import { openFileStorage } from '@rchat/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../../tests/support/platform.ts';
 import { PASSWORD, uniqueName } from '../../../tests/support/users.ts';
@@ -98,6 +100,8 @@ describe('rchat in two terminals', () => {
 
   it('gives both people the same safety number', async () => {
     const [a, b] = await Promise.all([run(alice, ['safety-number', bob.name]), run(bob, ['safety-number', alice.name])]);
+    expect(a).toMatchObject({ code: 0, stderr: '' });
+    expect(b).toMatchObject({ code: 0, stderr: '' });
     const digits = (out: string) => out.match(/\d{5}/g)?.join('');
     expect(digits(a.stdout)).toMatch(/^\d{60}$/);
     expect(digits(a.stdout)).toBe(digits(b.stdout));
@@ -112,6 +116,21 @@ describe('rchat in two terminals', () => {
     await listening.waitFor(new RegExp(`${bob.name}: echo: ping`));
     expect((await listening.interrupt()).code).toBe(0);
     expect((await bot.interrupt()).code).toBe(0);
+  });
+
+  it('tells a listener when the other person adds a device to the conversation', async () => {
+    const listening = start(bob, ['listen']);
+    await listening.waitFor(/Listening as/);
+    // Alice links a second device with the SDK, from the keys in her home (no rchat process holds it now).
+    const options = { baseUrl: platform.url, storage: await openFileStorage(alice.home) };
+    const aliceHere = await RchatClient.restore(options);
+    if (!aliceHere) throw new Error('alice is not signed in');
+    await aliceHere.start();
+    const laptop = await RchatClient.loginWithIdentity({ baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'laptop' }, alice.name, PASSWORD, aliceHere.identityKeyPair);
+    expect(await aliceHere.addDeviceToConversations(laptop.deviceId)).toBe(1);
+    aliceHere.stop();
+    await listening.waitFor(new RegExp(`notice: ${alice.name} added a device`));
+    expect((await listening.interrupt()).code).toBe(0);
   });
 
   it('signs out and in: wrong password and a new device are refused with a reason and a non-zero exit', async () => {

@@ -26,6 +26,12 @@ export const listen: Command = {
       });
     });
     client.on('warning', (w) => io.err(`warning: ${w.message}`));
+    client.on('devices', (change) => {
+      printing = printing.then(async () => {
+        for (const d of change.added) io.err(`notice: ${await names.of(d.userId)} added a device; messages in this conversation are now encrypted to it too.`);
+        for (const d of change.removed) io.err(`notice: ${await names.of(d.userId)} removed a device; it can no longer read this conversation.`);
+      });
+    });
     try {
       await runLive(client, io, `Listening as ${client.username} on ${home.server}. Ctrl-C stops.`);
     } finally {
