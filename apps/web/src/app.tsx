@@ -39,7 +39,7 @@ export function App() {
   }, [session.state, route.page]);
 
   const signedIn = useCallback((client: ChatClient) => setSession({ state: 'signed-in', client }), []);
-  const signedOut = useCallback(() => setSession({ state: 'signed-out' }), []);
+  const signedOut = useCallback((notice?: string) => setSession(notice ? { state: 'signed-out', notice } : { state: 'signed-out' }), []);
 
   if (session.state === 'loading') return <Splash />;
   if (session.state === 'signed-out') return <LoginPage onSignedIn={signedIn} {...(session.notice ? { notice: session.notice } : {})} />;

@@ -56,3 +56,8 @@ export function actionErrorText(error: unknown): string {
       return error.message;
   }
 }
+
+/** Errors after which this browser's session cannot go on: the person must log in again. */
+export function endsSession(error: unknown): boolean {
+  return isCodedError(error) && ['UNAUTHENTICATED', 'INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED'].includes(error.code);
+}

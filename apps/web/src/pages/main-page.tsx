@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import '../styles/main.css';
 import '../styles/conversation.css';
 import type { ChatClient } from '../client/chat-client.ts';
-import { actionErrorText } from '../client/error-text.ts';
+import { actionErrorText, endsSession } from '../client/error-text.ts';
 import { AppHeader } from '../components/app-header.tsx';
 import { ConversationList } from '../components/conversation-list.tsx';
 import { ConversationView } from '../components/conversation-view.tsx';
@@ -14,7 +14,8 @@ import { conversationPath, navigate } from '../router.ts';
 interface Props {
   client: ChatClient;
   conversationId: string | null;
-  onSignedOut: () => void;
+  /** Back to the login page, with a sentence saying why when it was not the person's choice. */
+  onSignedOut: (notice?: string) => void;
 }
 
 /** Header, the conversation list and the open conversation; on narrow screens the list or the conversation. */
@@ -27,7 +28,10 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
 
   // Listeners are in place (the hooks above and the children's effects run first); now open the live stream.
   useEffect(() => {
-    client.start().catch(report);
+    client.start().catch((error: unknown) => {
+      if (!endsSession(error)) return report(error);
+      void client.logout().finally(() => onSignedOut('Your session has ended (it expired, or this device was signed out). Log in again.'));
+    });
     const offWarning = client.on('warning', (w) => {
       if (!w.conversationId) setNotice(namesForIds.current(w.message));
     });
@@ -35,7 +39,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
       offWarning();
       client.stop();
     };
-  }, [client, report]);
+  }, [client, report, onSignedOut]);
 
   useEffect(() => {
     if (!conversationId) document.title = 'rchat';
