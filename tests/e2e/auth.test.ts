@@ -37,6 +37,27 @@ describe('web client: accounts', () => {
     await page.waitForURL(`${platform.url}/`);
     await page.getByRole('list', { name: 'Conversations' }).waitFor({ state: 'attached' });
 
+    // The keys are in IndexedDB, sealed under a WebCrypto key that script cannot read out.
+    const stored = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('rchat');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error ?? new Error('cannot open IndexedDB'));
+      });
+      const read = <T,>(store: string, op: (s: IDBObjectStore) => IDBRequest<T>) =>
+        new Promise<T>((resolve, reject) => {
+          const r = op(db.transaction(store).objectStore(store));
+          r.onsuccess = () => resolve(r.result);
+          r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
+        });
+      const key = (await read('keys', (s) => s.get('storage'))) as CryptoKey;
+      const entries = await read('kv', (s) => s.count());
+      db.close();
+      return { isKey: key instanceof CryptoKey, extractable: key.extractable, algorithm: key.algorithm.name, entries };
+    });
+    expect(stored).toEqual({ isKey: true, extractable: false, algorithm: 'AES-GCM', entries: expect.any(Number) });
+    expect(stored.entries).toBeGreaterThan(3);
+
     await page.reload();
     await signedIn(page, name);
     await page.goto(`${platform.url}/login`);
