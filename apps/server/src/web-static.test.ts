@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '@rchat/protocol';
 import { createHttpApp, createLogger, type HttpApp } from '@rchat/server-kit';
-import { registerWebClient } from './web-static.ts';
+import { isApiPath, registerWebClient } from './web-static.ts';
 
 const logger = createLogger({ level: 'silent', name: 'web-static-test' });
 const html = '<!doctype html><title>rchat</title><script type="module" src="/assets/index-abc123.js"></script>';
@@ -68,6 +69,10 @@ describe('web client serving', () => {
       expect(res.statusCode, url).toBe(404);
       expect(res.json<{ error: { code: string } }>().error.code).toBe('NOT_FOUND');
     }
+  });
+
+  it('knows every public API prefix of the route table, so no API path ever gets the page', () => {
+    expect(routes.map((r) => r.path).filter((path) => !isApiPath(path))).toEqual([]);
   });
 
   it('answers a missing file and other methods with 404, not the page', async () => {
