@@ -27,6 +27,8 @@ describe('several devices per user (SDK)', () => {
     const tablet = await RchatClient.loginWithIdentity({ baseUrl: platform.url, storage, deviceName: 'tablet' }, bob.client.username, PASSWORD, bob.client.identityKeyPair);
     const tabletSeen: TestClient = { client: tablet, storage, received: [], warnings: [] };
     tablet.on('message', (m) => tabletSeen.received.push(m));
+    const tabletStatus: string[] = [];
+    tablet.on('status', (st) => tabletStatus.push(st));
     await tablet.start();
     expect(await bob.client.addDeviceToConversations(tablet.deviceId)).toBe(1);
     await waitFor(() => deviceEvents.includes('1 added, 0 removed'), 'alice sees the added device');
@@ -51,8 +53,22 @@ describe('several devices per user (SDK)', () => {
     expect(texts(tabletSeen, conv.id, alice.client.userId)).toEqual(['to both of your devices']);
     expect((await bob.client.devices()).map((d) => d.id)).not.toContain(tablet.deviceId);
     expect((await alice.client.safetyNumber(conv.id)).digits).toBe(safetyBefore.digits);
+    // The removed device's stream ends for good instead of retrying forever.
+    await waitFor(() => tabletStatus.at(-1) === 'closed', 'the removed device to stop reconnecting');
     tablet.stop();
     alice.client.stop();
+    bob.client.stop();
+  });
+
+  it('signing in on a device without keys says it is a new device and leaves no device behind', async () => {
+    const bob = await registerClient(platform.url, 'bob');
+    const before = (await bob.client.devices()).length;
+    const e: unknown = await RchatClient.login({ baseUrl: platform.url, storage: createMemoryStorage() }, bob.client.username, PASSWORD).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect((e as { code?: string } | null)?.code).toBe('NEW_DEVICE');
+    expect((await bob.client.devices()).length).toBe(before);
     bob.client.stop();
   });
 });

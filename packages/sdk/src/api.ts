@@ -142,7 +142,7 @@ export class RchatApi {
     } catch (cause) {
       throw new RchatError('NETWORK', 'The server cannot be reached; check the connection and try again.', 0, cause);
     }
-    if (res.status === 401 && auth && !opts.retried && this.sessionState) {
+    if (res.status === 401 && auth && !opts.retried && this.sessionState && !(await isRevocation(res.clone()))) {
       await this.refresh();
       return this.request<T>(method, path, body, { ...opts, retried: true });
     }
@@ -166,6 +166,15 @@ export class RchatApi {
     this.sessionState = session;
     this.options.onSession?.(session);
     return session as SessionResponse;
+  }
+}
+
+/** A 401 that no token refresh can fix (the device was removed). */
+async function isRevocation(res: Response): Promise<boolean> {
+  try {
+    return ((await res.json()) as ErrorBody).error.code === 'DEVICE_REVOKED';
+  } catch {
+    return false;
   }
 }
 

@@ -68,6 +68,12 @@ export class EventStream {
         attempt = 0;
       } catch (e) {
         if (this.stopped) break;
+        if (e instanceof RchatError && fatalCodes.has(e.code)) {
+          // The session is over (revoked, reused refresh token, device removed): retrying cannot help.
+          this.stopped = true;
+          this.options.onStatus?.('closed', e);
+          return;
+        }
         attempt++;
         this.options.onStatus?.('reconnecting', e);
       }
@@ -105,5 +111,7 @@ export class EventStream {
     }
   }
 }
+
+const fatalCodes = new Set<string>(['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED']);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

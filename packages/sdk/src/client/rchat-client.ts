@@ -31,6 +31,9 @@ export interface RchatClientOptions {
  * An rchat account on this device, end-to-end encrypted: every message is
  * an MLS application message, decrypted only here. Create it with
  * `register`, `login` or `restore`, then `start()` the live stream.
+ * Use one client per storage at a time: two clients on one storage would
+ * overwrite each other's group state (reusing message keys) and rotate the
+ * same refresh token (which revokes the session).
  */
 export class RchatClient {
   private stream: EventStream | null = null;
@@ -74,8 +77,9 @@ export class RchatClient {
     account = new AccountStore(options.storage, session.user.id);
     const [identity, device] = [await account.identity(), await account.device()];
     if (!known || !identity || !device || known.deviceId !== session.deviceId) {
-      await api.logout().catch(() => undefined);
-      throw new RchatError('NEW_DEVICE', 'This browser or device has no keys for this account yet. It is a new device: link it from a device where you are signed in, or restore from your recovery key.', 0);
+      // Leave no half-set-up device behind on the account.
+      await api.removeDevice(session.deviceId).catch(() => undefined);
+      throw new RchatError('NEW_DEVICE', 'This device has no keys for this account yet: it is a new device. Link it from a device where you are signed in, or restore it from your recovery key.', 0);
     }
     await account.saveSession(session);
     await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
@@ -150,14 +154,24 @@ export class RchatClient {
     if (this.stream) return;
     const since = (await this.ctx.account.cursor()) ?? 0;
     let live: () => void = () => {};
-    const ready = new Promise<void>((r) => (live = r));
+    let fail: (e: unknown) => void = () => {};
+    const ready = new Promise<void>((resolve, reject) => {
+      live = resolve;
+      fail = reject;
+    });
     this.stream = this.ctx.api.events({
       since,
       onEntry: (entry) => this.enqueue(entry),
       onReady: () => {
         void this.queue.then(live);
       },
-      onStatus: (status) => this.ctx.events.emit('status', status),
+      onStatus: (status, error) => {
+        this.ctx.events.emit('status', status);
+        if (status === 'closed' && error) {
+          this.ctx.events.emit('warning', { message: error instanceof Error ? error.message : String(error) });
+          fail(error);
+        }
+      },
     });
     void replenishKeyPackages(this.ctx.api, this.ctx.account, this.ctx.device).catch(() => undefined);
     await ready;

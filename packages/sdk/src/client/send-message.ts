@@ -78,13 +78,18 @@ export async function retrySend(ctx: ClientContext, clientMsgId: string): Promis
 async function deliver(ctx: ClientContext, pending: PendingSend): Promise<ChatMessage> {
   try {
     const stored = await ctx.api.sendMessage(pending.message.conversationId, { txnId: pending.message.clientMsgId, ciphertext: pending.ciphertext, epoch: pending.epoch });
-    const sent: ChatMessage = { ...pending.message, id: stored.id, seq: stored.seq, createdAt: stored.createdAt, status: 'sent' };
+    const { failure: _failure, ...rest } = pending.message;
+    const sent: ChatMessage = { ...rest, id: stored.id, seq: stored.seq, createdAt: stored.createdAt, status: 'sent' };
     await ctx.messages.put(sent);
     await ctx.messages.deletePending(pending.message.clientMsgId);
     ctx.events.emit('message', sent);
     return sent;
-  } catch {
-    const failed: ChatMessage = { ...pending.message, status: 'failed' };
+  } catch (e) {
+    const failed: ChatMessage = {
+      ...pending.message,
+      status: 'failed',
+      failure: e instanceof RchatError ? { code: e.code, message: e.message, ...(e.retryAfterSeconds ? { retryAfterSeconds: e.retryAfterSeconds } : {}) } : { code: 'NETWORK', message: 'The message could not be sent.' },
+    };
     await ctx.messages.putPending({ ...pending, message: failed });
     ctx.events.emit('message', failed);
     return failed;

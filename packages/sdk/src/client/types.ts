@@ -18,6 +18,8 @@ export interface ChatMessage {
   /** `sending` → `sent`, or `failed` (retry with `retry(clientMsgId)`). Messages of others are `sent`. */
   status: 'sending' | 'sent' | 'failed';
   content: MessageContent;
+  /** Why an own message failed (`status: 'failed'`): the server's code and sentence; retry may help unless the code says otherwise. */
+  failure?: { code: string; message: string; retryAfterSeconds?: number };
 }
 
 export type MessageContent =
