@@ -102,7 +102,13 @@ describe('rchat in two terminals', () => {
     const [a, b] = await Promise.all([run(alice, ['safety-number', bob.name]), run(bob, ['safety-number', alice.name])]);
     expect(a).toMatchObject({ code: 0, stderr: '' });
     expect(b).toMatchObject({ code: 0, stderr: '' });
-    const digits = (out: string) => out.match(/\d{5}/g)?.join('');
+    // Only the indented number lines (usernames carry digits too).
+    const digits = (out: string) =>
+      out
+        .split('\n')
+        .filter((line) => /^\s+\d{5}( \d{5})*$/.test(line))
+        .join('')
+        .replace(/\s/g, '');
     expect(digits(a.stdout)).toMatch(/^\d{60}$/);
     expect(digits(a.stdout)).toBe(digits(b.stdout));
   });
