@@ -7,6 +7,7 @@ import { createHttpApp, createLogger, createMemoryBus, type HttpApp } from '@rch
 import { createUsersService, loadUsersConfig, usersConfigSchema, type UsersService } from '@rchat/users';
 import { chatConfigSchema, createChatService, loadChatConfig, type ChatService } from '@rchat/chat';
 import { createDeliveryService, deliveryConfigSchema, loadDeliveryConfig } from '@rchat/delivery';
+import { contentSecurityPolicy } from '../../apps/server/src/web-static.ts';
 import { children, parseNginxConfig, renderLoopbackNginxConfig, type Directive } from '../../scripts/cluster/nginx-config.ts';
 
 /**
@@ -338,6 +339,14 @@ describe('nginx.conf', () => {
     expect(children(children(renderedHttp, 'server')[0]?.block, 'include')[0]?.args).toEqual([deploy('nginx-routes.conf')]);
     expect(() => renderLoopbackNginxConfig(read('nginx.conf'), { ...options, upstreams: { users: ['127.0.0.1:1'] } })).toThrow(/no loopback instances given for upstream "chat"/);
     expect(() => renderLoopbackNginxConfig(read('nginx.conf'), { ...options, listen: { '80': '127.0.0.1:1' } })).toThrow(/listen 127\.0\.0\.1:8089/);
+  });
+});
+
+describe('nginx-routes.conf web client', () => {
+  it('sends the same Content-Security-Policy as the single-process server, and caches hashed assets for good', () => {
+    const routes = read('nginx-routes.conf');
+    expect(routes).toContain(`add_header Content-Security-Policy "${contentSecurityPolicy}" always;`);
+    expect(routes).toMatch(/location \/assets\/ \{[^}]*immutable[^}]*\}/);
   });
 });
 
