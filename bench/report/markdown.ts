@@ -1,3 +1,4 @@
+import { bundleSizes } from '../../apps/web/scripts/bundle-sizes.ts';
 import type { ResultRow } from '../scenarios/types.ts';
 import type { BenchResults } from './results.ts';
 import { lineChartSvg, type Series } from './svg-chart.ts';
@@ -170,6 +171,12 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
       ),
       '',
     );
+  }
+  const bundle = bundleSizes();
+  if (bundle) {
+    out.push('## Web client bundle', '');
+    out.push('Gzip (level 9) of the production build in `apps/web/dist`, measured when this report was written (`npx tsx apps/web/scripts/bundle-size.ts`). The first load is React and the login page; the rest loads on demand.', '');
+    out.push(table(['part', 'gzip KiB'], [...bundle.parts.map((p) => [p.name, num(p.bytes / 1024, 1)]), [`total (${bundle.files} files)`, num(bundle.total / 1024, 1)]]), '');
   }
   out.push('## Not yet in this report', '');
   out.push(
