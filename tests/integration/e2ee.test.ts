@@ -52,4 +52,21 @@ describe('end-to-end encrypted messaging between two SDK clients', () => {
     alice.client.stop();
     bobAgain.client.stop();
   });
+
+  it('history read while the stream is still catching up shows every message decrypted, none as unavailable', async () => {
+    const alice = await registerClient(platform.url, 'alice');
+    const bob = await registerClient(platform.url, 'bob');
+    bob.client.stop();
+    await alice.client.start();
+    const conv = await alice.client.startConversation({ userId: bob.client.userId });
+    const sent = Array.from({ length: 40 }, (_, i) => `catch-up ${i}`);
+    for (const text of sent) await alice.client.sendText(conv.id, text);
+    const bobAgain = await reopen(platform.url, bob);
+    const starting = bobAgain.client.start();
+    const page = await bobAgain.client.history(conv.id, { limit: 100 });
+    expect(page.messages.map((m) => (m.content.kind === 'text' ? m.content.text : m.content.kind))).toEqual(sent);
+    await starting;
+    alice.client.stop();
+    bobAgain.client.stop();
+  });
 });

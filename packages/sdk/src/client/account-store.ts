@@ -92,7 +92,11 @@ export class AccountStore {
   async cursor(): Promise<number | undefined> {
     return (await this.sealed.getJson<{ seq: number }>('cursor'))?.seq;
   }
-  saveCursor = (seq: number) => this.sealed.putJson('cursor', { seq });
+  /** Moves the cursor forward only (the stream and a catch-up may both report progress). */
+  async saveCursor(seq: number): Promise<void> {
+    const current = await this.cursor();
+    if (current === undefined || seq > current) await this.sealed.putJson('cursor', { seq });
+  }
 
   static keyId = (bytes: Uint8Array) => toBase64(bytes);
 }

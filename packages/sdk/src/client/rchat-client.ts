@@ -213,7 +213,7 @@ export class RchatClient {
   }
 
   history(conversationId: string, page: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
-    return readHistory(this.ctx, conversationId, page);
+    return readHistory(this.ctx, conversationId, page, () => this.catchUp());
   }
 
   sendText(conversationId: string, text: string): Promise<ChatMessage> {
@@ -309,6 +309,27 @@ export class RchatClient {
     const match = res.users.find((u) => u.username === name);
     if (!match) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 404);
     return match.id;
+  }
+
+  /**
+   * Processes, in order, every inbox entry after this device's cursor straight
+   * from the store (what the stream would bring), e.g. before showing history.
+   * Processing is idempotent, so the stream may deliver the same entries again.
+   */
+  catchUp(): Promise<void> {
+    const run = this.queue.then(async () => {
+      for (;;) {
+        const after = (await this.ctx.account.cursor()) ?? 0;
+        const page = await this.ctx.api.inbox(after, 500);
+        for (const entry of page.entries) {
+          await this.ctx.lock.run(() => processEntry(this.ctx, entry));
+          await this.ctx.account.saveCursor(entry.seq);
+        }
+        if (page.entries.length < 500) return;
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private enqueue(entry: InboxEntry): void {

@@ -7,8 +7,21 @@ import type { ChatMessage } from './types.ts';
  * joined) are marked `unavailable`. The newest page also carries own messages
  * still sending or failed.
  */
-export async function readHistory(ctx: ClientContext, conversationId: string, page: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
+export async function readHistory(
+  ctx: ClientContext,
+  conversationId: string,
+  page: { before?: number; limit?: number },
+  catchUp: () => Promise<void>,
+): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
   const res = await ctx.api.history(conversationId, page);
+  // Messages the server has but this device has not processed yet (its stream is still catching up):
+  // process the inbox now rather than show them as unavailable.
+  for (const m of res.messages) {
+    if (m.senderDeviceId !== ctx.deviceId && !(await ctx.messages.get(conversationId, m.seq))) {
+      await catchUp();
+      break;
+    }
+  }
   const messages: ChatMessage[] = [];
   for (const m of [...res.messages].reverse()) {
     const local = await ctx.messages.get(conversationId, m.seq);
