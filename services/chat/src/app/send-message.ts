@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError, base64ByteLength } from '@rchat/server-kit';
 import type { InboxEntry, Message, SendMessageRequest } from '@rchat/protocol';
-import { conversationMembers, conversations, messages } from '../adapters/postgres/schema.ts';
+import { messages } from '../adapters/postgres/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
-import { appendInbox, publishInbox } from './inbox.ts';
+import { publishInbox } from './inbox.ts';
 import { requireMember } from './membership.ts';
 import { toMessage } from './to-dto.ts';
 
@@ -43,24 +43,31 @@ export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId
 
     const seq = Number(conv.last_seq) + 1;
     const row = { id: randomUUID(), conversationId, seq, senderUserId: caller.userId, senderDeviceId: caller.deviceId, txnId: input.txnId, ciphertext, epoch: input.epoch ?? null, createdAt: now };
-    await tx.update(conversations).set({ lastSeq: seq, lastActivityAt: now }).where(eq(conversations.id, conversationId));
-    await tx.insert(messages).values(row);
-    // Sending marks the conversation read up to the new message for the sender.
-    await tx
-      .update(conversationMembers)
-      .set({ readSeq: seq })
-      .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, caller.userId)));
-    const members = await tx
-      .select({ userId: conversationMembers.userId })
-      .from(conversationMembers)
-      .where(eq(conversationMembers.conversationId, conversationId))
-      .orderBy(conversationMembers.userId);
+    // One statement for the whole write (the conversation row is already locked, so the order of the
+    // parts cannot deadlock): next sequence, the message, the sender's read marker (sending marks the
+    // conversation read for the sender), and one inbox entry per member in ascending user id order.
+    const written = (await tx.execute(sql`
+      with conv as (
+        update conversations set last_seq = ${seq}, last_activity_at = ${now} where id = ${conversationId} returning id
+      ), msg as (
+        insert into messages (conversation_id, seq, id, sender_user_id, sender_device_id, txn_id, ciphertext, epoch, created_at)
+        select ${conversationId}, ${seq}, ${row.id}, ${caller.userId}, ${caller.deviceId}, ${input.txnId}, ${ciphertext}, ${row.epoch}, ${now} from conv
+        returning seq
+      ), mark as (
+        update conversation_members set read_seq = ${seq}
+        where conversation_id = ${conversationId} and user_id = ${caller.userId} and exists (select 1 from msg)
+      ), heads as (
+        insert into inbox_heads (user_id, head_seq)
+        select user_id, 1 from conversation_members where conversation_id = ${conversationId} and exists (select 1 from msg) order by user_id
+        on conflict (user_id) do update set head_seq = inbox_heads.head_seq + 1
+        returning user_id, head_seq
+      ), entries as (
+        insert into inbox_entries (user_id, seq, type, conversation_id, message_seq, created_at)
+        select user_id, head_seq, 'message', ${conversationId}, ${seq}, ${now} from heads
+      )
+      select user_id, head_seq from heads order by user_id`)) as unknown as { rows: { user_id: string; head_seq: string | number }[] };
     const message = toMessage(row);
-    const published: { userId: string; entry: InboxEntry }[] = [];
-    for (const m of members) {
-      const inboxSeq = await appendInbox(tx, m.userId, { type: 'message', conversationId, messageSeq: seq }, now);
-      published.push({ userId: m.userId, entry: { seq: inboxSeq, type: 'message', createdAt: now.toISOString(), message } });
-    }
+    const published = written.rows.map((h) => ({ userId: h.user_id, entry: { seq: Number(h.head_seq), type: 'message' as const, createdAt: now.toISOString(), message } satisfies InboxEntry }));
     return { kind: 'created', message, published } as const;
   });
   publishInbox(deps.bus, outcome.published);
