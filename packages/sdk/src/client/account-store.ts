@@ -5,7 +5,6 @@ import {
   encodeDeviceKeys,
   encodeIdentityKeyPair,
   encodeKeyPackageBundle,
-  toBase64,
   type DeviceKeys,
   type IdentityKeyPair,
   type KeyPackageBundle,
@@ -98,5 +97,4 @@ export class AccountStore {
     if (current === undefined || seq > current) await this.sealed.putJson('cursor', { seq });
   }
 
-  static keyId = (bytes: Uint8Array) => toBase64(bytes);
 }
