@@ -50,3 +50,10 @@ export { hkdfSha256, hmacSha256 } from './primitives/hkdf.ts';
 export { aesGcmSeal, aesGcmOpen, type AesKey } from './primitives/aes-gcm.ts';
 export { toBase64, fromBase64 } from './util/base64.ts';
 export { assertNever } from './util/assert-never.ts';
+
+// Device linking, secret storage (recovery key, passphrase) and message backup
+export { generateRecoveryKey, parseRecoveryKey, recoveryKeyBytes } from './recovery/recovery-key.ts';
+export { createSecretStorage, addPassphrase, openSecretStorage, defaultPassphraseCost, minPassphraseLength, type AccountSecrets, type PassphraseCost, type SecretStorageUnlock, type SecretStorageOpening } from './recovery/secret-storage.ts';
+export { generateBackupSeed, backupPublicKey, sealBackupEntry, openBackupEntry, type BackupWriter, type BackupEntryOpening } from './backup/backup-entry.ts';
+export { formatLinkCode, parseLinkCode, linkCodeMatches, type LinkCode } from './link/link-code.ts';
+export { createLinkOffer, answerLinkOffer, type LinkChannel, type LinkOffer } from './link/link-channel.ts';
