@@ -24,7 +24,8 @@ if (builtAt > changedAt) {
   console.log('web client: apps/web/dist is up to date');
 } else {
   console.log(builtAt === 0 ? 'web client: building apps/web/dist' : 'web client: sources changed, rebuilding apps/web/dist');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@rchat/web'], { cwd: root, stdio: 'inherit' });
+  // Always the production build: a NODE_ENV inherited from a test runner (vitest sets "test") would bundle React's development build.
+  const result = spawnSync('npm', ['run', 'build', '-w', '@rchat/web'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   if (result.status !== 0) {
     console.error('web client: the build failed; fix the error above or run `npm run build -w @rchat/web`.');
     process.exit(result.status ?? 1);

@@ -15,3 +15,8 @@ export const messageTime = (date: Date) => timeFormat.format(date);
 export const fullTime = (date: Date) => fullFormat.format(date);
 
 export const initial = (name: string) => (name[0] ?? '?').toUpperCase();
+
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A date with its time, e.g. "3 Mar 2025, 14:05" (device lists). */
+export const dateTime = (date: Date) => dateTimeFormat.format(date);

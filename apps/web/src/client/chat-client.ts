@@ -7,6 +7,16 @@ export interface UserSummary {
   username: string;
 }
 
+/** One device of the signed-in account (times are ISO strings). */
+export interface AccountDevice {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** True for the device this page runs on. */
+  current: boolean;
+}
+
 /** What the web client uses of the SDK's `RchatClient`: one signed-in account on this browser. */
 export interface ChatClient {
   readonly userId: string;
@@ -25,4 +35,7 @@ export interface ChatClient {
   markRead(conversationId: string, seq?: number): Promise<void>;
   safetyNumber(conversationId: string): Promise<SafetyNumberInfo>;
   markVerified(conversationId: string): Promise<void>;
+  devices(): Promise<AccountDevice[]>;
+  /** Signs the device out everywhere and removes it from every conversation's keys. */
+  removeDevice(deviceId: string): Promise<void>;
 }

@@ -13,10 +13,11 @@ interface Props {
   client: ChatClient;
   status: ConnectionStatus;
   onStart: (peer: { userId: string } | { username: string }) => Promise<void>;
+  onDevices: () => void;
   onLogout: () => void;
 }
 
-export function AppHeader({ client, status, onStart, onLogout }: Props) {
+export function AppHeader({ client, status, onStart, onDevices, onLogout }: Props) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -32,6 +33,9 @@ export function AppHeader({ client, status, onStart, onLogout }: Props) {
         <span className="current-user" aria-label={`Signed in as ${client.username}`}>
           {client.username}
         </span>
+        <button type="button" className="button" aria-haspopup="dialog" onClick={onDevices}>
+          Devices
+        </button>
         <button type="button" className="button" onClick={onLogout}>
           Log out
         </button>

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import type { ChatClient, ChatConversation } from '../client/chat-client.ts';
+import { deviceChangeText, type DeviceChange } from '../hooks/use-device-changes.ts';
 import { useDocumentVisible } from '../hooks/use-document-visible.ts';
 import { useMessages } from '../hooks/use-messages.ts';
 import { useSafetyNumber } from '../hooks/use-safety-number.ts';
@@ -11,6 +12,8 @@ import { MessageLog } from './message-log.tsx';
 interface Props {
   client: ChatClient;
   conversation: ChatConversation;
+  /** Devices that joined or left since the page opened (system lines among the messages). */
+  deviceChanges: DeviceChange[];
   onBack: () => void;
   /** The conversation was read up to its newest message (the list shows it as read right away). */
   onRead: (id: string) => void;
@@ -18,13 +21,14 @@ interface Props {
 }
 
 /** One open conversation: header, safety details, messages and the composer. */
-export function ConversationView({ client, conversation, onBack, onRead, onError }: Props) {
+export function ConversationView({ client, conversation, deviceChanges, onBack, onRead, onError }: Props) {
   const { id, peer, unreadCount, encryption } = conversation;
   const data = useMessages(client, id, onError);
   const safety = useSafetyNumber(client, id, encryption === 'ready');
   const [detailsOpen, setDetailsOpen] = useState(false);
   const visible = useDocumentVisible();
   const detailsId = useId();
+  const lines = useMemo(() => deviceChanges.map((c) => ({ key: c.key, afterSeq: c.afterSeq, text: deviceChangeText(c, peer.username) })), [deviceChanges, peer.username]);
 
   useEffect(() => {
     document.title = `${peer.username} · rchat`;
@@ -65,7 +69,7 @@ export function ConversationView({ client, conversation, onBack, onRead, onError
       </header>
       {safety.info?.identityKeyChanged && !safety.info.verified && <IdentityChangedBanner peerName={peer.username} onShow={() => setDetailsOpen(true)} />}
       {detailsOpen && <ConversationDetails id={detailsId} peerName={peer.username} safety={safety} onClose={() => setDetailsOpen(false)} />}
-      <MessageLog peerName={peer.username} data={data} onRetry={retry} onAtBottom={markRead} />
+      <MessageLog peerName={peer.username} data={data} lines={lines} onRetry={retry} onAtBottom={markRead} />
       <Composer peerName={peer.username} onSend={send} />
     </section>
   );

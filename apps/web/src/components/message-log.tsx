@@ -1,4 +1,4 @@
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ChatMessage } from '../client/chat-client.ts';
 import type { ConversationMessages } from '../hooks/use-messages.ts';
 import { MessageItem } from './message-item.tsx';
@@ -11,9 +11,32 @@ const GROUP_MS = 5 * 60_000;
 
 const keyOf = (m: ChatMessage) => (m.own ? `c:${m.clientMsgId}` : `m:${m.id ?? m.clientMsgId}`);
 
+/** A line about the conversation itself (a device joined or left), shown among the messages. */
+export interface SystemLine {
+  key: string;
+  /** Shown after the messages up to this position. */
+  afterSeq: number;
+  text: string;
+}
+
+type Entry = { line: SystemLine } | { message: ChatMessage };
+
+/** The messages in order, each system line after the last message at or before its position; messages still sending stay last. */
+function interleave(messages: ChatMessage[], lines: SystemLine[]): Entry[] {
+  const entries: Entry[] = [];
+  const pending = [...lines];
+  for (const message of messages) {
+    const position = message.seq || Number.MAX_SAFE_INTEGER;
+    while (pending[0] && pending[0].afterSeq < position) entries.push({ line: pending.shift() as SystemLine });
+    entries.push({ message });
+  }
+  return [...entries, ...pending.map((line) => ({ line }))];
+}
+
 interface Props {
   peerName: string;
   data: ConversationMessages;
+  lines: SystemLine[];
   onRetry: (clientMsgId: string) => void;
   /** Called when the reader is at the newest message (so the conversation can count as read). */
   onAtBottom: () => void;
@@ -24,12 +47,13 @@ interface Props {
  * the reader's place; new messages scroll into view only when the reader was
  * at the bottom (or sent them), otherwise a "new messages" button appears.
  */
-export function MessageLog({ peerName, data, onRetry, onAtBottom }: Props) {
+export function MessageLog({ peerName, data, lines, onRetry, onAtBottom }: Props) {
   const { messages, state, complete, loadOlder, retry } = data;
   const logRef = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const rendered = useRef({ first: '', last: '', height: 0 });
   const [unseen, setUnseen] = useState(0);
+  const entries = useMemo(() => interleave(messages, lines), [messages, lines]);
 
   const scrollToBottom = useCallback(() => {
     const el = logRef.current;
@@ -72,12 +96,13 @@ export function MessageLog({ peerName, data, onRetry, onAtBottom }: Props) {
         if (fromOthers > 0) setUnseen((n) => n + fromOthers);
       }
     } else if (atBottom.current) {
+      // Same messages (a status change, or a new system line): stay at the newest.
       el.scrollTop = el.scrollHeight;
     }
     rendered.current = { first, last, height: el.scrollHeight };
     // A first page shorter than the view cannot be scrolled up: load more right away.
     if (!complete && state === 'ready' && el.scrollHeight <= el.clientHeight + LOAD_AHEAD) loadOlder();
-  }, [messages, complete, state, loadOlder]);
+  }, [messages, lines, complete, state, loadOlder]);
 
   // Keep the newest message in view when the view itself resizes (window, on-screen keyboard, composer growing).
   useLayoutEffect(() => {
@@ -112,8 +137,17 @@ export function MessageLog({ peerName, data, onRetry, onAtBottom }: Props) {
           <p className="log-start loading">Loading messages…</p>
         )}
         <ol className="messages">
-          {messages.map((m, i) => {
-            const prev = messages[i - 1];
+          {entries.map((entry, i) => {
+            if ('line' in entry) {
+              return (
+                <li key={entry.line.key} className="system-line">
+                  {entry.line.text}
+                </li>
+              );
+            }
+            const m = entry.message;
+            const before = entries[i - 1];
+            const prev = before && 'message' in before ? before.message : undefined;
             const continued = !!prev && prev.senderUserId === m.senderUserId && m.sentAt - prev.sentAt < GROUP_MS;
             return <MessageItem key={keyOf(m)} message={m} senderName={peerName} continued={continued} onRetry={onRetry} />;
           })}

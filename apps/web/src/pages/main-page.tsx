@@ -1,15 +1,20 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import '../styles/main.css';
 import '../styles/conversation.css';
+import '../styles/devices.css';
 import type { ChatClient } from '../client/chat-client.ts';
 import { actionErrorText, endsSession } from '../client/error-text.ts';
 import { AppHeader } from '../components/app-header.tsx';
 import { ConversationList } from '../components/conversation-list.tsx';
 import { ConversationView } from '../components/conversation-view.tsx';
+import { DevicesDialog } from '../components/devices-dialog.tsx';
 import { useConnectionStatus } from '../hooks/use-client-status.ts';
 import { useConversations } from '../hooks/use-conversations.ts';
+import { useDeviceChanges, type DeviceChange } from '../hooks/use-device-changes.ts';
 import { useLastMessages } from '../hooks/use-last-messages.ts';
 import { conversationPath, navigate } from '../router.ts';
+
+const noChanges: DeviceChange[] = [];
 
 interface Props {
   client: ChatClient;
@@ -25,6 +30,8 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   const { list, add, clearUnread } = useConversations(client, report);
   const status = useConnectionStatus(client);
   const lastMessages = useLastMessages(client);
+  const deviceChanges = useDeviceChanges(client, list);
+  const [devicesOpen, setDevicesOpen] = useState(false);
 
   // Listeners are in place (the hooks above and the children's effects run first); now open the live stream.
   useEffect(() => {
@@ -74,7 +81,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   const open = list?.find((c) => c.id === conversationId) ?? null;
   return (
     <div className={conversationId ? 'main-page has-open' : 'main-page'}>
-      <AppHeader client={client} status={status} onStart={start} onLogout={logout} />
+      <AppHeader client={client} status={status} onStart={start} onDevices={() => setDevicesOpen(true)} onLogout={logout} />
       <div className="panes">
         <nav className="sidebar" aria-label="Conversation list">
           <h2 className="sidebar-title">Conversations</h2>
@@ -82,7 +89,15 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
         </nav>
         <main className="content">
           {open ? (
-            <ConversationView key={open.id} client={client} conversation={open} onBack={() => navigate('/')} onRead={clearUnread} onError={report} />
+            <ConversationView
+              key={open.id}
+              client={client}
+              conversation={open}
+              deviceChanges={deviceChanges.get(open.id) ?? noChanges}
+              onBack={() => navigate('/')}
+              onRead={clearUnread}
+              onError={report}
+            />
           ) : (
             <div className="empty-state">
               {conversationId && list ? (
@@ -97,6 +112,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
           )}
         </main>
       </div>
+      {devicesOpen && <DevicesDialog client={client} onClose={() => setDevicesOpen(false)} />}
       {notice && (
         <div role="alert" className="toast">
           <span>{notice}</span>
