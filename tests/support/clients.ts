@@ -9,7 +9,7 @@ export interface TestClient {
   warnings: string[];
 }
 
-function observe(client: RchatClient, storage: ClientStorage): TestClient {
+export function observe(client: RchatClient, storage: ClientStorage): TestClient {
   const t: TestClient = { client, storage, received: [], warnings: [] };
   client.on('message', (m) => {
     const i = t.received.findIndex((x) => x.conversationId === m.conversationId && x.clientMsgId === m.clientMsgId && x.senderDeviceId === m.senderDeviceId);

@@ -25,6 +25,8 @@ export const inboxEntrySchema = z.discriminatedUnion('type', [
     senderUserId: idSchema,
     senderDeviceId: idSchema,
   }),
+  /** A member's device that is not in the conversation's group yet (restored from a recovery key) asks any member device to add it. */
+  z.object({ ...inboxBase, type: z.literal('join-request'), conversationId: idSchema, userId: idSchema, deviceId: idSchema }),
 ]);
 export type InboxEntry = z.infer<typeof inboxEntrySchema>;
 export type InboxEntryType = InboxEntry['type'];

@@ -5,6 +5,10 @@ import { base64Schema, idSchema, limitSchema, querySeqSchema, seqSchema } from '
 export const linkSessionSchema = z.object({ id: idSchema, expiresAt: z.string() });
 export type LinkSession = z.infer<typeof linkSessionSchema>;
 
+/** The caller's open link sessions (a signed-in device finds the one whose id starts with the typed code's rendezvous). */
+export const linkSessionListSchema = z.object({ sessions: z.array(z.object({ id: idSchema, createdBy: idSchema, createdAt: z.string(), expiresAt: z.string() })) });
+export type LinkSessionList = z.infer<typeof linkSessionListSchema>;
+
 export const linkMessageRequestSchema = z.strictObject({ ciphertext: base64Schema.min(1).max(87_400) });
 export type LinkMessageRequest = z.infer<typeof linkMessageRequestSchema>;
 

@@ -6,6 +6,7 @@ import type {
   UploadKeyPackagesRequest,
   UserKeys,
   LinkSession,
+  LinkSessionList,
   LinkMessagesResponse,
   SecretStorage,
   BackupEntriesResponse,
@@ -104,6 +105,8 @@ export class RchatApi {
   claimKeyPackages = (userId: string, exceptDeviceIds?: string[]) =>
     this.request<ClaimKeyPackagesResponse>('POST', `/users/${encodeURIComponent(userId)}/key-packages/claim`, exceptDeviceIds ? { exceptDeviceIds } : {});
   openLinkSession = () => this.request<LinkSession>('POST', '/link/sessions', {});
+  linkSessions = () => this.request<LinkSessionList>('GET', '/link/sessions');
+  requestJoin = (conversationId: string) => this.request<void>('POST', `/conversations/${encodeURIComponent(conversationId)}/join-requests`, {});
   postLinkMessage = (sessionId: string, ciphertext: string) => this.request<{ seq: number }>('POST', `/link/sessions/${encodeURIComponent(sessionId)}/messages`, { ciphertext });
   linkMessages = (sessionId: string, after = 0) => this.request<LinkMessagesResponse>('GET', `/link/sessions/${encodeURIComponent(sessionId)}/messages?${qs({ after })}`);
   putSecretStorage = (ciphertext: string) => this.request<SecretStorage>('PUT', '/backup/secret', { ciphertext });

@@ -4,9 +4,21 @@ import type { ErrorCode } from '@rchat/protocol';
  * Codes raised by the client itself: `NETWORK` (server unreachable),
  * `NEW_DEVICE` (this storage holds no keys for the account: link or restore
  * first), `E2EE_NOT_READY` (this device has not joined the conversation's
- * keys yet), `PEER_HAS_NO_KEYS` (the peer has no device that can receive).
+ * keys yet), `PEER_HAS_NO_KEYS` (the peer has no device that can receive),
+ * `LINK_CODE_INVALID` (a typed link code has a typo or does not match the
+ * waiting device), `LINK_ABORTED` (the other device cancelled linking),
+ * `LINK_TIMEOUT`, `RECOVERY_KEY_WRONG` (the recovery key or passphrase does
+ * not open the account's secret storage; nothing was changed).
  */
-export type ClientErrorCode = 'NETWORK' | 'NEW_DEVICE' | 'E2EE_NOT_READY' | 'PEER_HAS_NO_KEYS';
+export type ClientErrorCode =
+  | 'NETWORK'
+  | 'NEW_DEVICE'
+  | 'E2EE_NOT_READY'
+  | 'PEER_HAS_NO_KEYS'
+  | 'LINK_CODE_INVALID'
+  | 'LINK_ABORTED'
+  | 'LINK_TIMEOUT'
+  | 'RECOVERY_KEY_WRONG';
 
 /** An API error with the server's stable code, or a client code; `status` 0 means it did not come from the server. */
 export class RchatError extends Error {

@@ -8,11 +8,19 @@ import {
   type DeviceKeys,
   type IdentityKeyPair,
   type KeyPackageBundle,
+  fromBase64,
+  toBase64,
 } from '@rchat/crypto';
 import type { SessionResponse } from '@rchat/protocol';
 import { SealedStore, type ClientStorage } from '../storage/storage.ts';
 
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+/** What lets a device write the message backup and re-seal secret storage (e.g. to add a passphrase). */
+export interface RecoverySecrets {
+  backupSeed: Uint8Array;
+  masterKey: Uint8Array;
+}
 
 export interface AccountRef {
   userId: string;
@@ -96,5 +104,14 @@ export class AccountStore {
     const current = await this.cursor();
     if (current === undefined || seq > current) await this.sealed.putJson('cursor', { seq });
   }
+
+  /** The backup seed and secret-storage master key (base64 in the sealed store), from registration, linking or restore. */
+  async recoverySecrets(): Promise<RecoverySecrets | undefined> {
+    const stored = await this.sealed.getJson<{ backupSeed: string; masterKey: string }>('recovery');
+    const backupSeed = stored && fromBase64(stored.backupSeed);
+    const masterKey = stored && fromBase64(stored.masterKey);
+    return backupSeed && masterKey ? { backupSeed, masterKey } : undefined;
+  }
+  saveRecoverySecrets = (s: RecoverySecrets) => this.sealed.putJson('recovery', { backupSeed: toBase64(s.backupSeed), masterKey: toBase64(s.masterKey) });
 
 }

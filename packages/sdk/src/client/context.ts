@@ -4,6 +4,7 @@ import type { RchatApi } from '../api.ts';
 import type { AccountStore } from './account-store.ts';
 import type { Emitter, Mutex } from './emitter.ts';
 import type { GroupStore } from './group-store.ts';
+import type { MessageBackup } from './message-backup.ts';
 import type { MessageStore } from './message-store.ts';
 import type { DirectoryTrust } from './trust.ts';
 import type { ChatConversation } from './types.ts';
@@ -17,6 +18,8 @@ export interface ClientContext {
   mls: MlsClient;
   groups: GroupStore;
   messages: MessageStore;
+  /** Writes decrypted plaintext to the account's message backup; null when this device has no backup key (accounts from before backup existed). */
+  backup: MessageBackup | null;
   trust: DirectoryTrust;
   events: Emitter;
   /** Every change to MLS state (send, commit, receive) runs through this queue. */

@@ -1,4 +1,4 @@
-import { addMembers, confirmCommit, createGroup, fromBase64, receiveMessage, removeDevices, selfUpdate, toBase64, type CommitOutcome, type Group, type PendingCommit } from '@rchat/crypto';
+import { addMembers, confirmCommit, createGroup, fromBase64, groupMembers, receiveMessage, removeDevices, selfUpdate, toBase64, type CommitOutcome, type Group, type PendingCommit } from '@rchat/crypto';
 import type { Conversation } from '@rchat/protocol';
 import { RchatError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
@@ -85,11 +85,14 @@ export async function addMemberDevices(ctx: ClientContext, conversationId: strin
   const directory = await ctx.trust.directory(userId, true);
   const except = directory.devices.map((d) => d.deviceId).filter((d) => !deviceIds.includes(d));
   const claim = await ctx.api.claimKeyPackages(userId, except);
-  const candidates = claim.keyPackages.map((k) => ({ userId, deviceId: k.deviceId, keyPackage: k.keyPackage }));
-  if (candidates.length === 0) return false;
+  const claimed = claim.keyPackages.map((k) => ({ userId, deviceId: k.deviceId, keyPackage: k.keyPackage }));
   for (let attempt = 0; attempt < 5; attempt++) {
     const group = await ctx.groups.get(conversationId);
     if (!group) throw new RchatError('E2EE_NOT_READY', 'This device has not joined the conversation yet.', 0);
+    // Another device may have added them meanwhile (its commit won the epoch).
+    const members = new Set(groupMembers(group).map((m) => m.deviceId));
+    const candidates = claimed.filter((c) => !members.has(c.deviceId));
+    if (candidates.length === 0) return false;
     const added = await addAllowed(ctx, conversationId, group, candidates);
     if (!added) return false;
     if (await submit(ctx, conversationId, group, added.pending, added.recipients)) {

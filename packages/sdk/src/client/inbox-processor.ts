@@ -1,8 +1,8 @@
-import { decodeEnvelope, fromBase64, joinGroup, receiveMessage, type UndecryptableReason } from '@rchat/crypto';
+import { decodeEnvelope, fromBase64, groupMembers, joinGroup, receiveMessage, type UndecryptableReason } from '@rchat/crypto';
 import type { InboxEntry, Message } from '@rchat/protocol';
 import { assertNever } from '../assert-never.ts';
 import { toChatConversation, type ClientContext } from './context.ts';
-import { applyPendingCommits } from './conversation-keys.ts';
+import { addMemberDevices, applyPendingCommits } from './conversation-keys.ts';
 import { replenishKeyPackages } from './device-setup.ts';
 import type { ChatMessage, MessageContent } from './types.ts';
 
@@ -39,8 +39,29 @@ export async function processEntry(ctx: ClientContext, entry: InboxEntry): Promi
     case 'message':
       await processMessage(ctx, entry.message);
       return;
+    case 'join-request':
+      await processJoinRequest(ctx, entry);
+      return;
     default:
       assertNever(entry, 'inbox entry');
+  }
+}
+
+/**
+ * Another device of a member asks to be added (restored from a recovery
+ * key). This device adds it if it is in the group and the device is not;
+ * the Authentication Service refuses it unless its certificate is signed by
+ * the user's identity key. Of several devices answering, the sequencer lets
+ * one commit win; the others see the device already added.
+ */
+async function processJoinRequest(ctx: ClientContext, entry: Extract<InboxEntry, { type: 'join-request' }>): Promise<void> {
+  if (entry.deviceId === ctx.deviceId) return;
+  const group = await ctx.groups.get(entry.conversationId);
+  if (!group || groupMembers(group).some((m) => m.deviceId === entry.deviceId)) return;
+  try {
+    await addMemberDevices(ctx, entry.conversationId, entry.userId, [entry.deviceId]);
+  } catch (err) {
+    ctx.events.emit('warning', { conversationId: entry.conversationId, message: `A new device could not be added to the conversation: ${err instanceof Error ? err.message : String(err)}` });
   }
 }
 
@@ -74,12 +95,14 @@ async function processMessage(ctx: ClientContext, m: Message): Promise<void> {
       status: 'sent',
     };
     await ctx.messages.put(own);
+    ctx.backup?.add(own);
     if (pending) await ctx.messages.deletePending(m.txnId);
     ctx.events.emit('message', own);
     return;
   }
   const message = await decrypt(ctx, m);
   await ctx.messages.put(message);
+  ctx.backup?.add(message);
   ctx.events.emit('message', message);
   await emitConversation(ctx, m.conversationId);
 }

@@ -1,10 +1,13 @@
-import { createMlsClient, epochAuthenticator, groupMembers, safetyNumber, formatSafetyNumber, fromBase64, type DeviceKeys, type IdentityKeyPair } from '@rchat/crypto';
+import { createMlsClient, epochAuthenticator, groupMembers, safetyNumber, formatSafetyNumber, fromBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
 import type { InboxEntry, SessionResponse } from '@rchat/protocol';
 import { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
 import type { EventStream } from '../event-stream.ts';
 import type { ClientStorage } from '../storage/storage.ts';
-import { AccountStore } from './account-store.ts';
+import { AccountStore, type RecoverySecrets } from './account-store.ts';
+import { createRecovery, openRecovery, setPassphrase } from './account-recovery.ts';
+import { answerLink, offerLink, sendReady, type ExistingDeviceLink, type NewDeviceLink } from './device-link.ts';
+import { importBackup, MessageBackup } from './message-backup.ts';
 import { toChatConversation, type ClientContext } from './context.ts';
 import { addMemberDevices, applyPendingCommits, initializeGroup, removeGroupDevices, rotateGroupKeys } from './conversation-keys.ts';
 import { replenishKeyPackages, setUpAdditionalDevice, setUpFirstDevice } from './device-setup.ts';
@@ -38,6 +41,7 @@ export interface RchatClientOptions {
 export class RchatClient {
   private stream: EventStream | null = null;
   private queue: Promise<void> = Promise.resolve();
+  private recoveryKey: string | null = null;
 
   private constructor(private readonly ctx: ClientContext) {}
 
@@ -63,9 +67,127 @@ export class RchatClient {
     account = new AccountStore(options.storage, session.user.id);
     await account.saveSession(session);
     const { identity, device } = await setUpFirstDevice(api, account, { userId: session.user.id, deviceId: session.deviceId });
+    const recoveryKey = await createRecovery(api, account, identity);
     await account.saveCursor(0);
     await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
-    return RchatClient.build(options, api, account, session, identity, device);
+    const client = await RchatClient.build(options, api, account, session, identity, device);
+    client.recoveryKey = recoveryKey;
+    return client;
+  }
+
+  /**
+   * The recovery key made at registration, once (null afterwards): show it
+   * to the user to write down. With it (or a passphrase set with
+   * `setPassphrase`) a new device gets the account and its history back.
+   */
+  takeRecoveryKey(): string | null {
+    const key = this.recoveryKey;
+    this.recoveryKey = null;
+    return key;
+  }
+
+  /** Lets a passphrase (at least 10 characters, stretched with argon2id) open the key backup too. */
+  setPassphrase(passphrase: string): Promise<void> {
+    return setPassphrase(this.ctx.api, this.ctx.account, passphrase);
+  }
+
+  /** Writes what is queued for the message backup now (it is otherwise written a moment after each message). */
+  async flushBackup(): Promise<void> {
+    await this.ctx.backup?.flush();
+  }
+
+  /**
+   * Starts linking this device as a new device of an existing account:
+   * signs in with the password (a device without keys yet) and returns the
+   * code to show. A signed-in device of the account types the code
+   * (`linkDevice`); both show a check code; after it confirms,
+   * `complete()` returns the signed-in client. History from before comes
+   * from the message backup.
+   */
+  static async startLink(options: RchatClientOptions, username: string, password: string): Promise<NewDeviceLink<RchatClient>> {
+    let account: AccountStore | null = null;
+    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
+    const deviceName = options.deviceName ?? defaultDeviceName();
+    const session = await api.login({ username, password, device: { name: deviceName } });
+    const store = new AccountStore(options.storage, session.user.id);
+    account = store;
+    await store.saveSession(session);
+    const cleanUp = async () => {
+      await api.removeDevice(session.deviceId).catch(() => undefined);
+      await store.saveSession(null);
+    };
+    try {
+      const link = await offerLink(
+        api,
+        session,
+        deviceName,
+        async (keys, channel, sessionId) => {
+          const client = await RchatClient.becomeDevice(options, api, store, session, keys.identity, keys.recovery);
+          await sendReady(api, sessionId, channel, session.deviceId);
+          return client;
+        },
+        cleanUp,
+      );
+      return link;
+    } catch (err) {
+      await cleanUp();
+      throw err;
+    }
+  }
+
+  /**
+   * Restores the account on a new device from the recovery key (or the
+   * passphrase): brings back the identity key, imports the message backup,
+   * and asks the conversations' devices to add this device. A wrong key gets
+   * RECOVERY_KEY_WRONG and leaves the account as it was.
+   */
+  static async restoreFromRecoveryKey(options: RchatClientOptions, username: string, password: string, unlock: SecretStorageUnlock): Promise<RchatClient> {
+    let account: AccountStore | null = null;
+    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
+    const session = await api.login({ username, password, device: { name: options.deviceName ?? defaultDeviceName() } });
+    const store = new AccountStore(options.storage, session.user.id);
+    account = store;
+    await store.saveSession(session);
+    let opened: Awaited<ReturnType<typeof openRecovery>>;
+    try {
+      opened = await openRecovery(api, session.user.id, unlock);
+    } catch (err) {
+      await api.removeDevice(session.deviceId).catch(() => undefined);
+      await store.saveSession(null);
+      throw err;
+    }
+    const client = await RchatClient.becomeDevice(options, api, store, session, opened.identity, opened.recovery);
+    for (const c of await api.conversations()) await api.requestJoin(c.id);
+    return client;
+  }
+
+  /** A signed-in device without keys becomes a full device of the account, given its identity key (and backup secrets). */
+  private static async becomeDevice(options: RchatClientOptions, api: RchatApi, account: AccountStore, session: SessionResponse, identity: IdentityKeyPair, recovery: RecoverySecrets | undefined): Promise<RchatClient> {
+    const device = await setUpAdditionalDevice(api, account, { userId: session.user.id, deviceId: session.deviceId }, identity);
+    if (recovery) await account.saveRecoverySecrets(recovery);
+    await account.saveCursor((await api.inbox(Number.MAX_SAFE_INTEGER, 1)).headSeq);
+    await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
+    const client = await RchatClient.build(options, api, account, session, identity, device);
+    if (recovery) {
+      const result = await importBackup({ api, userId: session.user.id, identityPublicKey: identity.publicKey, backupSeed: recovery.backupSeed, messages: client.ctx.messages });
+      if (result.rejected > 0) {
+        client.backupWarnings.push(`${result.rejected} message backup ${result.rejected === 1 ? 'entry was' : 'entries were'} rejected: not signed by your identity key (altered or forged).`);
+      }
+    }
+    return client;
+  }
+
+  /** Problems found while importing the message backup (e.g. entries rejected by signature). */
+  readonly backupWarnings: string[] = [];
+
+  /**
+   * Links a new device (this device is signed in): `code` is what the new
+   * device shows. Compare the returned check code with the new device's,
+   * then `confirm()` (sends the account keys over the end-to-end channel and
+   * adds the device to every conversation) or `abort()`.
+   */
+  async linkDevice(code: string): Promise<ExistingDeviceLink> {
+    return answerLink(this.ctx.api, code, { identity: this.ctx.identity, recovery: await this.ctx.account.recoverySecrets() }, (deviceId) => this.addDeviceToConversations(deviceId));
   }
 
   /** Signs in on a device that already holds this account's keys; otherwise throws `NEW_DEVICE`. */
@@ -125,6 +247,10 @@ export class RchatClient {
     const policy = await api.wellKnown().catch(() => ({ cipherSuites: [device.certificate.cipherSuite] }));
     const mls = createMlsClient({ trust, allowedCipherSuites: policy.cipherSuites });
     const events = new Emitter();
+    const recovery = await account.recoverySecrets();
+    const backup = recovery
+      ? new MessageBackup({ api, userId: session.user.id, deviceId: session.deviceId, identity, secrets: recovery, onError: (message) => events.emit('warning', { message }) })
+      : null;
     trust.onIdentityChange = (userId) => events.emit('warning', { message: `The identity key of user ${userId} changed. Compare safety numbers again before trusting new messages.` });
     const ctx: ClientContext = {
       api,
@@ -134,6 +260,7 @@ export class RchatClient {
       mls,
       groups: new GroupStore(options.storage, `acct/${session.user.id}/`, mls),
       messages: new MessageStore(account.sealed),
+      backup,
       trust,
       events,
       lock: new Mutex(),
@@ -189,6 +316,7 @@ export class RchatClient {
 
   async logout(): Promise<void> {
     this.stop();
+    await this.ctx.backup?.flush();
     await this.ctx.api.logout().catch(() => undefined);
     await this.ctx.account.saveSession(null);
     await AccountStore.forget(this.ctx.account.storage);

@@ -81,6 +81,7 @@ async function deliver(ctx: ClientContext, pending: PendingSend): Promise<ChatMe
     const { failure: _failure, ...rest } = pending.message;
     const sent: ChatMessage = { ...rest, id: stored.id, seq: stored.seq, createdAt: stored.createdAt, status: 'sent' };
     await ctx.messages.put(sent);
+    ctx.backup?.add(sent);
     await ctx.messages.deletePending(pending.message.clientMsgId);
     ctx.events.emit('message', sent);
     return sent;

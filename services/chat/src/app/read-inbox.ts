@@ -107,6 +107,8 @@ function toEntry(r: Row): InboxEntry | null {
         senderUserId: String(payload?.senderUserId),
         senderDeviceId: String(payload?.senderDeviceId),
       };
+    case 'join-request':
+      return { ...base, type: 'join-request', conversationId: r.conversation_id, userId: String(payload?.userId), deviceId: String(payload?.deviceId) };
     default:
       return assertNever(r.type, 'inbox entry type');
   }

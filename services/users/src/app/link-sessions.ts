@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
-import type { LinkMessagesResponse, LinkSession } from '@rchat/protocol';
+import type { LinkMessagesResponse, LinkSession, LinkSessionList } from '@rchat/protocol';
 import { linkMessages, linkSessions } from '../adapters/postgres/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
@@ -19,6 +19,16 @@ export async function openLinkSession(deps: UsersDeps, caller: { userId: string;
   const session = { id: randomUUID(), userId: caller.userId, createdBy: caller.deviceId, createdAt: now, expiresAt: new Date(now.getTime() + LINK_SESSION_TTL_MS) };
   await deps.db.insert(linkSessions).values(session);
   return { id: session.id, expiresAt: session.expiresAt.toISOString() };
+}
+
+export async function listLinkSessions(deps: UsersDeps, caller: { userId: string }): Promise<LinkSessionList> {
+  const rows = await deps.db
+    .select()
+    .from(linkSessions)
+    .where(and(eq(linkSessions.userId, caller.userId), gt(linkSessions.expiresAt, deps.now())))
+    .orderBy(desc(linkSessions.createdAt))
+    .limit(50);
+  return { sessions: rows.map((r) => ({ id: r.id, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), expiresAt: r.expiresAt.toISOString() })) };
 }
 
 export async function postLinkMessage(deps: UsersDeps, caller: { userId: string; deviceId: string }, sessionId: string, ciphertext: string): Promise<{ seq: number }> {

@@ -18,6 +18,7 @@ import { sendMessage } from '../../app/send-message.ts';
 import { readHistory } from '../../app/read-history.ts';
 import { markRead } from '../../app/mark-read.ts';
 import { readInbox } from '../../app/read-inbox.ts';
+import { requestJoin } from '../../app/request-join.ts';
 import { listCommits, MAX_COMMIT_BYTES, submitCommit } from '../../app/submit-commit.ts';
 
 const internalInboxParamsSchema = z.strictObject({ userId: z.uuid() });
@@ -67,6 +68,11 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
     const me = await caller(request);
     const { id } = parseInput(conversationParamsSchema, request.params, 'params');
     return reply.code(201).send(await submitCommit(deps, me, id, parseInput(commitRequestSchema, request.body, 'body')));
+  });
+  app.post('/conversations/:id/join-requests', { config: rateLimited(deps.config.RATE_LIMIT_SEND_PER_MINUTE, byAccessToken) }, async (request, reply) => {
+    const me = await caller(request);
+    await requestJoin(deps, me, parseInput(conversationParamsSchema, request.params, 'params').id);
+    return reply.code(204).send();
   });
   app.get('/conversations/:id/commits', async (request) => {
     const me = await caller(request);

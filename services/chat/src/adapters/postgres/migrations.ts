@@ -75,4 +75,11 @@ alter table inbox_entries add column commit_epoch bigint;
 alter table inbox_entries add column device_ids uuid[];
 `,
   },
+  {
+    id: '0003_join_requests',
+    sql: `
+alter table inbox_entries drop constraint inbox_entries_type_check;
+alter table inbox_entries add constraint inbox_entries_type_check check (type in ('message', 'conversation', 'read', 'commit', 'welcome', 'join-request'));
+`,
+  },
 ];

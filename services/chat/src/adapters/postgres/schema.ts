@@ -65,7 +65,7 @@ export const inboxEntries = pgTable(
   {
     userId: uuid('user_id').notNull(),
     seq: seq('seq').notNull(),
-    type: text('type', { enum: ['message', 'conversation', 'read', 'commit', 'welcome'] }).notNull(),
+    type: text('type', { enum: ['message', 'conversation', 'read', 'commit', 'welcome', 'join-request'] }).notNull(),
     conversationId: uuid('conversation_id').notNull(),
     messageSeq: seq('message_seq'),
     commitEpoch: seq('commit_epoch'),

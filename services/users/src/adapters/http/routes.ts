@@ -31,7 +31,7 @@ import { setDeviceCertificate } from '../../app/device-certificate.ts';
 import { claimKeyPackages, countFor, uploadKeyPackages } from '../../app/key-packages.ts';
 import { getUserKeys } from '../../app/user-keys.ts';
 import { recentRevocations, removeDevice } from '../../app/remove-device.ts';
-import { openLinkSession, postLinkMessage, readLinkMessages } from '../../app/link-sessions.ts';
+import { listLinkSessions, openLinkSession, postLinkMessage, readLinkMessages } from '../../app/link-sessions.ts';
 import { appendBackup, getSecretStorage, putSecretStorage, readBackup } from '../../app/key-backup.ts';
 
 export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verifier: TokenVerifier, bus: Bus): void {
@@ -75,6 +75,10 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
   app.post('/link/sessions', { config: linkLimit }, async (request, reply) => {
     const caller = await authenticate(request, verifier);
     return reply.code(201).send(await openLinkSession(deps, { userId: caller.sub, deviceId: caller.did }));
+  });
+  app.get('/link/sessions', async (request) => {
+    const caller = await authenticate(request, verifier);
+    return listLinkSessions(deps, { userId: caller.sub });
   });
   app.post('/link/sessions/:id/messages', { config: linkLimit }, async (request, reply) => {
     const caller = await authenticate(request, verifier);
