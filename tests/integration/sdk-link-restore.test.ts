@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerLinkOffer, fromBase64, toBase64 } from '@rchat/crypto';
 import { RchatApi, RchatClient, RchatError, createMemoryStorage, type ChatMessage } from '@rchat/sdk';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { observe, registerClient, waitForTexts, type TestClient } from '../support/clients.ts';
+import { observe, registerClient, reopen, waitForTexts, type TestClient } from '../support/clients.ts';
 import { PASSWORD, waitFor } from '../support/users.ts';
 
 let platform: Platform;
@@ -166,5 +166,33 @@ describe('restoring from the recovery key (SDK)', () => {
     expect(readable((await restored.history(conv.id)).messages)).toEqual(['one', '<unavailable>', 'three']);
     bob.client.stop();
     restored.stop();
+  });
+
+  it('keeps backup entries it could not write and writes them on the next start', async () => {
+    let backupDown = true;
+    const flaky: typeof fetch = async (input, init) =>
+      backupDown && String(input instanceof Request ? input.url : input).includes('/backup/entries') && init?.method === 'POST'
+        ? new Response(JSON.stringify({ error: { code: 'INTERNAL', message: 'The backup store is down.' } }), { status: 503, headers: { 'content-type': 'application/json' } })
+        : fetch(input, init);
+    const alice = await registerClient(platform.url, 'alice', { fetch: flaky });
+    const recoveryKey = alice.client.takeRecoveryKey()!;
+    const bob = await registerClient(platform.url, 'bob');
+    await Promise.all([alice.client.start(), bob.client.start()]);
+    const conv = await alice.client.startConversation({ userId: bob.client.userId });
+    await bob.client.sendText(conv.id, 'kept for later');
+    await waitForTexts(alice, conv.id, bob.client.userId, 1);
+    await alice.client.flushBackup();
+    expect(alice.warnings.some((w) => w.includes('message backup could not be written'))).toBe(true);
+    alice.client.stop();
+
+    // The app is opened again later, with the backup store back.
+    backupDown = false;
+    const again = await reopen(platform.url, alice);
+    await again.client.start();
+    await again.client.flushBackup();
+    again.client.stop();
+    const restored = await RchatClient.restoreFromRecoveryKey(options('restored'), alice.client.username, PASSWORD, { recoveryKey });
+    expect(readable((await restored.history(conv.id)).messages)).toEqual(['kept for later']);
+    bob.client.stop();
   });
 });

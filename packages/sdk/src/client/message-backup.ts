@@ -1,6 +1,7 @@
 import { backupPublicKey, fromBase64, openBackupEntry, sealBackupEntry, toBase64, type IdentityKeyPair } from '@rchat/crypto';
 import type { RchatApi } from '../api.ts';
 import type { RecoverySecrets } from './account-store.ts';
+import type { SealedStore } from '../storage/storage.ts';
 import type { MessageStore } from './message-store.ts';
 import type { ChatMessage } from './types.ts';
 
@@ -15,13 +16,22 @@ const BATCH = 100;
  * device gets it from the recovery key). MLS secrets are never backed up.
  */
 export class MessageBackup {
-  private queue: ChatMessage[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> = Promise.resolve();
-  private publicKey: Promise<Uint8Array>;
+  private readonly publicKey: Promise<Uint8Array>;
+  /** Keys of queued messages not yet written; the queue itself is in sealed storage, so a crash or a closed tab loses nothing. */
+  private pending: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly deps: { api: RchatApi; userId: string; deviceId: string; identity: IdentityKeyPair; secrets: RecoverySecrets; onError: (message: string) => void },
+    private readonly deps: {
+      api: RchatApi;
+      store: SealedStore;
+      userId: string;
+      deviceId: string;
+      identity: IdentityKeyPair;
+      secrets: RecoverySecrets;
+      onError: (message: string) => void;
+    },
   ) {
     this.publicKey = backupPublicKey(deps.secrets.backupSeed);
   }
@@ -30,22 +40,28 @@ export class MessageBackup {
   add(message: ChatMessage): void {
     if (message.content.kind !== 'text' && message.content.kind !== 'unknown') return;
     if (message.id === null) return;
-    this.queue.push(message);
+    this.pending = this.pending.then(() => this.deps.store.putJson(queueKey(message), message)).catch(() => undefined);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
-  /** Writes everything queued so far; resolves when it is stored on the server (or failed, reported as a warning and kept for the next flush). */
+  /** Writes everything queued (also what an earlier run left); resolves when stored on the server, or when it failed (reported as a warning, kept for the next flush). */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.running = this.running.then(async () => {
-      while (this.queue.length > 0) {
-        const batch = this.queue.slice(0, BATCH);
+      await this.pending;
+      for (;;) {
+        const keys = (await this.deps.store.list(QUEUE)).slice(0, BATCH);
+        if (keys.length === 0) return;
         try {
           const writer = { userId: this.deps.userId, deviceId: this.deps.deviceId, identity: this.deps.identity, backupPublicKey: await this.publicKey };
-          const entries = await Promise.all(batch.map(async (m) => toBase64(await sealBackupEntry(writer, encodeMessage(m)))));
-          await this.deps.api.appendBackup(entries);
-          this.queue.splice(0, batch.length);
+          const entries: string[] = [];
+          for (const key of keys) {
+            const m = await this.deps.store.getJson<ChatMessage>(key);
+            if (m) entries.push(toBase64(await sealBackupEntry(writer, encodeMessage(m))));
+          }
+          if (entries.length > 0) await this.deps.api.appendBackup(entries);
+          for (const key of keys) await this.deps.store.delete(key);
         } catch (err) {
           this.deps.onError(`The message backup could not be written (it is retried with the next message): ${err instanceof Error ? err.message : String(err)}`);
           return;
@@ -55,6 +71,9 @@ export class MessageBackup {
     return this.running;
   }
 }
+
+const QUEUE = 'backupq/';
+const queueKey = (m: ChatMessage) => `${QUEUE}${m.conversationId}/${String(m.seq).padStart(15, '0')}`;
 
 function encodeMessage(m: ChatMessage): Uint8Array {
   const { id, conversationId, seq, senderUserId, senderDeviceId, sentAt, createdAt, clientMsgId, content } = m;

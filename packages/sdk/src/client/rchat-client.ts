@@ -249,7 +249,7 @@ export class RchatClient {
     const events = new Emitter();
     const recovery = await account.recoverySecrets();
     const backup = recovery
-      ? new MessageBackup({ api, userId: session.user.id, deviceId: session.deviceId, identity, secrets: recovery, onError: (message) => events.emit('warning', { message }) })
+      ? new MessageBackup({ api, store: account.sealed, userId: session.user.id, deviceId: session.deviceId, identity, secrets: recovery, onError: (message) => events.emit('warning', { message }) })
       : null;
     trust.onIdentityChange = (userId) => events.emit('warning', { message: `The identity key of user ${userId} changed. Compare safety numbers again before trusting new messages.` });
     const ctx: ClientContext = {
@@ -301,6 +301,7 @@ export class RchatClient {
       },
     });
     void replenishKeyPackages(this.ctx.api, this.ctx.account, this.ctx.device).catch(() => undefined);
+    void this.ctx.backup?.flush(); // what an earlier run queued but did not write
     await ready;
   }
 
