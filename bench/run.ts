@@ -13,24 +13,45 @@ import { loadAverage, machineInfo } from './lib/machine.ts';
 import { run } from './lib/proc.ts';
 import { renderMarkdown, throughputChart } from './report/markdown.ts';
 import type { BenchResults } from './report/results.ts';
+import { authRate } from './scenarios/auth-rate.ts';
+import { clientCrypto } from './scenarios/client-crypto.ts';
+import { coldStart, type ObservedStart } from './scenarios/cold-start.ts';
 import { DeliveryRouter } from './scenarios/delivery-router.ts';
 import { fanout } from './scenarios/fanout.ts';
 import { fixedRate } from './scenarios/fixed-rate.ts';
+import { historyRchat } from './scenarios/history-rchat.ts';
 import { historySql } from './scenarios/history-sql.ts';
 import { idleConnections } from './scenarios/idle-connections.ts';
 import { unloadedLatency } from './scenarios/latency-unloaded.ts';
 import { throughput } from './scenarios/throughput.ts';
 import { benchConfig, type ResultRow, type ScenarioContext } from './scenarios/types.ts';
+import { RchatDriver } from './systems/rchat.ts';
+import { RchatScaledDriver } from './systems/rchat-scaled.ts';
 import { allDrivers } from './systems/registry.ts';
 import type { SystemDriver } from './systems/types.ts';
 
-type DriverScenario = (ctx: ScenarioContext, router: DeliveryRouter) => Promise<ResultRow[]>;
+/** A scenario run against a started driver; it may add systems of its own (a ceiling it measured alongside). */
+type DriverScenario = (ctx: ScenarioContext, router: DeliveryRouter, results: BenchResults) => Promise<ResultRow[]>;
 
+const oneToOne = (d: SystemDriver): boolean => d.supports.oneToOne !== false;
+
+/** In run order per system; idle connections stay last (they are held while the next system runs). */
 const DRIVER_SCENARIOS: { id: (typeof SCENARIO_IDS)[number]; run: DriverScenario; applies: (d: SystemDriver) => boolean }[] = [
-  { id: 'unloaded-latency', run: unloadedLatency, applies: () => true },
-  { id: 'throughput', run: throughput, applies: () => true },
-  { id: 'fixed-rate', run: fixedRate, applies: () => true },
+  { id: 'unloaded-latency', run: unloadedLatency, applies: oneToOne },
+  { id: 'throughput', run: throughput, applies: oneToOne },
+  { id: 'fixed-rate', run: fixedRate, applies: oneToOne },
   { id: 'fanout', run: fanout, applies: (d) => d.supports.fanout },
+  {
+    id: 'auth-rate',
+    run: async (ctx, _router, results) => {
+      const driver = ctx.driver as RchatDriver;
+      const measured = await authRate(ctx, driver.client(), driver.platformEnv);
+      results.systems.push(measured.info);
+      return measured.rows;
+    },
+    applies: (d) => d instanceof RchatDriver,
+  },
+  { id: 'history', run: (ctx) => historyRchat(ctx, ctx.driver as RchatScaledDriver), applies: (d) => d instanceof RchatScaledDriver },
   { id: 'idle-connections', run: idleConnections, applies: (d) => d.supports.idle },
 ];
 
@@ -88,6 +109,8 @@ async function main(): Promise<void> {
   });
 
   const router = new DeliveryRouter();
+  /** Readiness times of the systems the suite started itself (scenario 8 may reuse them). */
+  const observedStarts: ObservedStart[] = [];
   /** Idle connections of the previous system still held for the late memory sample; stops that system when done. */
   let held: Promise<void> | undefined;
   for (const driver of drivers) {
@@ -106,6 +129,8 @@ async function main(): Promise<void> {
       continue;
     }
     results.systems.push(driver.info);
+    observedStarts.push(...(driver.coldStarts?.() ?? []).map((s) => ({ ...s, system: driver.info.id })));
+    log(`  [started: ${Math.round((now() - ts) / 1000)} s]`);
     let stopLater = false;
     try {
       for (const scenario of scenarios) {
@@ -117,7 +142,7 @@ async function main(): Promise<void> {
         };
         if (scenario.id !== 'idle-connections') {
           try {
-            results.rows.push(...(await scenario.run({ driver, config, log }, router)));
+            results.rows.push(...(await scenario.run({ driver, config, log }, router, results)));
           } catch (e) {
             fail(e);
           }
@@ -129,7 +154,7 @@ async function main(): Promise<void> {
         held = undefined;
         let release = (): void => undefined;
         const released = new Promise<void>((resolve) => (release = resolve));
-        const outcome = scenario.run({ driver, config, log, background: release }, router).then(
+        const outcome = scenario.run({ driver, config, log, background: release }, router, results).then(
           (rows) => {
             results.rows.push(...rows);
           },
@@ -160,6 +185,34 @@ async function main(): Promise<void> {
       results.failures.push({ system: 'pg-sql', scenario: 'history', error: (e as Error).message });
       log(`  history failed: ${(e as Error).message}`);
     }
+  }
+
+  const rchatSide = selected(options.systems, 'rchat');
+  if (wants('cold-start') && rchatSide) {
+    log('\n== cold start');
+    const tc = now();
+    try {
+      results.rows.push(...(await coldStart(config, log, observedStarts)));
+    } catch (e) {
+      results.failures.push({ system: 'rchat', scenario: 'cold-start', error: (e as Error).message });
+      log(`  cold start failed: ${(e as Error).message}`);
+    }
+    log(`  (${Math.round((now() - tc) / 1000)} s)`);
+  }
+
+  if (wants('client-crypto') && (rchatSide || selected(options.systems, 'crypto'))) {
+    log('\n== client crypto');
+    const tc = now();
+    try {
+      const crypto = await clientCrypto(config, log);
+      results.systems.push(...crypto.systems);
+      results.skipped.push(...crypto.skipped);
+      results.rows.push(...crypto.rows);
+    } catch (e) {
+      results.failures.push({ system: 'crypto-node', scenario: 'client-crypto', error: (e as Error).message });
+      log(`  client crypto failed: ${(e as Error).message}`);
+    }
+    log(`  (${Math.round((now() - tc) / 1000)} s)`);
   }
 
   results.durationSeconds = Math.round((now() - t0) / 1000);

@@ -9,13 +9,24 @@ export interface CliOptions {
   help: boolean;
 }
 
-export const SCENARIO_IDS = ['unloaded-latency', 'throughput', 'fixed-rate', 'fanout', 'idle-connections', 'history'] as const;
-const SCENARIO_NUMBERS: Record<string, string> = { '1': 'unloaded-latency', '2': 'throughput', '3': 'fixed-rate', '4': 'fanout', '5': 'idle-connections', '7': 'history' };
+export const SCENARIO_IDS = ['unloaded-latency', 'throughput', 'fixed-rate', 'fanout', 'idle-connections', 'auth-rate', 'history', 'cold-start', 'client-crypto'] as const;
+const SCENARIO_NUMBERS: Record<string, string> = {
+  '1': 'unloaded-latency',
+  '2': 'throughput',
+  '3': 'fixed-rate',
+  '4': 'fanout',
+  '5': 'idle-connections',
+  '6': 'auth-rate',
+  '7': 'history',
+  '8': 'cold-start',
+  '9': 'client-crypto',
+};
 
 export const USAGE = `npm run bench -- [options]
   --quick                 short counts and durations, one repetition (< 2 min)
-  --systems=a,b           only these systems (ids or prefixes: rchat, prosody, ejabberd-relay, ws-relay, sse-relay, nats-raw, pg-insert, pg-sql)
-  --scenarios=1,2,...     only these scenarios (numbers 1 2 3 4 5 7, or ids: ${SCENARIO_IDS.join(', ')})
+  --systems=a,b           only these systems (ids or prefixes: rchat (also selects rchat-scaled, cold start, auth rate and
+                          client crypto), rchat-scaled, prosody, ejabberd-relay, ws-relay, sse-relay, nats-raw, pg-insert, pg-sql, crypto)
+  --scenarios=1,2,...     only these scenarios (numbers 1 to 9, or ids: ${SCENARIO_IDS.join(', ')})
   --rchat-url=URL         a running rchat platform (default $RCHAT_URL or http://127.0.0.1:8080);
                           when nothing answers there, the harness starts one with \`npm start\`
   --rchat-start           always start rchat with \`npm start\` (fresh DATA_DIR) on --rchat-port

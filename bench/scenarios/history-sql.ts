@@ -6,33 +6,49 @@ import { mapLimit } from './sessions.ts';
 import type { SystemInfo } from '../systems/types.ts';
 import type { BenchConfig, ResultRow } from './types.ts';
 
-const TABLE = 'bench_history';
 const CONVERSATION = 1;
+
+/** One table per row count, so a quick run does not refill the full run's 1M rows (kept between runs). */
+const tableFor = (rows: number): string => (rows === 1_000_000 ? 'bench_history' : `bench_history_${rows}`);
+
+/** `1M`, `10k`: row counts in variant names. */
+export const rowCountLabel = (rows: number): string => (rows >= 1e6 ? `${rows / 1e6}M` : rows >= 1e3 ? `${rows / 1e3}k` : String(rows));
+
+export interface HistoryPage {
+  variant: string;
+  /** The keyset bound of the next query (`seq < before`); above the newest for the latest page. */
+  before: () => number;
+}
+
+/** The pages both sides of scenario 7 read: the latest, a deep one and a random one. */
+export function historyPages(total: number, pageSize: number): HistoryPage[] {
+  return [
+    { variant: `latest page (${pageSize})`, before: () => total + 1 },
+    { variant: `deep keyset page (seq < 1k of ${rowCountLabel(total)})`, before: () => 1000 + Math.floor(Math.random() * 1000) },
+    { variant: 'random keyset page', before: () => pageSize + 1 + Math.floor(Math.random() * (total - pageSize)) },
+  ];
+}
 
 /** Fills one conversation with `rows` messages of ~200 B (kept between runs when already there). */
 async function ensureHistory(pool: pg.Pool, rows: number, log: (m: string) => void): Promise<number> {
-  await pool.query(MESSAGES_DDL(TABLE));
-  const have = await pool.query<{ n: string | null }>(`SELECT max(seq)::text AS n FROM ${TABLE} WHERE conversation_id = $1`, [CONVERSATION]);
+  const table = tableFor(rows);
+  await pool.query(MESSAGES_DDL(table));
+  const have = await pool.query<{ n: string | null }>(`SELECT max(seq)::text AS n FROM ${table} WHERE conversation_id = $1`, [CONVERSATION]);
   if (Number(have.rows[0]?.n ?? 0) === rows) return 0;
   const t = now();
-  log(`  populating ${rows} messages in ${TABLE} (once; kept for later runs)`);
-  await pool.query(`TRUNCATE ${TABLE}`);
+  log(`  populating ${rows} messages in ${table} (once; kept for later runs)`);
+  await pool.query(`TRUNCATE ${table}`);
   await pool.query(
-    `INSERT INTO ${TABLE} (conversation_id, seq, sender, body, created_at)
+    `INSERT INTO ${table} (conversation_id, seq, sender, body, created_at)
      SELECT $1, g, g % 2, decode(repeat('78', 200), 'hex'), now() - ($2 - g) * interval '1 second'
      FROM generate_series(1, $2::bigint) AS g`,
     [CONVERSATION, rows],
   );
-  await pool.query(`VACUUM ANALYZE ${TABLE}`);
+  await pool.query(`VACUUM ANALYZE ${table}`);
   return (now() - t) / 1000;
 }
 
-const PAGE_SQL = `SELECT seq, sender, body, created_at FROM ${TABLE} WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`;
-
-interface Page {
-  variant: string;
-  before: () => number;
-}
+const pageSql = (table: string): string => `SELECT seq, sender, body, created_at FROM ${table} WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`;
 
 /** Scenario 7, raw SQL side: keyset pages (newest first) over 1M stored messages. */
 export async function historySql(config: BenchConfig, log: (m: string) => void): Promise<{ rows: ResultRow[]; info: SystemInfo }> {
@@ -47,24 +63,19 @@ export async function historySql(config: BenchConfig, log: (m: string) => void):
     version: `PostgreSQL ${settings.server_version ?? '?'}`,
     persisted: true,
     delivery: 'ack',
-    settings: { table: `${TABLE}(conversation_id, seq, sender, body bytea, created_at), PK (conversation_id, seq)`, rows: total, pageSize, concurrency, ...settings },
+    settings: { table: `${tableFor(total)}(conversation_id, seq, sender, body bytea, created_at), PK (conversation_id, seq)`, rows: total, pageSize, concurrency, ...settings },
   };
   delete info.settings.server_version;
   const out: ResultRow[] = [];
   try {
     const populateSeconds = await ensureHistory(pool, total, log);
     if (populateSeconds > 0) info.settings.populateSeconds = round(populateSeconds, 1);
-    const pages: Page[] = [
-      { variant: `latest page (${pageSize})`, before: () => total + 1 },
-      { variant: `deep keyset page (seq < 1k of ${total / 1e6}M)`, before: () => 1000 + Math.floor(Math.random() * 1000) },
-      { variant: 'random keyset page', before: () => pageSize + 1 + Math.floor(Math.random() * (total - pageSize)) },
-    ];
-    for (const page of pages) {
+    for (const page of historyPages(total, pageSize)) {
       const reps: Record<string, number>[] = [];
       for (let rep = 0; rep < config.reps; rep += 1) {
         const query = async (): Promise<number> => {
           const t = now();
-          const r = await pool.query({ name: 'page', text: PAGE_SQL, values: [CONVERSATION, page.before(), pageSize] });
+          const r = await pool.query({ name: 'page', text: pageSql(tableFor(total)), values: [CONVERSATION, page.before(), pageSize] });
           if (r.rowCount !== pageSize) throw new Error(`page returned ${r.rowCount} rows`);
           return now() - t;
         };

@@ -11,6 +11,14 @@ export interface BenchConfig {
   fanout: { devices: number; messages: number; size: number };
   idle: { connections: number; sampleAtMs: number[] };
   history: { rows: number; pageSize: number; queries: number; concurrency: number };
+  /** Registrations, logins and raw hashes per repetition, and how many in flight. */
+  auth: { accounts: number; concurrency: number };
+  crypto: { messages: number; textBytes: number; adds: number; devices: number };
+  /**
+   * Scenario 8: whether it also times the whole `npm start` (with prestart), and whether it may
+   * take its samples from the suite's own starts of the rchat systems instead of starting them again.
+   */
+  coldStart: { npmStart: boolean; reuseSuiteStarts: boolean };
 }
 
 export function benchConfig(quick: boolean): BenchConfig {
@@ -25,7 +33,10 @@ export function benchConfig(quick: boolean): BenchConfig {
         fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1000, drainMs: 500, settleMaxMs: 2000, size: 200 },
         fanout: { devices: 3, messages: 50, size: 200 },
         idle: { connections: 200, sampleAtMs: [1000, 3000] },
-        history: { rows: 1_000_000, pageSize: 50, queries: 50, concurrency: 8 },
+        history: { rows: 10_000, pageSize: 50, queries: 50, concurrency: 8 },
+        auth: { accounts: 16, concurrency: 8 },
+        crypto: { messages: 50, textBytes: 100, adds: 2, devices: 10 },
+        coldStart: { npmStart: false, reuseSuiteStarts: true },
       }
     : {
         quick,
@@ -37,6 +48,9 @@ export function benchConfig(quick: boolean): BenchConfig {
         fanout: { devices: 3, messages: 300, size: 200 },
         idle: { connections: 10_000, sampleAtMs: [5000, 60_000] },
         history: { rows: 1_000_000, pageSize: 50, queries: 2000, concurrency: 8 },
+        auth: { accounts: 64, concurrency: 8 },
+        crypto: { messages: 500, textBytes: 100, adds: 10, devices: 10 },
+        coldStart: { npmStart: true, reuseSuiteStarts: false },
       };
 }
 

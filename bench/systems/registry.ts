@@ -3,6 +3,7 @@ import { PgInsertDriver } from './ceilings/pg-insert.ts';
 import { SseRelayDriver } from './ceilings/sse-relay.ts';
 import { WsRelayDriver } from './ceilings/ws-relay.ts';
 import { RchatDriver, type RchatOptions } from './rchat.ts';
+import { RchatScaledDriver } from './rchat-scaled.ts';
 import { XmppDriver } from './xmpp/driver.ts';
 import { EjabberdServer } from './xmpp/ejabberd.ts';
 import { ProsodyServer } from './xmpp/prosody.ts';
@@ -16,6 +17,7 @@ const EJABBERD_PORTS = { relay: 25222, persisted: 25223 };
 export function allDrivers(rchat: RchatOptions): SystemDriver[] {
   return [
     new RchatDriver(rchat),
+    new RchatScaledDriver(),
     new XmppDriver(new ProsodyServer(PROSODY_PORTS.relay, false), 'prosody-relay', false),
     new XmppDriver(new ProsodyServer(PROSODY_PORTS.persisted, true), 'prosody-persisted', true),
     new XmppDriver(new EjabberdServer(EJABBERD_PORTS.relay, false), 'ejabberd-relay', false),

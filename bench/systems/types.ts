@@ -47,10 +47,17 @@ export interface Endpoint {
   close(): Promise<void>;
 }
 
+/** How long a process the driver started took to answer GET /readyz (scenario 8 may reuse it). */
+export interface ColdStartSample {
+  /** What started, as scenario 8 names it. */
+  variant: string;
+  readyMs: number;
+}
+
 export interface SystemDriver {
   readonly info: SystemInfo;
-  /** Which scenarios make sense for this system. */
-  readonly supports: { fanout: boolean; idle: boolean };
+  /** Which scenarios make sense for this system (`oneToOne: false` skips scenarios 1–3). */
+  readonly supports: { fanout: boolean; idle: boolean; oneToOne?: boolean };
   /** Starts (or attaches to) the server; throws a clear error when it cannot. */
   start(): Promise<void>;
   /** Stops what `start` started; safe to call more than once and after a failed start. */
@@ -62,4 +69,6 @@ export interface SystemDriver {
   serverPids(): number[];
   /** Errors seen by clients since the last call (failed sends etc.), drained on read. */
   takeErrors(): string[];
+  /** Readiness times of the processes `start` spawned on fresh data (none when it attached). */
+  coldStarts?(): ColdStartSample[];
 }
