@@ -3,6 +3,7 @@ import { RchatError } from '@rchat/sdk';
 import { CliError, USAGE, type Command, type CommandOption, type Io } from './command.ts';
 import { commands } from './commands/index.ts';
 import { openHome, type Home } from './home.ts';
+import { flushBackups } from './session.ts';
 import { resolveSettings } from './settings.ts';
 
 const optionSpec = {
@@ -11,6 +12,7 @@ const optionSpec = {
   help: { type: 'boolean', short: 'h' },
   limit: { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  passphrase: { type: 'boolean' },
 } as const;
 
 /** Runs one `rchat` command line; resolves with the exit code. Errors are printed as sentences, never as stacks. */
@@ -29,16 +31,18 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
       io.out(commandUsage(command));
       return 0;
     }
-    for (const option of ['limit', 'password-stdin'] as const satisfies readonly CommandOption[]) {
+    for (const option of ['limit', 'password-stdin', 'passphrase'] as const satisfies readonly CommandOption[]) {
       if (values[option] !== undefined && !command.options.includes(option)) throw new CliError(`\`${name}\` takes no --${option}.\n\n${commandUsage(command)}`, USAGE);
     }
     if (args.length < command.args.min || args.length > command.args.max) throw new CliError(`Wrong number of arguments.\n\n${commandUsage(command)}`, USAGE);
     const settings = resolveSettings({ server: values.server, home: values.home, passwordStdin: values['password-stdin'] }, env);
     const limit = parseLimit(values.limit);
-    return await command.run({ args, limit, settings, io, openHome: async (options) => (home = await openHome(settings, options)) });
+    return await command.run({ args, limit, passphrase: values.passphrase ?? false, settings, io, openHome: async (options) => (home = await openHome(settings, options)) });
   } catch (e) {
     io.err(`rchat: ${describe(e, home)}`);
     return e instanceof CliError ? e.exitCode : isParseError(e) ? USAGE : 1;
+  } finally {
+    await flushBackups();
   }
 }
 
@@ -62,13 +66,15 @@ function commandUsage(c: Command): string {
 }
 
 export function usage(): string {
-  const lines = commands.map((c) => `  ${`${c.name} ${c.synopsis}`.padEnd(34)}${c.summary}`);
+  const lines = commands.map((c) => `  ${`${c.name} ${c.synopsis}`.padEnd(36)}${c.summary}`);
   return ['rchat: end-to-end encrypted messaging in the terminal', '', 'Usage: rchat <command> [options]', '', 'Commands:', ...lines, '', globalOptions].join('\n');
 }
 
 const globalOptions = `Options:
   --server URL        the server (or RCHAT_SERVER); default: the one this device signed in to, else http://localhost:8080
   --home DIR          this device's keys and state (or RCHAT_HOME); default: $XDG_CONFIG_HOME/rchat or ~/.config/rchat
-  --password-stdin    register and login read the password from standard input (or set RCHAT_PASSWORD);
-                      otherwise they ask for it at the terminal
+  --password-stdin    read the password from standard input (or set RCHAT_PASSWORD), else it is asked for
+                      at the terminal; restore then reads the recovery key (or passphrase) from the next
+                      line, set-passphrase reads the passphrase
+  --passphrase        restore unlocks the key backup with the passphrase instead of the recovery key
   -h, --help          this help`;

@@ -9,12 +9,14 @@ export interface Io {
 }
 
 /** Options a command may take besides the global ones (`--server`, `--home`, `--help`). */
-export type CommandOption = 'limit' | 'password-stdin';
+export type CommandOption = 'limit' | 'password-stdin' | 'passphrase';
 
 export interface CommandContext {
   /** Positional arguments after the command name. */
   args: string[];
   limit: number | undefined;
+  /** `--passphrase`: `restore` unlocks the key backup with the passphrase instead of the recovery key. */
+  passphrase: boolean;
   settings: Settings;
   /** This device's home, locked for this process unless `lock` is false (see home-lock.ts). */
   openHome(options?: { lock: boolean }): Promise<Home>;

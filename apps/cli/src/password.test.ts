@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import type { Io } from './command.ts';
-import { readPassword } from './password.ts';
+import { readPassword, SecretInput } from './password.ts';
 import type { Settings } from './settings.ts';
 
 const settings = (over: Partial<Settings>): Settings => ({ server: undefined, home: '/nonexistent', passwordFromEnv: undefined, passwordStdin: false, cwd: '/', ...over });
@@ -19,6 +19,19 @@ describe('where the password comes from', () => {
   it('says how to give one when there is no terminal to ask at', async () => {
     await expect(readPassword(settings({}), io(''), { confirm: false })).rejects.toThrow(/RCHAT_PASSWORD or pipe it with --password-stdin/);
     await expect(readPassword(settings({ passwordStdin: true }), io(''), { confirm: false })).rejects.toThrow(/standard input held no password/);
+  });
+
+  it('reads the secrets after the password from the next lines of stdin, in the order asked', async () => {
+    const input = new SecretInput(settings({ passwordStdin: true }), io('pass word\r\nK7QM-3XTP\n'));
+    expect(await input.password({ confirm: false })).toBe('pass word');
+    expect(await input.secret('Recovery key', { confirm: false })).toBe('K7QM-3XTP');
+    await expect(input.secret('Passphrase', { confirm: false })).rejects.toThrow('standard input held no passphrase on line 3 (one secret a line)');
+  });
+
+  it('takes only the password from RCHAT_PASSWORD: other secrets are typed or piped', async () => {
+    const input = new SecretInput(settings({ passwordFromEnv: 'from env' }), io(''));
+    expect(await input.password({ confirm: false })).toBe('from env');
+    await expect(input.secret('Recovery key', { confirm: false })).rejects.toThrow('No recovery key: type it at a terminal, or for scripts pipe it with --password-stdin.');
   });
 });
 

@@ -1,24 +1,52 @@
 import { CliError, type Io } from './command.ts';
+import { HiddenLines } from './hidden-lines.ts';
 import type { Settings } from './settings.ts';
 
 /**
- * The password for register and login: from standard input with
- * `--password-stdin`, else from `RCHAT_PASSWORD`, else typed at a terminal
- * without echo (twice when `confirm`). Never from a flag, which would land in
- * the shell history.
+ * The secrets a command reads, in the order it asks for them. With
+ * `--password-stdin` they all come from standard input, one a line (the
+ * password first; `restore` then reads the recovery key or passphrase from
+ * the next line). Otherwise the password comes from `RCHAT_PASSWORD`, else
+ * from the terminal, and the other secrets from the terminal: typed without
+ * echo, twice when `confirm`. Never from a flag, which would land in the
+ * shell history.
  */
-export async function readPassword(settings: Settings, io: Io, options: { confirm: boolean }): Promise<string> {
-  if (settings.passwordStdin) {
-    const text = (await readAll(io.stdin)).replace(/\r?\n$/, '');
-    if (!text) throw new CliError('--password-stdin was given but standard input held no password.');
-    return text;
+export class SecretInput {
+  private lines: Promise<string[]> | undefined;
+  private terminal: HiddenLines | undefined;
+  private taken = 0;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly io: Io,
+  ) {}
+
+  /** The account password. */
+  password(options: { confirm: boolean }): Promise<string> {
+    if (!this.settings.passwordStdin && this.settings.passwordFromEnv !== undefined) return Promise.resolve(this.settings.passwordFromEnv);
+    return this.secret('Password', options, 'set RCHAT_PASSWORD or pipe it with --password-stdin');
   }
-  if (settings.passwordFromEnv !== undefined) return settings.passwordFromEnv;
-  if (!io.stdin.isTTY) throw new CliError('No password: type it at a terminal, or for scripts set RCHAT_PASSWORD or pipe it with --password-stdin.');
-  const terminal = new HiddenLines(io.stdin);
-  const password = await terminal.read('Password: ');
-  if (options.confirm && (await terminal.read('Password (again): ')) !== password) throw new CliError('The two passwords differ; nothing was changed.');
-  return password;
+
+  /** Another secret (`label` is its prompt, like "Recovery key"). */
+  async secret(label: string, options: { confirm: boolean }, scripted = 'pipe it with --password-stdin'): Promise<string> {
+    const name = label.toLowerCase();
+    if (this.settings.passwordStdin) {
+      const lines = await (this.lines ??= readAll(this.io.stdin).then((text) => text.split(/\r?\n/)));
+      const line = lines[this.taken++] ?? '';
+      if (!line) throw new CliError(`--password-stdin was given but standard input held no ${name}${this.taken > 1 ? ` on line ${this.taken} (one secret a line)` : ''}.`);
+      return line;
+    }
+    if (!this.io.stdin.isTTY) throw new CliError(`No ${name}: type it at a terminal, or for scripts ${scripted}.`);
+    const terminal = (this.terminal ??= new HiddenLines(this.io.stdin));
+    const value = await terminal.read(`${label}: `);
+    if (options.confirm && (await terminal.read(`${label} (again): `)) !== value) throw new CliError(`The two ${name}s differ; nothing was changed.`);
+    return value;
+  }
+}
+
+/** The password for register and login (see SecretInput). */
+export function readPassword(settings: Settings, io: Io, options: { confirm: boolean }): Promise<string> {
+  return new SecretInput(settings, io).password(options);
 }
 
 async function readAll(stream: NodeJS.ReadStream): Promise<string> {
@@ -26,55 +54,4 @@ async function readAll(stream: NodeJS.ReadStream): Promise<string> {
   stream.setEncoding('utf8');
   for await (const chunk of stream) text += String(chunk);
   return text;
-}
-
-/**
- * Reads lines from a terminal in raw mode, echoing nothing; Ctrl-C cancels.
- * Keys typed ahead (before the prompt) arrive in one chunk, so what follows
- * a line is kept for the next one. Prompts go to stderr.
- */
-class HiddenLines {
-  private rest = '';
-
-  constructor(private readonly stdin: NodeJS.ReadStream) {}
-
-  read(prompt: string): Promise<string> {
-    const stdin = this.stdin;
-    process.stderr.write(prompt);
-    return new Promise((resolve, reject) => {
-      let value = '';
-      const finish = (outcome: () => void) => {
-        stdin.off('data', onData);
-        stdin.setRawMode(false);
-        stdin.pause();
-        process.stderr.write('\n');
-        outcome();
-      };
-      const take = (text: string): boolean => {
-        for (let i = 0; i < text.length; i++) {
-          const ch = text.charAt(i);
-          if (ch === '\r' || ch === '\n' || ch === '\u0004') {
-            this.rest = text.slice(ch === '\r' && text.charAt(i + 1) === '\n' ? i + 2 : i + 1);
-            finish(() => resolve(value));
-            return true;
-          }
-          if (ch === '\u0003') {
-            finish(() => reject(new CliError('Cancelled.', 130)));
-            return true;
-          }
-          if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
-          else if (ch >= ' ') value += ch;
-        }
-        return false;
-      };
-      const onData = (chunk: string) => void take(chunk);
-      stdin.setRawMode(true);
-      stdin.setEncoding('utf8');
-      stdin.on('data', onData);
-      stdin.resume();
-      const typedAhead = this.rest;
-      this.rest = '';
-      take(typedAhead);
-    });
-  }
 }

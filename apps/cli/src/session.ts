@@ -4,11 +4,30 @@ import { formatMessage } from './format.ts';
 import type { Home } from './home.ts';
 import { PeerNames } from './peer-names.ts';
 
+/** The clients this process opened: their message-backup entries are written before it exits (see `flushBackups`). */
+const opened = new Set<RchatClient>();
+
+/** Remembers a client so `flushBackups` writes what it queued for the message backup. */
+export function opening(client: RchatClient): RchatClient {
+  opened.add(client);
+  return client;
+}
+
+/**
+ * Writes what the clients queued for the message backup (each decrypted or
+ * sent message, otherwise written a moment later): a command that ends must
+ * not take entries with it, or a restored device would miss those messages.
+ */
+export async function flushBackups(): Promise<void> {
+  for (const client of opened) await client.flushBackup().catch(() => undefined);
+  opened.clear();
+}
+
 /** The account this home is signed in to, or a CliError saying how to sign in. */
 export async function signedInClient(home: Home): Promise<RchatClient> {
   const client = await RchatClient.restore(home.clientOptions);
   if (!client) throw new CliError('Not signed in. Run `rchat login <username>`, or `rchat register <username>` for a new account.');
-  return client;
+  return opening(client);
 }
 
 /**

@@ -10,3 +10,19 @@ export function untilStopped(): Promise<NodeJS.Signals> {
     process.on('SIGTERM', stop);
   });
 }
+
+/** An AbortSignal that fires on the first Ctrl-C or SIGTERM, while a step may be cancelled; `release()` stops listening. */
+export function stopSignal(): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const stop = () => {
+    release();
+    controller.abort();
+  };
+  const release = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return { signal: controller.signal, release };
+}

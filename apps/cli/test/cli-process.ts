@@ -49,6 +49,13 @@ export class RchatProcess {
   }
 }
 
+/** The `[time] name: text` lines a command printed, without the time. */
+export const messageLines = (out: string) =>
+  out
+    .split('\n')
+    .filter((l) => /^\[[\d:-\s]+\] /.test(l))
+    .map((l) => l.replace(/^\[[^\]]+\] /, ''));
+
 /** Runs one `rchat` command to its end (bounded; killed when it takes longer). */
 export async function rchat(args: string[], env: Record<string, string>, options: { stdin?: string; timeoutMs?: number } = {}): Promise<Finished> {
   const p = new RchatProcess(args, env, options.stdin);

@@ -7,7 +7,7 @@ import { openFileStorage } from '@rchat/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../../tests/support/platform.ts';
 import { PASSWORD, uniqueName } from '../../../tests/support/users.ts';
-import { rchat, RchatProcess } from './cli-process.ts';
+import { messageLines, rchat, RchatProcess } from './cli-process.ts';
 
 // Two people, each with their own terminal and their own --home, using the
 // real `rchat` binary against the whole platform.
@@ -24,8 +24,6 @@ function start(user: { home: string }, args: string[]): RchatProcess {
   live.push(p);
   return p;
 }
-/** The `[time] name: text` lines a command printed. */
-const messageLines = (out: string) => out.split('\n').filter((l) => /^\[[\d:-\s]+\] /.test(l)).map((l) => l.replace(/^\[[^\]]+\] /, ''));
 
 beforeAll(async () => {
   platform = await startPlatform();

@@ -1,6 +1,7 @@
 import { RchatClient, RchatError } from '@rchat/sdk';
 import { CliError, type Command } from '../command.ts';
-import { readPassword } from '../password.ts';
+import { opening } from '../session.ts';
+import { beginSignIn } from '../sign-in.ts';
 
 export const login: Command = {
   name: 'login',
@@ -8,26 +9,25 @@ export const login: Command = {
   summary: 'sign in again on this device (the one that holds your keys)',
   options: ['password-stdin'],
   args: { min: 1, max: 1 },
-  async run({ args: [username = ''], settings, openHome, io }) {
-    const home = await openHome();
-    const current = await RchatClient.restore(home.clientOptions);
-    if (current?.username === username.toLowerCase()) {
-      io.out(`Already signed in as ${current.username} on ${home.server}.`);
-      return 0;
-    }
-    const password = await readPassword(settings, io, { confirm: false });
+  async run(ctx) {
+    const begun = await beginSignIn(ctx);
+    if (!begun) return 0;
+    const { home, username, password } = begun;
     const client = await RchatClient.login(home.clientOptions, username, password).catch((e: unknown) => {
       if (e instanceof RchatError && e.code === 'NEW_DEVICE') {
+        const name = username.toLowerCase();
         throw new CliError(
-          `The password is right, but this is a new device for ${username}: ${home.dir} holds no keys for it. ` +
-            `Messages are encrypted to the keys made when the account was registered, and they never leave that device: ` +
-            `sign in with the --home (or RCHAT_HOME) you registered with.`,
+          `The password is right, but this is a new device for ${name}: ${home.dir} holds no keys for it. ` +
+            `Link it from a device where you are signed in: \`rchat link ${name}\` here, then \`rchat link-device <code>\` there. ` +
+            `Or restore it from your recovery key: \`rchat restore ${name}\`. ` +
+            `(If you registered on this computer, sign in with that --home or RCHAT_HOME instead.)`,
         );
       }
       throw e;
     });
+    opening(client);
     await home.rememberServer();
-    io.out(`Signed in as ${client.username} on ${home.server}.`);
+    ctx.io.out(`Signed in as ${client.username} on ${home.server}.`);
     return 0;
   },
 };
