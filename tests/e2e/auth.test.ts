@@ -1,7 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../support/platform.ts';
-import { fillCredentials, logIn, register, signedIn, uniqueName, waitForText } from './support/actions.ts';
+import { fillCredentials, logIn, register, shownRecoveryKey, signedIn, uniqueName, waitForText } from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
@@ -118,16 +118,47 @@ describe('web client: accounts', () => {
     expect(consoleErrors([page], { failedRequests: true })).toEqual([]);
   });
 
-  it('explains that a browser without the account keys is a new device', async () => {
+  it('shows the recovery key once after registering, and offers a browser without the account keys the ways to bring them', async () => {
     const first = await tb.newPage(await newContext());
     await first.goto(platform.url);
     const name = uniqueName('dev');
-    await register(first, name);
+    await fillCredentials(first, name);
+    await first.getByRole('button', { name: 'Register' }).click();
+    const key = await shownRecoveryKey(first);
+    expect(key).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+    await expect.poll(() => first.title()).toContain('Save your recovery key');
+    await first.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.url });
+    await first.getByRole('button', { name: 'Copy' }).click();
+    await waitForText(first.getByRole('status'), 'Copied.');
+    expect(await first.evaluate(() => navigator.clipboard.readText())).toBe(key);
+    // Where the clipboard is refused, Copy selects the key for the person to copy.
+    await first.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+    });
+    await first.getByRole('button', { name: 'Copy' }).click();
+    await expect.poll(() => first.evaluate(() => window.getSelection()?.toString())).toBe(key);
+    await waitForText(first.getByRole('status'), 'The key is selected');
+    // A passphrase that is too short is refused with the reason, and the screen stays.
+    await first.getByLabel('Passphrase (optional)').fill('short');
+    await first.getByRole('button', { name: 'I have saved it' }).click();
+    await waitForText(first.getByRole('alert'), 'at least 10 characters');
+    await first.getByLabel('Passphrase (optional)').fill('a passphrase to remember');
+    await first.getByRole('button', { name: 'I have saved it' }).click();
+    await signedIn(first, name);
+    // Shown once: after a reload the account is signed in, without the key screen.
+    await first.reload();
+    await signedIn(first, name);
+    expect(await first.locator('.recovery-key').count()).toBe(0);
 
     const second = await tb.newPage(await newContext());
     await second.goto(platform.url);
     await logIn(second, name);
-    await waitForText(second.getByRole('alert'), `This browser has no keys for "${name}", so it is a new device for this account.`);
+    await second.getByRole('heading', { name: 'This browser is a new device' }).waitFor({ timeout: 30_000 });
+    await waitForText(second.locator('.login-card'), `This browser has no keys for "${name}" yet`);
+    await second.getByRole('button', { name: 'Link from a signed-in device' }).waitFor();
+    await second.getByRole('button', { name: 'Restore from recovery key' }).waitFor();
+    await second.getByRole('button', { name: 'Back to log in' }).click();
+    await second.getByLabel('Username').waitFor();
     expect(second.url()).toMatch(/\/login$/);
     expect(consoleErrors([first])).toEqual([]);
     expect(consoleErrors([second], { failedRequests: true })).toEqual([]);

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClient, waitForTexts, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
-import { PASSWORD, conversationList, signedIn, uniqueName, waitForMessage } from './support/actions.ts';
+import { PASSWORD, conversationList, shownRecoveryKey, signedIn, uniqueName, waitForMessage } from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
@@ -42,6 +42,15 @@ describe('web client: a 375 px phone, keyboard only', () => {
     expect(await focused(page)).toBe('Log in');
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('Register');
+    await page.keyboard.press('Enter');
+    // The recovery key screen: Copy has focus; Tab passes the optional passphrase to the button that goes on.
+    expect(await shownRecoveryKey(page)).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
+    expect(await focused(page)).toBe('Copy');
+    expect(await overflowsX(page)).toBe(false);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('passphrase');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('I have saved it');
     await page.keyboard.press('Enter');
     await signedIn(page, name);
     expect(await overflowsX(page)).toBe(false);

@@ -5,10 +5,11 @@ import { gzipSync } from 'node:zlib';
 
 export const webAssetsDir = fileURLToPath(new URL('../dist/assets', import.meta.url));
 
-/** Which part of the app a built file belongs to: the entry loads first; the main page and the SDK with its crypto load on demand. */
+/** Which part of the app a built file belongs to: the entry loads first; the main page, the SDK with its crypto, and the steps after registering or on a new device load on demand. */
 function part(file: string): string {
   if (file.startsWith('index-') || file.startsWith('rolldown-runtime-')) return 'first load: entry and login page';
   if (file.startsWith('main-page-')) return 'main page (lazy)';
+  if (/^(recovery-key-step|new-device-step|grouped-code)-/.test(file)) return 'key and device steps (lazy)';
   return 'SDK and crypto (lazy)';
 }
 

@@ -23,11 +23,21 @@ export async function fillCredentials(page: Page, username: string, password = P
   await page.getByLabel('Password').fill(password);
 }
 
-/** Registers on the login page and waits for the main page. */
-export async function register(page: Page, username: string): Promise<void> {
+/** Registers on the login page, goes past the recovery key screen and waits for the main page; returns the recovery key it showed. */
+export async function register(page: Page, username: string): Promise<string> {
   await fillCredentials(page, username);
   await page.getByRole('button', { name: 'Register' }).click();
+  const key = await shownRecoveryKey(page);
+  await page.getByRole('button', { name: 'I have saved it' }).click();
   await signedIn(page, username);
+  return key;
+}
+
+/** The recovery key on the screen shown once after registering (creating the account and its keys takes a moment). */
+export async function shownRecoveryKey(page: Page): Promise<string> {
+  const key = page.locator('.recovery-key');
+  await key.waitFor({ timeout: 30_000 });
+  return (await key.textContent()) ?? '';
 }
 
 export async function logIn(page: Page, username: string, password = PASSWORD): Promise<void> {

@@ -46,10 +46,13 @@ const recorded = new WeakMap<Page, string[]>();
 /**
  * The console errors and uncaught exceptions of pages opened by `newPage`,
  * less the failed-request lines a test provoked on purpose (a 4xx for a wrong
- * password, a refused connection) when it allows them.
+ * password, a refused connection) when it allows them, or the 409 a device
+ * gets when another device's key change won the race (the SDK applies that
+ * one and tries again).
  */
-export function consoleErrors(pages: Page[], allow: { failedRequests?: boolean } = {}): string[] {
+export function consoleErrors(pages: Page[], allow: { failedRequests?: boolean; epochConflicts?: boolean } = {}): string[] {
   return pages
     .flatMap((p) => recorded.get(p) ?? [])
-    .filter((e) => !(allow.failedRequests && /Failed to load resource: (the server responded with a status of 4\d\d|net::ERR_CONNECTION_REFUSED)/.test(e)));
+    .filter((e) => !(allow.failedRequests && /Failed to load resource: (the server responded with a status of 4\d\d|net::ERR_CONNECTION_REFUSED)/.test(e)))
+    .filter((e) => !(allow.epochConflicts && /Failed to load resource: the server responded with a status of 409 \(Conflict\)/.test(e)));
 }

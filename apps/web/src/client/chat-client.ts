@@ -1,6 +1,6 @@
-import type { ChatConversation, ChatMessage, ClientEvents, SafetyNumberInfo } from '@rchat/sdk';
+import type { ChatConversation, ChatMessage, ClientEvents, ExistingDeviceLink, NewDeviceLink as SdkNewDeviceLink, SafetyNumberInfo } from '@rchat/sdk';
 
-export type { ChatConversation, ChatMessage, ClientEvents, MessageContent, SafetyNumberInfo } from '@rchat/sdk';
+export type { ChatConversation, ChatMessage, ClientEvents, ExistingDeviceLink, MessageContent, SafetyNumberInfo } from '@rchat/sdk';
 
 export interface UserSummary {
   id: string;
@@ -16,6 +16,12 @@ export interface AccountDevice {
   /** True for the device this page runs on. */
   current: boolean;
 }
+
+/** Linking, on the new device: it shows the code (and a QR code of it) until a signed-in device answers; `complete()` gives the signed-in client. */
+export type NewDeviceLink = SdkNewDeviceLink<ChatClient>;
+
+/** What opens the key backup on a browser with no linked device. */
+export type BackupSecret = { recoveryKey: string } | { passphrase: string };
 
 /** What the web client uses of the SDK's `RchatClient`: one signed-in account on this browser. */
 export interface ChatClient {
@@ -38,4 +44,10 @@ export interface ChatClient {
   devices(): Promise<AccountDevice[]>;
   /** Signs the device out everywhere and removes it from every conversation's keys. */
   removeDevice(deviceId: string): Promise<void>;
+  /** Links a new device from the code it shows. */
+  linkDevice(code: string): Promise<ExistingDeviceLink>;
+  /** The recovery key, once, right after registering; null otherwise. */
+  takeRecoveryKey(): string | null;
+  /** Lets the key backup also be opened with this passphrase. */
+  setPassphrase(passphrase: string): Promise<void>;
 }

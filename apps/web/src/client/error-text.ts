@@ -10,6 +10,11 @@ function isCodedError(error: unknown): error is CodedError {
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { message?: unknown }).message === 'string';
 }
 
+/** The error's code (an RchatError's, or any error shaped like one), if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  return isCodedError(error) ? error.code : undefined;
+}
+
 function firstDetail(details: unknown): string | undefined {
   if (!Array.isArray(details)) return undefined;
   const first: unknown = details[0];
@@ -31,9 +36,43 @@ export function signInErrorText(error: unknown, username: string): string {
     case 'REGISTRATION_CLOSED':
       return `${error.message} Ask the operator of this server for an account.`;
     case 'NEW_DEVICE':
-      return `This browser has no keys for "${username}", so it is a new device for this account. Linking a new device is not available yet: log in on the browser where you registered.`;
+      return `This browser has no keys for "${username}", so it is a new device for this account: link it from a device where you are signed in, or restore it from your recovery key.`;
     default:
       return actionErrorText(error);
+  }
+}
+
+/** A sentence for a failed step of linking a device; `side` is the device the person is looking at. */
+export function linkErrorText(error: unknown, side: 'new' | 'signed-in'): string {
+  if (!isCodedError(error)) return actionErrorText(error);
+  switch (error.code) {
+    case 'LINK_CODE_INVALID':
+      return 'This code has a typo. Compare it with the code on the new device and type it again (dashes and spaces are optional).';
+    case 'LINK_SESSION_NOT_FOUND':
+      return side === 'signed-in'
+        ? 'No new device of yours is waiting with this code. It may have expired (codes last 10 minutes) or been cancelled: start again on the new device.'
+        : 'This code has expired (codes last 10 minutes) or was cancelled. Start again for a new code.';
+    case 'LINK_TIMEOUT':
+      return 'The other device did not answer in time, so nothing was shared. Start again.';
+    case 'LINK_ABORTED':
+      return side === 'new'
+        ? 'Your other device cancelled linking, so nothing was shared. Start again if you want to link this browser.'
+        : 'The new device cancelled linking, so nothing was shared.';
+    default:
+      return actionErrorText(error);
+  }
+}
+
+/** A sentence for a failed restore from the key backup, opened with a recovery key or a passphrase. */
+export function restoreErrorText(error: unknown, username: string): string {
+  if (!isCodedError(error)) return signInErrorText(error, username);
+  switch (error.code) {
+    case 'RECOVERY_KEY_WRONG':
+      return `${error.message} Nothing on your account was changed.`;
+    case 'BACKUP_NOT_FOUND':
+      return 'This account has no key backup to restore from. Link this browser from a device where you are signed in instead.';
+    default:
+      return signInErrorText(error, username);
   }
 }
 

@@ -1,7 +1,7 @@
 // The SDK with its MLS crypto: loaded as its own chunk (see session.ts).
 import { RchatClient, type RchatClientOptions } from '@rchat/sdk';
 import { openIndexedDbStorage } from '@rchat/sdk/browser';
-import type { ChatClient } from './chat-client.ts';
+import type { BackupSecret, ChatClient, NewDeviceLink } from './chat-client.ts';
 import { browserDeviceName } from './device-name.ts';
 
 // Keys, group state and messages live in IndexedDB, sealed under a non-extractable WebCrypto key.
@@ -19,4 +19,12 @@ export async function login(username: string, password: string): Promise<ChatCli
 
 export async function register(username: string, password: string): Promise<ChatClient> {
   return RchatClient.register(await options(), username, password);
+}
+
+export async function startLink(username: string, password: string): Promise<NewDeviceLink> {
+  return RchatClient.startLink(await options(), username, password);
+}
+
+export async function restoreFromBackup(username: string, password: string, secret: BackupSecret): Promise<ChatClient> {
+  return RchatClient.restoreFromRecoveryKey(await options(), username, password, secret);
 }

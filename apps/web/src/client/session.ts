@@ -1,4 +1,4 @@
-import type { ChatClient } from './chat-client.ts';
+import type { BackupSecret, ChatClient, NewDeviceLink } from './chat-client.ts';
 
 export type SignInMode = 'login' | 'register';
 
@@ -18,4 +18,14 @@ export async function restoreSession(): Promise<ChatClient | null> {
 export async function signIn(mode: SignInMode, username: string, password: string): Promise<ChatClient> {
   const sdk = await loadSdk();
   return mode === 'login' ? sdk.login(username, password) : sdk.register(username, password);
+}
+
+/** On a browser with no keys for the account: shows a code for a signed-in device to type. */
+export async function startLink(username: string, password: string): Promise<NewDeviceLink> {
+  return (await loadSdk()).startLink(username, password);
+}
+
+/** On a browser with no keys for the account: opens the key backup with the recovery key or passphrase. */
+export async function restoreFromBackup(username: string, password: string, secret: BackupSecret): Promise<ChatClient> {
+  return (await loadSdk()).restoreFromBackup(username, password, secret);
 }

@@ -12,12 +12,12 @@ export interface DeviceChange {
   afterSeq: number;
 }
 
-/** The system line for a change, e.g. "bob added a device" or "You linked a new device". */
+/** The system line for a change, e.g. "bob added a device" or (a device of this account, linked or restored) "You added a new device". */
 export function deviceChangeText({ own, change, count }: DeviceChange, peerName: string): string {
   const devices = count === 1 ? 'a device' : `${count} devices`;
   if (!own) return `${peerName} ${change} ${devices}`;
   if (change === 'removed') return `You removed ${devices}`;
-  return count === 1 ? 'You linked a new device' : `You linked ${count} new devices`;
+  return count === 1 ? 'You added a new device' : `You added ${count} new devices`;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useId, useState, type FormEvent } from 'react';
 import type { ChatClient } from '../client/chat-client.ts';
-import { signInErrorText } from '../client/error-text.ts';
+import { errorCode, signInErrorText } from '../client/error-text.ts';
+import { TextField } from '../components/text-field.tsx';
 import { preloadSdk, signIn, type SignInMode } from '../client/session.ts';
 import { usePasswordPolicy } from '../hooks/use-password-policy.ts';
 
@@ -9,6 +10,13 @@ interface Props {
   /** Something to tell the person before they sign in (shown as the page's alert). */
   notice?: string;
 }
+
+// Each step after the form is its own chunk (the new-device one carries the QR code generator).
+const RecoveryKeyStep = lazy(() => import('../components/recovery-key-step.tsx'));
+const NewDeviceStep = lazy(() => import('../components/new-device-step.tsx'));
+
+/** The form; after registering, the recovery key; after logging in on a browser without the account's keys, the ways to bring them here. */
+type Step = { step: 'form' } | { step: 'save-key'; client: ChatClient; recoveryKey: string } | { step: 'new-device'; username: string };
 
 const busyText: Record<SignInMode, string> = {
   login: 'Logging in…',
@@ -20,13 +28,15 @@ export function LoginPage({ onSignedIn, notice }: Props) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState<SignInMode | null>(null);
   const [error, setError] = useState(notice ?? '');
+  const [step, setStep] = useState<Step>({ step: 'form' });
   const policy = usePasswordPolicy();
   const hintId = useId();
 
   useEffect(() => {
-    document.title = 'Log in · rchat';
-    preloadSdk();
-  }, []);
+    if (step.step === 'form') document.title = 'Log in · rchat';
+  }, [step.step]);
+
+  useEffect(() => preloadSdk(), []);
 
   async function submit(mode: SignInMode) {
     const name = username.trim();
@@ -37,11 +47,15 @@ export function LoginPage({ onSignedIn, notice }: Props) {
     setBusy(mode);
     setError('');
     try {
-      onSignedIn(await signIn(mode, name, password));
+      const client = await signIn(mode, name, password);
+      const recoveryKey = mode === 'register' ? client.takeRecoveryKey() : null;
+      if (recoveryKey === null) return onSignedIn(client);
+      setStep({ step: 'save-key', client, recoveryKey });
     } catch (e) {
-      setError(signInErrorText(e, name.toLowerCase()));
-      setBusy(null);
+      if (errorCode(e) === 'NEW_DEVICE') setStep({ step: 'new-device', username: name.toLowerCase() });
+      else setError(signInErrorText(e, name.toLowerCase()));
     }
+    setBusy(null);
   }
 
   function onSubmit(event: FormEvent) {
@@ -56,55 +70,63 @@ export function LoginPage({ onSignedIn, notice }: Props) {
           <span className="brand-mark" aria-hidden="true" />
           rchat
         </h1>
-        <p className="login-tagline">Private messages, end-to-end encrypted.</p>
-        <form onSubmit={onSubmit} aria-busy={busy !== null} noValidate>
-          <label className="field">
-            <span className="field-label">Username</span>
-            <input
-              name="username"
-              autoComplete="username"
-              autoCapitalize="none"
-              autoCorrect="off"
-              spellCheck={false}
-              maxLength={32}
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              disabled={busy !== null}
-              autoFocus
-            />
-          </label>
-          <label className="field">
-            <span className="field-label">Password</span>
-            <input
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              disabled={busy !== null}
-              aria-describedby={hintId}
-            />
-          </label>
-          <p className="field-hint" id={hintId}>
-            New here? Pick a username and a password{policy ? ` of at least ${policy.passwordMinLength} characters` : ''}, then choose Register.
-          </p>
-          <div role="alert" className="form-error">
-            {error}
-          </div>
-          <div className="login-actions">
-            <button type="submit" className="button primary" disabled={busy !== null}>
-              Log in
-            </button>
-            <button type="button" className="button" disabled={busy !== null} onClick={() => void submit('register')}>
-              Register
-            </button>
-          </div>
-          {busy && (
-            <p className="login-busy" role="status">
-              {busyText[busy]}
-            </p>
-          )}
-        </form>
+        {step.step === 'form' ? (
+          <>
+            <p className="login-tagline">Private messages, end-to-end encrypted.</p>
+            <form onSubmit={onSubmit} aria-busy={busy !== null} noValidate>
+              <TextField
+                label="Username"
+                name="username"
+                autoComplete="username"
+                autoCapitalize="none"
+                autoCorrect="off"
+                spellCheck={false}
+                maxLength={32}
+                value={username}
+                onChange={(e) => setUsername(e.target.value)}
+                disabled={busy !== null}
+                autoFocus
+              />
+              <TextField
+                label="Password"
+                name="password"
+                type="password"
+                autoComplete="current-password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                disabled={busy !== null}
+                aria-describedby={hintId}
+              />
+              <p className="field-hint" id={hintId}>
+                New here? Pick a username and a password{policy ? ` of at least ${policy.passwordMinLength} characters` : ''}, then choose Register.
+              </p>
+              <div role="alert" className="form-error">
+                {error}
+              </div>
+              <div className="login-actions">
+                <button type="submit" className="button primary" disabled={busy !== null}>
+                  Log in
+                </button>
+                <button type="button" className="button" disabled={busy !== null} onClick={() => void submit('register')}>
+                  Register
+                </button>
+              </div>
+              {busy && (
+                <p className="login-busy" role="status">
+                  {busyText[busy]}
+                </p>
+              )}
+            </form>
+          </>
+        ) : (
+          <Suspense fallback={<p className="login-busy">Loading…</p>}>
+            {step.step === 'save-key' ? (
+              <RecoveryKeyStep client={step.client} recoveryKey={step.recoveryKey} onDone={() => onSignedIn(step.client)} />
+            ) : (
+              <NewDeviceStep username={step.username} password={password} onSignedIn={onSignedIn} onBack={() => setStep({ step: 'form' })} />
+            )}
+          </Suspense>
+        )}
       </div>
     </main>
   );

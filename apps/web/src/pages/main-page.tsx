@@ -26,7 +26,17 @@ interface Props {
 /** Header, the conversation list and the open conversation; on narrow screens the list or the conversation. */
 export default function MainPage({ client, conversationId, onSignedOut }: Props) {
   const [notice, setNotice] = useState('');
-  const report = useCallback((error: unknown) => setNotice(actionErrorText(error)), []);
+  // A session that cannot go on (expired, or this device was removed) returns to the login page, once.
+  const ended = useRef(false);
+  const endSession = useCallback(() => {
+    if (ended.current) return;
+    ended.current = true;
+    void client
+      .logout()
+      .catch(() => undefined)
+      .finally(() => onSignedOut('Your session has ended (it expired, or this device was signed out). Log in again.'));
+  }, [client, onSignedOut]);
+  const report = useCallback((error: unknown) => (endsSession(error) ? endSession() : setNotice(actionErrorText(error))), [endSession]);
   const { list, add, clearUnread } = useConversations(client, report);
   const status = useConnectionStatus(client);
   const lastMessages = useLastMessages(client);
@@ -35,18 +45,18 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
 
   // Listeners are in place (the hooks above and the children's effects run first); now open the live stream.
   useEffect(() => {
-    client.start().catch((error: unknown) => {
-      if (!endsSession(error)) return report(error);
-      void client.logout().finally(() => onSignedOut('Your session has ended (it expired, or this device was signed out). Log in again.'));
-    });
+    client.start().catch(report);
     const offWarning = client.on('warning', (w) => {
       if (!w.conversationId) setNotice(namesForIds.current(w.message));
     });
+    // While this page runs, the stream closes only when the session is over (stop() below comes after unsubscribing).
+    const offStatus = client.on('status', (status) => status === 'closed' && endSession());
     return () => {
       offWarning();
+      offStatus();
       client.stop();
     };
-  }, [client, report, onSignedOut]);
+  }, [client, report, endSession]);
 
   useEffect(() => {
     if (!conversationId) document.title = 'rchat';

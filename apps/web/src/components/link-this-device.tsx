@@ -1,0 +1,105 @@
+import { useEffect, useId, useState } from 'react';
+import type { ChatClient, NewDeviceLink } from '../client/chat-client.ts';
+import { linkErrorText } from '../client/error-text.ts';
+import { startLink } from '../client/session.ts';
+import { messageTime } from '../format.ts';
+import { GroupedCode } from './grouped-code.tsx';
+import { QrCode } from './qr-code.tsx';
+
+interface Props {
+  username: string;
+  password: string;
+  onSignedIn: (client: ChatClient) => void;
+  onCancel: () => void;
+}
+
+type View = { state: 'starting' } | { state: 'code'; link: NewDeviceLink } | { state: 'check'; link: NewDeviceLink; checkCode: string } | { state: 'failed'; error: unknown };
+
+/**
+ * The new device's side of linking: shows the code (typed, or as a QR code)
+ * until a signed-in device types it, then the check code both must show, then
+ * enters the app once the other device has confirmed and sent the keys.
+ * Leaving this view (Cancel, Back) cancels the link.
+ */
+export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Props) {
+  const [view, setView] = useState<View>({ state: 'starting' });
+  const [attempt, setAttempt] = useState(0);
+  const id = useId();
+
+  useEffect(() => {
+    document.title = 'Link this browser · rchat';
+  }, []);
+
+  useEffect(() => {
+    const abort = new AbortController();
+    let link: NewDeviceLink | null = null;
+    let done = false;
+    const run = async () => {
+      const started = await startLink(username, password);
+      // Left before the code arrived: leave no waiting device behind.
+      if (abort.signal.aborted) return void started.cancel().catch(() => undefined);
+      link = started;
+      setView({ state: 'code', link });
+      const checkCode = await link.waitForCheckCode(abort.signal);
+      setView({ state: 'check', link, checkCode });
+      const client = await link.complete(abort.signal);
+      done = true;
+      onSignedIn(client);
+    };
+    run().catch((error: unknown) => !abort.signal.aborted && setView({ state: 'failed', error }));
+    return () => {
+      abort.abort();
+      if (link && !done) void link.cancel().catch(() => undefined);
+    };
+  }, [username, password, onSignedIn, attempt]);
+
+  function again() {
+    setView({ state: 'starting' });
+    setAttempt((n) => n + 1);
+  }
+
+  return (
+    <section aria-labelledby={`${id}-title`} className="link-step">
+      <h2 id={`${id}-title`} className="step-title">
+        Link this browser
+      </h2>
+      {view.state === 'starting' && (
+        <p className="step-text" role="status">
+          Getting a code…
+        </p>
+      )}
+      {(view.state === 'code' || view.state === 'check') && (
+        <>
+          <p className="step-text" id={`${id}-how`}>
+            On a device where you are signed in, open <strong>Devices</strong>, then type this code under <strong>Link a new device</strong>:
+          </p>
+          <GroupedCode code={view.link.code} className="link-code" />
+          <QrCode text={view.link.qrText} label={`QR code of the link code ${view.link.code}`} />
+          <p className="field-hint">The code works until {messageTime(new Date(view.link.expiresAt))}.</p>
+        </>
+      )}
+      <div role="status">
+        {view.state === 'check' && (
+          <div className="check-box">
+            <p>Check that your other device shows the same code:</p>
+            <p className="check-code">{view.checkCode}</p>
+            <p className="field-hint">If it does, confirm there. If it does not, cancel there: nothing is shared.</p>
+          </div>
+        )}
+      </div>
+      {view.state === 'failed' && (
+        <>
+          <p role="alert" className="form-error">
+            {linkErrorText(view.error, 'new')}
+          </p>
+          <button type="button" className="button primary wide" onClick={again}>
+            Start again
+          </button>
+        </>
+      )}
+      <button type="button" className="button wide" onClick={onCancel}>
+        Cancel
+      </button>
+    </section>
+  );
+}
