@@ -26,5 +26,13 @@ export interface BenchResults {
   skipped: { system: string; reason: string }[];
   /** Scenarios that failed on a system (the suite went on). */
   failures: { system: string; scenario: string; error: string }[];
+  /**
+   * Scenario ids and their metrics: `unloaded-latency`, `throughput`, `fixed-rate`, `fanout`
+   * (p50/p99/p999/max ms, throughput msg/s, lost); `idle-connections` (KiB and MiB per sample);
+   * `auth-rate` (perSecond, p50/p99/p999 ms, percentOfRaw); `history` (p50/p99/p999 ms, throughput
+   * pages/s; rchat rows add rawP50/rawP99/rawP999/rawThroughput and p99Ratio); `cold-start`
+   * (readyMs, maxMs); `client-crypto` (p50/p99/p999/max ms, samples). Older files simply lack the
+   * newer scenarios.
+   */
   rows: ResultRow[];
 }

@@ -28,8 +28,11 @@ async function seed(pool: pg.Pool, conversationId: string, senderUserId: string,
 const PAGE_SQL = `SELECT conversation_id, seq, id, sender_user_id, sender_device_id, txn_id, ciphertext, created_at, epoch
   FROM messages WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`;
 
-/** Sequential latencies of `queries` calls, then pages/s with `concurrency` clients. */
+const WARMUP_QUERIES = 5;
+
+/** Sequential latencies of `queries` calls (after a few untimed ones), then pages/s with `concurrency` clients. */
 async function measure(queries: number, concurrency: number, one: () => Promise<void>): Promise<Record<string, number>> {
+  for (let i = 0; i < WARMUP_QUERIES; i += 1) await one();
   const sequential: number[] = [];
   for (let i = 0; i < queries; i += 1) {
     const t = now();

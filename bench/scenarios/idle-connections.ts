@@ -18,12 +18,12 @@ const DEVICES_PER_ACCOUNT = 10;
 
 /** Scenario 5: N authenticated idle connections; server RSS per connection after settling. */
 export async function idleConnections(ctx: ScenarioContext, router: DeliveryRouter): Promise<ResultRow[]> {
-  const { connections, sampleAtMs } = ctx.config.idle;
+  const { connections, settleMs, sampleAtMs } = ctx.config.idle;
   let t = now();
   const accounts = await ctx.driver.users(USER_PREFIX, Math.ceil(connections / DEVICES_PER_ACCOUNT));
   const names = Array.from({ length: connections }, (_, i) => accounts[i % accounts.length] as string);
   const provisionSeconds = (now() - t) / 1000;
-  await sleep(1000);
+  await sleep(settleMs);
   const baseline = totalRssKiB(ctx.driver.serverPids());
   t = now();
   let failed = 0;

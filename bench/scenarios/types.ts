@@ -9,7 +9,8 @@ export interface BenchConfig {
   throughput: { warmupMs: number; measureMs: number; shapes: { pairs: number; inflight: number }[]; sizes: number[] };
   fixedRate: { rates: number[]; pairs: number; durationMs: number; drainMs: number; settleMaxMs: number; size: number };
   fanout: { devices: number; messages: number; size: number };
-  idle: { connections: number; sampleAtMs: number[] };
+  /** `settleMs`: pause after provisioning before the baseline RSS is read. */
+  idle: { connections: number; settleMs: number; sampleAtMs: number[] };
   history: { rows: number; pageSize: number; queries: number; concurrency: number };
   /** Registrations, logins and raw hashes per repetition, and how many in flight. */
   auth: { accounts: number; concurrency: number };
@@ -30,12 +31,12 @@ export function benchConfig(quick: boolean): BenchConfig {
         unloaded: { messages: 200, warmup: 20, maxMs: 1500 },
         // 16 pairs instead of 64: fewer accounts to register (password hashing dominates a quick run).
         throughput: { warmupMs: 200, measureMs: 800, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 16, inflight: 1 }], sizes: [200] },
-        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1000, drainMs: 500, settleMaxMs: 2000, size: 200 },
+        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 700, drainMs: 300, settleMaxMs: 2000, size: 200 },
         fanout: { devices: 3, messages: 50, size: 200 },
-        idle: { connections: 200, sampleAtMs: [1000, 3000] },
+        idle: { connections: 200, settleMs: 300, sampleAtMs: [500, 3000] },
         history: { rows: 10_000, pageSize: 50, queries: 50, concurrency: 8 },
         auth: { accounts: 16, concurrency: 8 },
-        crypto: { messages: 50, textBytes: 100, adds: 2, devices: 10 },
+        crypto: { messages: 30, textBytes: 100, adds: 2, devices: 10 },
         coldStart: { npmStart: false, reuseSuiteStarts: true },
       }
     : {
@@ -46,7 +47,7 @@ export function benchConfig(quick: boolean): BenchConfig {
         throughput: { warmupMs: 300, measureMs: 1200, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200, 4096] },
         fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1500, drainMs: 1500, settleMaxMs: 10_000, size: 200 },
         fanout: { devices: 3, messages: 300, size: 200 },
-        idle: { connections: 10_000, sampleAtMs: [5000, 60_000] },
+        idle: { connections: 10_000, settleMs: 1000, sampleAtMs: [5000, 60_000] },
         history: { rows: 1_000_000, pageSize: 50, queries: 2000, concurrency: 8 },
         auth: { accounts: 64, concurrency: 8 },
         crypto: { messages: 500, textBytes: 100, adds: 10, devices: 10 },

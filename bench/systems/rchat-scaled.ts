@@ -74,7 +74,10 @@ export class RchatScaledDriver extends RchatApiDriver implements SystemDriver {
   async stop(): Promise<void> {
     await this.closeClient(this.info.settings);
     // Delivery first, then chat, then users (as the cluster stops).
-    for (const instance of this.instances.splice(0).reverse()) await stopGroup(instance.process.managed.child, 5000);
+    const instances = this.instances.splice(0);
+    for (const service of ['delivery', 'chat', 'users'] as const) {
+      await Promise.all(instances.filter((i) => i.service === service).map((i) => stopGroup(i.process.managed.child, 5000)));
+    }
     await this.databases.dropAll();
   }
 
