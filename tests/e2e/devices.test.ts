@@ -220,9 +220,38 @@ describe('web client: devices', () => {
     expect(await second.locator('body').innerText()).not.toContain('after the second browser was removed');
   });
 
+  it('works by keyboard on a 375 px phone: the ways in for a new device, and cancelling a link', async () => {
+    const phone = await tb.newPage(await tb.newContext({ width: 375, height: 740 }));
+    pages.push(phone);
+    const focused = () => phone.evaluate(() => document.activeElement?.textContent ?? '');
+    const overflowsX = () => phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    await phone.goto(platform.url);
+    await logIn(phone, aliceName);
+    await phone.getByRole('heading', { name: 'This browser is a new device' }).waitFor({ timeout: 30_000 });
+    expect(await focused()).toBe('Link from a signed-in device');
+    expect(await overflowsX()).toBe(false);
+    await phone.keyboard.press('Enter');
+    await phone.locator('.link-code').waitFor({ timeout: 30_000 });
+    expect(await overflowsX()).toBe(false);
+    await phone.keyboard.press('Tab');
+    expect(await focused()).toBe('Cancel');
+    await phone.keyboard.press('Enter');
+    await phone.getByRole('heading', { name: 'This browser is a new device' }).waitFor();
+    expect(await focused()).toBe('Link from a signed-in device');
+    await phone.keyboard.press('Tab');
+    expect(await focused()).toBe('Restore from recovery key');
+    await phone.keyboard.press('Enter');
+    expect(await phone.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('secret');
+    expect(await overflowsX()).toBe(false);
+    // Cancelling took the waiting device off the account again.
+    await openDevices(alice);
+    await expect.poll(async () => (await listedDeviceIds(alice)).length, { timeout: 20_000 }).toBe(2);
+    await closeDevices(alice);
+  });
+
   it('logs no errors in the browser console (but the refused requests of the removed browser, and lost races of key changes)', () => {
     // Two devices adding the restored browser at once: one commit wins, the other gets 409 and applies it.
-    expect(consoleErrors([alice, third], { epochConflicts: true })).toEqual([]);
+    expect(consoleErrors([alice, third, ...pages.slice(3)], { epochConflicts: true })).toEqual([]);
     expect(consoleErrors([second], { failedRequests: true })).toEqual([]);
   });
 });

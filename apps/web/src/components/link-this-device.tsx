@@ -68,7 +68,7 @@ export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Pro
           Getting a code…
         </p>
       )}
-      {(view.state === 'code' || view.state === 'check') && (
+      {view.state === 'code' && (
         <>
           <p className="step-text" id={`${id}-how`}>
             On a device where you are signed in, open <strong>Devices</strong>, then type this code under <strong>Link a new device</strong>:
