@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { now, sleep } from './clock.ts';
 import { spawnServer, stopGroup, type Managed } from './proc.ts';
 import { HttpClient } from './http-client.ts';
@@ -74,7 +76,17 @@ export const SERVICE_ENTRY = {
 
 export type ServiceName = keyof typeof SERVICE_ENTRY;
 
-/** Starts one service (or apps/server) as `node --import tsx <entry>`. */
+const BUNDLED_RUNNER = 'scripts/run-bundled.mjs';
+
+/**
+ * How a service process is run, as scripts/cluster runs it: through the
+ * repository's bundling runner where the checkout has one, else through tsx.
+ */
+export function serviceCommand(service: ServiceName): string[] {
+  return existsSync(join(repoRoot, BUNDLED_RUNNER)) ? [BUNDLED_RUNNER, SERVICE_ENTRY[service]] : ['--import', 'tsx', SERVICE_ENTRY[service]];
+}
+
+/** Starts one service (or apps/server) as its own Node.js process. */
 export function startService(service: ServiceName, env: NodeJS.ProcessEnv, port: number): Promise<StartedProcess> {
-  return startUntilReady(service, process.execPath, ['--import', 'tsx', SERVICE_ENTRY[service]], env, port);
+  return startUntilReady(service, process.execPath, serviceCommand(service), env, port);
 }

@@ -122,7 +122,7 @@ export function coldStartSection(results: BenchResults): string[] {
   return [
     '## 8. Cold start to /readyz',
     '',
-    'From spawning the process to the first 200 from `GET /readyz` (polled every 10 ms). Each service alone, as scaled out: its own `node --import tsx services/<name>/src/main.ts` process ' +
+    'From spawning the process to the first 200 from `GET /readyz` (polled every 10 ms). Each service alone, as scaled out: its own `services/<name>/src/main.ts` process, run as scripts/cluster runs it (see the scaled-out system\'s `command` setting), ' +
       'on a fresh PostgreSQL database (its migrations run) and NATS, started one after another so nothing else is starting; delivery needs users and chat running. ' +
       'The whole stack in one process (embedded PGlite, in-process bus) on a fresh `DATA_DIR`. ' +
       `Target: ${TARGETS.coldStart.text}.`,

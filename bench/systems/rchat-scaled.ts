@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PG_ADMIN_URL } from '../lib/pg.ts';
 import { descendants, stopGroup } from '../lib/proc.ts';
-import { COLD_START, freePort, startService, type ServiceName, type StartedProcess } from '../lib/service-process.ts';
+import { COLD_START, freePort, serviceCommand, startService, type ServiceName, type StartedProcess } from '../lib/service-process.ts';
 import { ThrowawayDatabases } from '../lib/throwaway-db.ts';
 import { NATS_URL } from './ceilings/nats-raw.ts';
 import { BENCH_ENV, gitHead } from './rchat.ts';
@@ -60,6 +60,7 @@ export class RchatScaledDriver extends RchatApiDriver implements SystemDriver {
     const delivery: StartedProcess[] = [];
     for (const n of [1, 2]) delivery.push(await this.launch(`delivery-${n}`, 'delivery', { USERS_URL: users.origin, CHAT_URL: chat.origin, INTERNAL_TOKEN: token }));
     this.rchat = new RchatClient({ users: users.origin, chat: chat.origin, events: (device) => (delivery[(device + 1) % delivery.length] as StartedProcess).origin });
+    this.info.settings.command = `node ${serviceCommand('users').join(' ')} (and chat, delivery)`;
     this.info.settings.readyMs = this.instances.map((i) => `${i.id} ${Math.round(i.process.readyMs)}`).join(', ');
     this.info.version = `rchat (git ${await gitHead()})`;
   }
