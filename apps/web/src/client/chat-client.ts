@@ -28,6 +28,8 @@ export interface ChatClient {
   readonly userId: string;
   readonly username: string;
   readonly deviceId: string;
+  /** Problems found while importing the message backup on a linked or restored device (e.g. entries not signed by the account). */
+  readonly backupWarnings: readonly string[];
   start(): Promise<void>;
   stop(): void;
   logout(): Promise<void>;

@@ -34,6 +34,10 @@ export default function RecoveryKeyStep({ client, recoveryKey, onDone }: Props) 
 
   useEffect(() => {
     document.title = 'Save your recovery key · rchat';
+    // Shown only now: leaving the page by accident (reload, closing the tab) asks first.
+    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
   }, []);
 
   async function copy() {

@@ -46,6 +46,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   // Listeners are in place (the hooks above and the children's effects run first); now open the live stream.
   useEffect(() => {
     client.start().catch(report);
+    if (client.backupWarnings.length > 0) setNotice(client.backupWarnings.join(' '));
     const offWarning = client.on('warning', (w) => {
       if (!w.conversationId) setNotice(namesForIds.current(w.message));
     });
