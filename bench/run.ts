@@ -45,7 +45,7 @@ const DRIVER_SCENARIOS: { id: (typeof SCENARIO_IDS)[number]; run: DriverScenario
     id: 'auth-rate',
     run: async (ctx, _router, results) => {
       const driver = ctx.driver as RchatDriver;
-      const measured = await authRate(ctx, driver.client(), driver.platformEnv);
+      const measured = await authRate(ctx, driver.client(), { env: driver.platformEnv, attached: driver.attached });
       results.systems.push(measured.info);
       return measured.rows;
     },

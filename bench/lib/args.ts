@@ -23,7 +23,7 @@ const SCENARIO_NUMBERS: Record<string, string> = {
 };
 
 export const USAGE = `npm run bench -- [options]
-  --quick                 short counts and durations, one repetition (a few minutes)
+  --quick                 short counts and durations, one repetition (about 2 minutes)
   --systems=a,b           only these systems (ids or prefixes: rchat (also selects rchat-scaled, cold start, auth rate and
                           client crypto), rchat-scaled, prosody, ejabberd-relay, ws-relay, sse-relay, nats-raw, pg-insert, pg-sql, crypto)
   --scenarios=1,2,...     only these scenarios (numbers 1 to 9, or ids: ${SCENARIO_IDS.join(', ')})

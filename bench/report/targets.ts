@@ -63,8 +63,12 @@ export function authSection(results: BenchResults): string[] {
       `Target: ${TARGETS.auth.text}.`,
     '',
     table(
-      ['system', 'operation', 'per second', '% of raw', 'target', 'p50 ms', 'p99 ms', 'p99.9 ms'],
-      rows.map((r) => [label(results, r.system), r.variant, num(r.metrics.perSecond, 1), r.system === 'rchat' ? num(r.metrics.percentOfRaw, 1) : '100', r.system === 'rchat' ? verdict(TARGETS.auth, r) : 'ceiling', num(r.metrics.p50), num(r.metrics.p99), num(r.metrics.p999)]),
+      ['system', 'operation', 'per second', '% of raw', 'target', 'p50 ms', 'p99 ms', 'p99.9 ms', 'notes'],
+      rows.map((r) => {
+        const rchat = r.system === 'rchat';
+        const cells = [num(r.metrics.perSecond, 1), rchat ? num(r.metrics.percentOfRaw, 1) : '100', rchat ? verdict(TARGETS.auth, r) : 'ceiling', num(r.metrics.p50), num(r.metrics.p99), num(r.metrics.p999)];
+        return [label(results, r.system), r.variant, ...cells, (r.notes ?? []).join('; ')];
+      }),
     ),
     '',
   ];

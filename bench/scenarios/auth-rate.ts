@@ -34,9 +34,13 @@ async function timedCalls(count: number, concurrency: number, one: (i: number) =
  * cost, against the raw rate of the same hasher (@node-rs/argon2 `hash()` with
  * the users service's parameters, as many in flight) in this process.
  */
-export async function authRate(ctx: ScenarioContext, client: RchatClient, platformEnv: NodeJS.ProcessEnv): Promise<{ rows: ResultRow[]; info: SystemInfo }> {
+export async function authRate(
+  ctx: ScenarioContext,
+  client: RchatClient,
+  platform: { env: NodeJS.ProcessEnv; attached: boolean },
+): Promise<{ rows: ResultRow[]; info: SystemInfo }> {
   const { accounts, concurrency } = ctx.config.auth;
-  const config = loadUsersConfig(platformEnv);
+  const config = loadUsersConfig(platform.env);
   const params = { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM };
   const hasher = createArgon2Hasher(params);
   const cost = `m=${params.memoryCost} KiB, t=${params.timeCost}, p=${params.parallelism}`;
@@ -61,7 +65,11 @@ export async function authRate(ctx: ScenarioContext, client: RchatClient, platfo
   const med = (pick: (r: (typeof reps)[number]) => Timed): Record<string, number> =>
     Object.fromEntries(Object.entries(medianOf(reps.map((r) => ({ ...pick(r) })))).map(([k, v]) => [k, round(v)]));
   const raw = med((r) => r.raw);
-  const row = (system: string, variant: string, metrics: Record<string, number>): ResultRow => ({ scenario: 'auth-rate', system, variant, metrics, reps: reps.length });
+  const notes = [
+    ...(platform.attached ? ['attached platform: argon2id parameters read from this process\'s environment, which may not be the platform\'s'] : []),
+    ...(client.rateLimited ? ['auth requests hit 429 and were retried: the rate includes the waits'] : []),
+  ];
+  const row = (system: string, variant: string, metrics: Record<string, number>): ResultRow => ({ scenario: 'auth-rate', system, variant, metrics, reps: reps.length, ...(notes.length > 0 ? { notes } : {}) });
   const rows = [row(ARGON2_RAW_ID, `hash, ${cost}, ${concurrency} in flight`, raw)];
   for (const [kind, pick] of [['registration', (r: (typeof reps)[number]) => r.register], ['login', (r: (typeof reps)[number]) => r.login]] as const) {
     const metrics = med(pick);

@@ -43,6 +43,8 @@ export class RchatDriver extends RchatApiDriver implements SystemDriver {
   private dataDir: string | undefined;
   /** Environment of the platform the driver started (the current one when attached). */
   platformEnv: NodeJS.ProcessEnv = process.env;
+  /** True when the driver uses a platform it did not start. */
+  attached = false;
 
   constructor(private readonly options: RchatOptions) {
     super();
@@ -52,6 +54,7 @@ export class RchatDriver extends RchatApiDriver implements SystemDriver {
   async start(): Promise<void> {
     if (!this.options.forceStart && (await isReady(this.origin))) {
       this.info.settings.mode = `attached to ${this.origin}`;
+      this.attached = true;
     } else {
       await this.spawnPlatform();
     }
