@@ -28,13 +28,13 @@ export function deviceChangeText({ own, change, count }: DeviceChange, peerName:
 export function useDeviceChanges(client: ChatClient, conversations: ChatConversation[] | null): ReadonlyMap<string, DeviceChange[]> {
   const [changes, setChanges] = useState<ReadonlyMap<string, DeviceChange[]>>(new Map());
   const newestSeq = useRef(new Map<string, number>());
+  const lastKey = useRef(0);
   const list = useRef(conversations);
   useEffect(() => {
     list.current = conversations;
   }, [conversations]);
 
   useEffect(() => {
-    let next = 0;
     const offMessage = client.on('message', (m) => {
       if (m.seq > (newestSeq.current.get(m.conversationId) ?? 0)) newestSeq.current.set(m.conversationId, m.seq);
     });
@@ -45,7 +45,7 @@ export function useDeviceChanges(client: ChatClient, conversations: ChatConversa
       for (const [change, refs] of [['added', added], ['removed', removed]] as const) {
         for (const own of [true, false]) {
           const count = refs.filter((r) => (r.userId === client.userId) === own).length;
-          if (count > 0) lines.push({ key: `device-change-${++next}`, own, change, count, afterSeq });
+          if (count > 0) lines.push({ key: `device-change-${++lastKey.current}`, own, change, count, afterSeq });
         }
       }
       if (lines.length > 0) setChanges((prev) => new Map(prev).set(conversationId, [...(prev.get(conversationId) ?? []), ...lines]));
