@@ -54,7 +54,7 @@ const SCENARIOS: { id: string; title: string; text: string }[] = [
   {
     id: 'throughput',
     title: '2. 1:1 throughput (closed loop)',
-    text: 'N pairs, each keeping K messages in flight. msg/s = messages delivered inside the measurement window (after a warm-up); latencies are of messages sent inside the window.',
+    text: 'N pairs, each keeping K messages in flight. msg/s = messages delivered inside the measurement window (after a warm-up); latencies are of messages sent inside the window. The pairs are connected once, for the largest shape; a smaller shape uses the first of them while the others stay connected and idle.',
   },
   {
     id: 'fixed-rate',
