@@ -60,7 +60,7 @@ export function ConversationView({ client, conversation, deviceChanges, onBack, 
         <div className="conversation-title">
           <h2 id={`${detailsId}-title`}>{peer.username}</h2>
           <span className="conversation-sub">
-            {encryption === 'ready' ? (safety.info?.verified ? 'End-to-end encrypted · verified' : 'End-to-end encrypted') : `Waiting for ${peer.username}'s encryption keys…`}
+            {encryption === 'ready' ? (safety.info?.verified ? 'End-to-end encrypted · verified' : 'End-to-end encrypted') : 'Setting up encryption on this device…'}
           </span>
         </div>
         <button type="button" className="button" aria-expanded={detailsOpen} aria-controls={detailsId} onClick={() => setDetailsOpen((o) => !o)}>
