@@ -19,9 +19,9 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `apps/server/src/main.ts` (what `npm start` runs after building the web client) as its own process. */
+/** Runs `apps/server/src/main.ts` as `npm start` does after building the web client (bundled, see scripts/run-bundled.mjs) as its own process. */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const child = spawn(process.execPath, ['scripts/run-bundled.mjs', 'apps/server/src/main.ts'], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
-import { createHttpApp, openBus, type HttpApp, type Logger } from '@rchat/server-kit';
+import { createHttpApp, openBus, openSharedDatabase, type HttpApp, type Logger } from '@rchat/server-kit';
 import { createUsersService, loadUsersConfig, type UsersService } from '@rchat/users';
 import { createChatService, loadChatConfig, localUserDirectory, type ChatService } from '@rchat/chat';
 import { createDeliveryService, loadDeliveryConfig, type DeliveryService } from '@rchat/delivery';
@@ -33,13 +33,16 @@ export async function createServerApp(
 
   // In-process bus by default; with NATS_URL several single-process servers can share PostgreSQL and NATS.
   const bus = await openBus(usersConfig.NATS_URL, 'rchat', logger);
-  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { bus, memory });
+  // Embedded, users and chat share one PGlite; with DATABASE_URL each has its own pool, as scaled out.
+  const database = await openSharedDatabase({ url: usersConfig.DATABASE_URL, dataDir: usersConfig.DATA_DIR, memory, services: ['users', 'chat'], logger });
+  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { bus, memory, database });
   const chat = await createChatService(chatConfig, logger.child({ component: 'chat' }), {
     bus,
     keySet: users.keySet,
     users: localUserDirectory(users.getUser),
     revocations: users.revocations,
     memory,
+    database,
   });
   const delivery = await createDeliveryService(deliveryConfig, logger.child({ component: 'delivery' }), {
     bus,
@@ -64,6 +67,7 @@ export async function createServerApp(
     await bus.close();
     await chat.close();
     await users.close();
+    await database?.close();
   });
   return { app, users, chat, delivery };
 }

@@ -38,7 +38,7 @@ export const baseConfigShape = {
   HOST: z.string().default('0.0.0.0').describe('Address to listen on.'),
   LOG_LEVEL: env.logLevel().describe('pino log level: fatal, error, warn, info, debug, trace or silent.'),
   DATABASE_URL: env.optionalUrl().describe('postgres://… selects PostgreSQL; unset means embedded PGlite under DATA_DIR.'),
-  DATA_DIR: z.string().default('./data').describe('Folder of the embedded PGlite databases (one subfolder per service).'),
+  DATA_DIR: z.string().default('./data').describe('Folder of the embedded PGlite databases: `npm start` keeps one for all services in `shared/` (a folder made by an earlier version keeps one subfolder per service); a service run alone uses a subfolder named after it.'),
   NATS_URL: z
     .string()
     .regex(/^(nats|tls):\/\//, 'must be a nats:// URL')

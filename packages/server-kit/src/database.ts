@@ -1,12 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import type { Logger } from './logger.ts';
+import { openPglite } from './pglite.ts';
 
 /** The typed query layer, identical over PGlite and node-postgres. */
 export type Db = PgDatabase<PgQueryResultHKT>;
@@ -50,14 +50,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await database.ping();
     return database;
   }
-  let client: PGlite;
-  if (options.memory) {
-    client = await PGlite.create();
-  } else {
-    const dir = resolve(join(options.dataDir, options.name));
-    mkdirSync(dir, { recursive: true });
-    client = await PGlite.create(dir);
-  }
+  return pgliteDatabase(await openPglite(options.memory ? undefined : resolve(join(options.dataDir, options.name))));
+}
+
+function pgliteDatabase(client: PGlite): Database {
   const db = drizzlePglite({ client }) as unknown as Db;
   return {
     db,

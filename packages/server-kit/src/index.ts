@@ -4,6 +4,7 @@ export * from './validate.ts';
 export * from './config.ts';
 export * from './logger.ts';
 export * from './database.ts';
+export * from './shared-database.ts';
 export * from './migrations.ts';
 export * from './bus.ts';
 export * from './jwt-verifier.ts';

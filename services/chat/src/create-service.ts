@@ -23,10 +23,12 @@ export interface ChatServiceOptions {
   /** Recent device removals, loaded at start (the bus brings later ones). */
   revocations: RevocationSource;
   memory?: boolean;
+  /** A database shared with other services (the single-process server's); its owner closes it. Otherwise the service opens its own. */
+  database?: Database | undefined;
 }
 
 export async function createChatService(config: Readonly<ChatConfig>, logger: Logger, options: ChatServiceOptions): Promise<ChatService> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'chat', memory: options.memory ?? false, logger });
+  const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'chat', memory: options.memory ?? false, logger }));
   await migrate(database, 'chat', chatMigrations, logger);
   const deps: ChatDeps = { db: database.db, bus: options.bus, users: options.users, config, logger, now: () => new Date() };
   const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
@@ -38,7 +40,7 @@ export async function createChatService(config: Readonly<ChatConfig>, logger: Lo
     ready: () => database.ping(),
     close: async () => {
       revoked.close();
-      await database.close();
+      if (!options.database) await database.close();
     },
     database,
   };

@@ -23,8 +23,15 @@ export interface UsersService {
   readonly database: Database;
 }
 
-export async function createUsersService(config: Readonly<UsersConfig>, logger: Logger, options: { bus: Bus; memory?: boolean }): Promise<UsersService> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'users', memory: options.memory ?? false, logger });
+export interface UsersServiceOptions {
+  bus: Bus;
+  memory?: boolean;
+  /** A database shared with other services (the single-process server's); its owner closes it. Otherwise the service opens its own. */
+  database?: Database | undefined;
+}
+
+export async function createUsersService(config: Readonly<UsersConfig>, logger: Logger, options: UsersServiceOptions): Promise<UsersService> {
+  const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'users', memory: options.memory ?? false, logger }));
   await migrate(database, 'users', usersMigrations, logger);
   const keys = new SigningKeys(database.db, config.SIGNING_KEY_ROTATION_DAYS * 86_400_000, logger);
   await keys.ensureCurrent();
@@ -53,7 +60,7 @@ export async function createUsersService(config: Readonly<UsersConfig>, logger: 
     close: async () => {
       clearInterval(rotation);
       revoked.close();
-      await database.close();
+      if (!options.database) await database.close();
     },
     database,
   };
