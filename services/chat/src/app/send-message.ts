@@ -5,7 +5,6 @@ import type { InboxEntry, Message, SendMessageRequest } from '@rchat/protocol';
 import { messages } from '../adapters/postgres/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
 import { publishInbox } from './inbox.ts';
-import { requireMember } from './membership.ts';
 import { toMessage } from './to-dto.ts';
 
 export type SendOutcome = { kind: 'created'; message: Message } | { kind: 'duplicate'; message: Message };
@@ -20,39 +19,32 @@ export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId
   if (base64ByteLength(input.ciphertext) > deps.config.MAX_CIPHERTEXT_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', `A message may carry at most ${deps.config.MAX_CIPHERTEXT_BYTES} bytes of ciphertext.`);
   }
-  await requireMember(deps.db, conversationId, caller.userId);
   const ciphertext = Buffer.from(input.ciphertext, 'base64');
   const now = deps.now();
 
   const outcome = await deps.db.transaction(async (tx) => {
-    const locked = (await tx.execute(sql`select last_seq from conversations where id = ${conversationId} for update`)) as unknown as { rows: { last_seq: string | number }[] };
+    // The membership check and the conversation-row lock in one statement.
+    const locked = (await tx.execute(sql`
+      select c.last_seq from conversations c
+      where c.id = ${conversationId} and exists (select 1 from conversation_members m where m.conversation_id = c.id and m.user_id = ${caller.userId})
+      for update of c`)) as unknown as { rows: { last_seq: string | number }[] };
     const conv = locked.rows[0];
     if (!conv) throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
-
-    const [prior] = await tx
-      .select()
-      .from(messages)
-      .where(and(eq(messages.senderDeviceId, caller.deviceId), eq(messages.txnId, input.txnId)))
-      .limit(1);
-    if (prior) {
-      if (prior.conversationId !== conversationId || !Buffer.from(prior.ciphertext).equals(ciphertext)) {
-        throw new AppError('TXN_ID_REUSED', 'This txnId was already used by this device for another message; use a fresh txnId per message.');
-      }
-      return { kind: 'duplicate', message: toMessage(prior), published: [] } as const;
-    }
 
     const seq = Number(conv.last_seq) + 1;
     const row = { id: randomUUID(), conversationId, seq, senderUserId: caller.userId, senderDeviceId: caller.deviceId, txnId: input.txnId, ciphertext, epoch: input.epoch ?? null, createdAt: now };
     // One statement for the whole write (the conversation row is already locked, so the order of the
-    // parts cannot deadlock): next sequence, the message, the sender's read marker (sending marks the
-    // conversation read for the sender), and one inbox entry per member in ascending user id order.
+    // parts cannot deadlock): the message — nothing else when (device, txnId) is already taken — then
+    // the next sequence, the sender's read marker (sending marks the conversation read for the sender),
+    // and one inbox entry per member in ascending user id order.
     const written = (await tx.execute(sql`
-      with conv as (
-        update conversations set last_seq = ${seq}, last_activity_at = ${now} where id = ${conversationId} returning id
-      ), msg as (
+      with msg as (
         insert into messages (conversation_id, seq, id, sender_user_id, sender_device_id, txn_id, ciphertext, epoch, created_at)
-        select ${conversationId}, ${seq}, ${row.id}, ${caller.userId}, ${caller.deviceId}, ${input.txnId}, ${ciphertext}, ${row.epoch}, ${now} from conv
+        values (${conversationId}, ${seq}, ${row.id}, ${caller.userId}, ${caller.deviceId}, ${input.txnId}, ${ciphertext}, ${row.epoch}, ${now})
+        on conflict (sender_device_id, txn_id) do nothing
         returning seq
+      ), conv as (
+        update conversations set last_seq = ${seq}, last_activity_at = ${now} where id = ${conversationId} and exists (select 1 from msg)
       ), mark as (
         update conversation_members set read_seq = ${seq}
         where conversation_id = ${conversationId} and user_id = ${caller.userId} and exists (select 1 from msg)
@@ -66,6 +58,18 @@ export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId
         select user_id, head_seq, 'message', ${conversationId}, ${seq}, ${now} from heads
       )
       select user_id, head_seq from heads order by user_id`)) as unknown as { rows: { user_id: string; head_seq: string | number }[] };
+    if (written.rows.length === 0) {
+      // The txnId was taken: the same message sent again (return it), or a txnId reused for another one.
+      const [prior] = await tx
+        .select()
+        .from(messages)
+        .where(and(eq(messages.senderDeviceId, caller.deviceId), eq(messages.txnId, input.txnId)))
+        .limit(1);
+      if (!prior || prior.conversationId !== conversationId || !Buffer.from(prior.ciphertext).equals(ciphertext)) {
+        throw new AppError('TXN_ID_REUSED', 'This txnId was already used by this device for another message; use a fresh txnId per message.');
+      }
+      return { kind: 'duplicate', message: toMessage(prior), published: [] } as const;
+    }
     const message = toMessage(row);
     const published = written.rows.map((h) => ({ userId: h.user_id, entry: { seq: Number(h.head_seq), type: 'message' as const, createdAt: now.toISOString(), message } satisfies InboxEntry }));
     return { kind: 'created', message, published } as const;
