@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { bundleSizes } from '../../apps/web/scripts/bundle-sizes.ts';
 import type { ResultRow } from '../scenarios/types.ts';
 import { clientCryptoSection } from './client-crypto.ts';
@@ -159,6 +160,8 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
     out.push('Gzip (level 9) of the production build in `apps/web/dist`, measured when this report was written (`npx tsx apps/web/scripts/bundle-size.ts`). The first load is React and the login page; the rest loads on demand.', '');
     out.push(table(['part', 'gzip KiB'], [...bundle.parts.map((p) => [p.name, num(p.bytes / 1024, 1)]), [`total (${bundle.files} files)`, num(bundle.total / 1024, 1)]]), '');
   }
+  const fixes = new URL('../fixes.md', import.meta.url);
+  if (existsSync(fixes)) out.push(readFileSync(fixes, 'utf8').trim(), '');
   const missing = notMeasured(results);
   if (missing.length > 0) out.push('## Not in this run', '', ...missing.map((m) => `- ${m}`), '');
   return `${out.join('\n')}\n`;

@@ -1,3 +1,4 @@
+import { headlineTargets } from './headline-targets.ts';
 import type { ResultRow } from '../scenarios/types.ts';
 import { label, num, table } from './format.ts';
 import type { BenchResults } from './results.ts';
@@ -41,7 +42,7 @@ function rowsOf(results: BenchResults, scenario: string, system?: string): Resul
 
 /** One line per measured figure that has a target. */
 export function targetSummary(results: BenchResults): string | undefined {
-  const lines: string[][] = [];
+  const lines: string[][] = headlineTargets(results);
   const add = (title: string, target: Target, rows: ResultRow[]): void => {
     for (const r of rows) lines.push([title, `${label(results, r.system)}: ${r.variant}`, target.text, verdict(target, r)]);
   };
