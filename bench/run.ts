@@ -228,7 +228,8 @@ async function main(): Promise<void> {
   const resultsFile = new URL(`${date}${suffix}.json`, resultsDir);
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 1)}\n`);
   log(`\nresults: ${fileURLToPath(resultsFile)} (${Math.round(results.durationSeconds)} s)`);
-  if (!partial) {
+  // Only a full, unrestricted run replaces the published report (a quick run is a smoke test of the harness).
+  if (!partial && !options.quick) {
     writeFileSync(new URL('throughput-p99.svg', resultsDir), throughputChart(results));
     writeFileSync(new URL('docs/benchmarks.md', root), renderMarkdown(results, '../bench/results/throughput-p99.svg'));
     log('docs: docs/benchmarks.md, bench/results/throughput-p99.svg');
