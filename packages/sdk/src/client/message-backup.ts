@@ -19,7 +19,7 @@ export class MessageBackup {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> = Promise.resolve();
   private readonly publicKey: Promise<Uint8Array>;
-  /** Keys of queued messages not yet written; the queue itself is in sealed storage, so a crash or a closed tab loses nothing. */
+  /** Storage writes of queued messages still in progress (the queue lives in sealed storage, so a crash or a closed tab loses nothing). */
   private pending: Promise<void> = Promise.resolve();
 
   constructor(

@@ -1,34 +1,24 @@
-import { createMlsClient, epochAuthenticator, groupMembers, safetyNumber, formatSafetyNumber, fromBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
+import { epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
 import type { InboxEntry, SessionResponse } from '@rchat/protocol';
-import { RchatApi } from '../api.ts';
+import type { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
 import type { EventStream } from '../event-stream.ts';
-import type { ClientStorage } from '../storage/storage.ts';
+import { addDeviceEverywhere, removeDeviceEverywhere } from './account-devices.ts';
 import { AccountStore, type RecoverySecrets } from './account-store.ts';
 import { createRecovery, openRecovery, setPassphrase } from './account-recovery.ts';
-import { answerLink, offerLink, sendReady, type ExistingDeviceLink, type NewDeviceLink } from './device-link.ts';
-import { importBackup, MessageBackup } from './message-backup.ts';
+import { deviceNameOf, newApi, type RchatClientOptions } from './client-options.ts';
 import { toChatConversation, type ClientContext } from './context.ts';
-import { addMemberDevices, applyPendingCommits, initializeGroup, removeGroupDevices, rotateGroupKeys } from './conversation-keys.ts';
-import { replenishKeyPackages, setUpAdditionalDevice, setUpFirstDevice } from './device-setup.ts';
-import { Emitter, Mutex } from './emitter.ts';
-import { GroupStore } from './group-store.ts';
+import { applyPendingCommits, initializeGroup, rotateGroupKeys } from './conversation-keys.ts';
+import { createClientContext } from './create-context.ts';
+import { answerLink, offerLink, sendReady, type ExistingDeviceLink, type NewDeviceLink } from './device-link.ts';
+import { replenishKeyPackages, setUpFirstDevice } from './device-setup.ts';
 import { processEntry } from './inbox-processor.ts';
-import { MessageStore } from './message-store.ts';
+import { becomeDevice, discardDevice, importHistory, signInWithoutKeys, type SignedInWithoutKeys } from './new-device.ts';
 import { readHistory } from './read-history.ts';
-import { KEY_ROTATION_INTERVAL_MS, retrySend, sendText } from './send-message.ts';
-import { DirectoryTrust } from './trust.ts';
+import { retrySend, sendText } from './send-message.ts';
 import type { ChatConversation, ChatMessage, ClientEvents, SafetyNumberInfo } from './types.ts';
 
-export interface RchatClientOptions {
-  baseUrl: string;
-  storage: ClientStorage;
-  /** Shown in the account's device list. */
-  deviceName?: string;
-  fetch?: typeof fetch;
-  /** Refresh this device's MLS leaf keys in a conversation when it sends and the last refresh is older (default 7 days). */
-  keyRotationIntervalMs?: number;
-}
+export type { RchatClientOptions } from './client-options.ts';
 
 /**
  * An rchat account on this device, end-to-end encrypted: every message is
@@ -63,7 +53,7 @@ export class RchatClient {
   static async register(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
     let account: AccountStore | null = null;
     const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const session = await api.register({ username, password, device: { name: options.deviceName ?? defaultDeviceName() } });
+    const session = await api.register({ username, password, device: { name: deviceNameOf(options) } });
     account = new AccountStore(options.storage, session.user.id);
     await account.saveSession(session);
     const { identity, device } = await setUpFirstDevice(api, account, { userId: session.user.id, deviceId: session.deviceId });
@@ -105,32 +95,21 @@ export class RchatClient {
    * from the message backup.
    */
   static async startLink(options: RchatClientOptions, username: string, password: string): Promise<NewDeviceLink<RchatClient>> {
-    let account: AccountStore | null = null;
-    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const deviceName = options.deviceName ?? defaultDeviceName();
-    const session = await api.login({ username, password, device: { name: deviceName } });
-    const store = new AccountStore(options.storage, session.user.id);
-    account = store;
-    await store.saveSession(session);
-    const cleanUp = async () => {
-      await api.removeDevice(session.deviceId).catch(() => undefined);
-      await store.saveSession(null);
-    };
+    const signedIn = await signInWithoutKeys(options, username, password);
     try {
-      const link = await offerLink(
-        api,
-        session,
-        deviceName,
+      return await offerLink(
+        signedIn.api,
+        signedIn.session,
+        deviceNameOf(options),
         async (keys, channel, sessionId) => {
-          const client = await RchatClient.becomeDevice(options, api, store, session, keys.identity, keys.recovery);
-          await sendReady(api, sessionId, channel, session.deviceId);
+          const client = await RchatClient.fromNewDevice(options, signedIn, keys.identity, keys.recovery);
+          await sendReady(signedIn.api, sessionId, channel, signedIn.session.deviceId);
           return client;
         },
-        cleanUp,
+        () => discardDevice(signedIn),
       );
-      return link;
     } catch (err) {
-      await cleanUp();
+      await discardDevice(signedIn);
       throw err;
     }
   }
@@ -142,38 +121,21 @@ export class RchatClient {
    * RECOVERY_KEY_WRONG and leaves the account as it was.
    */
   static async restoreFromRecoveryKey(options: RchatClientOptions, username: string, password: string, unlock: SecretStorageUnlock): Promise<RchatClient> {
-    let account: AccountStore | null = null;
-    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const session = await api.login({ username, password, device: { name: options.deviceName ?? defaultDeviceName() } });
-    const store = new AccountStore(options.storage, session.user.id);
-    account = store;
-    await store.saveSession(session);
-    let opened: Awaited<ReturnType<typeof openRecovery>>;
-    try {
-      opened = await openRecovery(api, session.user.id, unlock);
-    } catch (err) {
-      await api.removeDevice(session.deviceId).catch(() => undefined);
-      await store.saveSession(null);
+    const signedIn = await signInWithoutKeys(options, username, password);
+    const opened = await openRecovery(signedIn.api, signedIn.session.user.id, unlock).catch(async (err: unknown) => {
+      await discardDevice(signedIn);
       throw err;
-    }
-    const client = await RchatClient.becomeDevice(options, api, store, session, opened.identity, opened.recovery);
-    for (const c of await api.conversations()) await api.requestJoin(c.id);
+    });
+    const client = await RchatClient.fromNewDevice(options, signedIn, opened.identity, opened.recovery);
+    for (const c of await signedIn.api.conversations()) await signedIn.api.requestJoin(c.id);
     return client;
   }
 
-  /** A signed-in device without keys becomes a full device of the account, given its identity key (and backup secrets). */
-  private static async becomeDevice(options: RchatClientOptions, api: RchatApi, account: AccountStore, session: SessionResponse, identity: IdentityKeyPair, recovery: RecoverySecrets | undefined): Promise<RchatClient> {
-    const device = await setUpAdditionalDevice(api, account, { userId: session.user.id, deviceId: session.deviceId }, identity);
-    if (recovery) await account.saveRecoverySecrets(recovery);
-    await account.saveCursor((await api.inbox(Number.MAX_SAFE_INTEGER, 1)).headSeq);
-    await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
-    const client = await RchatClient.build(options, api, account, session, identity, device);
-    if (recovery) {
-      const result = await importBackup({ api, userId: session.user.id, identityPublicKey: identity.publicKey, backupSeed: recovery.backupSeed, messages: client.ctx.messages });
-      if (result.rejected > 0) {
-        client.backupWarnings.push(`${result.rejected} message backup ${result.rejected === 1 ? 'entry was' : 'entries were'} rejected: not signed by your identity key (altered or forged).`);
-      }
-    }
+  /** A signed-in device without keys becomes a full device of the account, with the history from the backup. */
+  private static async fromNewDevice(options: RchatClientOptions, signedIn: SignedInWithoutKeys, identity: IdentityKeyPair, recovery: RecoverySecrets | undefined): Promise<RchatClient> {
+    const device = await becomeDevice(options, signedIn, identity, recovery);
+    const client = await RchatClient.build(options, signedIn.api, signedIn.account, signedIn.session, identity, device);
+    if (recovery) client.backupWarnings.push(...(await importHistory(client.ctx, recovery)));
     return client;
   }
 
@@ -195,7 +157,7 @@ export class RchatClient {
     const known = await AccountStore.byUsername(options.storage, username.toLowerCase());
     let account: AccountStore | null = null;
     const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const session = await api.login({ username, password, device: { name: options.deviceName ?? defaultDeviceName(), ...(known ? { id: known.deviceId } : {}) } });
+    const session = await api.login({ username, password, device: { name: deviceNameOf(options), ...(known ? { id: known.deviceId } : {}) } });
     account = new AccountStore(options.storage, session.user.id);
     const [identity, device] = [await account.identity(), await account.device()];
     if (!known || !identity || !device || known.deviceId !== session.deviceId) {
@@ -215,15 +177,9 @@ export class RchatClient {
    * the account then adds it to the conversations (`addDeviceToConversations`).
    */
   static async loginWithIdentity(options: RchatClientOptions, username: string, password: string, identity: IdentityKeyPair): Promise<RchatClient> {
-    let account: AccountStore | null = null;
-    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const session = await api.login({ username, password, device: { name: options.deviceName ?? defaultDeviceName() } });
-    account = new AccountStore(options.storage, session.user.id);
-    await account.saveSession(session);
-    const device = await setUpAdditionalDevice(api, account, { userId: session.user.id, deviceId: session.deviceId }, identity);
-    await account.saveCursor((await api.inbox(Number.MAX_SAFE_INTEGER, 1)).headSeq);
-    await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
-    return RchatClient.build(options, api, account, session, identity, device);
+    const signedIn = await signInWithoutKeys(options, username, password);
+    const device = await becomeDevice(options, signedIn, identity, undefined);
+    return RchatClient.build(options, signedIn.api, signedIn.account, signedIn.session, identity, device);
   }
 
   /** This account's identity key pair (to hand to a new device over a secure channel). */
@@ -243,33 +199,7 @@ export class RchatClient {
   }
 
   private static async build(options: RchatClientOptions, api: RchatApi, account: AccountStore, session: SessionResponse, identity: IdentityKeyPair, device: DeviceKeys): Promise<RchatClient> {
-    const trust = new DirectoryTrust(api, account.sealed);
-    const policy = await api.wellKnown().catch(() => ({ cipherSuites: [device.certificate.cipherSuite] }));
-    const mls = createMlsClient({ trust, allowedCipherSuites: policy.cipherSuites });
-    const events = new Emitter();
-    const recovery = await account.recoverySecrets();
-    const backup = recovery
-      ? new MessageBackup({ api, store: account.sealed, userId: session.user.id, deviceId: session.deviceId, identity, secrets: recovery, onError: (message) => events.emit('warning', { message }) })
-      : null;
-    trust.onIdentityChange = (userId) => events.emit('warning', { message: `The identity key of user ${userId} changed. Compare safety numbers again before trusting new messages.` });
-    const ctx: ClientContext = {
-      api,
-      account,
-      identity,
-      device,
-      mls,
-      groups: new GroupStore(options.storage, `acct/${session.user.id}/`, mls),
-      messages: new MessageStore(account.sealed),
-      backup,
-      trust,
-      events,
-      lock: new Mutex(),
-      userId: session.user.id,
-      username: session.user.username,
-      deviceId: session.deviceId,
-      keyRotationIntervalMs: options.keyRotationIntervalMs ?? KEY_ROTATION_INTERVAL_MS,
-    };
-    return new RchatClient(ctx);
+    return new RchatClient(await createClientContext(options, api, account, session, identity, device));
   }
 
   on<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): () => void {
@@ -377,28 +307,12 @@ export class RchatClient {
    */
   async removeDevice(deviceId: string): Promise<void> {
     await this.ctx.api.removeDevice(deviceId);
-    for (const c of await this.ctx.api.conversations()) {
-      await this.ctx.lock.run(async () => {
-        const group = await this.ctx.groups.get(c.id);
-        if (!group) return;
-        if (!groupMembers(group).some((m) => m.deviceId === deviceId)) return;
-        await removeGroupDevices(this.ctx, c.id, [{ userId: this.ctx.userId, deviceId }]);
-      });
-    }
+    await removeDeviceEverywhere(this.ctx, deviceId);
   }
 
   /** Adds another device of this account to every conversation this device is in (after linking it). */
-  async addDeviceToConversations(deviceId: string): Promise<number> {
-    let added = 0;
-    for (const c of await this.ctx.api.conversations()) {
-      const ok = await this.ctx.lock.run(async () => {
-        const group = await this.ctx.groups.get(c.id);
-        if (!group || groupMembers(group).some((m) => m.deviceId === deviceId)) return false;
-        return addMemberDevices(this.ctx, c.id, this.ctx.userId, [deviceId]);
-      });
-      if (ok) added++;
-    }
-    return added;
+  addDeviceToConversations(deviceId: string): Promise<number> {
+    return addDeviceEverywhere(this.ctx, deviceId);
   }
 
   /** Applies commits this device has not seen (normally the stream does this). */
@@ -471,11 +385,3 @@ export class RchatClient {
   }
 }
 
-function newApi(options: RchatClientOptions, session: SessionResponse | undefined, onSession: (s: SessionResponse | null) => void): RchatApi {
-  return new RchatApi({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}), ...(session ? { session } : {}), onSession });
-}
-
-function defaultDeviceName(): string {
-  const nav = (globalThis as { navigator?: { userAgent?: string } }).navigator;
-  return nav?.userAgent ? 'Browser' : 'Device';
-}

@@ -1,0 +1,42 @@
+import { createMlsClient, type DeviceKeys, type IdentityKeyPair } from '@rchat/crypto';
+import type { SessionResponse } from '@rchat/protocol';
+import type { RchatApi } from '../api.ts';
+import type { AccountStore } from './account-store.ts';
+import type { RchatClientOptions } from './client-options.ts';
+import type { ClientContext } from './context.ts';
+import { Emitter, Mutex } from './emitter.ts';
+import { GroupStore } from './group-store.ts';
+import { MessageBackup } from './message-backup.ts';
+import { MessageStore } from './message-store.ts';
+import { KEY_ROTATION_INTERVAL_MS } from './send-message.ts';
+import { DirectoryTrust } from './trust.ts';
+
+/** Everything a signed-in device with keys works with: trust, MLS policy, stores, backup and events. */
+export async function createClientContext(options: RchatClientOptions, api: RchatApi, account: AccountStore, session: SessionResponse, identity: IdentityKeyPair, device: DeviceKeys): Promise<ClientContext> {
+  const trust = new DirectoryTrust(api, account.sealed);
+  const policy = await api.wellKnown().catch(() => ({ cipherSuites: [device.certificate.cipherSuite] }));
+  const mls = createMlsClient({ trust, allowedCipherSuites: policy.cipherSuites });
+  const events = new Emitter();
+  const recovery = await account.recoverySecrets();
+  const backup = recovery
+    ? new MessageBackup({ api, store: account.sealed, userId: session.user.id, deviceId: session.deviceId, identity, secrets: recovery, onError: (message) => events.emit('warning', { message }) })
+    : null;
+  trust.onIdentityChange = (userId) => events.emit('warning', { message: `The identity key of user ${userId} changed. Compare safety numbers again before trusting new messages.` });
+  return {
+    api,
+    account,
+    identity,
+    device,
+    mls,
+    groups: new GroupStore(options.storage, `acct/${session.user.id}/`, mls),
+    messages: new MessageStore(account.sealed),
+    backup,
+    trust,
+    events,
+    lock: new Mutex(),
+    userId: session.user.id,
+    username: session.user.username,
+    deviceId: session.deviceId,
+    keyRotationIntervalMs: options.keyRotationIntervalMs ?? KEY_ROTATION_INTERVAL_MS,
+  };
+}
