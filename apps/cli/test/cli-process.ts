@@ -5,6 +5,8 @@ const bin = fileURLToPath(new URL('../bin/rchat.mjs', import.meta.url));
 
 export interface Finished {
   code: number | null;
+  /** The signal that killed it, if one did. */
+  signal?: NodeJS.Signals;
   stdout: string;
   stderr: string;
 }
@@ -21,7 +23,10 @@ export class RchatProcess {
     this.child.stdout?.on('data', (b: Buffer) => (this.stdout += b.toString()));
     this.child.stderr?.on('data', (b: Buffer) => (this.stderr += b.toString()));
     this.child.stdin?.end(stdin);
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve({ code, stdout: this.stdout, stderr: this.stderr })));
+    // 'close', not 'exit': by then everything it printed has been read.
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code, signal) => resolve({ code, ...(signal ? { signal } : {}), stdout: this.stdout, stderr: this.stderr })),
+    );
   }
 
   get running(): boolean {
