@@ -39,10 +39,27 @@ export async function startPlatform(
     url,
     databaseUrl,
     close: async () => {
-      await server.app.close();
+      await closeOrExplain(server);
       if (ownsDatabase && process.env.DATABASE_URL) await dropTestDatabase(process.env.DATABASE_URL, databaseUrl);
     },
   };
+}
+
+/** Closes the server; when that takes over 30 s, fails saying what is still open (instead of a bare hook timeout). */
+async function closeOrExplain(server: ServerApp): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles().map((h) => h.constructor.name);
+      const requests = (process as unknown as { _getActiveRequests(): object[] })._getActiveRequests().map((r) => r.constructor.name);
+      reject(new Error(`The platform did not close within 30 s: ${server.delivery.connections} event streams open; handles ${handles.join(', ')}; requests ${requests.join(', ') || 'none'}`));
+    }, 30_000);
+  });
+  try {
+    await Promise.race([server.app.close(), stuck]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Creates an empty database next to the one in `adminUrl` and returns its URL. */

@@ -43,6 +43,7 @@ export class DeviceStream {
 
   /** Sends the backlog after the cursor (or only the head when there is none), then goes live. */
   async start(tokenExpiresAt: number): Promise<void> {
+    if (this.closed) return;
     this.write(`retry: ${this.limits.retryMs}\n\n`);
     this.heartbeat = setInterval(() => this.write(': hb\n\n'), this.limits.heartbeatMs);
     this.expiry = setTimeout(() => this.end('token-expired'), Math.max(0, tokenExpiresAt - Date.now()));

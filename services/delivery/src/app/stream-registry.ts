@@ -9,6 +9,8 @@ import type { DeviceStream } from './device-stream.ts';
  */
 export class StreamRegistry {
   private readonly byUser = new Map<string, { sub: BusSubscription; streams: Set<DeviceStream> }>();
+  /** Set by `endAll`: the instance is shutting down, and a stream that finishes connecting after that is ended at once. */
+  private closedFor: string | null = null;
 
   constructor(
     private readonly bus: Bus,
@@ -17,6 +19,11 @@ export class StreamRegistry {
   ) {}
 
   add(stream: DeviceStream): void {
+    if (this.closedFor !== null) {
+      // Its request was still being authenticated when the shutdown began: it must not keep the server open.
+      stream.end(this.closedFor);
+      return;
+    }
     let entry = this.byUser.get(stream.userId);
     if (!entry) {
       const streams = new Set<DeviceStream>();
@@ -57,8 +64,9 @@ export class StreamRegistry {
     for (const { streams } of [...this.byUser.values()]) for (const s of [...streams]) if (s.deviceId === deviceId) s.end(reason);
   }
 
-  /** Ends every stream (shutdown): clients reconnect elsewhere and resume. */
+  /** Ends every stream, and any that connects later (shutdown): clients reconnect elsewhere and resume. */
   endAll(reason: string): void {
+    this.closedFor = reason;
     for (const { streams } of [...this.byUser.values()]) for (const s of [...streams]) s.end(reason);
   }
 }
