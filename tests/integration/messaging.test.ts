@@ -27,10 +27,14 @@ describe('conversations and messages', () => {
   it('pages history newest first with a cursor, and counts unread messages until read', async () => {
     const carol = await registerUser(platform.url, 'carol');
     const conv = await carol.api.createConversation(bob.id);
+    // A member of a conversation with nothing in it gets an empty page, not an error.
+    expect(await bob.api.history(conv.id, { limit: 3 })).toEqual({ messages: [], nextBefore: null });
     for (let i = 1; i <= 7; i++) await carol.api.sendMessage(conv.id, { txnId: `h${i}`, ciphertext: b64(`m${i}`) });
 
     const page1 = await bob.api.history(conv.id, { limit: 3 });
     expect(page1.messages.map((m) => unb64(m.ciphertext))).toEqual(['m7', 'm6', 'm5']);
+    expect(page1.messages[0]).toMatchObject({ conversationId: conv.id, seq: 7, senderUserId: carol.id, txnId: 'h7', epoch: null });
+    expect(Date.parse(page1.messages[0]?.createdAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
     const page2 = await bob.api.history(conv.id, { limit: 3, before: page1.nextBefore ?? 0 });
     expect(page2.messages.map((m) => unb64(m.ciphertext))).toEqual(['m4', 'm3', 'm2']);
     const page3 = await bob.api.history(conv.id, { limit: 3, before: page2.nextBefore ?? 0 });

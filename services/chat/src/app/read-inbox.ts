@@ -2,23 +2,15 @@ import { sql } from 'drizzle-orm';
 import { assertNever } from '@rchat/server-kit';
 import type { Conversation, InboxEntry, InboxPage, InboxQuery } from '@rchat/protocol';
 import type { ChatDeps } from './deps.ts';
-import { b64, toMessage } from './to-dto.ts';
+import { b64, messageFromColumns, type MessageColumns } from './to-dto.ts';
 
-interface Row extends Record<string, unknown> {
+interface Row extends MessageColumns {
   seq: string | number;
   type: InboxEntry['type'];
   conversation_id: string;
   payload: unknown;
   device_ids: string[] | string | null;
   created_at: Date | string;
-  m_id: string | null;
-  m_seq: string | number | null;
-  sender_user_id: string | null;
-  sender_device_id: string | null;
-  txn_id: string | null;
-  ciphertext: Uint8Array | null;
-  m_epoch: string | number | null;
-  m_created_at: Date | string | null;
   c_epoch: string | number | null;
   c_sender_user_id: string | null;
   c_sender_device_id: string | null;
@@ -61,23 +53,10 @@ function toEntry(r: Row): InboxEntry | null {
   const base = { seq: Number(r.seq), createdAt: iso(r.created_at) };
   const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> | null;
   switch (r.type) {
-    case 'message':
-      if (r.m_id === null || r.ciphertext === null) return null;
-      return {
-        ...base,
-        type: 'message',
-        message: toMessage({
-          id: r.m_id,
-          conversationId: r.conversation_id,
-          seq: Number(r.m_seq),
-          senderUserId: r.sender_user_id ?? '',
-          senderDeviceId: r.sender_device_id ?? '',
-          txnId: r.txn_id ?? '',
-          ciphertext: r.ciphertext,
-          epoch: r.m_epoch === null ? null : Number(r.m_epoch),
-          createdAt: new Date(r.m_created_at ?? r.created_at),
-        }),
-      };
+    case 'message': {
+      const message = messageFromColumns(r.conversation_id, r, r.created_at);
+      return message && { ...base, type: 'message', message };
+    }
     case 'conversation':
       return { ...base, type: 'conversation', conversation: payload as unknown as Omit<Conversation, 'readSeq' | 'unreadCount'> };
     case 'read':
