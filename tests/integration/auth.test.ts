@@ -28,6 +28,30 @@ describe('accounts and sessions', () => {
     expect(devices.find((d) => d.current)?.id).toBe(s2.deviceId);
   });
 
+  it('gives a username to one of several people registering it at once, and writes nothing for the others', async () => {
+    const name = uniqueName('race');
+    const devices = ['one', 'two', 'three', 'four'];
+    const apis = devices.map(() => new RchatApi({ baseUrl: platform.url }));
+    const attempts = await Promise.allSettled(apis.map((api, i) => api.register({ username: name, password: `${PASSWORD}-${devices[i]}`, device: { name: devices[i] ?? '' } })));
+    const winner = attempts.findIndex((a) => a.status === 'fulfilled');
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(1);
+    for (const a of attempts) if (a.status === 'rejected') expect(a.reason).toMatchObject({ status: 409, code: 'USERNAME_TAKEN' });
+    // Only the winner's device exists, and only the winner's password opens the account.
+    expect((await apis[winner]?.devices())?.map((d) => d.name)).toEqual([devices[winner]]);
+    for (const [i, device] of devices.entries()) {
+      const login = new RchatApi({ baseUrl: platform.url }).login({ username: name, password: `${PASSWORD}-${device}`, device: { name: 'check' } });
+      if (i === winner) expect((await login).user.username).toBe(name);
+      else expect((await rejection(login)).code).toBe('INVALID_CREDENTIALS');
+    }
+
+    // A device id already in use is refused, and the username stays free.
+    const other = uniqueName('devid');
+    const taken = attempts[winner]?.status === 'fulfilled' ? attempts[winner].value.deviceId : '';
+    const refused = await rejection(new RchatApi({ baseUrl: platform.url }).register({ username: other, password: PASSWORD, device: { id: taken, name: 'dup' } }));
+    expect([refused.status, refused.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await new RchatApi({ baseUrl: platform.url }).register({ username: other, password: PASSWORD, device: { name: 'ok' } })).user.username).toBe(other);
+  });
+
   it('rejects a wrong password without revealing whether the user exists', async () => {
     const u = await registerUser(platform.url, 'pw');
     const api = new RchatApi({ baseUrl: platform.url });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
-import { AppError } from '@rchat/server-kit';
+import { and, eq, sql } from 'drizzle-orm';
+import { AppError, type Db } from '@rchat/server-kit';
 import type { LoginRequest, SessionResponse } from '@rchat/protocol';
 import { devices, users } from '../adapters/postgres/schema.ts';
 import type { UsersDeps } from './deps.ts';
-import { issueSession } from './sessions.ts';
+import { issueSession, newSession, sessionResponse, storeSessionOfNewDevice } from './sessions.ts';
 
 let dummyHash: Promise<string> | null = null;
 
@@ -19,23 +19,33 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
   if (!(await deps.hasher.verify(user.passwordHash, input.password))) throw invalidCredentials();
 
   const now = deps.now();
+  const deviceId = input.device.id;
+  if (!deviceId) return signInNewDevice(deps, deps.db, user, input.device.name, now);
+  // Signing in again on a device the account already has (or one whose id the client chose).
   return deps.db.transaction(async (tx) => {
-    let deviceId = input.device.id;
-    if (deviceId) {
-      const [existing] = await tx.select().from(devices).where(eq(devices.id, deviceId)).limit(1);
-      if (existing && existing.userId !== user.id) throw new AppError('VALIDATION_FAILED', 'This device id belongs to another account; omit it to get a new one.');
-      if (existing?.revokedAt) throw new AppError('FORBIDDEN', 'This device was removed from the account; sign in as a new device.');
-      if (existing) {
-        await tx.update(devices).set({ name: input.device.name, lastSeenAt: now }).where(and(eq(devices.id, deviceId), eq(devices.userId, user.id)));
-      } else {
-        await tx.insert(devices).values({ id: deviceId, userId: user.id, name: input.device.name, createdAt: now, lastSeenAt: now });
-      }
+    const [existing] = await tx.select().from(devices).where(eq(devices.id, deviceId)).limit(1);
+    if (existing && existing.userId !== user.id) throw new AppError('VALIDATION_FAILED', 'This device id belongs to another account; omit it to get a new one.');
+    if (existing?.revokedAt) throw new AppError('FORBIDDEN', 'This device was removed from the account; sign in as a new device.');
+    if (existing) {
+      await tx.update(devices).set({ name: input.device.name, lastSeenAt: now }).where(and(eq(devices.id, deviceId), eq(devices.userId, user.id)));
     } else {
-      deviceId = randomUUID();
       await tx.insert(devices).values({ id: deviceId, userId: user.id, name: input.device.name, createdAt: now, lastSeenAt: now });
     }
     return issueSession(deps, tx, user, deviceId);
   });
+}
+
+/** A login as a new device: the device and its session in one statement. */
+async function signInNewDevice(deps: UsersDeps, db: Db, user: { id: string; username: string; createdAt: Date }, name: string, now: Date): Promise<SessionResponse> {
+  const deviceId = randomUUID();
+  const session = newSession(deps, user.id, deviceId);
+  await db.execute(sql`
+    with d as (
+      insert into devices (id, user_id, name, created_at, last_seen_at) values (${deviceId}, ${user.id}, ${name}, ${now}, ${now})
+      returning id, user_id
+    )
+    ${storeSessionOfNewDevice(session.row)}`);
+  return sessionResponse(deps, user, deviceId, session.refreshToken);
 }
 
 function invalidCredentials(): AppError {

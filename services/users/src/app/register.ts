@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { RegisterRequest, SessionResponse } from '@rchat/protocol';
 import { checkPassword } from '../domain/password-policy.ts';
-import { devices, users } from '../adapters/postgres/schema.ts';
+import { users } from '../adapters/postgres/schema.ts';
 import { isUniqueViolation } from '../adapters/postgres/errors.ts';
 import type { UsersDeps } from './deps.ts';
-import { issueSession } from './sessions.ts';
+import { newSession, sessionResponse, storeSessionOfNewDevice } from './sessions.ts';
 
 export async function register(deps: UsersDeps, input: RegisterRequest & { inviteCode?: string | undefined }): Promise<SessionResponse> {
   const { config } = deps;
@@ -24,12 +24,20 @@ export async function register(deps: UsersDeps, input: RegisterRequest & { invit
   const now = deps.now();
   const user = { id: randomUUID(), username: input.username, createdAt: now };
   const deviceId = input.device.id ?? randomUUID();
+  const session = newSession(deps, user.id, deviceId);
   try {
-    return await deps.db.transaction(async (tx) => {
-      await tx.insert(users).values({ ...user, passwordHash });
-      await tx.insert(devices).values({ id: deviceId, userId: user.id, name: input.device.name, createdAt: now, lastSeenAt: now });
-      return issueSession(deps, tx, user, deviceId);
-    });
+    // The account, its first device and the session in one statement.
+    await deps.db.execute(sql`
+      with u as (
+        insert into users (id, username, password_hash, created_at) values (${user.id}, ${user.username}, ${passwordHash}, ${now})
+        returning id
+      ), d as (
+        insert into devices (id, user_id, name, created_at, last_seen_at)
+        select ${deviceId}::uuid, u.id, ${input.device.name}, ${now}::timestamptz, ${now}::timestamptz from u
+        returning id, user_id
+      )
+      ${storeSessionOfNewDevice(session.row)}`);
+    return await sessionResponse(deps, user, deviceId, session.refreshToken);
   } catch (e) {
     if (isUniqueViolation(e, 'users_username_key')) throw usernameTaken();
     if (isUniqueViolation(e, 'devices_pkey')) throw new AppError('VALIDATION_FAILED', 'This device id is already in use; omit it to get a new one.');
