@@ -26,7 +26,7 @@ import { unloadedLatency } from './scenarios/latency-unloaded.ts';
 import { throughput } from './scenarios/throughput.ts';
 import { benchConfig, type ResultRow, type ScenarioContext } from './scenarios/types.ts';
 import { RchatDriver } from './systems/rchat.ts';
-import { RchatScaledDriver } from './systems/rchat-scaled.ts';
+import { RchatScaledDriver, scaledEnv } from './systems/rchat-scaled.ts';
 import { allDrivers } from './systems/registry.ts';
 import type { SystemDriver } from './systems/types.ts';
 
@@ -44,12 +44,13 @@ const DRIVER_SCENARIOS: { id: (typeof SCENARIO_IDS)[number]; run: DriverScenario
   {
     id: 'auth-rate',
     run: async (ctx, _router, results) => {
-      const driver = ctx.driver as RchatDriver;
-      const measured = await authRate(ctx, driver.client(), { env: driver.platformEnv, attached: driver.attached });
-      results.systems.push(measured.info);
+      const driver = ctx.driver;
+      const platform = driver instanceof RchatDriver ? { env: driver.platformEnv, attached: driver.attached } : { env: scaledEnv({}), attached: false };
+      const measured = await authRate(ctx, (driver as RchatDriver | RchatScaledDriver).client(), platform);
+      if (!results.systems.some((s) => s.id === measured.info.id)) results.systems.push(measured.info);
       return measured.rows;
     },
-    applies: (d) => d instanceof RchatDriver,
+    applies: (d) => d instanceof RchatDriver || d instanceof RchatScaledDriver,
   },
   { id: 'history', run: (ctx) => historyRchat(ctx, ctx.driver as RchatScaledDriver), applies: (d) => d instanceof RchatScaledDriver },
   { id: 'idle-connections', run: idleConnections, applies: (d) => d.supports.idle },

@@ -18,6 +18,21 @@ export function totalRssKiB(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + rssKiB(pid), 0);
 }
 
+/** CPU time (user + system, all threads) the processes used so far, in ms (10 ms resolution; 0 for a process that is gone). */
+export function cpuMs(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks * 10;
+}
+
 /** PIDs whose command name (comm) is exactly `name`. */
 export function pidsByComm(name: string): number[] {
   const out: number[] = [];

@@ -83,6 +83,12 @@ const BUNDLED_RUNNER = 'scripts/run-bundled.mjs';
  * repository's bundling runner where the checkout has one, else through tsx.
  */
 export function serviceCommand(service: ServiceName): string[] {
+  // e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles every service process the suite starts.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [...nodeArgs, ...serviceScript(service)];
+}
+
+function serviceScript(service: ServiceName): string[] {
   return existsSync(join(repoRoot, BUNDLED_RUNNER)) ? [BUNDLED_RUNNER, SERVICE_ENTRY[service]] : ['--import', 'tsx', SERVICE_ENTRY[service]];
 }
 

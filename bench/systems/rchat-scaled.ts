@@ -44,7 +44,7 @@ export class RchatScaledDriver extends RchatApiDriver implements SystemDriver {
     delivery: 'push',
     settings: { api: 'HTTP POST + SSE /events, straight to each instance (no nginx)', tls: false, database: PG_ADMIN_URL.replace(/\/[^/]*$/, '/<fresh db>'), nats: NATS_URL },
   };
-  readonly supports = { fanout: true, idle: false, oneToOne: false };
+  readonly supports = { fanout: true, idle: false, oneToOne: true };
   readonly instances: ScaledInstance[] = [];
   private readonly databases = new ThrowawayDatabases();
   /** URL of the chat service's database (for seeding history). */
