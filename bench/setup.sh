@@ -29,7 +29,8 @@ if [ ! -e "$policy" ]; then
   chmod 755 "$policy"
   created_policy=1
 fi
-cleanup() { [ "$created_policy" -eq 1 ] && rm -f "$policy"; }
+# (an if, not `&&`: under set -e a false test would become the script's exit status)
+cleanup() { if [ "$created_policy" -eq 1 ]; then rm -f "$policy"; fi; }
 trap cleanup EXIT
 
 export DEBIAN_FRONTEND=noninteractive

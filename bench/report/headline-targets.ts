@@ -8,25 +8,30 @@ const find = (results: BenchResults, scenario: string, system: string, variant: 
 const THROUGHPUT = '8 pairs × 8 in flight, 200 B';
 const FIXED = '2000 msg/s, 200 B';
 const FANOUT = '1 user × 3 devices, 200 B';
+/** The embedded platform, then the scaled-out stack. */
+const RCHAT_SYSTEMS = ['rchat', 'rchat-scaled'] as const;
 
 /** The issue's headline targets (1:1 throughput, latency at 2,000 msg/s, fan-out, idle memory), as table rows. */
 export function headlineTargets(results: BenchResults): string[][] {
   const lines: string[][] = [];
-  const rchat = find(results, 'throughput', 'rchat', THROUGHPUT);
-  if (rchat) {
-    const tput = rchat.metrics.throughput ?? Number.NaN;
-    const ejabberd = find(results, 'throughput', 'ejabberd-persisted', THROUGHPUT)?.metrics.throughput;
-    const pg = find(results, 'throughput', 'pg-insert', THROUGHPUT)?.metrics.throughput;
-    if (ejabberd !== undefined) lines.push(['2. 1:1 throughput', `${label(results, 'rchat')}: ${THROUGHPUT}`, '≥ ejabberd with archiving', `${tput >= ejabberd ? 'met' : 'missed'} (${num(tput)} vs ${num(ejabberd)} msg/s)`]);
-    if (pg !== undefined) lines.push(['2. 1:1 throughput', `${label(results, 'rchat')}: ${THROUGHPUT}`, '≥ 50% of the raw PostgreSQL insert ceiling', `${tput >= pg / 2 ? 'met' : 'missed'} (${num((100 * tput) / pg, 1)}% of ${num(pg)} msg/s)`]);
+  const ejabberd = find(results, 'throughput', 'ejabberd-persisted', THROUGHPUT)?.metrics.throughput;
+  const pg = find(results, 'throughput', 'pg-insert', THROUGHPUT)?.metrics.throughput;
+  for (const system of RCHAT_SYSTEMS) {
+    const row = find(results, 'throughput', system, THROUGHPUT);
+    if (!row) continue;
+    const tput = row.metrics.throughput ?? Number.NaN;
+    const figure = `${label(results, system)}: ${THROUGHPUT}`;
+    if (ejabberd !== undefined) lines.push(['2. 1:1 throughput', figure, '≥ ejabberd with archiving', `${tput >= ejabberd ? 'met' : 'missed'} (${num(tput)} vs ${num(ejabberd)} msg/s)`]);
+    if (pg !== undefined) lines.push(['2. 1:1 throughput', figure, '≥ 50% of the raw PostgreSQL insert ceiling', `${tput >= pg / 2 ? 'met' : 'missed'} (${num((100 * tput) / pg, 1)}% of ${num(pg)} msg/s)`]);
   }
-  const fixed = find(results, 'fixed-rate', 'rchat', FIXED);
-  if (fixed) {
+  for (const system of RCHAT_SYSTEMS) {
+    const fixed = find(results, 'fixed-rate', system, FIXED);
+    if (!fixed) continue;
     const p99 = fixed.metrics.p99;
-    lines.push(['3. fixed load', `${label(results, 'rchat')}: ${FIXED}`, 'p99 send→deliver ≤ 5 ms', fixed.metrics.saturated ? 'missed (saturated: could not keep up with the offered rate)' : `${(p99 ?? Infinity) <= 5 ? 'met' : 'missed'} (p99 ${num(p99 ?? Number.NaN)} ms)`]);
+    lines.push(['3. fixed load', `${label(results, system)}: ${FIXED}`, 'p99 send→deliver ≤ 5 ms', fixed.metrics.saturated ? 'missed (saturated: could not keep up with the offered rate)' : `${(p99 ?? Infinity) <= 5 ? 'met' : 'missed'} (p99 ${num(p99 ?? Number.NaN)} ms)`]);
   }
   const relay = find(results, 'fanout', 'sse-relay', FANOUT)?.metrics.p99;
-  for (const system of ['rchat', 'rchat-scaled']) {
+  for (const system of RCHAT_SYSTEMS) {
     const row = find(results, 'fanout', system, FANOUT);
     if (!row || relay === undefined) continue;
     const ratio = (row.metrics.p99 ?? Number.NaN) / relay;

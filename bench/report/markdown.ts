@@ -50,7 +50,8 @@ const SCENARIOS: { id: string; title: string; text: string }[] = [
   {
     id: 'unloaded-latency',
     title: '1. 1:1 latency, unloaded',
-    text: 'One sender→receiver pair, one message in flight: the next message is sent when the previous one has been delivered. Latency = send call to receipt by the other user\'s connection.',
+    text: 'One sender→receiver pair, one message in flight: the next message is sent when the previous one has been delivered. Latency = send call to receipt by the other user\'s connection. ' +
+      'In scenarios 1–3, **rchat** is the embedded platform (`npm start`) and **rchat scaled-out** the separate services on PostgreSQL and NATS (the sender posts to chat, the receiver listens on a delivery instance).',
   },
   {
     id: 'throughput',
