@@ -112,8 +112,8 @@ async function main(): Promise<void> {
   const router = new DeliveryRouter();
   /** Readiness times of the systems the suite started itself (scenario 8 may reuse them). */
   const observedStarts: ObservedStart[] = [];
-  /** Idle connections of the previous system still held for the late memory sample; stops that system when done. */
-  let held: Promise<void> | undefined;
+  /** Idle connections still held for the late memory sample, each stopping its system when done (at most one: client file descriptors). */
+  const held: Promise<void>[] = [];
   /**
    * Starts one system, runs `scenarios` on it and stops it. In the idle pass
    * the system is stopped later: its connections are held for the late
@@ -153,12 +153,13 @@ async function main(): Promise<void> {
           log(`  [${scenario.id}: ${Math.round((now() - tsc) / 1000)} s]`);
           continue;
         }
-        // Idle connections: at most one system holds them at a time (client file descriptors).
-        if (held !== undefined) await held;
-        held = undefined;
+        // Starting and provisioning overlap the previous system's wait for its late sample; connecting does not.
+        const beforeConnect = async (): Promise<void> => {
+          while (held.length > 0) await held.shift();
+        };
         let release = (): void => undefined;
         const released = new Promise<void>((resolve) => (release = resolve));
-        const outcome = scenario.run({ driver, config, log, background: release }, router, results).then(
+        const outcome = scenario.run({ driver, config, log, background: release, beforeConnect }, router, results).then(
           (rows) => {
             results.rows.push(...rows);
           },
@@ -166,7 +167,7 @@ async function main(): Promise<void> {
         );
         await Promise.race([released, outcome]);
         stopLater = true;
-        held = outcome.finally(() => stopDriver(driver));
+        held.push(outcome.finally(() => stopDriver(driver)));
       }
     } finally {
       if (!stopLater) await stopDriver(driver);
@@ -181,7 +182,7 @@ async function main(): Promise<void> {
       if (scenarios.length > 0) await runSystem(driver, scenarios, idlePass);
     }
   }
-  if (held !== undefined) await held;
+  await Promise.all(held);
 
   if (wants('history') && selected(options.systems, 'pg-sql')) {
     log('\n== pg-sql');

@@ -130,11 +130,12 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
     const samples = Object.keys(idle[0]?.metrics ?? {}).filter((k) => k.startsWith('kibPerConn@'));
     out.push('## 5. Idle connections: server memory per connection', '');
     out.push(
-      'Each connection is an authenticated, online client (XMPP: SCRAM login, bound resource, available presence; rchat: an SSE `/events` stream with a bearer token; SSE/WebSocket/NATS ceilings: an open subscription). ' +
+      'Each connection is an authenticated, online client (XMPP: SCRAM login, bound resource, available presence; rchat: an SSE `/events` stream with a bearer token; SSE/WebSocket ceilings: an open stream). ' +
         'Connections are spread as 10 devices per account (XMPP: 10 resources per account; rchat: 10 streams per account on its first device token), to keep provisioning short. ' +
         'KiB per connection = (server RSS after connecting − RSS before) / connections, counted from when the last one connected. ' +
-        'The first sample is taken with nothing else running; to fit the time budget the connections then stay open while the next system is measured, ' +
-        'so the later sample is read while another server is busy (only this server\'s RSS is read; its clients send nothing). ' +
+        'This scenario runs after every timed one, in a pass of its own: no timed scenario shares the machine with open idle connections. ' +
+        'The first sample is taken with nothing else running; to fit the time budget the next system then starts and creates its accounts while these connections wait for the later sample ' +
+        '(only this server\'s RSS is read; its clients send nothing). The RSS before connecting includes whatever the server kept from creating the accounts, so the figure moves between runs by a few KiB. ' +
         'Node.js servers (ceilings) have a garbage-collected heap, so small per-connection figures there are noisy and can even be negative.',
       '',
     );

@@ -23,6 +23,7 @@ export async function idleConnections(ctx: ScenarioContext, router: DeliveryRout
   const accounts = await ctx.driver.users(USER_PREFIX, Math.ceil(connections / DEVICES_PER_ACCOUNT));
   const names = Array.from({ length: connections }, (_, i) => accounts[i % accounts.length] as string);
   const provisionSeconds = (now() - t) / 1000;
+  await ctx.beforeConnect?.();
   await sleep(settleMs);
   const baseline = totalRssKiB(ctx.driver.serverPids());
   t = now();

@@ -43,8 +43,8 @@ export function benchConfig(quick: boolean): BenchConfig {
         quick,
         reps: 3,
         sizes: [200, 4096],
-        unloaded: { messages: 500, warmup: 50, maxMs: 3000 },
-        throughput: { warmupMs: 300, measureMs: 1200, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200, 4096] },
+        unloaded: { messages: 500, warmup: 50, maxMs: 2500 },
+        throughput: { warmupMs: 250, measureMs: 1000, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200, 4096] },
         fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1500, drainMs: 1500, settleMaxMs: 10_000, size: 200 },
         fanout: { devices: 3, messages: 300, size: 200 },
         idle: { connections: 10_000, settleMs: 1000, sampleAtMs: [5000, 60_000] },
@@ -76,4 +76,6 @@ export interface ScenarioContext {
    * for a later memory sample): the suite may go on with the next system.
    */
   background?: () => void;
+  /** Awaited by the idle scenario after provisioning, before it connects (the suite holds other connections until then). */
+  beforeConnect?: () => Promise<void>;
 }
