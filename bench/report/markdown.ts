@@ -130,7 +130,7 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
     const samples = Object.keys(idle[0]?.metrics ?? {}).filter((k) => k.startsWith('kibPerConn@'));
     out.push('## 5. Idle connections: server memory per connection', '');
     out.push(
-      'Each connection is an authenticated, online client (XMPP: SCRAM login, bound resource, available presence; rchat: an SSE `/events` stream with a bearer token; SSE/WebSocket ceilings: an open stream). ' +
+      'Each connection is an authenticated, online client (XMPP: SCRAM login, bound resource, available presence; rchat: an SSE `/events` stream with a bearer token; SSE relay ceiling: an open stream). ' +
         'Connections are spread as 10 devices per account (XMPP: 10 resources per account; rchat: 10 streams per account on its first device token), to keep provisioning short. ' +
         'KiB per connection = (server RSS after connecting − RSS before) / connections, counted from when the last one connected. ' +
         'This scenario runs after every timed one, in a pass of its own: no timed scenario shares the machine with open idle connections. ' +

@@ -48,7 +48,7 @@ export function benchConfig(quick: boolean): BenchConfig {
         fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1500, drainMs: 1500, settleMaxMs: 10_000, size: 200 },
         fanout: { devices: 3, messages: 300, size: 200 },
         idle: { connections: 10_000, settleMs: 1000, sampleAtMs: [5000, 60_000] },
-        history: { rows: 1_000_000, pageSize: 50, queries: 300, concurrency: 8 },
+        history: { rows: 1_000_000, pageSize: 50, queries: 200, concurrency: 8 },
         auth: { accounts: 64, concurrency: 8 },
         crypto: { messages: 150, textBytes: 100, adds: 4, devices: 10 },
         coldStart: { npmStart: true, reuseSuiteStarts: false },
