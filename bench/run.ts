@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   /**
    * Starts one system, runs `scenarios` on it and stops it. In the idle pass
    * the system is stopped later: its connections are held for the late
-   * memory sample while the next system starts and connects its own.
+   * memory sample while the next system starts and creates its accounts.
    */
   const runSystem = async (driver: SystemDriver, scenarios: typeof DRIVER_SCENARIOS, idlePass: boolean): Promise<void> => {
     log(`\n== ${driver.info.id}${idlePass ? ' (idle connections)' : ''}`);

@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { descendants } from '../bench/lib/proc.ts';
+import { cpuMs, descendants } from '../bench/lib/proc.ts';
 import { freePort } from '../tests/support/server-process.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -63,17 +63,6 @@ function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-/** utime + stime + cutime + cstime of `pid`, in ms (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0) * 10;
-  } catch {
-    return 0;
-  }
-}
-
 function describeProcess(pid: number): string {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
@@ -102,7 +91,7 @@ async function measure(target: Target, env: Record<string, string>, port: number
       await new Promise((r) => setTimeout(r, 10));
     }
     const readyMs = performance.now() - started;
-    const cpu = processTree(pid).reduce((sum, p) => sum + cpuMs(p), 0);
+    const cpu = cpuMs(processTree(pid), { reapedChildren: true });
     await new Promise((r) => setTimeout(r, settleMs));
     const pids = processTree(pid);
     return {

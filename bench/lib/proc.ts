@@ -18,14 +18,19 @@ export function totalRssKiB(pids: readonly number[]): number {
   return pids.reduce((sum, pid) => sum + rssKiB(pid), 0);
 }
 
-/** CPU time (user + system, all threads) the processes used so far, in ms (10 ms resolution; 0 for a process that is gone). */
-export function cpuMs(pids: readonly number[]): number {
+/**
+ * CPU time (user + system, all threads) the processes used so far, in ms (10 ms
+ * resolution; 0 for a process that is gone); with `reapedChildren`, also that of
+ * their children that already exited.
+ */
+export function cpuMs(pids: readonly number[], options: { reapedChildren?: boolean } = {}): number {
+  const columns = options.reapedChildren ? [11, 12, 13, 14] : [11, 12];
   let ticks = 0;
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      for (const i of columns) ticks += Number(fields[i] ?? 0);
     } catch {
       // gone
     }

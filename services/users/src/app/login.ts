@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { AppError, type Db } from '@rchat/server-kit';
+import { AppError } from '@rchat/server-kit';
 import type { LoginRequest, SessionResponse } from '@rchat/protocol';
 import { devices, users } from '../adapters/postgres/schema.ts';
 import type { UsersDeps } from './deps.ts';
@@ -20,7 +20,7 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
 
   const now = deps.now();
   const deviceId = input.device.id;
-  if (!deviceId) return signInNewDevice(deps, deps.db, user, input.device.name, now);
+  if (!deviceId) return signInNewDevice(deps, user, input.device.name, now);
   // Signing in again on a device the account already has (or one whose id the client chose).
   return deps.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(devices).where(eq(devices.id, deviceId)).limit(1);
@@ -36,10 +36,10 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
 }
 
 /** A login as a new device: the device and its session in one statement. */
-async function signInNewDevice(deps: UsersDeps, db: Db, user: { id: string; username: string; createdAt: Date }, name: string, now: Date): Promise<SessionResponse> {
+async function signInNewDevice(deps: UsersDeps, user: { id: string; username: string; createdAt: Date }, name: string, now: Date): Promise<SessionResponse> {
   const deviceId = randomUUID();
   const session = newSession(deps, user.id, deviceId);
-  await db.execute(sql`
+  await deps.db.execute(sql`
     with d as (
       insert into devices (id, user_id, name, created_at, last_seen_at) values (${deviceId}, ${user.id}, ${name}, ${now}, ${now})
       returning id, user_id
