@@ -30,6 +30,7 @@ export const errorCatalog = {
   IDENTITY_KEY_CONFLICT: 'The account already has a different identity key; replacing it needs `replace: true` (peers will be warned).',
   IDENTITY_KEY_MISSING: 'Set the identity key (PUT /keys/identity) before uploading device certificates.',
   INVALID_CERTIFICATE: 'The device certificate does not decode, is not signed by the account identity key, is expired, or names another user, device or cipher suite.',
+  DEVICE_NOT_CERTIFIED: 'This device has not been confirmed by the account\'s identity key yet: link it from a signed-in device, restore it with the recovery key, or reset the account\'s encryption identity.',
   CERTIFICATE_MISSING: 'Upload this device\'s certificate (PUT /devices/current/certificate) before its KeyPackages.',
   TOO_MANY_KEY_PACKAGES: 'This device already stores the most KeyPackages allowed; upload more after some are used.',
   EPOCH_CONFLICT: 'Another commit for this MLS epoch was accepted first; fetch pending commits, apply them and retry.',
