@@ -3,7 +3,7 @@ import { generateIdentityKeyPair, toBase64 } from '@rchat/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClient, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
-import { conversationItem, messageLog, register, uniqueName, waitForMessage, waitForText } from './support/actions.ts';
+import { PASSWORD, conversationItem, messageLog, register, uniqueName, waitForMessage, waitForText } from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { countInServerData, startWebPlatform } from './support/web-platform.ts';
 
@@ -100,7 +100,7 @@ describe('web client: a long conversation', () => {
     const banner = dave.getByRole('alert').filter({ hasText: 'safety number has changed' });
     expect(await banner.count()).toBe(0);
     // Erin's account gets a new identity key (as after a reinstall, or an attack).
-    await erin.client.api.setIdentityKey(toBase64(generateIdentityKeyPair().publicKey), true);
+    await erin.client.api.resetIdentity({ identityKey: toBase64(generateIdentityKeyPair().publicKey), password: PASSWORD, confirm: 'reset my encryption identity' });
     await dave.reload();
     await waitForText(banner, `${erin.client.username}'s safety number has changed.`, 30_000);
     await banner.getByRole('button', { name: 'Compare safety number' }).click();

@@ -11,7 +11,7 @@ import {
 import type { RchatError } from '@rchat/sdk';
 import { rejection } from '../support/rejection.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { listen, loginDevice, registerUser, waitFor, type TestUser } from '../support/users.ts';
+import { PASSWORD, listen, loginDevice, registerUser, waitFor, type TestUser } from '../support/users.ts';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -57,14 +57,19 @@ describe('key directory', () => {
     expect(dir.identityKey).toBe(toBase64(identity.publicKey));
     expect(dir.devices).toEqual([expect.objectContaining({ deviceId: alice.deviceId, certificate: deviceCertificateToBase64(good.certificate) })]);
 
-    // Replacing the identity key needs intent, and invalidates certificates signed by the old one.
+    // A session cannot replace the identity key; only a reset can, which needs the password again and drops every certificate.
     const next = generateIdentityKeyPair();
     expect((await rejection(alice.api.setIdentityKey(toBase64(next.publicKey)))).code).toBe('IDENTITY_KEY_CONFLICT');
     expect(await alice.api.setIdentityKey(toBase64(identity.publicKey))).toEqual({ changed: false });
-    expect(await alice.api.setIdentityKey(toBase64(next.publicKey), true)).toEqual({ changed: true });
+    const reset = { identityKey: toBase64(next.publicKey), confirm: 'reset my encryption identity' as const };
+    expect((await rejection(alice.api.resetIdentity({ ...reset, password: 'not the password at all' }))).code).toBe('INVALID_CREDENTIALS');
+    expect((await alice.api.userKeys(alice.id)).identityKey).toBe(toBase64(identity.publicKey));
+    expect(await alice.api.resetIdentity({ ...reset, password: PASSWORD })).toEqual({ signedOut: 0 });
     const after = await alice.api.userKeys(alice.id);
+    expect(after.identityKey).toBe(toBase64(next.publicKey));
     expect(after.devices).toEqual([]);
     expect(after.identityKeyChangedAt).not.toBeNull();
+    expect(after.identityResetAt).not.toBeNull();
   });
 
   it('hands each one-time KeyPackage out once, then the last-resort one, for every device of the user', async () => {

@@ -16,6 +16,9 @@ export { checkCredential, type CredentialProblem, type CredentialCheck, type Cre
 export { credentialForCertificate, certificateOfCredential } from './mls/credential.ts';
 export { createMlsClient, type MlsClient, type MlsClientOptions } from './mls/mls-client.ts';
 
+// Signing in as an existing device (proof of its key)
+export { deviceLoginStatement, signDeviceLogin, verifyDeviceLogin } from './device-login/device-login.ts';
+
 // KeyPackages
 export { generateKeyPackage, generateKeyPackages, encodeKeyPackageBundle, decodeKeyPackageBundle, lastResortExtensionType, type KeyPackageBundle, type KeyPackageOptions, type KeyPackageBundleDecoding } from './mls/key-packages.ts';
 

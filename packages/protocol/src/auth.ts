@@ -18,12 +18,30 @@ export const registerRequestSchema = z.strictObject({
 });
 export type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
+/**
+ * Proof that the caller holds an existing device's signature key: its
+ * signature (base64) over the device-login statement built from a fresh
+ * challenge (`deviceLoginStatement` in @rchat/crypto).
+ */
+export const deviceProofSchema = z.strictObject({
+  challenge: z.string().min(16).max(128),
+  signature: z.string().min(4).max(256),
+});
+export type DeviceProof = z.infer<typeof deviceProofSchema>;
+
 export const loginRequestSchema = z.strictObject({
   username: usernameInput,
   password: z.string().max(1024),
-  device: deviceInputSchema,
+  device: deviceInputSchema.extend({
+    /** Required when `id` names an existing device of the account (a device with a certificate). */
+    proof: deviceProofSchema.optional(),
+  }),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+/** A single-use challenge (valid 2 minutes) to sign when signing in as an existing device. */
+export const loginChallengeResponseSchema = z.object({ challenge: z.string(), expiresAt: z.string() });
+export type LoginChallengeResponse = z.infer<typeof loginChallengeResponseSchema>;
 
 export const refreshRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(512) });
 export type RefreshRequest = z.infer<typeof refreshRequestSchema>;

@@ -53,7 +53,10 @@ export type InboxAppendedEvent = z.infer<typeof inboxAppendedEventSchema>;
 
 /** Bus subject and event: a device was removed; services refuse its tokens and end its streams until `until` (when its last token expires). */
 export const devicesRevokedSubject = 'rchat.devices.revoked';
-export const deviceRevokedEventSchema = z.object({ userId: idSchema, deviceId: idSchema, until: z.number().int() });
+/** Why a device's tokens stopped working: removed by the user, or signed out by an identity reset. */
+export const revocationReasonSchema = z.enum(['device-removed', 'identity-reset']);
+export type RevocationReason = z.infer<typeof revocationReasonSchema>;
+export const deviceRevokedEventSchema = z.object({ userId: idSchema, deviceId: idSchema, until: z.number().int(), reason: revocationReasonSchema.optional() });
 export type DeviceRevokedEvent = z.infer<typeof deviceRevokedEventSchema>;
 export const revokedDevicesResponseSchema = z.object({ revoked: z.array(deviceRevokedEventSchema) });
 

@@ -7,12 +7,26 @@ export const identityKeySchema = base64Schema.length(44, 'An identity key is 32 
 /** A KeyPackage (RFC 9420 §10), base64 of its MLS encoding. */
 export const keyPackageSchema = base64Schema.min(4).max(16_384);
 
+/** Sets the account's first identity key; a different key later only by a reset (`POST /keys/identity/reset`). */
 export const setIdentityKeyRequestSchema = z.strictObject({
   identityKey: identityKeySchema,
-  /** Must be true to replace an existing, different key (peers are warned loudly). */
-  replace: z.boolean().optional(),
 });
 export type SetIdentityKeyRequest = z.infer<typeof setIdentityKeyRequestSchema>;
+
+/**
+ * A loud identity reset, for a person who lost every device and the recovery
+ * key: the new identity key replaces the old one, every other device of the
+ * account is signed out, secret storage and the message backup (sealed for
+ * the old identity) are deleted, and peers must accept the new identity.
+ */
+export const resetIdentityRequestSchema = z.strictObject({
+  identityKey: identityKeySchema,
+  /** The account password again: a stolen access token alone cannot reset. */
+  password: z.string().max(1024),
+  /** Must be exactly this sentence: a reset is never done by accident. */
+  confirm: z.literal('reset my encryption identity'),
+});
+export type ResetIdentityRequest = z.infer<typeof resetIdentityRequestSchema>;
 
 export const setCertificateRequestSchema = z.strictObject({
   /** The device certificate (base64): the identity key's signature over this device's MLS key. */
@@ -37,6 +51,8 @@ export const userKeysSchema = z.object({
   userId: idSchema,
   identityKey: z.string().nullable(),
   identityKeyChangedAt: z.string().nullable(),
+  /** When the account's identity was last reset (a password-only reset: peers must accept it), or null. */
+  identityResetAt: z.string().nullable(),
   devices: z.array(deviceKeysSchema),
 });
 export type UserKeys = z.infer<typeof userKeysSchema>;

@@ -16,6 +16,8 @@ import type {
   HistoryResponse,
   InboxPage,
   LoginRequest,
+  LoginChallengeResponse,
+  ResetIdentityRequest,
   Message,
   ReadMarkerResponse,
   RegisterRequest,
@@ -96,8 +98,9 @@ export class RchatApi {
   markRead = (conversationId: string, seq: number) => this.request<ReadMarkerResponse>('POST', `/conversations/${encodeURIComponent(conversationId)}/read`, { seq });
   inbox = (after: number, limit?: number) => this.request<InboxPage>('GET', `/inbox?${qs({ after, limit })}`);
 
-  setIdentityKey = (identityKey: string, replace?: boolean) =>
-    this.request<{ changed: boolean }>('PUT', '/keys/identity', { identityKey, ...(replace === undefined ? {} : { replace }) });
+  setIdentityKey = (identityKey: string) => this.request<{ changed: boolean }>('PUT', '/keys/identity', { identityKey });
+  resetIdentity = (body: ResetIdentityRequest) => this.request<{ signedOut: number }>('POST', '/keys/identity/reset', body);
+  loginChallenge = () => this.request<LoginChallengeResponse>('POST', '/auth/challenge', undefined, { auth: false });
   setDeviceCertificate = (certificate: string) => this.request<void>('PUT', '/devices/current/certificate', { certificate });
   uploadKeyPackages = (body: UploadKeyPackagesRequest) => this.request<KeyPackageCount>('POST', '/devices/current/key-packages', body);
   keyPackageCount = () => this.request<KeyPackageCount>('GET', '/devices/current/key-packages/count');
@@ -172,10 +175,11 @@ export class RchatApi {
   }
 }
 
-/** A 401 that no token refresh can fix (the device was removed). */
+/** A 401 that no token refresh can fix (the device was removed, or signed out by an identity reset). */
 async function isRevocation(res: Response): Promise<boolean> {
   try {
-    return ((await res.json()) as ErrorBody).error.code === 'DEVICE_REVOKED';
+    const code = ((await res.json()) as ErrorBody).error.code;
+    return code === 'DEVICE_REVOKED' || code === 'IDENTITY_RESET';
   } catch {
     return false;
   }

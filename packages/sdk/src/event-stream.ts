@@ -112,6 +112,6 @@ export class EventStream {
   }
 }
 
-const fatalCodes = new Set<string>(['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED']);
+const fatalCodes = new Set<string>(['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED', 'IDENTITY_RESET']);
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

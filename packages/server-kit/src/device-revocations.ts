@@ -1,4 +1,4 @@
-import { deviceRevokedEventSchema, devicesRevokedSubject, revokedDevicesResponseSchema, type DeviceRevokedEvent } from '@rchat/protocol';
+import { deviceRevokedEventSchema, devicesRevokedSubject, revokedDevicesResponseSchema, type DeviceRevokedEvent, type RevocationReason } from '@rchat/protocol';
 import type { Bus, BusSubscription } from './bus.ts';
 import type { Logger } from './logger.ts';
 
@@ -19,7 +19,7 @@ export function remoteRevocationSource(usersUrl: string, internalToken: string):
  * short-lived, so an entry is needed only until the device's last token expires.
  */
 export class DeviceRevocations {
-  private readonly until = new Map<string, number>();
+  private readonly until = new Map<string, { until: number; reason: RevocationReason }>();
   private readonly listeners = new Set<(e: DeviceRevokedEvent) => void>();
   private sub: BusSubscription | null = null;
 
@@ -44,14 +44,15 @@ export class DeviceRevocations {
 
   add(e: DeviceRevokedEvent): void {
     if (e.until <= Date.now()) return;
-    this.until.set(e.deviceId, e.until);
+    this.until.set(e.deviceId, { until: e.until, reason: e.reason ?? 'device-removed' });
     for (const l of this.listeners) l(e);
   }
 
-  isRevoked = (deviceId: string): boolean => {
-    const until = this.until.get(deviceId);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
+  /** False, or why the device's tokens are refused (for as long as one of them may be unexpired). */
+  isRevoked = (deviceId: string): false | RevocationReason => {
+    const entry = this.until.get(deviceId);
+    if (entry === undefined) return false;
+    if (entry.until > Date.now()) return entry.reason;
     this.until.delete(deviceId);
     return false;
   };

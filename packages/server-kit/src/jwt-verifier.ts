@@ -1,5 +1,5 @@
 import { importJWK, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWK, type CryptoKey as JoseKey } from 'jose';
-import { accessClaimsSchema, type AccessClaims } from '@rchat/protocol';
+import { accessClaimsSchema, type AccessClaims, type RevocationReason } from '@rchat/protocol';
 import { AppError } from './app-error.ts';
 
 export const TOKEN_ISSUER = 'rchat';
@@ -27,7 +27,7 @@ export interface VerifiedToken extends AccessClaims {
  */
 export function createTokenVerifier(
   source: KeySetSource,
-  options: { minRefreshMs?: number; now?: () => number; isRevoked?: (deviceId: string) => boolean; cacheSize?: number } = {},
+  options: { minRefreshMs?: number; now?: () => number; isRevoked?: (deviceId: string) => boolean | RevocationReason; cacheSize?: number } = {},
 ) {
   const minRefreshMs = options.minRefreshMs ?? 5_000;
   let keys = new Map<string, JoseKey | Uint8Array>();
@@ -75,7 +75,7 @@ export function createTokenVerifier(
       const at = options.now?.() ?? Date.now();
       const known = verified.get(token, at);
       if (known) {
-        if (options.isRevoked?.(known.did)) throw deviceRevoked();
+        revokedCheck(options.isRevoked?.(known.did));
         return { ...known };
       }
       try {
@@ -87,7 +87,7 @@ export function createTokenVerifier(
         });
         const claims = accessClaimsSchema.safeParse(payload);
         if (!claims.success || typeof payload.exp !== 'number') throw unauthenticated('The access token lacks required claims.');
-        if (options.isRevoked?.(claims.data.did)) throw deviceRevoked();
+        revokedCheck(options.isRevoked?.(claims.data.did));
         const result = { ...claims.data, expiresAt: payload.exp * 1000 };
         verified.set(token, result);
         return { ...result };
@@ -133,8 +133,14 @@ class VerifiedTokens {
   }
 }
 
-function deviceRevoked(): AppError {
-  return new AppError('DEVICE_REVOKED', 'This device was removed from the account; sign in again as a new device.', { headers: { 'www-authenticate': 'Bearer' } });
+/** Throws when the token's device was revoked: IDENTITY_RESET when an identity reset signed it out, else DEVICE_REVOKED. */
+function revokedCheck(revocation: boolean | RevocationReason | undefined): void {
+  if (!revocation) return;
+  const headers = { 'www-authenticate': 'Bearer' };
+  if (revocation === 'identity-reset') {
+    throw new AppError('IDENTITY_RESET', "This device was signed out because your account's encryption identity was reset from another device.", { headers });
+  }
+  throw new AppError('DEVICE_REVOKED', 'This device was removed from the account; sign in again as a new device.', { headers });
 }
 
 function unauthenticated(message: string, cause?: unknown): AppError {

@@ -22,7 +22,7 @@ export async function createDeliveryService(
   const verifier = createTokenVerifier(options.keySet, { isRevoked: revoked.isRevoked });
   let registry: StreamRegistry | null = null;
   // A removed device loses its streams at once, on every instance.
-  revoked.onRevoked((e) => registry?.endDevice(e.deviceId, 'device-removed'));
+  revoked.onRevoked((e) => registry?.endDevice(e.deviceId, e.reason ?? 'device-removed'));
   return {
     register(app) {
       const gauge = app.metrics.gauge('rchat_delivery_streams', 'Open Server-Sent Events streams on this instance.');

@@ -58,6 +58,19 @@ describe('users migrations', () => {
     for (const table of ['link_sessions', 'link_messages', 'backup_entries', 'secret_storage']) expect(await db.rows(sql.raw(`select * from ${table}`))).toEqual([]);
   });
 
+  it('0004_identity_reset_device_proof: a revocation reason is one of the known ones; login challenges are single entries', async () => {
+    const db = await freshDatabase('users');
+    dispose = db.dispose;
+    expect(await migrate(db, 'users', usersMigrations.slice(0, 4))).toEqual(usersMigrations.slice(0, 4).map((m) => m.id));
+    const user = '00000000-0000-4000-8000-000000000001';
+    await db.rows(sql`insert into users (id, username, password_hash, identity_reset_at) values (${user}, 'alice', 'h', now())`);
+    await db.rows(sql`insert into devices (id, user_id, name, revoked_at, revoked_reason) values ('00000000-0000-4000-8000-0000000000d1', ${user}, 'laptop', now(), 'identity-reset')`);
+    await expect(db.rows(sql`insert into devices (id, user_id, name, revoked_reason) values ('00000000-0000-4000-8000-0000000000d2', ${user}, 'phone', 'because')`)).rejects.toThrow();
+    const challenge = () => db.rows(sql`insert into login_challenges (challenge, expires_at) values ('c1', now())`);
+    await challenge();
+    await expect(challenge()).rejects.toThrow();
+  });
+
   it('applies each migration once, even when two instances start together', async () => {
     const db = await freshDatabase('users');
     dispose = db.dispose;

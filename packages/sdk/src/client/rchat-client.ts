@@ -1,4 +1,4 @@
-import { epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
+import { epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, signDeviceLogin, toBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
 import type { InboxEntry, SessionResponse } from '@rchat/protocol';
 import type { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
@@ -152,12 +152,21 @@ export class RchatClient {
     return answerLink(this.ctx.api, code, { identity: this.ctx.identity, recovery: await this.ctx.account.recoverySecrets() }, (deviceId) => this.addDeviceToConversations(deviceId));
   }
 
-  /** Signs in on a device that already holds this account's keys; otherwise throws `NEW_DEVICE`. */
+  /**
+   * Signs in on a device that already holds this account's keys, proving it
+   * holds this device's key (a signature over the server's challenge);
+   * otherwise throws `NEW_DEVICE`.
+   */
   static async login(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
     const known = await AccountStore.byUsername(options.storage, username.toLowerCase());
+    const stored = known ? new AccountStore(options.storage, known.userId) : null;
+    const keys = stored ? { identity: await stored.identity(), device: await stored.device() } : null;
     let account: AccountStore | null = null;
     const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const session = await api.login({ username, password, device: { name: deviceNameOf(options), ...(known ? { id: known.deviceId } : {}) } });
+    const name = deviceNameOf(options);
+    const session = known && keys?.device
+      ? await api.login({ username, password, device: { name, id: known.deviceId, proof: await deviceProof(api, keys.device) } })
+      : await api.login({ username, password, device: { name } });
     account = new AccountStore(options.storage, session.user.id);
     const [identity, device] = [await account.identity(), await account.device()];
     if (!known || !identity || !device || known.deviceId !== session.deviceId) {
@@ -385,3 +394,8 @@ export class RchatClient {
   }
 }
 
+/** Proof that this storage holds the device's key: its signature over a fresh challenge from the server. */
+async function deviceProof(api: RchatApi, device: DeviceKeys): Promise<{ challenge: string; signature: string }> {
+  const { challenge } = await api.loginChallenge();
+  return { challenge, signature: toBase64(await signDeviceLogin(device, challenge)) };
+}

@@ -15,7 +15,10 @@ export async function refresh(deps: UsersDeps, presented: string): Promise<Sessi
   const tokenHash = hashRefreshToken(presented);
   const outcome = await deps.db.transaction(async (tx) => {
     const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
-    if (!row || row.revokedAt || row.expiresAt.getTime() <= now.getTime()) return { kind: 'invalid' } as const;
+    if (!row || row.revokedAt || row.expiresAt.getTime() <= now.getTime()) {
+      const [gone] = row?.revokedAt ? await tx.select({ reason: devices.revokedReason }).from(devices).where(eq(devices.id, row.deviceId)).limit(1) : [];
+      return gone?.reason === 'identity-reset' ? ({ kind: 'identity-reset' } as const) : ({ kind: 'invalid' } as const);
+    }
     const claimed = await tx
       .update(refreshTokens)
       .set({ rotatedAt: now })
@@ -33,6 +36,8 @@ export async function refresh(deps: UsersDeps, presented: string): Promise<Sessi
       return outcome.session;
     case 'invalid':
       throw new AppError('INVALID_REFRESH_TOKEN', 'This session has ended; log in again.');
+    case 'identity-reset':
+      throw new AppError('IDENTITY_RESET', "This device was signed out because your account's encryption identity was reset from another device.");
     case 'reused':
       await revokeFamily(deps, outcome.familyId);
       deps.logger.warn({ familyId: outcome.familyId }, 'rotated refresh token presented again: session revoked');

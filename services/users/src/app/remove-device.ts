@@ -15,14 +15,14 @@ export async function removeDevice(deps: UsersDeps, bus: Bus, userId: string, de
   await deps.db.transaction(async (tx) => {
     const revoked = await tx
       .update(devices)
-      .set({ revokedAt: now, certificate: null })
+      .set({ revokedAt: now, revokedReason: 'device-removed', certificate: null })
       .where(and(eq(devices.id, deviceId), eq(devices.userId, userId), isNull(devices.revokedAt)))
       .returning({ id: devices.id });
     if (revoked.length === 0) throw new AppError('DEVICE_NOT_FOUND', 'No active device of yours has this id.');
     await tx.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.deviceId, deviceId), isNull(refreshTokens.revokedAt)));
     await tx.delete(keyPackages).where(eq(keyPackages.deviceId, deviceId));
   });
-  const event = { userId, deviceId, until: now.getTime() + deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000 };
+  const event: DeviceRevokedEvent = { userId, deviceId, until: now.getTime() + deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000, reason: 'device-removed' };
   publishRevocation(bus, event);
   deps.logger.info({ userId, deviceId }, 'device removed');
   return event;
@@ -32,6 +32,6 @@ export async function removeDevice(deps: UsersDeps, bus: Bus, userId: string, de
 export async function recentRevocations(deps: UsersDeps): Promise<DeviceRevokedEvent[]> {
   const ttlMs = deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000;
   const since = new Date(deps.now().getTime() - ttlMs);
-  const rows = await deps.db.select({ id: devices.id, userId: devices.userId, revokedAt: devices.revokedAt }).from(devices).where(gt(devices.revokedAt, since));
-  return rows.map((r) => ({ userId: r.userId, deviceId: r.id, until: (r.revokedAt ?? since).getTime() + ttlMs }));
+  const rows = await deps.db.select({ id: devices.id, userId: devices.userId, revokedAt: devices.revokedAt, reason: devices.revokedReason }).from(devices).where(gt(devices.revokedAt, since));
+  return rows.map((r) => ({ userId: r.userId, deviceId: r.id, until: (r.revokedAt ?? since).getTime() + ttlMs, reason: r.reason ?? 'device-removed' }));
 }

@@ -6,7 +6,7 @@ import type { UsersDeps } from './deps.ts';
 
 /** The key directory entry of a user: identity key and the certificates of their active devices. */
 export async function getUserKeys(deps: UsersDeps, userId: string): Promise<UserKeys> {
-  const [user] = await deps.db.select({ identityKey: users.identityKey, changedAt: users.identityKeyChangedAt }).from(users).where(eq(users.id, userId)).limit(1);
+  const [user] = await deps.db.select({ identityKey: users.identityKey, changedAt: users.identityKeyChangedAt, resetAt: users.identityResetAt }).from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new AppError('USER_NOT_FOUND', 'No user has this id.');
   const rows = await deps.db
     .select({ id: devices.id, certificate: devices.certificate, createdAt: devices.createdAt })
@@ -17,6 +17,7 @@ export async function getUserKeys(deps: UsersDeps, userId: string): Promise<User
     userId,
     identityKey: user.identityKey ? Buffer.from(user.identityKey).toString('base64') : null,
     identityKeyChangedAt: user.changedAt?.toISOString() ?? null,
+    identityResetAt: user.resetAt?.toISOString() ?? null,
     devices: rows.map((d) => ({ deviceId: d.id, certificate: Buffer.from(d.certificate ?? new Uint8Array()).toString('base64'), createdAt: d.createdAt.toISOString() })),
   };
 }

@@ -8,6 +8,7 @@ import {
   searchUsersQuerySchema,
   userIdParamsSchema,
   setIdentityKeyRequestSchema,
+  resetIdentityRequestSchema,
   setCertificateRequestSchema,
   uploadKeyPackagesRequestSchema,
   claimKeyPackagesRequestSchema,
@@ -27,6 +28,9 @@ import { logout } from '../../app/logout.ts';
 import { getUser, searchUsers } from '../../app/find-users.ts';
 import { listDevices } from '../../app/list-devices.ts';
 import { setIdentityKey } from '../../app/identity-key.ts';
+import { resetIdentity } from '../../app/reset-identity.ts';
+import { issueLoginChallenge } from '../../app/issue-login-challenge.ts';
+import { requireCertifiedDevice } from '../../app/require-certified-device.ts';
 import { setDeviceCertificate } from '../../app/device-certificate.ts';
 import { claimKeyPackages, countFor, uploadKeyPackages } from '../../app/key-packages.ts';
 import { getUserKeys } from '../../app/user-keys.ts';
@@ -42,6 +46,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
     const input = parseInput(registerRequestSchema, request.body, 'body');
     return reply.code(201).send(await register(deps, input));
   });
+  app.post('/auth/challenge', { config: authLimit }, async () => issueLoginChallenge(deps));
   app.post('/auth/login', { config: authLimit }, async (request) => login(deps, parseInput(loginRequestSchema, request.body, 'body')));
   app.post('/auth/refresh', { config: authLimit }, async (request) => refresh(deps, parseInput(refreshRequestSchema, request.body, 'body').refreshToken));
   app.post('/auth/logout', async (request, reply) => {
@@ -64,7 +69,10 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
 
   app.delete('/devices/:id', async (request, reply) => {
     const caller = await authenticate(request, verifier);
-    await removeDevice(deps, bus, caller.sub, parseInput(userIdParamsSchema, request.params, 'params').id);
+    const { id } = parseInput(userIdParamsSchema, request.params, 'params');
+    // Signing oneself out is always allowed; removing another device needs a device the identity key certified.
+    if (id !== caller.did) await requireCertifiedDevice(deps, { userId: caller.sub, deviceId: caller.did });
+    await removeDevice(deps, bus, caller.sub, id);
     return reply.code(204).send();
   });
   app.get('/internal/revoked-devices', async (request) => {
@@ -93,6 +101,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
   });
   app.put('/backup/secret', async (request) => {
     const caller = await authenticate(request, verifier);
+    await requireCertifiedDevice(deps, { userId: caller.sub, deviceId: caller.did });
     return putSecretStorage(deps, caller.sub, parseInput(secretStorageRequestSchema, request.body, 'body').ciphertext);
   });
   app.get('/backup/secret', async (request) => {
@@ -101,16 +110,22 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
   });
   app.post('/backup/entries', { bodyLimit: 2 * 1024 * 1024 - 4096 }, async (request, reply) => {
     const caller = await authenticate(request, verifier);
+    await requireCertifiedDevice(deps, { userId: caller.sub, deviceId: caller.did });
     return reply.code(201).send(await appendBackup(deps, { userId: caller.sub, deviceId: caller.did }, parseInput(appendBackupRequestSchema, request.body, 'body').entries));
   });
   app.get('/backup/entries', async (request) => {
     const caller = await authenticate(request, verifier);
+    await requireCertifiedDevice(deps, { userId: caller.sub, deviceId: caller.did });
     const q = parseInput(backupEntriesQuerySchema, request.query, 'query');
     return readBackup(deps, caller.sub, q.after, q.limit);
   });
   app.put('/keys/identity', async (request) => {
     const caller = await authenticate(request, verifier);
     return setIdentityKey(deps, caller.sub, parseInput(setIdentityKeyRequestSchema, request.body, 'body'));
+  });
+  app.post('/keys/identity/reset', { config: authLimit }, async (request) => {
+    const caller = await authenticate(request, verifier);
+    return resetIdentity(deps, bus, { userId: caller.sub, deviceId: caller.did }, parseInput(resetIdentityRequestSchema, request.body, 'body'));
   });
   app.put('/devices/current/certificate', async (request, reply) => {
     const caller = await authenticate(request, verifier);

@@ -100,5 +100,18 @@ create table backup_entries (
   primary key (user_id, seq)
 );
 `,
+  },  {
+    id: '0004_identity_reset_device_proof',
+    sql: `
+alter table users add column identity_reset_at timestamptz;
+alter table devices add column revoked_reason text
+  constraint devices_revoked_reason_known check (revoked_reason in ('device-removed', 'identity-reset'));
+
+create table login_challenges (
+  challenge text primary key,
+  expires_at timestamptz not null
+);
+create index login_challenges_expiry_idx on login_challenges (expires_at);
+`,
   },
 ];

@@ -10,6 +10,7 @@ export const users = pgTable('users', {
   createdAt: tz('created_at').notNull().defaultNow(),
   identityKey: bytea('identity_key'),
   identityKeyChangedAt: tz('identity_key_changed_at'),
+  identityResetAt: tz('identity_reset_at'),
 });
 
 export const devices = pgTable('devices', {
@@ -19,7 +20,13 @@ export const devices = pgTable('devices', {
   createdAt: tz('created_at').notNull().defaultNow(),
   lastSeenAt: tz('last_seen_at').notNull().defaultNow(),
   revokedAt: tz('revoked_at'),
+  revokedReason: text('revoked_reason').$type<'device-removed' | 'identity-reset'>(),
   certificate: bytea('certificate'),
+});
+
+export const loginChallenges = pgTable('login_challenges', {
+  challenge: text('challenge').primaryKey(),
+  expiresAt: tz('expires_at').notNull(),
 });
 
 export const keyPackages = pgTable('key_packages', {
