@@ -40,6 +40,8 @@ describe('linking a device (SDK)', () => {
     const answered = await alice.client.linkDevice(link.code.toLowerCase().replace(/-/g, ' '));
     expect(answered.deviceName).toBe('laptop');
     expect(await link.waitForCheckCode()).toBe(answered.checkCode);
+    // The person confirms the check code on both devices.
+    await link.confirmCheckCode();
     const [laptopClient, result] = await Promise.all([link.complete(), answered.confirm()]);
     expect(result).toEqual({ deviceId: laptopClient.deviceId, conversations: 1 });
     expect(laptopClient.identityKeyPair.publicKey).toEqual(alice.client.identityKeyPair.publicKey);
