@@ -41,8 +41,8 @@ async function pair(log: RelayLog): Promise<{ alice: TestClient; bob: TestClient
   const bob = await registerClient(platform.url, 'bob');
   await Promise.all([alice.client.start(), bob.client.start()]);
   const conv = await alice.client.startConversation({ userId: bob.client.userId });
-  await bob.client.sendText(conv.id, 'before linking');
-  await waitForTexts(alice, conv.id, bob.client.userId, 1);
+  await alice.client.sendText(conv.id, 'before linking');
+  await waitForTexts(bob, conv.id, alice.client.userId, 1);
   return { alice, bob, conversationId: conv.id };
 }
 

@@ -34,7 +34,8 @@ export interface NewDeviceLink<Client = unknown> {
    * (`confirmCheckCode()`) and the signed-in device then sent the keys. It may
    * be called earlier (to hear of the other side's cancel while the person
    * compares): it waits for the confirmation. Fails with `LINK_ABORTED` when
-   * either side cancels or rejects, `LINK_TIMEOUT` when the other side is silent.
+   * either side cancels or rejects, `LINK_TIMEOUT` when the other side is
+   * silent; a link that failed has already taken this device off the account.
    */
   complete(signal?: AbortSignal): Promise<Client>;
   /** Stops linking (the person left): tells the other device, and takes this device off the account. */

@@ -73,9 +73,15 @@ export async function offerLink<Client>(
       await confirmation;
     },
     complete: async (signal) => {
-      const ch = await channelFor(signal);
-      const keys = await waitForRelay(api, link.id, cursor, (m, raw) => keysAfterConfirmation(ch, m, raw), { signal: either(signal, stopped.signal), timeoutMs: STEP_TIMEOUT_MS });
-      return finish(keys, ch, link.id);
+      try {
+        const ch = await channelFor(signal);
+        const keys = await waitForRelay(api, link.id, cursor, (m, raw) => keysAfterConfirmation(ch, m, raw), { signal: either(signal, stopped.signal), timeoutMs: STEP_TIMEOUT_MS });
+        return await finish(keys, ch, link.id);
+      } catch (err) {
+        // Whatever stopped it (the other side, a timeout, a failed setup), no half-set-up device stays behind.
+        await end();
+        throw err;
+      }
     },
     reject: end,
     cancel: end,
