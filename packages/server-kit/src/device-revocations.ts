@@ -1,16 +1,13 @@
 import { deviceRevokedEventSchema, devicesRevokedSubject, revokedDevicesResponseSchema, type DeviceRevokedEvent } from '@rchat/protocol';
 import type { Bus, BusSubscription } from './bus.ts';
 import type { Logger } from './logger.ts';
+import { readInternal } from './internal-read.ts';
 
 /** Recent revocations (still within their access tokens' lifetime), read at start. */
 export type RevocationSource = () => Promise<DeviceRevokedEvent[]>;
 
 export function remoteRevocationSource(usersUrl: string, internalToken: string): RevocationSource {
-  return async () => {
-    const res = await fetch(new URL('/internal/revoked-devices', usersUrl), { headers: { 'x-internal-token': internalToken }, signal: AbortSignal.timeout(5_000) });
-    if (!res.ok) throw new Error(`revoked-devices read failed with HTTP ${res.status}`);
-    return revokedDevicesResponseSchema.parse(await res.json()).revoked;
-  };
+  return async () => (await readInternal(usersUrl, '/internal/revoked-devices', internalToken, revokedDevicesResponseSchema)).revoked;
 }
 
 /**
@@ -20,6 +17,8 @@ export function remoteRevocationSource(usersUrl: string, internalToken: string):
  */
 export class DeviceRevocations {
   private readonly until = new Map<string, number>();
+  /** Ended sessions (refresh-token families) of devices that stay: only that session's tokens are refused. */
+  private readonly sessionsUntil = new Map<string, number>();
   private readonly listeners = new Set<(e: DeviceRevokedEvent) => void>();
   private sub: BusSubscription | null = null;
 
@@ -44,17 +43,14 @@ export class DeviceRevocations {
 
   add(e: DeviceRevokedEvent): void {
     if (e.until <= Date.now()) return;
-    this.until.set(e.deviceId, e.until);
+    if (e.sessionId) this.sessionsUntil.set(e.sessionId, e.until);
+    else this.until.set(e.deviceId, e.until);
     for (const l of this.listeners) l(e);
   }
 
-  isRevoked = (deviceId: string): boolean => {
-    const until = this.until.get(deviceId);
-    if (until === undefined) return false;
-    if (until > Date.now()) return true;
-    this.until.delete(deviceId);
-    return false;
-  };
+  isRevoked = (deviceId: string): boolean => stillListed(this.until, deviceId);
+
+  isSessionEnded = (sessionId: string): boolean => stillListed(this.sessionsUntil, sessionId);
 
   onRevoked(listener: (e: DeviceRevokedEvent) => void): () => void {
     this.listeners.add(listener);
@@ -69,4 +65,13 @@ export class DeviceRevocations {
 /** Publishes a revocation to every instance (and this one). */
 export function publishRevocation(bus: Bus, event: DeviceRevokedEvent): void {
   bus.publish(devicesRevokedSubject, event);
+}
+
+/** True while `key`'s entry has not passed its time; an expired entry is dropped. */
+function stillListed(until: Map<string, number>, key: string): boolean {
+  const at = until.get(key);
+  if (at === undefined) return false;
+  if (at > Date.now()) return true;
+  until.delete(key);
+  return false;
 }

@@ -36,7 +36,7 @@ export async function toChatConversation(ctx: ClientContext, c: Conversation): P
   const group = await ctx.groups.get(c.id);
   return {
     id: c.id,
-    peer: { userId: peer.userId, username: peer.username },
+    peer: { userId: peer.userId, username: peer.username, deleted: peer.deleted ?? false },
     lastActivityAt: c.lastActivityAt,
     lastSeq: c.lastSeq,
     readSeq: c.readSeq,

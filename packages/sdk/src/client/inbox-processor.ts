@@ -4,6 +4,7 @@ import { assertNever } from '../assert-never.ts';
 import { toChatConversation, type ClientContext } from './context.ts';
 import { addMemberDevices, applyPendingCommits } from './conversation-keys.ts';
 import { replenishKeyPackages } from './device-setup.ts';
+import { removeDeletedAccount } from './remove-deleted-account.ts';
 import type { ChatMessage, MessageContent } from './types.ts';
 
 const reasons: Record<UndecryptableReason, string> = {
@@ -41,6 +42,10 @@ export async function processEntry(ctx: ClientContext, entry: InboxEntry): Promi
       return;
     case 'join-request':
       await processJoinRequest(ctx, entry);
+      return;
+    case 'account-deleted':
+      await removeDeletedAccount(ctx, entry);
+      await emitConversation(ctx, entry.conversationId);
       return;
     default:
       assertNever(entry, 'inbox entry');

@@ -101,4 +101,12 @@ create table backup_entries (
 );
 `,
   },
+  {
+    id: '0004_account_deletion',
+    sql: `
+alter table users add column deleted_at timestamptz;
+create index users_deleted_idx on users (deleted_at) where deleted_at is not null;
+create index refresh_tokens_revoked_idx on refresh_tokens (revoked_at) where revoked_at is not null;
+`,
+  },
 ];

@@ -10,6 +10,8 @@ export const users = pgTable('users', {
   createdAt: tz('created_at').notNull().defaultNow(),
   identityKey: bytea('identity_key'),
   identityKeyChangedAt: tz('identity_key_changed_at'),
+  /** Set when the account was deleted: the row stays as a tombstone so the username stays reserved. */
+  deletedAt: tz('deleted_at'),
 });
 
 export const devices = pgTable('devices', {
