@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RchatApi, RchatClient, createMemoryStorage } from '@rchat/sdk';
-import { sql } from '@rchat/server-kit';
+import { createLogger, createMemoryBus, sql } from '@rchat/server-kit';
+import { createChatService, loadChatConfig } from '@rchat/chat';
 import { rejection } from '../support/rejection.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
 import { observe, registerClient, waitForTexts, type TestClient } from '../support/clients.ts';
@@ -157,5 +158,33 @@ describe('deleting the account', () => {
     expect(await RchatClient.restore({ baseUrl: platform.url, storage: alice.storage })).toBeNull();
     expect(await alice.storage.list(`acct/${alice.client.userId}/`)).toEqual([]);
     bob.client.stop();
+  });
+});
+
+describe('a chat instance that missed the deletion on the bus', () => {
+  it('applies it from the users service when it starts', async () => {
+    const carol = await registerClient(platform.url, 'carol');
+    const dave = await loginDevice(platform.url, (await registerClient(platform.url, 'dave')).client.username, 'dave laptop');
+    const conv = await dave.api.createConversation(carol.client.userId);
+    await carol.client.deleteAccount(PASSWORD);
+    const deletedEntries = async () => (await dave.api.inbox(0)).entries.filter((e) => e.type === 'account-deleted' && e.conversationId === conv.id).length;
+    await waitFor(async () => (await deletedEntries()) === 1, 'the running chat service to record the deletion');
+
+    // As if no chat instance had been running: the deletion not yet recorded.
+    await platform.chat.database.rows(sql`update conversation_members set deleted_at = null where user_id = ${carol.client.userId}`);
+    expect((await dave.api.conversation(conv.id)).members.find((m) => m.userId === carol.client.userId)?.deleted).toBe(false);
+    const logger = createLogger({ level: 'silent', name: 'late-chat' });
+    const late = await createChatService(loadChatConfig({}), logger, {
+      bus: createMemoryBus(), // hears nothing the platform published
+      keySet: platform.users.keySet,
+      users: { getUser: async () => null },
+      revocations: async () => [],
+      deletedAccounts: platform.users.deletedAccounts,
+      database: platform.chat.database,
+    });
+    await late.close();
+    expect((await dave.api.conversation(conv.id)).members.find((m) => m.userId === carol.client.userId)?.deleted).toBe(true);
+    expect(await deletedEntries()).toBe(2);
+    expect((await rejection(dave.api.sendMessage(conv.id, { txnId: 'late', ciphertext: 'AAAA' }))).code).toBe('PEER_DELETED');
   });
 });
