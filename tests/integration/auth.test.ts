@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RchatApi } from '@rchat/sdk';
 import { rejection } from '../support/rejection.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { PASSWORD, registerUser, uniqueName } from '../support/users.ts';
+import { PASSWORD, loginDevice, registerUser, uniqueName } from '../support/users.ts';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -77,12 +77,17 @@ describe('accounts and sessions', () => {
     expect(after.code).toBe('INVALID_REFRESH_TOKEN');
   });
 
-  it('logout ends the session', async () => {
+  it('logout ends the session, its unexpired access token included; other sessions of the account go on', async () => {
     const u = await registerUser(platform.url, 'out');
+    const other = await loginDevice(platform.url, u.username, 'other');
     const token = u.api.session?.refreshToken ?? '';
+    const access = u.api.session?.accessToken ?? '';
     await u.api.logout();
     const e = await rejection(new RchatApi({ baseUrl: platform.url }).request('POST', '/auth/refresh', { refreshToken: token }, { auth: false }));
     expect(e.code).toBe('INVALID_REFRESH_TOKEN');
+    const res = await fetch(`${platform.url}/conversations`, { headers: { authorization: `Bearer ${access}` } });
+    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect((await other.api.devices()).length).toBe(2);
   });
 
   it('finds users by username prefix, page by page', async () => {

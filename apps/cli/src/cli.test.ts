@@ -14,7 +14,7 @@ describe('rchat command line', () => {
   it('lists every command on --help, and says which command is unknown', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const name of ['register', 'login', 'logout', 'whoami', 'users', 'send', 'listen', 'history', 'conversations', 'safety-number', 'bot', 'link', 'link-device', 'restore', 'set-passphrase', 'devices', 'remove-device']) expect(help.out).toContain(`  ${name} `);
+    for (const name of ['register', 'login', 'logout', 'whoami', 'users', 'send', 'listen', 'history', 'conversations', 'safety-number', 'bot', 'link', 'link-device', 'restore', 'set-passphrase', 'devices', 'remove-device', 'change-password', 'sign-out-others', 'delete-account']) expect(help.out).toContain(`  ${name} `);
     expect(await cli(['frob'])).toMatchObject({ code: 2, err: expect.stringContaining('There is no command "frob"') as unknown });
     expect((await cli([])).code).toBe(2);
   });

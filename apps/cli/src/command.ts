@@ -9,7 +9,7 @@ export interface Io {
 }
 
 /** Options a command may take besides the global ones (`--server`, `--home`, `--help`). */
-export type CommandOption = 'limit' | 'password-stdin' | 'passphrase';
+export type CommandOption = 'limit' | 'password-stdin' | 'passphrase' | 'yes';
 
 export interface CommandContext {
   /** Positional arguments after the command name. */
@@ -17,6 +17,8 @@ export interface CommandContext {
   limit: number | undefined;
   /** `--passphrase`: `restore` unlocks the key backup with the passphrase instead of the recovery key. */
   passphrase: boolean;
+  /** `--yes`: an irreversible command (delete-account) does not ask for confirmation. */
+  yes: boolean;
   settings: Settings;
   /** This device's home, locked for this process unless `lock` is false (see home-lock.ts). */
   openHome(options?: { lock: boolean }): Promise<Home>;

@@ -41,6 +41,7 @@ export async function createServerApp(
     keySet: users.keySet,
     users: localUserDirectory(users.getUser),
     revocations: users.revocations,
+    deletedAccounts: users.deletedAccounts,
     memory,
     database,
   });

@@ -49,6 +49,21 @@ export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 export const logoutRequestSchema = refreshRequestSchema;
 export type LogoutRequest = RefreshRequest;
 
+/** Change the account password: the current one re-authenticates the caller. */
+export const changePasswordRequestSchema = z.strictObject({
+  currentPassword: z.string().max(1024),
+  newPassword: z.string().max(1024),
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
+
+/** Delete the account: the password re-authenticates the caller. */
+export const deleteAccountRequestSchema = z.strictObject({ password: z.string().max(1024) });
+export type DeleteAccountRequest = z.infer<typeof deleteAccountRequestSchema>;
+
+/** How many other devices had their sessions ended (password change, sign-out of other devices). */
+export const signedOutDevicesResponseSchema = z.object({ signedOutDevices: z.number().int().nonnegative() });
+export type SignedOutDevicesResponse = z.infer<typeof signedOutDevicesResponseSchema>;
+
 export const userSchema = z.object({ id: idSchema, username: usernameSchema, createdAt: z.string() });
 export type User = z.infer<typeof userSchema>;
 
@@ -77,5 +92,7 @@ export const accessClaimsSchema = z.object({
   sub: idSchema,
   did: idSchema,
   usr: usernameSchema,
+  /** The session (refresh-token family) the token belongs to: ending the session refuses its access tokens too. Absent only in tokens issued before sessions were named. */
+  sid: idSchema.optional(),
 });
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;

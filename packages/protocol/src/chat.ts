@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { base64Schema, idSchema, limitSchema, querySeqSchema, seqSchema } from './common.ts';
 
-export const conversationMemberSchema = z.object({ userId: idSchema, username: z.string() });
+export const conversationMemberSchema = z.object({
+  userId: idSchema,
+  username: z.string(),
+  /** True once this member deleted their account: their devices are being removed from the group and nothing more can be sent. */
+  deleted: z.boolean().optional(),
+});
 
 export const conversationSchema = z.object({
   id: idSchema,

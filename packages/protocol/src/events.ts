@@ -27,6 +27,8 @@ export const inboxEntrySchema = z.discriminatedUnion('type', [
   }),
   /** A member's device that is not in the conversation's group yet (restored from a recovery key) asks any member device to add it. */
   z.object({ ...inboxBase, type: z.literal('join-request'), conversationId: idSchema, userId: idSchema, deviceId: idSchema }),
+  /** A member deleted their account: a remaining member device removes that user's leaves from the group with a commit. */
+  z.object({ ...inboxBase, type: z.literal('account-deleted'), conversationId: idSchema, userId: idSchema, username: z.string() }),
 ]);
 export type InboxEntry = z.infer<typeof inboxEntrySchema>;
 export type InboxEntryType = InboxEntry['type'];
@@ -51,12 +53,23 @@ export const inboxSubject = (userId: string): string => `rchat.inbox.${userId}`;
 export const inboxAppendedEventSchema = z.object({ userId: idSchema, entry: inboxEntrySchema });
 export type InboxAppendedEvent = z.infer<typeof inboxAppendedEventSchema>;
 
-/** Bus subject and event: a device was removed; services refuse its tokens and end its streams until `until` (when its last token expires). */
+/**
+ * Bus subject and event: a device was removed, or (with `sessionId`) one of its sessions ended (logout,
+ * password change, sign-out of other devices); services refuse the tokens (of that session) and end the
+ * device's streams until `until` (when its last token expires).
+ */
 export const devicesRevokedSubject = 'rchat.devices.revoked';
 /** Why a device's tokens stopped working: removed by the user, or signed out by an identity reset. */
 export const revocationReasonSchema = z.enum(['device-removed', 'identity-reset']);
 export type RevocationReason = z.infer<typeof revocationReasonSchema>;
-export const deviceRevokedEventSchema = z.object({ userId: idSchema, deviceId: idSchema, until: z.number().int(), reason: revocationReasonSchema.optional() });
+export const deviceRevokedEventSchema = z.object({
+  userId: idSchema,
+  deviceId: idSchema,
+  until: z.number().int(),
+  reason: revocationReasonSchema.optional(),
+  /** Set when only one session (refresh-token family) of the device ended: the device stays. */
+  sessionId: idSchema.optional(),
+});
 export type DeviceRevokedEvent = z.infer<typeof deviceRevokedEventSchema>;
 export const revokedDevicesResponseSchema = z.object({ revoked: z.array(deviceRevokedEventSchema) });
 
@@ -65,3 +78,9 @@ export const eventsQuerySchema = z.strictObject({
   access_token: z.string().max(4096).optional(),
   since: querySeqSchema.optional(),
 });
+
+/** Bus subject and event: an account was deleted; chat marks it in every conversation and tells the other members. */
+export const accountsDeletedSubject = 'rchat.accounts.deleted';
+export const accountDeletedEventSchema = z.object({ userId: idSchema });
+export type AccountDeletedEvent = z.infer<typeof accountDeletedEventSchema>;
+export const deletedAccountsResponseSchema = z.object({ deleted: z.array(accountDeletedEventSchema) });

@@ -24,6 +24,7 @@ import type {
   SearchUsersResponse,
   SendMessageRequest,
   SessionResponse,
+  SignedOutDevicesResponse,
   User,
   WellKnown,
 } from '@rchat/protocol';
@@ -87,6 +88,9 @@ export class RchatApi {
   searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) =>
     this.request<SearchUsersResponse>('GET', `/users?${qs({ query, limit: opts.limit, after: opts.after })}`);
   getUser = (id: string) => this.request<User>('GET', `/users/${encodeURIComponent(id)}`);
+  changePassword = (currentPassword: string, newPassword: string) => this.request<SignedOutDevicesResponse>('PUT', '/auth/password', { currentPassword, newPassword });
+  signOutOtherDevices = () => this.request<SignedOutDevicesResponse>('POST', '/auth/sign-out-others', {});
+  deleteAccount = (password: string) => this.request<void>('POST', '/auth/delete-account', { password });
   removeDevice = (deviceId: string) => this.request<void>('DELETE', `/devices/${encodeURIComponent(deviceId)}`);
   devices = async () => (await this.request<{ devices: Device[] }>('GET', '/devices')).devices;
   createConversation = (peer: string) => this.request<Conversation>('POST', '/conversations', { peer });

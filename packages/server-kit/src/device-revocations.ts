@@ -1,16 +1,13 @@
 import { deviceRevokedEventSchema, devicesRevokedSubject, revokedDevicesResponseSchema, type DeviceRevokedEvent, type RevocationReason } from '@rchat/protocol';
 import type { Bus, BusSubscription } from './bus.ts';
 import type { Logger } from './logger.ts';
+import { readInternal } from './internal-read.ts';
 
 /** Recent revocations (still within their access tokens' lifetime), read at start. */
 export type RevocationSource = () => Promise<DeviceRevokedEvent[]>;
 
 export function remoteRevocationSource(usersUrl: string, internalToken: string): RevocationSource {
-  return async () => {
-    const res = await fetch(new URL('/internal/revoked-devices', usersUrl), { headers: { 'x-internal-token': internalToken }, signal: AbortSignal.timeout(5_000) });
-    if (!res.ok) throw new Error(`revoked-devices read failed with HTTP ${res.status}`);
-    return revokedDevicesResponseSchema.parse(await res.json()).revoked;
-  };
+  return async () => (await readInternal(usersUrl, '/internal/revoked-devices', internalToken, revokedDevicesResponseSchema)).revoked;
 }
 
 /**
@@ -20,6 +17,8 @@ export function remoteRevocationSource(usersUrl: string, internalToken: string):
  */
 export class DeviceRevocations {
   private readonly until = new Map<string, { until: number; reason: RevocationReason }>();
+  /** Ended sessions (refresh-token families) of devices that stay: only that session's tokens are refused. */
+  private readonly sessionsUntil = new Map<string, number>();
   private readonly listeners = new Set<(e: DeviceRevokedEvent) => void>();
   private sub: BusSubscription | null = null;
 
@@ -44,7 +43,8 @@ export class DeviceRevocations {
 
   add(e: DeviceRevokedEvent): void {
     if (e.until <= Date.now()) return;
-    this.until.set(e.deviceId, { until: e.until, reason: e.reason ?? 'device-removed' });
+    if (e.sessionId) this.sessionsUntil.set(e.sessionId, e.until);
+    else this.until.set(e.deviceId, { until: e.until, reason: e.reason ?? 'device-removed' });
     for (const l of this.listeners) l(e);
   }
 
@@ -56,6 +56,8 @@ export class DeviceRevocations {
     this.until.delete(deviceId);
     return false;
   };
+
+  isSessionEnded = (sessionId: string): boolean => stillListed(this.sessionsUntil, sessionId);
 
   onRevoked(listener: (e: DeviceRevokedEvent) => void): () => void {
     this.listeners.add(listener);
@@ -70,4 +72,13 @@ export class DeviceRevocations {
 /** Publishes a revocation to every instance (and this one). */
 export function publishRevocation(bus: Bus, event: DeviceRevokedEvent): void {
   bus.publish(devicesRevokedSubject, event);
+}
+
+/** True while `key`'s entry has not passed its time; an expired entry is dropped. */
+function stillListed(until: Map<string, number>, key: string): boolean {
+  const at = until.get(key);
+  if (at === undefined) return false;
+  if (at > Date.now()) return true;
+  until.delete(key);
+  return false;
 }

@@ -15,3 +15,4 @@ export * from './shutdown.ts';
 export * from './base64.ts';
 export * from './rate-limit.ts';
 export * from './device-revocations.ts';
+export * from './account-deletions.ts';

@@ -27,7 +27,15 @@ export interface VerifiedToken extends AccessClaims {
  */
 export function createTokenVerifier(
   source: KeySetSource,
-  options: { minRefreshMs?: number; now?: () => number; isRevoked?: (deviceId: string) => boolean | RevocationReason; cacheSize?: number } = {},
+  options: {
+    minRefreshMs?: number;
+    now?: () => number;
+    /** Truthy when the device was revoked; `identity-reset` answers IDENTITY_RESET instead of DEVICE_REVOKED. */
+    isRevoked?: (deviceId: string) => boolean | RevocationReason;
+    /** True when the session (refresh-token family, the `sid` claim) was ended: signed out, password changed. */
+    isSessionEnded?: (sessionId: string) => boolean;
+    cacheSize?: number;
+  } = {},
 ) {
   const minRefreshMs = options.minRefreshMs ?? 5_000;
   let keys = new Map<string, JoseKey | Uint8Array>();
@@ -70,12 +78,17 @@ export function createTokenVerifier(
     return key;
   }
 
+  function refuseEnded(claims: AccessClaims): void {
+    revokedCheck(options.isRevoked?.(claims.did));
+    if (claims.sid !== undefined && options.isSessionEnded?.(claims.sid)) throw unauthenticated('This session has ended (signed out from another device, or the password changed); sign in again.');
+  }
+
   return {
     async verify(token: string): Promise<VerifiedToken> {
       const at = options.now?.() ?? Date.now();
       const known = verified.get(token, at);
       if (known) {
-        revokedCheck(options.isRevoked?.(known.did));
+        refuseEnded(known);
         return { ...known };
       }
       try {
@@ -87,8 +100,8 @@ export function createTokenVerifier(
         });
         const claims = accessClaimsSchema.safeParse(payload);
         if (!claims.success || typeof payload.exp !== 'number') throw unauthenticated('The access token lacks required claims.');
-        revokedCheck(options.isRevoked?.(claims.data.did));
         const result = { ...claims.data, expiresAt: payload.exp * 1000 };
+        refuseEnded(result);
         verified.set(token, result);
         return { ...result };
       } catch (e) {

@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import { createHttpApp, openBus, remoteKeySet, remoteRevocationSource, type HttpApp, type Logger } from '@rchat/server-kit';
+import { createHttpApp, openBus, remoteDeletedAccountsSource, remoteKeySet, remoteRevocationSource, type HttpApp, type Logger } from '@rchat/server-kit';
 import type { ChatConfig } from './config.ts';
 import { createChatService, type ChatService } from './create-service.ts';
 import { httpUserDirectory } from './adapters/user-directory.ts';
@@ -13,6 +13,7 @@ export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
     users: httpUserDirectory(config.USERS_URL),
     revocations: config.INTERNAL_TOKEN ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN) : async () => [],
+    deletedAccounts: config.INTERNAL_TOKEN ? remoteDeletedAccountsSource(config.USERS_URL, config.INTERNAL_TOKEN) : undefined,
   });
   const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
   await app.register(rateLimit, { global: false });

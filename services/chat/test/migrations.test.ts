@@ -43,4 +43,17 @@ describe('chat migrations', () => {
     await db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id, device_ids, payload) values (${alice}, 2, 'welcome', ${conv}, ${`{${device}}`}::uuid[], '{}'::jsonb)`);
     await expect(db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id) values (${alice}, 3, 'bogus', ${conv})`)).rejects.toThrow();
   });
+
+  it('0004_deleted_accounts: a membership can be marked deleted; the inbox takes account-deleted entries', async () => {
+    const db = await freshDatabase('chat');
+    dispose = db.dispose;
+    expect(await migrate(db, 'chat', chatMigrations.slice(0, 4))).toEqual(chatMigrations.slice(0, 4).map((m) => m.id));
+    await db.rows(sql`insert into conversations (id, kind, direct_key) values (${conv}, 'direct', 'a:b')`);
+    await db.rows(sql`insert into conversation_members (conversation_id, user_id, username) values (${conv}, ${alice}, 'alice')`);
+    expect(await db.rows(sql`select deleted_at from conversation_members`)).toEqual([{ deleted_at: null }]);
+    await db.rows(sql`update conversation_members set deleted_at = now()`);
+    await db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id, payload) values (${alice}, 1, 'account-deleted', ${conv}, '{}'::jsonb)`);
+    await db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id, payload) values (${alice}, 2, 'join-request', ${conv}, '{}'::jsonb)`);
+    await expect(db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id) values (${alice}, 3, 'bogus', ${conv})`)).rejects.toThrow();
+  });
 });

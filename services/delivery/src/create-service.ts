@@ -19,10 +19,11 @@ export async function createDeliveryService(
 ): Promise<DeliveryService> {
   const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
   await revoked.start();
-  const verifier = createTokenVerifier(options.keySet, { isRevoked: revoked.isRevoked });
+  const verifier = createTokenVerifier(options.keySet, { isRevoked: revoked.isRevoked, isSessionEnded: revoked.isSessionEnded });
   let registry: StreamRegistry | null = null;
   // A removed device loses its streams at once, on every instance.
-  revoked.onRevoked((e) => registry?.endDevice(e.deviceId, e.reason ?? 'device-removed'));
+  // A removed device's streams end for good; a signed-out session's end, and the device may sign in again.
+  revoked.onRevoked((e) => registry?.endDevice(e.deviceId, e.sessionId ? 'signed-out' : (e.reason ?? 'device-removed')));
   return {
     register(app) {
       const gauge = app.metrics.gauge('rchat_delivery_streams', 'Open Server-Sent Events streams on this instance.');

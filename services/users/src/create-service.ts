@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, DeviceRevocations, migrate, openDatabase, type Bus, type Database, type KeySetSource, type Logger, type RevocationSource } from '@rchat/server-kit';
+import { createTokenVerifier, DeviceRevocations, migrate, openDatabase, type Bus, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource } from '@rchat/server-kit';
 import type { User } from '@rchat/protocol';
 import type { UsersConfig } from './config.ts';
 import type { UsersDeps } from './app/deps.ts';
 import { SigningKeys } from './app/signing-keys.ts';
 import { getUser } from './app/find-users.ts';
-import { recentRevocations } from './app/remove-device.ts';
+import { recentRevocations } from './app/recent-revocations.ts';
+import { recentAccountDeletions } from './app/recent-account-deletions.ts';
 import { createArgon2Hasher } from './adapters/argon2-hasher.ts';
 import { usersMigrations } from './adapters/postgres/migrations.ts';
 import { registerUsersRoutes } from './adapters/http/routes.ts';
@@ -18,6 +19,8 @@ export interface UsersService {
   getUser(id: string): Promise<User>;
   /** In-process source of recent device revocations for other services. */
   revocations: RevocationSource;
+  /** In-process source of recent account deletions for the chat service. */
+  deletedAccounts: DeletedAccountsSource;
   ready(): Promise<void>;
   close(): Promise<void>;
   readonly database: Database;
@@ -50,10 +53,11 @@ export async function createUsersService(config: Readonly<UsersConfig>, logger: 
   const keySet: KeySetSource = () => keys.jwks();
   const revoked = new DeviceRevocations(options.bus, () => recentRevocations(deps), logger);
   await revoked.start();
-  const verifier = createTokenVerifier(keySet, { minRefreshMs: 0, isRevoked: revoked.isRevoked });
+  const verifier = createTokenVerifier(keySet, { minRefreshMs: 0, isRevoked: revoked.isRevoked, isSessionEnded: revoked.isSessionEnded });
   return {
     register: (app) => registerUsersRoutes(app, deps, verifier, options.bus),
     revocations: () => recentRevocations(deps),
+    deletedAccounts: () => recentAccountDeletions(deps),
     keySet,
     getUser: (id) => getUser(deps, id),
     ready: () => database.ping(),

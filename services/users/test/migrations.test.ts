@@ -71,6 +71,16 @@ describe('users migrations', () => {
     await expect(challenge()).rejects.toThrow();
   });
 
+  it('0005_account_deletion: an account row can be a tombstone that keeps its username reserved', async () => {
+    const db = await freshDatabase('users');
+    dispose = db.dispose;
+    expect(await migrate(db, 'users', usersMigrations.slice(0, 5))).toEqual(usersMigrations.slice(0, 5).map((m) => m.id));
+    await db.rows(sql`insert into users (id, username, password_hash) values ('00000000-0000-4000-8000-000000000001', 'alice', 'h')`);
+    await db.rows(sql`update users set deleted_at = now(), identity_key = null`);
+    expect(await db.rows(sql`select username from users where deleted_at is not null`)).toEqual([{ username: 'alice' }]);
+    await expect(db.rows(sql`insert into users (id, username, password_hash) values ('00000000-0000-4000-8000-000000000002', 'alice', 'h')`)).rejects.toThrow();
+  });
+
   it('applies each migration once, even when two instances start together', async () => {
     const db = await freshDatabase('users');
     dispose = db.dispose;

@@ -16,7 +16,7 @@ export const conversations: Command = {
     const width = Math.max(0, ...list.map((c) => c.peer.username.length));
     for (const c of list) {
       const unread = c.unreadCount > 0 ? `${c.unreadCount} unread` : 'read';
-      const keys = c.encryption === 'ready' ? '' : '  (waiting for encryption keys)';
+      const keys = c.peer.deleted ? '  (deleted their account)' : c.encryption === 'ready' ? '' : '  (waiting for encryption keys)';
       io.out(`${c.peer.username.padEnd(width)}  ${unread.padEnd(10)}  last ${formatTime(Date.parse(c.lastActivityAt))}${keys}`);
     }
     return 0;

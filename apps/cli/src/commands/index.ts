@@ -1,6 +1,8 @@
 import type { Command } from '../command.ts';
 import { bot } from './bot.ts';
+import { changePassword } from './change-password.ts';
 import { conversations } from './conversations.ts';
+import { deleteAccount } from './delete-account.ts';
 import { devices } from './devices.ts';
 import { history } from './history.ts';
 import { linkDevice } from './link-device.ts';
@@ -14,6 +16,7 @@ import { restore } from './restore.ts';
 import { safetyNumber } from './safety-number.ts';
 import { send } from './send.ts';
 import { setPassphrase } from './set-passphrase.ts';
+import { signOutOthers } from './sign-out-others.ts';
 import { users } from './users.ts';
 import { whoami } from './whoami.ts';
 
@@ -36,4 +39,7 @@ export const commands: readonly Command[] = [
   setPassphrase,
   devices,
   removeDevice,
+  changePassword,
+  signOutOthers,
+  deleteAccount,
 ];

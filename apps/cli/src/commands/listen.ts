@@ -32,6 +32,7 @@ export const listen: Command = {
         for (const d of change.removed) io.err(`notice: ${await names.of(d.userId)} removed a device; it can no longer read this conversation.`);
       });
     });
+    client.on('accountDeleted', (e) => io.err(`notice: ${e.username} deleted their account; their devices were removed from the conversation and nothing more can be sent to them.`));
     try {
       await runLive(client, io, `Listening as ${client.username} on ${home.server}. Ctrl-C stops.`);
     } finally {

@@ -10,6 +10,8 @@ export const send: Command = {
   async run({ args: [username = '', ...words], openHome, io }) {
     const client = await signedInClient(await openHome());
     await catchUpAndShow(client, io);
+    const gone = (await client.conversations()).find((c) => c.peer.deleted && c.peer.username === username.toLowerCase());
+    if (gone) throw new CliError(`${gone.peer.username} deleted their account: messages can no longer be sent to them.`);
     const conversation = await client.startConversation({ username });
     const sent = await client.sendText(conversation.id, words.join(' '));
     if (sent.status !== 'sent') throw new CliError(`The message to ${conversation.peer.username} was not sent: the server could not be reached or refused it. Send it again.`);

@@ -44,6 +44,12 @@ export interface ChatClient {
   safetyNumber(conversationId: string): Promise<SafetyNumberInfo>;
   markVerified(conversationId: string): Promise<void>;
   devices(): Promise<AccountDevice[]>;
+  /** Changes the password (the current one confirms it); every other device is signed out. Answers how many. */
+  changePassword(current: string, next: string): Promise<number>;
+  /** Ends the sessions of every other device of the account. Answers how many were signed in. */
+  signOutOtherDevices(): Promise<number>;
+  /** Deletes the account for good (the password confirms it) and this browser's copy of it. */
+  deleteAccount(password: string): Promise<void>;
   /** Signs the device out everywhere and removes it from every conversation's keys. */
   removeDevice(deviceId: string): Promise<void>;
   /** Links a new device from the code it shows. */

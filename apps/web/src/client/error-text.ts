@@ -91,8 +91,25 @@ export function actionErrorText(error: unknown): string {
       return 'No user has this username. Check the spelling or pick a name from the suggestions.';
     case 'CANNOT_CONVERSE_WITH_SELF':
       return 'That is you. Choose another user to start a conversation.';
+    case 'PEER_DELETED':
+      return 'The other person deleted their account, so messages can no longer be sent to this conversation.';
     default:
       return error.message;
+  }
+}
+
+/** A sentence for a failed password change, sign-out of other devices or account deletion. */
+export function accountErrorText(error: unknown): string {
+  if (!isCodedError(error)) return actionErrorText(error);
+  switch (error.code) {
+    case 'WRONG_PASSWORD':
+      return 'The current password is wrong. Nothing was changed.';
+    case 'WEAK_PASSWORD':
+      return `The new password is too weak: ${error.message} Choose a longer or less common one.`;
+    case 'DEVICE_NOT_CERTIFIED':
+      return 'This browser is not yet confirmed by your account’s keys, so it cannot change the account. Use a device where you are fully signed in.';
+    default:
+      return actionErrorText(error);
   }
 }
 

@@ -14,10 +14,11 @@ interface Props {
   status: ConnectionStatus;
   onStart: (peer: { userId: string } | { username: string }) => Promise<void>;
   onDevices: () => void;
+  onAccount: () => void;
   onLogout: () => void;
 }
 
-export function AppHeader({ client, status, onStart, onDevices, onLogout }: Props) {
+export function AppHeader({ client, status, onStart, onDevices, onAccount, onLogout }: Props) {
   return (
     <header className="app-header">
       <div className="brand">
@@ -35,6 +36,9 @@ export function AppHeader({ client, status, onStart, onDevices, onLogout }: Prop
         </span>
         <button type="button" className="button" aria-haspopup="dialog" onClick={onDevices}>
           Devices
+        </button>
+        <button type="button" className="button" aria-haspopup="dialog" onClick={onAccount}>
+          Account
         </button>
         <button type="button" className="button" onClick={onLogout}>
           Log out

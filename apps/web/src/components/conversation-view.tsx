@@ -28,7 +28,11 @@ export function ConversationView({ client, conversation, deviceChanges, onBack, 
   const [detailsOpen, setDetailsOpen] = useState(false);
   const visible = useDocumentVisible();
   const detailsId = useId();
-  const lines = useMemo(() => deviceChanges.map((c) => ({ key: c.key, afterSeq: c.afterSeq, text: deviceChangeText(c, peer.username) })), [deviceChanges, peer.username]);
+  const lines = useMemo(() => {
+    const changes = deviceChanges.map((c) => ({ key: c.key, afterSeq: c.afterSeq, text: deviceChangeText(c, peer.username) }));
+    // Nothing can follow a deletion, so its line goes after everything.
+    return peer.deleted ? [...changes, { key: 'peer-deleted', afterSeq: Number.MAX_SAFE_INTEGER, text: `${peer.username} deleted their account` }] : changes;
+  }, [deviceChanges, peer.username, peer.deleted]);
 
   useEffect(() => {
     document.title = `${peer.username} · rchat`;
@@ -70,7 +74,13 @@ export function ConversationView({ client, conversation, deviceChanges, onBack, 
       {safety.info?.identityKeyChanged && !safety.info.verified && <IdentityChangedBanner peerName={peer.username} onShow={() => setDetailsOpen(true)} />}
       {detailsOpen && <ConversationDetails id={detailsId} peerName={peer.username} safety={safety} onClose={() => setDetailsOpen(false)} />}
       <MessageLog peerName={peer.username} data={data} lines={lines} onRetry={retry} onAtBottom={markRead} />
-      <Composer peerName={peer.username} onSend={send} />
+      {peer.deleted ? (
+        <p className="composer-closed" role="note">
+          {peer.username} deleted their account. You can read your history here, but no new messages can be sent.
+        </p>
+      ) : (
+        <Composer peerName={peer.username} onSend={send} />
+      )}
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { AppHeader } from '../components/app-header.tsx';
 import { ConversationList } from '../components/conversation-list.tsx';
 import { ConversationView } from '../components/conversation-view.tsx';
 import { DevicesDialog } from '../components/devices-dialog.tsx';
+import { AccountDialog } from '../components/account-dialog.tsx';
 import { useConnectionStatus } from '../hooks/use-client-status.ts';
 import { useConversations } from '../hooks/use-conversations.ts';
 import { useDeviceChanges, type DeviceChange } from '../hooks/use-device-changes.ts';
@@ -42,6 +43,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   const lastMessages = useLastMessages(client);
   const deviceChanges = useDeviceChanges(client, list);
   const [devicesOpen, setDevicesOpen] = useState(false);
+  const [accountOpen, setAccountOpen] = useState(false);
 
   // Listeners are in place (the hooks above and the children's effects run first); now open the live stream.
   useEffect(() => {
@@ -83,6 +85,12 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
       });
   }, [client, onSignedOut]);
 
+  const accountDeleted = useCallback(() => {
+    ended.current = true; // the stream's end that follows is expected
+    onSignedOut('Your account was deleted.');
+    navigate('/login');
+  }, [onSignedOut]);
+
   // Warnings name users by id; say their usernames where the list knows them.
   const namesForIds = useRef((text: string) => text);
   useEffect(() => {
@@ -92,7 +100,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   const open = list?.find((c) => c.id === conversationId) ?? null;
   return (
     <div className={conversationId ? 'main-page has-open' : 'main-page'}>
-      <AppHeader client={client} status={status} onStart={start} onDevices={() => setDevicesOpen(true)} onLogout={logout} />
+      <AppHeader client={client} status={status} onStart={start} onDevices={() => setDevicesOpen(true)} onAccount={() => setAccountOpen(true)} onLogout={logout} />
       <div className="panes">
         <nav className="sidebar" aria-label="Conversation list">
           <h2 className="sidebar-title">Conversations</h2>
@@ -124,6 +132,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
         </main>
       </div>
       {devicesOpen && <DevicesDialog client={client} onClose={() => setDevicesOpen(false)} />}
+      {accountOpen && <AccountDialog client={client} onClose={() => setAccountOpen(false)} onDeleted={accountDeleted} />}
       {notice && (
         <div role="alert" className="toast">
           <span>{notice}</span>

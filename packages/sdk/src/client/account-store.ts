@@ -62,6 +62,14 @@ export class AccountStore {
     await new SealedStore(storage, 'global/').delete('current');
   }
 
+  /** Erases everything this storage holds of the account (after it was deleted): keys, groups, messages, cursor, and the global references to it. */
+  static async erase(storage: ClientStorage, ref: { userId: string; username: string }): Promise<void> {
+    for (const key of await storage.list(`acct/${ref.userId}/`)) await storage.delete(key);
+    const global = new SealedStore(storage, 'global/');
+    await global.delete(`account/${ref.username}`);
+    if ((await AccountStore.current(storage))?.userId === ref.userId) await global.delete('current');
+  }
+
   session = () => this.sealed.getJson<SessionResponse>('session');
   saveSession = (s: SessionResponse | null) => (s ? this.sealed.putJson('session', s) : this.sealed.delete('session'));
 

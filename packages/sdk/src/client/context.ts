@@ -37,7 +37,7 @@ export async function toChatConversation(ctx: ClientContext, c: Conversation): P
   const pending = await ctx.trust.pendingOf(peer.userId);
   return {
     id: c.id,
-    peer: { userId: peer.userId, username: peer.username },
+    peer: { userId: peer.userId, username: peer.username, deleted: peer.deleted ?? false },
     lastActivityAt: c.lastActivityAt,
     lastSeq: c.lastSeq,
     readSeq: c.readSeq,

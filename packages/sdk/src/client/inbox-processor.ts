@@ -7,6 +7,7 @@ import { addMemberDevices, applyPendingCommits } from './conversation-keys.ts';
 import { membersOnly } from './membership.ts';
 import { RchatError } from '../errors.ts';
 import { replenishKeyPackages } from './device-setup.ts';
+import { removeDeletedAccount } from './remove-deleted-account.ts';
 import type { ChatMessage, MessageContent } from './types.ts';
 
 const reasons: Record<UndecryptableReason, string> = {
@@ -44,6 +45,10 @@ export async function processEntry(ctx: ClientContext, entry: InboxEntry): Promi
       return;
     case 'join-request':
       await processJoinRequest(ctx, entry);
+      return;
+    case 'account-deleted':
+      await removeDeletedAccount(ctx, entry);
+      await emitConversation(ctx, entry.conversationId);
       return;
     default:
       assertNever(entry, 'inbox entry');

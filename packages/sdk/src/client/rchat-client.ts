@@ -295,6 +295,40 @@ export class RchatClient {
     await AccountStore.forget(this.ctx.account.storage);
   }
 
+  /**
+   * Changes the account password (`current` re-authenticates; the new one
+   * must pass the server's policy). Every other device is signed out at once
+   * and must sign in again with the new password; this device stays signed
+   * in. Answers how many devices were signed out. Needs a certified device
+   * (DEVICE_NOT_CERTIFIED otherwise); a wrong `current` gets WRONG_PASSWORD.
+   */
+  async changePassword(current: string, next: string): Promise<number> {
+    return (await this.ctx.api.changePassword(current, next)).signedOutDevices;
+  }
+
+  /**
+   * Ends the sessions of every other device of the account (a lost phone, a
+   * shared computer): they must sign in again. They stay in the device list
+   * with their keys; remove one with `removeDevice` to cut it off for good.
+   * Answers how many devices were signed out.
+   */
+  async signOutOtherDevices(): Promise<number> {
+    return (await this.ctx.api.signOutOtherDevices()).signedOutDevices;
+  }
+
+  /**
+   * Deletes the account for good (the password re-authenticates): every
+   * device is signed out, the keys and backups on the server are erased,
+   * the other members' devices remove this account from their conversations
+   * and see "<name> deleted their account". The username stays reserved.
+   * This device's local copy of the account is erased too.
+   */
+  async deleteAccount(password: string): Promise<void> {
+    await this.ctx.api.deleteAccount(password);
+    this.stop();
+    await this.ctx.lock.run(() => AccountStore.erase(this.ctx.account.storage, { userId: this.ctx.userId, username: this.ctx.username }));
+  }
+
   async searchUsers(prefix: string, limit = 10): Promise<{ id: string; username: string }[]> {
     const res = await this.ctx.api.searchUsers(prefix.toLowerCase(), { limit });
     return res.users.filter((u) => u.id !== this.ctx.userId).map((u) => ({ id: u.id, username: u.username }));

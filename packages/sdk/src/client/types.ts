@@ -34,6 +34,8 @@ export type MessageContent =
 export interface ConversationPeer {
   userId: string;
   username: string;
+  /** True once the peer deleted their account: show "<name> deleted their account"; nothing more can be sent. */
+  deleted: boolean;
 }
 
 export interface ChatConversation {
@@ -109,6 +111,8 @@ export interface ClientEvents {
   status: (status: 'connecting' | 'live' | 'reconnecting' | 'closed') => void;
   /** Devices joined or left a conversation's encryption, by anyone's commit (this device's included) or by this device joining from a Welcome: show a system line ("bob added a device"). */
   devices: (change: { conversationId: string; added: { userId: string; deviceId: string }[]; removed: { userId: string; deviceId: string }[] }) => void;
+  /** A peer deleted their account: this device removed (or saw removed) their devices from the conversation's encryption. Show "<name> deleted their account". */
+  accountDeleted: (e: { conversationId: string; userId: string; username: string }) => void;
   /** Something the user should know (a refused device, an identity key change), as a sentence. */
   warning: (warning: { conversationId?: string; message: string }) => void;
   /** A security alert to show loudly (also emitted as a `warning`). */

@@ -7,7 +7,7 @@ type EntryBody =
   | { type: 'message'; conversationId: string; messageSeq: number }
   | { type: 'commit'; conversationId: string; commitEpoch: number }
   | { type: 'welcome'; conversationId: string; deviceIds: string[]; payload: unknown }
-  | { type: 'conversation' | 'read' | 'join-request'; conversationId: string; payload: unknown };
+  | { type: 'conversation' | 'read' | 'join-request' | 'account-deleted'; conversationId: string; payload: unknown };
 
 /**
  * Appends one entry to a user's inbox inside the caller's transaction and

@@ -12,7 +12,7 @@ interface Row extends Record<string, unknown> {
   epoch: string | number;
   read_seq: string | number;
   unread: string | number;
-  members: { userId: string; username: string }[] | string;
+  members: { userId: string; username: string; deleted: boolean }[] | string;
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -23,7 +23,7 @@ export async function listConversations(deps: ChatDeps, caller: Caller, onlyId?:
     select c.id, c.kind, c.created_at, c.last_activity_at, c.last_seq, c.epoch, me.read_seq,
       (select count(*) from messages x
         where x.conversation_id = c.id and x.seq > me.read_seq and x.sender_user_id <> me.user_id) as unread,
-      (select json_agg(json_build_object('userId', m.user_id, 'username', m.username) order by m.username)
+      (select json_agg(json_build_object('userId', m.user_id, 'username', m.username, 'deleted', m.deleted_at is not null) order by m.username)
         from conversation_members m where m.conversation_id = c.id) as members
     from conversation_members me
     join conversations c on c.id = me.conversation_id

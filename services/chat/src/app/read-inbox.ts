@@ -88,6 +88,8 @@ function toEntry(r: Row): InboxEntry | null {
       };
     case 'join-request':
       return { ...base, type: 'join-request', conversationId: r.conversation_id, userId: String(payload?.userId), deviceId: String(payload?.deviceId) };
+    case 'account-deleted':
+      return { ...base, type: 'account-deleted', conversationId: r.conversation_id, userId: String(payload?.userId), username: String(payload?.username) };
     default:
       return assertNever(r.type, 'inbox entry type');
   }

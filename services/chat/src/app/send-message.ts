@@ -25,11 +25,13 @@ export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId
   const outcome = await deps.db.transaction(async (tx) => {
     // The membership check and the conversation-row lock in one statement.
     const locked = (await tx.execute(sql`
-      select c.last_seq from conversations c
+      select c.last_seq, exists (select 1 from conversation_members d where d.conversation_id = c.id and d.deleted_at is not null) as peer_deleted
+      from conversations c
       where c.id = ${conversationId} and exists (select 1 from conversation_members m where m.conversation_id = c.id and m.user_id = ${caller.userId})
-      for update of c`)) as unknown as { rows: { last_seq: string | number }[] };
+      for update of c`)) as unknown as { rows: { last_seq: string | number; peer_deleted: boolean }[] };
     const conv = locked.rows[0];
     if (!conv) throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
+    if (conv.peer_deleted) throw new AppError('PEER_DELETED', 'The other person deleted their account; messages can no longer be sent to this conversation.');
 
     const seq = Number(conv.last_seq) + 1;
     const row = { id: randomUUID(), conversationId, seq, senderUserId: caller.userId, senderDeviceId: caller.deviceId, txnId: input.txnId, ciphertext, epoch: input.epoch ?? null, createdAt: now };

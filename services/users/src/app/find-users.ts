@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, like } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, like } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { SearchUsersQuery, SearchUsersResponse, User } from '@rchat/protocol';
 import { users } from '../adapters/postgres/schema.ts';
@@ -14,7 +14,7 @@ function toUser(row: { id: string; username: string; createdAt: Date }): User {
 
 /** Prefix search on usernames, ordered by username, keyset-paginated. */
 export async function searchUsers(deps: UsersDeps, q: SearchUsersQuery): Promise<SearchUsersResponse> {
-  const prefix = like(users.username, `${escapeLike(q.query)}%`);
+  const prefix = and(like(users.username, `${escapeLike(q.query)}%`), isNull(users.deletedAt));
   const rows = await deps.db
     .select({ id: users.id, username: users.username, createdAt: users.createdAt })
     .from(users)
@@ -26,7 +26,7 @@ export async function searchUsers(deps: UsersDeps, q: SearchUsersQuery): Promise
 }
 
 export async function getUser(deps: UsersDeps, id: string): Promise<User> {
-  const [row] = await deps.db.select({ id: users.id, username: users.username, createdAt: users.createdAt }).from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await deps.db.select({ id: users.id, username: users.username, createdAt: users.createdAt }).from(users).where(and(eq(users.id, id), isNull(users.deletedAt))).limit(1);
   if (!row) throw new AppError('USER_NOT_FOUND', 'No user has this id.');
   return toUser(row);
 }

@@ -78,7 +78,7 @@ async function signInNewDevice(deps: UsersDeps, user: { id: string; username: st
       returning id, user_id
     )
     ${storeSessionOfNewDevice(session.row)}`);
-  return sessionResponse(deps, user, deviceId, session.refreshToken);
+  return sessionResponse(deps, user, deviceId, { refreshToken: session.refreshToken, familyId: session.row.familyId });
 }
 
 function invalidCredentials(): AppError {

@@ -37,7 +37,7 @@ export async function register(deps: UsersDeps, input: RegisterRequest & { invit
         returning id, user_id
       )
       ${storeSessionOfNewDevice(session.row)}`);
-    return await sessionResponse(deps, user, deviceId, session.refreshToken);
+    return await sessionResponse(deps, user, deviceId, { refreshToken: session.refreshToken, familyId: session.row.familyId });
   } catch (e) {
     if (isUniqueViolation(e, 'users_username_key')) throw usernameTaken();
     if (isUniqueViolation(e, 'devices_pkey')) throw new AppError('VALIDATION_FAILED', 'This device id is already in use; omit it to get a new one.');

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { AppError, publishRevocation, type Bus } from '@rchat/server-kit';
 import type { DeviceRevokedEvent } from '@rchat/protocol';
 import { devices, keyPackages, refreshTokens } from '../adapters/postgres/schema.ts';
@@ -26,12 +26,4 @@ export async function removeDevice(deps: UsersDeps, bus: Bus, userId: string, de
   publishRevocation(bus, event);
   deps.logger.info({ userId, deviceId }, 'device removed');
   return event;
-}
-
-/** Devices removed recently enough that one of their access tokens may still be unexpired. */
-export async function recentRevocations(deps: UsersDeps): Promise<DeviceRevokedEvent[]> {
-  const ttlMs = deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000;
-  const since = new Date(deps.now().getTime() - ttlMs);
-  const rows = await deps.db.select({ id: devices.id, userId: devices.userId, revokedAt: devices.revokedAt, reason: devices.revokedReason }).from(devices).where(gt(devices.revokedAt, since));
-  return rows.map((r) => ({ userId: r.userId, deviceId: r.id, until: (r.revokedAt ?? since).getTime() + ttlMs, reason: r.reason ?? 'device-removed' }));
 }

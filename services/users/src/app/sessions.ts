@@ -39,14 +39,18 @@ export function storeSessionOfNewDevice(row: ReturnType<typeof newSession>['row'
     select ${row.id}::uuid, ${row.familyId}::uuid, d.user_id, d.id, ${row.tokenHash}::bytea, ${row.createdAt}::timestamptz, ${row.expiresAt}::timestamptz from d`;
 }
 
-/** Signs the access token of a session whose refresh token is stored, and answers with both. */
+/**
+ * Signs the access token of a session whose refresh token is stored, and answers with both. The token
+ * names its session (`sid`, the refresh-token family), so ending the session refuses it too.
+ */
 export async function sessionResponse(
   deps: UsersDeps,
   user: { id: string; username: string; createdAt: Date },
   deviceId: string,
-  refreshToken: string,
+  session: { refreshToken: string; familyId: string },
 ): Promise<SessionResponse> {
-  const access = await deps.keys.signAccessToken({ sub: user.id, did: deviceId, usr: user.username }, deps.config.ACCESS_TOKEN_TTL_SECONDS, deps.now());
+  const { refreshToken } = session;
+  const access = await deps.keys.signAccessToken({ sub: user.id, did: deviceId, usr: user.username, sid: session.familyId }, deps.config.ACCESS_TOKEN_TTL_SECONDS, deps.now());
   return {
     user: { id: user.id, username: user.username, createdAt: user.createdAt.toISOString() },
     deviceId,
@@ -69,5 +73,5 @@ export async function issueSession(
 ): Promise<SessionResponse> {
   const session = newSession(deps, user.id, deviceId, familyId);
   await tx.insert(refreshTokens).values(session.row);
-  return sessionResponse(deps, user, deviceId, session.refreshToken);
+  return sessionResponse(deps, user, deviceId, { refreshToken: session.refreshToken, familyId });
 }

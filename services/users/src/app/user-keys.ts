@@ -6,7 +6,11 @@ import type { UsersDeps } from './deps.ts';
 
 /** The key directory entry of a user: identity key and the certificates of their active devices. */
 export async function getUserKeys(deps: UsersDeps, userId: string): Promise<UserKeys> {
-  const [user] = await deps.db.select({ identityKey: users.identityKey, changedAt: users.identityKeyChangedAt, resetAt: users.identityResetAt }).from(users).where(eq(users.id, userId)).limit(1);
+  const [user] = await deps.db
+    .select({ identityKey: users.identityKey, changedAt: users.identityKeyChangedAt, resetAt: users.identityResetAt })
+    .from(users)
+    .where(and(eq(users.id, userId), isNull(users.deletedAt)))
+    .limit(1);
   if (!user) throw new AppError('USER_NOT_FOUND', 'No user has this id.');
   const rows = await deps.db
     .select({ id: devices.id, name: devices.name, certificate: devices.certificate, createdAt: devices.createdAt })

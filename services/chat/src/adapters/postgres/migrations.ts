@@ -82,4 +82,12 @@ alter table inbox_entries drop constraint inbox_entries_type_check;
 alter table inbox_entries add constraint inbox_entries_type_check check (type in ('message', 'conversation', 'read', 'commit', 'welcome', 'join-request'));
 `,
   },
+  {
+    id: '0004_deleted_accounts',
+    sql: `
+alter table conversation_members add column deleted_at timestamptz;
+alter table inbox_entries drop constraint inbox_entries_type_check;
+alter table inbox_entries add constraint inbox_entries_type_check check (type in ('message', 'conversation', 'read', 'commit', 'welcome', 'join-request', 'account-deleted'));
+`,
+  },
 ];

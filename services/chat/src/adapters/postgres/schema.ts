@@ -22,6 +22,8 @@ export const conversationMembers = pgTable(
     username: text('username').notNull(),
     joinedAt: tz('joined_at').notNull().defaultNow(),
     readSeq: seq('read_seq').notNull().default(0),
+    /** Set when this member deleted their account (the row stays so the others see who it was). */
+    deletedAt: tz('deleted_at'),
   },
   (t) => [primaryKey({ columns: [t.conversationId, t.userId] })],
 );
@@ -65,7 +67,7 @@ export const inboxEntries = pgTable(
   {
     userId: uuid('user_id').notNull(),
     seq: seq('seq').notNull(),
-    type: text('type', { enum: ['message', 'conversation', 'read', 'commit', 'welcome', 'join-request'] }).notNull(),
+    type: text('type', { enum: ['message', 'conversation', 'read', 'commit', 'welcome', 'join-request', 'account-deleted'] }).notNull(),
     conversationId: uuid('conversation_id').notNull(),
     messageSeq: seq('message_seq'),
     commitEpoch: seq('commit_epoch'),

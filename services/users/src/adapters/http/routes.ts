@@ -16,6 +16,8 @@ import {
   linkMessagesQuerySchema,
   secretStorageRequestSchema,
   appendBackupRequestSchema,
+  changePasswordRequestSchema,
+  deleteAccountRequestSchema,
   backupEntriesQuerySchema,
   type WellKnown,
 } from '@rchat/protocol';
@@ -34,7 +36,12 @@ import { requireCertifiedDevice } from '../../app/require-certified-device.ts';
 import { setDeviceCertificate } from '../../app/device-certificate.ts';
 import { claimKeyPackages, countFor, uploadKeyPackages } from '../../app/key-packages.ts';
 import { getUserKeys } from '../../app/user-keys.ts';
-import { recentRevocations, removeDevice } from '../../app/remove-device.ts';
+import { removeDevice } from '../../app/remove-device.ts';
+import { recentRevocations } from '../../app/recent-revocations.ts';
+import { changePassword } from '../../app/change-password.ts';
+import { signOutOtherDevices } from '../../app/sign-out-other-devices.ts';
+import { deleteAccount } from '../../app/delete-account.ts';
+import { recentAccountDeletions } from '../../app/recent-account-deletions.ts';
 import { listLinkSessions, openLinkSession, postLinkMessage, readLinkMessages } from '../../app/link-sessions.ts';
 import { appendBackup, getSecretStorage, putSecretStorage, readBackup } from '../../app/key-backup.ts';
 
@@ -50,7 +57,21 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
   app.post('/auth/login', { config: authLimit }, async (request) => login(deps, parseInput(loginRequestSchema, request.body, 'body')));
   app.post('/auth/refresh', { config: authLimit }, async (request) => refresh(deps, parseInput(refreshRequestSchema, request.body, 'body').refreshToken));
   app.post('/auth/logout', async (request, reply) => {
-    await logout(deps, parseInput(logoutRequestSchema, request.body, 'body').refreshToken);
+    await logout(deps, bus, parseInput(logoutRequestSchema, request.body, 'body').refreshToken);
+    return reply.code(204).send();
+  });
+  // Each checks the password (argon2id) or ends sessions: limited like sign-in.
+  app.put('/auth/password', { config: authLimit }, async (request) => {
+    const caller = await authenticate(request, verifier);
+    return changePassword(deps, bus, { userId: caller.sub, deviceId: caller.did }, parseInput(changePasswordRequestSchema, request.body, 'body'));
+  });
+  app.post('/auth/sign-out-others', { config: authLimit }, async (request) => {
+    const caller = await authenticate(request, verifier);
+    return signOutOtherDevices(deps, bus, { userId: caller.sub, deviceId: caller.did });
+  });
+  app.post('/auth/delete-account', { config: authLimit }, async (request, reply) => {
+    const caller = await authenticate(request, verifier);
+    await deleteAccount(deps, bus, { userId: caller.sub, deviceId: caller.did }, parseInput(deleteAccountRequestSchema, request.body, 'body').password);
     return reply.code(204).send();
   });
 
@@ -78,6 +99,10 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
   app.get('/internal/revoked-devices', async (request) => {
     requireInternal(request, config.INTERNAL_TOKEN);
     return { revoked: await recentRevocations(deps) };
+  });
+  app.get('/internal/deleted-accounts', async (request) => {
+    requireInternal(request, config.INTERNAL_TOKEN);
+    return { deleted: await recentAccountDeletions(deps) };
   });
   const linkLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE * 4, byAccessToken);
   app.post('/link/sessions', { config: linkLimit }, async (request, reply) => {

@@ -100,7 +100,8 @@ create table backup_entries (
   primary key (user_id, seq)
 );
 `,
-  },  {
+  },
+  {
     id: '0004_identity_reset_device_proof',
     sql: `
 alter table users add column identity_reset_at timestamptz;
@@ -112,6 +113,14 @@ create table login_challenges (
   expires_at timestamptz not null
 );
 create index login_challenges_expiry_idx on login_challenges (expires_at);
+`,
+  },
+  {
+    id: '0005_account_deletion',
+    sql: `
+alter table users add column deleted_at timestamptz;
+create index users_deleted_idx on users (deleted_at) where deleted_at is not null;
+create index refresh_tokens_revoked_idx on refresh_tokens (revoked_at) where revoked_at is not null;
 `,
   },
 ];
