@@ -3,7 +3,7 @@ import { RchatClient, createMemoryStorage } from '@rchat/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observe, registerClient, waitForTexts, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
-import { PASSWORD, conversationItem, logIn, messageLog, register, send, shownRecoveryKey, signedIn, startConversation, uniqueName, waitForMessage, waitForText } from './support/actions.ts';
+import { PASSWORD, conversationItem, logIn, messageLog, register, send, shownRecoveryKey, signedIn, startConversation, uniqueName, waitForText } from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
