@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RchatApi } from '@rchat/sdk';
 import { rejection } from '../support/rejection.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { listen, loginDevice, registerUser } from '../support/users.ts';
+import { certify, listen, loginDevice, registerUser } from '../support/users.ts';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -28,8 +28,12 @@ describe('removing a device', () => {
       }
     })();
 
+    // Only a device the identity key certified may remove another one: a password alone cannot sign the real devices out.
+    expect((await rejection(phone.api.removeDevice(bob.deviceId))).code).toBe('DEVICE_NOT_CERTIFIED');
+    await certify(bob);
     expect((await rejection(bob.api.removeDevice('00000000-0000-4000-8000-000000000000'))).code).toBe('DEVICE_NOT_FOUND');
     const stranger = await registerUser(platform.url, 'eve');
+    await certify(stranger);
     expect((await rejection(stranger.api.removeDevice(phone.deviceId))).code).toBe('DEVICE_NOT_FOUND');
 
     await bob.api.removeDevice(phone.deviceId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@rchat/server-kit';
 import { startPlatform, type Platform } from '../support/platform.ts';
 import { rejection } from '../support/rejection.ts';
-import { b64, loginDevice, registerUser, unb64 } from '../support/users.ts';
+import { b64, certify, loginDevice, registerUser, unb64 } from '../support/users.ts';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -39,6 +39,13 @@ describe('key backup storage', () => {
     const alicePhone = await loginDevice(platform.url, alice.username, 'phone');
     const eve = await registerUser(platform.url, 'eve');
     expect((await rejection(alice.api.secretStorage())).code).toBe('BACKUP_NOT_FOUND');
+    // A device the identity key has not certified (a password alone) can neither replace secret storage nor touch the backup log.
+    expect((await rejection(alice.api.putSecretStorage(b64('sealed by a password thief')))).code).toBe('DEVICE_NOT_CERTIFIED');
+    expect((await rejection(alice.api.appendBackup([b64('forged')]))).code).toBe('DEVICE_NOT_CERTIFIED');
+    expect((await rejection(alice.api.backupEntries())).code).toBe('DEVICE_NOT_CERTIFIED');
+    const { identity } = await certify(alice);
+    await certify(alicePhone, identity);
+    await certify(eve);
     await alice.api.putSecretStorage(b64('sealed keys v1'));
     await alicePhone.api.putSecretStorage(b64('sealed keys v2'));
     expect(unb64((await alice.api.secretStorage()).ciphertext)).toBe('sealed keys v2');

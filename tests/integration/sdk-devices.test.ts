@@ -25,7 +25,7 @@ describe('several devices per user (SDK)', () => {
     // Bob's second device receives the identity key (over the link channel) and is added by his first device.
     const storage = createMemoryStorage();
     const tablet = await RchatClient.loginWithIdentity({ baseUrl: platform.url, storage, deviceName: 'tablet' }, bob.client.username, PASSWORD, bob.client.identityKeyPair);
-    const tabletSeen: TestClient = { client: tablet, storage, received: [], warnings: [] };
+    const tabletSeen: TestClient = { client: tablet, storage, received: [], warnings: [], alerts: [] };
     tablet.on('message', (m) => tabletSeen.received.push(m));
     const tabletStatus: string[] = [];
     tablet.on('status', (st) => tabletStatus.push(st));

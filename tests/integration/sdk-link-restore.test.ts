@@ -179,6 +179,7 @@ describe('restoring from the recovery key (SDK)', () => {
     const bob = await registerClient(platform.url, 'bob');
     await Promise.all([alice.client.start(), bob.client.start()]);
     const conv = await alice.client.startConversation({ userId: bob.client.userId });
+    await waitFor(async () => (await bob.client.conversations())[0]?.encryption === 'ready', 'bob joins the conversation');
     await bob.client.sendText(conv.id, 'kept for later');
     await waitForTexts(alice, conv.id, bob.client.userId, 1);
     await alice.client.flushBackup();

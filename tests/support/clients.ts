@@ -1,4 +1,4 @@
-import { RchatClient, createMemoryStorage, type ChatMessage, type ClientStorage } from '@rchat/sdk';
+import { RchatClient, createMemoryStorage, type ChatMessage, type ClientStorage, type SecurityAlert } from '@rchat/sdk';
 import { PASSWORD, uniqueName, waitFor } from './users.ts';
 
 export interface TestClient {
@@ -7,10 +7,13 @@ export interface TestClient {
   /** Every message event seen, latest state per (conversation, clientMsgId). */
   received: ChatMessage[];
   warnings: string[];
+  /** Security alerts, in order. */
+  alerts: SecurityAlert[];
 }
 
 export function observe(client: RchatClient, storage: ClientStorage): TestClient {
-  const t: TestClient = { client, storage, received: [], warnings: [] };
+  const t: TestClient = { client, storage, received: [], warnings: [], alerts: [] };
+  client.on('alert', (a) => t.alerts.push(a));
   client.on('message', (m) => {
     const i = t.received.findIndex((x) => x.conversationId === m.conversationId && x.clientMsgId === m.clientMsgId && x.senderDeviceId === m.senderDeviceId);
     if (i >= 0) t.received[i] = m;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { InboxEntry } from '@rchat/protocol';
+import { createDeviceKeys, deviceCertificateToBase64, generateIdentityKeyPair, toBase64, type DeviceKeys, type IdentityKeyPair } from '@rchat/crypto';
 import { RchatApi, type EventStream } from '@rchat/sdk';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -27,6 +28,18 @@ export async function loginDevice(baseUrl: string, username: string, device: str
   const api = new RchatApi({ baseUrl });
   const s = await api.login({ username, password: PASSWORD, device: { name: device } });
   return { api, id: s.user.id, username, deviceId: s.deviceId };
+}
+
+/**
+ * Makes a raw API device a certified device of its account (identity key set
+ * if the account has none yet, device certificate uploaded): what the SDK does
+ * at registration, for tests that call the API directly.
+ */
+export async function certify(user: TestUser, identity: IdentityKeyPair = generateIdentityKeyPair()): Promise<{ identity: IdentityKeyPair; device: DeviceKeys }> {
+  await user.api.setIdentityKey(toBase64(identity.publicKey));
+  const device = await createDeviceKeys(identity, { userId: user.id, deviceId: user.deviceId, cipherSuite: 1, expiresAt: Date.now() + 365 * 86_400_000 });
+  await user.api.setDeviceCertificate(deviceCertificateToBase64(device.certificate));
+  return { identity, device };
 }
 
 /** Opens a device's event stream and records every entry it receives. */

@@ -4,7 +4,7 @@
 export { generateIdentityKeyPair, encodeIdentityKeyPair, decodeIdentityKeyPair, type IdentityKeyPair, type IdentityKeyPairDecoding } from './identity/identity-key.ts';
 export { issueDeviceCertificate, certificateVersion, type DeviceCertificate, type DeviceCertificateFields, type IssueCertificateInput } from './certificate/device-certificate.ts';
 export { encodeDeviceCertificate, decodeDeviceCertificate, deviceCertificateToBase64, deviceCertificateFromBase64, type CertificateDecoding } from './certificate/certificate-codec.ts';
-export { verifyDeviceCertificate, keyFingerprint, type CertificateExpectations, type CertificateVerification } from './certificate/verify-certificate.ts';
+export { verifyDeviceCertificate, keyFingerprint, deviceKeyFingerprint, type CertificateExpectations, type CertificateVerification } from './certificate/verify-certificate.ts';
 
 // Cipher suites (operator policy)
 export { defaultCipherSuite, supportedCipherSuites, isSupportedCipherSuite, isPostQuantumCipherSuite, cipherSuiteName, chooseCipherSuite, type CipherSuiteId, type CipherSuiteChoice } from './mls/cipher-suites.ts';
@@ -20,7 +20,7 @@ export { createMlsClient, type MlsClient, type MlsClientOptions } from './mls/ml
 export { deviceLoginStatement, signDeviceLogin, verifyDeviceLogin } from './device-login/device-login.ts';
 
 // KeyPackages
-export { generateKeyPackage, generateKeyPackages, encodeKeyPackageBundle, decodeKeyPackageBundle, lastResortExtensionType, type KeyPackageBundle, type KeyPackageOptions, type KeyPackageBundleDecoding } from './mls/key-packages.ts';
+export { generateKeyPackage, generateKeyPackages, keyPackageCertificate, encodeKeyPackageBundle, decodeKeyPackageBundle, lastResortExtensionType, type KeyPackageBundle, type KeyPackageOptions, type KeyPackageBundleDecoding } from './mls/key-packages.ts';
 
 // Groups
 export type { Group } from './mls/group.ts';

@@ -44,7 +44,7 @@ export type UploadKeyPackagesRequest = z.infer<typeof uploadKeyPackagesRequestSc
 export const keyPackageCountSchema = z.object({ oneTime: z.number().int(), lastResort: z.boolean() });
 export type KeyPackageCount = z.infer<typeof keyPackageCountSchema>;
 
-export const deviceKeysSchema = z.object({ deviceId: idSchema, certificate: z.string(), createdAt: z.string() });
+export const deviceKeysSchema = z.object({ deviceId: idSchema, name: z.string(), certificate: z.string(), createdAt: z.string() });
 
 /** The key directory entry of a user: what a client needs to authenticate their devices. */
 export const userKeysSchema = z.object({

@@ -8,7 +8,10 @@ import type { ErrorCode } from '@rchat/protocol';
  * `LINK_CODE_INVALID` (a typed link code has a typo or does not match the
  * waiting device), `LINK_ABORTED` (the other device cancelled linking),
  * `LINK_TIMEOUT`, `RECOVERY_KEY_WRONG` (the recovery key or passphrase does
- * not open the account's secret storage; nothing was changed).
+ * not open the account's secret storage; nothing was changed),
+ * `IDENTITY_CHANGED` (a peer's identity key changed: sending is blocked until
+ * the person accepts it with `acceptIdentityChange`), `MEMBERSHIP_REFUSED`
+ * (a key change that would let a non-member in was refused).
  */
 export type ClientErrorCode =
   | 'NETWORK'
@@ -18,7 +21,9 @@ export type ClientErrorCode =
   | 'LINK_CODE_INVALID'
   | 'LINK_ABORTED'
   | 'LINK_TIMEOUT'
-  | 'RECOVERY_KEY_WRONG';
+  | 'RECOVERY_KEY_WRONG'
+  | 'IDENTITY_CHANGED'
+  | 'MEMBERSHIP_REFUSED';
 
 /** An API error with the server's stable code, or a client code; `status` 0 means it did not come from the server. */
 export class RchatError extends Error {

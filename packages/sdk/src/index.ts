@@ -4,7 +4,7 @@ export { SseParser, type SseEvent } from './sse-parser.ts';
 export { RchatError } from './errors.ts';
 export { RchatClient, type RchatClientOptions } from './client/rchat-client.ts';
 export type { NewDeviceLink, ExistingDeviceLink } from './client/device-link.ts';
-export type { ChatMessage, MessageContent, ChatConversation, ConversationPeer, SafetyNumberInfo, ClientEvents } from './client/types.ts';
+export type { ChatMessage, MessageContent, ChatConversation, ConversationPeer, SafetyNumberInfo, ClientEvents, ConversationDevice, IdentityChange, SecurityAlert } from './client/types.ts';
 export type { ClientStorage } from './storage/storage.ts';
 export { createMemoryStorage } from './storage/memory-storage.ts';
 export type { ClientErrorCode } from './errors.ts';

@@ -1,3 +1,4 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import { verifyEd25519 } from '../primitives/ed25519.ts';
 import { bytesEqual, toHex } from '../util/bytes.ts';
 import { certificateSigningInput, type DeviceCertificate } from './device-certificate.ts';
@@ -19,6 +20,11 @@ export type CertificateVerification =
 /** Short, stable rendering of a key for messages people read. */
 export function keyFingerprint(key: Uint8Array): string {
   return toHex(key.subarray(0, 8));
+}
+
+/** A device key's fingerprint for people to compare: SHA-256 of the key, first 16 bytes, in 8 groups of 4 hex digits. */
+export function deviceKeyFingerprint(key: Uint8Array): string {
+  return (toHex(sha256(key).subarray(0, 16)).match(/.{4}/g) ?? []).join(' ');
 }
 
 /** Checks issuer, signature and expiry, in that order. */

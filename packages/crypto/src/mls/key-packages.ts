@@ -2,7 +2,8 @@ import { decodeMlsMessage, defaultCapabilities, encodeMlsMessage, generateKeyPac
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { ByteReader, ByteWriter, DecodeError } from '../util/codec.ts';
 import { isSupportedCipherSuite, loadCipherSuite, cipherSuiteIdOf, type CipherSuiteId } from './cipher-suites.ts';
-import { credentialForCertificate } from './credential.ts';
+import { certificateOfCredential, credentialForCertificate } from './credential.ts';
+import type { CertificateDecoding } from '../certificate/certificate-codec.ts';
 import type { DeviceKeys } from './device-keys.ts';
 
 /** KeyPackage extension `last_resort` (draft-ietf-mls-extensions): may be used more than once. */
@@ -76,6 +77,18 @@ export function decodeKeyPackage(bytes: Uint8Array): KeyPackageDecoding {
   const suite = cipherSuiteIdOf(message.keyPackage.cipherSuite);
   if (!isSupportedCipherSuite(suite)) return { kind: 'malformed', message: 'KeyPackage uses an unknown cipher suite.' };
   return { kind: 'ok', keyPackage: message.keyPackage, cipherSuite: suite };
+}
+
+/**
+ * The device certificate inside a KeyPackage's leaf credential: who the
+ * package claims to be. A client compares it with the user and device it
+ * meant to add before adding, so a server cannot slip another user's (or
+ * another device's) package into a claim answer.
+ */
+export function keyPackageCertificate(bytes: Uint8Array): CertificateDecoding {
+  const decoded = decodeKeyPackage(bytes);
+  if (decoded.kind !== 'ok') return decoded;
+  return certificateOfCredential(decoded.keyPackage.leafNode.credential);
 }
 
 const formatVersion = 1;

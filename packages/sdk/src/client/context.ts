@@ -7,7 +7,7 @@ import type { GroupStore } from './group-store.ts';
 import type { MessageBackup } from './message-backup.ts';
 import type { MessageStore } from './message-store.ts';
 import type { DirectoryTrust } from './trust.ts';
-import type { ChatConversation } from './types.ts';
+import type { ChatConversation, SecurityAlert } from './types.ts';
 
 /** Everything a signed-in device works with; the parts of the client share it. */
 export interface ClientContext {
@@ -34,6 +34,7 @@ export interface ClientContext {
 export async function toChatConversation(ctx: ClientContext, c: Conversation): Promise<ChatConversation> {
   const peer = c.members.find((m) => m.userId !== ctx.userId) ?? c.members[0] ?? { userId: ctx.userId, username: ctx.username };
   const group = await ctx.groups.get(c.id);
+  const pending = await ctx.trust.pendingOf(peer.userId);
   return {
     id: c.id,
     peer: { userId: peer.userId, username: peer.username },
@@ -41,6 +42,13 @@ export async function toChatConversation(ctx: ClientContext, c: Conversation): P
     lastSeq: c.lastSeq,
     readSeq: c.readSeq,
     unreadCount: c.unreadCount,
-    encryption: group ? 'ready' : 'waiting-for-keys',
+    encryption: pending ? 'identity-changed' : group ? 'ready' : 'waiting-for-keys',
+    identityChange: pending ? { userId: peer.userId, username: peer.username, resetAt: pending.resetAt } : null,
   };
+}
+
+/** Tells the person about a security event: an `alert` to show loudly, and the same sentence as a `warning`. */
+export function raiseAlert(ctx: ClientContext, alert: SecurityAlert): void {
+  ctx.events.emit('alert', alert);
+  ctx.events.emit('warning', { ...(alert.conversationId ? { conversationId: alert.conversationId } : {}), message: alert.message });
 }

@@ -1,31 +1,32 @@
 import { addMembers, confirmCommit, createGroup, fromBase64, groupMembers, receiveMessage, removeDevices, selfUpdate, toBase64, type CommitOutcome, type Group, type PendingCommit } from '@rchat/crypto';
 import type { Conversation } from '@rchat/protocol';
 import { RchatError } from '../errors.ts';
-import type { ClientContext } from './context.ts';
+import { raiseAlert, type ClientContext } from './context.ts';
 import { groupIdOf } from './group-store.ts';
+import { keepGenuine, membersOnly, rosterOf, type Candidate } from './membership.ts';
 
-interface Candidate {
-  userId: string;
-  deviceId: string;
-  keyPackage: string;
-}
+type DeviceRef = { userId: string; deviceId: string };
+const ref = (m: DeviceRef): DeviceRef => ({ userId: m.userId, deviceId: m.deviceId });
 
 /**
  * Makes this device the creator of the conversation's MLS group: creates it,
- * adds every other device of every member (claimed KeyPackages; devices whose
- * credentials the Authentication Service refuses are left out, with a warning
- * saying why), and submits the commit at epoch 0. Returns undefined when
+ * adds every other device of every member (claimed KeyPackages; a package
+ * whose certificate names another user or device than it was offered for,
+ * and devices whose credentials the Authentication Service refuses, are left
+ * out, with an alert saying why), and submits the commit at epoch 0. Returns undefined when
  * another device initialised the group first (its Welcome will arrive).
  * Runs under the client lock.
  */
 export async function initializeGroup(ctx: ClientContext, conversation: Conversation): Promise<Group | undefined> {
   const existing = await ctx.groups.get(conversation.id);
   if (existing || conversation.epoch !== 0) return existing;
-  const candidates: Candidate[] = [];
+  await rosterOf(ctx, conversation.id);
+  let candidates: Candidate[] = [];
   for (const member of conversation.members) {
     const claim = await ctx.api.claimKeyPackages(member.userId, member.userId === ctx.userId ? [ctx.deviceId] : undefined);
     candidates.push(...claim.keyPackages.map((k) => ({ userId: member.userId, deviceId: k.deviceId, keyPackage: k.keyPackage })));
   }
+  candidates = keepGenuine(ctx, conversation.id, candidates.filter((c) => c.deviceId !== ctx.deviceId));
   const peers = conversation.members.filter((m) => m.userId !== ctx.userId);
   if (peers.length > 0 && !candidates.some((c) => peers.some((p) => p.userId === c.userId))) {
     throw new RchatError('PEER_HAS_NO_KEYS', `${peers.map((p) => p.username).join(', ')} has no device that can receive encrypted messages yet.`, 0);
@@ -40,6 +41,7 @@ export async function initializeGroup(ctx: ClientContext, conversation: Conversa
   if (!accepted) return undefined;
   const next = confirmCommit(added.pending);
   await ctx.groups.put(conversation.id, next);
+  ctx.events.emit('devices', { conversationId: conversation.id, added: added.recipients.map(ref), removed: [] });
   return next;
 }
 
@@ -51,7 +53,7 @@ async function addAllowed(ctx: ClientContext, conversationId: string, group: Gro
     if (outcome.kind === 'ok') return { pending: outcome.pending, recipients: remaining };
     if (outcome.kind === 'invalid') throw new Error(`Adding devices failed: ${outcome.message}`);
     const refusedIds = new Set(outcome.problems.map((p) => p.deviceId).filter((d): d is string => d !== undefined));
-    for (const p of outcome.problems) ctx.events.emit('warning', { conversationId, message: `A device was not added: ${p.message}` });
+    for (const p of outcome.problems) raiseAlert(ctx, { kind: 'device-refused', conversationId, ...(p.userId ? { userId: p.userId } : {}), message: `A device was not added: ${p.message}` });
     const next = remaining.filter((c) => !refusedIds.has(c.deviceId));
     if (next.length === remaining.length) throw new Error(`Adding devices failed: ${outcome.message}`);
     remaining = next;
@@ -77,15 +79,30 @@ async function submit(ctx: ClientContext, conversationId: string, group: Group, 
 }
 
 /**
- * Adds devices of existing members to the group (a member's new device),
+ * Adds devices of an existing member to the group (a member's new device),
  * from KeyPackages claimed for exactly those devices, with a Welcome for them.
+ * Refused for a user outside the conversation's roster, and while the user's
+ * identity changed without the person accepting it; a package is used only
+ * if its certificate names that user and one of those devices (and the
+ * Authentication Service then checks it chains to the pinned identity key).
  * Runs under the lock. Returns false when none of them has a KeyPackage.
  */
 export async function addMemberDevices(ctx: ClientContext, conversationId: string, userId: string, deviceIds: string[]): Promise<boolean> {
+  if (!(await rosterOf(ctx, conversationId)).has(userId)) {
+    raiseAlert(ctx, { kind: 'membership-refused', conversationId, userId, message: `A request to add devices of user ${userId} was refused: that user is not a member of this conversation.` });
+    throw new RchatError('MEMBERSHIP_REFUSED', 'That user is not a member of this conversation; their devices are not added.', 0);
+  }
   const directory = await ctx.trust.directory(userId, true);
+  if (await ctx.trust.pendingOf(userId)) {
+    throw new RchatError('IDENTITY_CHANGED', 'This user\'s encryption identity changed and has not been accepted; their devices are not added until it is.', 0);
+  }
   const except = directory.devices.map((d) => d.deviceId).filter((d) => !deviceIds.includes(d));
   const claim = await ctx.api.claimKeyPackages(userId, except);
-  const claimed = claim.keyPackages.map((k) => ({ userId, deviceId: k.deviceId, keyPackage: k.keyPackage }));
+  const claimed = keepGenuine(
+    ctx,
+    conversationId,
+    claim.keyPackages.map((k) => ({ userId, deviceId: k.deviceId, keyPackage: k.keyPackage })),
+  ).filter((c) => deviceIds.includes(c.deviceId));
   for (let attempt = 0; attempt < 5; attempt++) {
     const group = await ctx.groups.get(conversationId);
     if (!group) throw new RchatError('E2EE_NOT_READY', 'This device has not joined the conversation yet.', 0);
@@ -97,6 +114,7 @@ export async function addMemberDevices(ctx: ClientContext, conversationId: strin
     if (!added) return false;
     if (await submit(ctx, conversationId, group, added.pending, added.recipients)) {
       await ctx.groups.put(conversationId, confirmCommit(added.pending));
+      ctx.events.emit('devices', { conversationId, added: added.recipients.map(ref), removed: [] });
       return true;
     }
     await applyPendingCommits(ctx, conversationId);
@@ -124,8 +142,8 @@ export async function applyPendingCommits(ctx: ClientContext, conversationId: st
       ctx.events.emit('warning', { conversationId, message: 'This device was removed from the conversation; it can no longer read new messages there.' });
       return undefined;
     }
+    if (!(await membersOnly(ctx, conversationId, outcome.added, 'A key change in this conversation'))) break;
     group = outcome.group;
-    const ref = (m: { userId: string; deviceId: string }) => ({ userId: m.userId, deviceId: m.deviceId });
     if (outcome.added.length > 0 || outcome.removed.length > 0) {
       ctx.events.emit('devices', { conversationId, added: outcome.added.map(ref), removed: outcome.removed.map(ref) });
     }
@@ -143,8 +161,10 @@ export function rotateGroupKeys(ctx: ClientContext, conversationId: string): Pro
 }
 
 /** Removes devices from the conversation's group (a removed device cannot read what follows). Runs under the lock. */
-export function removeGroupDevices(ctx: ClientContext, conversationId: string, devices: { userId: string; deviceId: string }[]): Promise<bigint> {
-  return commitWithRetry(ctx, conversationId, (group) => removeDevices(ctx.mls, group, devices));
+export async function removeGroupDevices(ctx: ClientContext, conversationId: string, devices: DeviceRef[]): Promise<bigint> {
+  const epoch = await commitWithRetry(ctx, conversationId, (group) => removeDevices(ctx.mls, group, devices));
+  ctx.events.emit('devices', { conversationId, added: [], removed: devices.map(ref) });
+  return epoch;
 }
 
 /**

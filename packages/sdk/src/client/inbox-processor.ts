@@ -1,8 +1,11 @@
-import { decodeEnvelope, fromBase64, groupMembers, joinGroup, receiveMessage, type UndecryptableReason } from '@rchat/crypto';
+import { decodeEnvelope, fromBase64, groupMembers, joinGroup, receiveMessage, toBase64, type UndecryptableReason } from '@rchat/crypto';
 import type { InboxEntry, Message } from '@rchat/protocol';
 import { assertNever } from '../assert-never.ts';
-import { toChatConversation, type ClientContext } from './context.ts';
+import { raiseAlert, toChatConversation, type ClientContext } from './context.ts';
+import { groupIdOf } from './group-store.ts';
 import { addMemberDevices, applyPendingCommits } from './conversation-keys.ts';
+import { membersOnly } from './membership.ts';
+import { RchatError } from '../errors.ts';
 import { replenishKeyPackages } from './device-setup.ts';
 import type { ChatMessage, MessageContent } from './types.ts';
 
@@ -49,10 +52,12 @@ export async function processEntry(ctx: ClientContext, entry: InboxEntry): Promi
 
 /**
  * Another device of a member asks to be added (restored from a recovery
- * key). This device adds it if it is in the group and the device is not;
- * the Authentication Service refuses it unless its certificate is signed by
- * the user's identity key. Of several devices answering, the sequencer lets
- * one commit win; the others see the device already added.
+ * key, or a reset identity's device). This device adds it only if the user
+ * is in the conversation's roster, their identity has not changed without
+ * the person accepting it, the device is in the directory with a certificate
+ * from the pinned identity key (the Authentication Service's check), and the
+ * claimed KeyPackage names that very device. Of several devices answering,
+ * the sequencer lets one commit win; the others see the device already added.
  */
 async function processJoinRequest(ctx: ClientContext, entry: Extract<InboxEntry, { type: 'join-request' }>): Promise<void> {
   if (entry.deviceId === ctx.deviceId) return;
@@ -61,6 +66,8 @@ async function processJoinRequest(ctx: ClientContext, entry: Extract<InboxEntry,
   try {
     await addMemberDevices(ctx, entry.conversationId, entry.userId, [entry.deviceId]);
   } catch (err) {
+    // A changed identity is already shown as a blocked conversation; a refused membership as an alert.
+    if (err instanceof RchatError && (err.code === 'IDENTITY_CHANGED' || err.code === 'MEMBERSHIP_REFUSED')) return;
     ctx.events.emit('warning', { conversationId: entry.conversationId, message: `A new device could not be added to the conversation: ${err instanceof Error ? err.message : String(err)}` });
   }
 }
@@ -73,7 +80,15 @@ async function processWelcome(ctx: ClientContext, entry: Extract<InboxEntry, { t
     ctx.events.emit('warning', { conversationId: entry.conversationId, message: `This device could not join the conversation's encryption: ${outcome.message}` });
     return;
   }
+  if (toBase64(outcome.group.groupId) !== toBase64(groupIdOf(entry.conversationId))) {
+    raiseAlert(ctx, { kind: 'membership-refused', conversationId: entry.conversationId, message: 'An invitation to another group was delivered as this conversation\'s; it was refused.' });
+    return;
+  }
+  // Every leaf passed the Authentication Service (certified by its user's pinned identity); each must also be a member.
+  const devices = groupMembers(outcome.group);
+  if (!(await membersOnly(ctx, entry.conversationId, devices, 'An invitation to this conversation\'s encryption'))) return;
   await ctx.groups.put(entry.conversationId, outcome.group);
+  ctx.events.emit('devices', { conversationId: entry.conversationId, added: [{ userId: ctx.userId, deviceId: ctx.deviceId }], removed: [] });
   if (!outcome.usedKeyPackage.lastResort) await ctx.account.deleteKeyPackage(outcome.usedKeyPackage);
   await replenishKeyPackages(ctx.api, ctx.account, ctx.device).catch((err: unknown) =>
     ctx.events.emit('warning', { message: `Could not publish new KeyPackages: ${err instanceof Error ? err.message : String(err)}` }),

@@ -1,4 +1,4 @@
-import { epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, signDeviceLogin, toBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
+import { epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, generateIdentityKeyPair, signDeviceLogin, toBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
 import type { InboxEntry, SessionResponse } from '@rchat/protocol';
 import type { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
@@ -7,7 +7,9 @@ import { addDeviceEverywhere, removeDeviceEverywhere } from './account-devices.t
 import { AccountStore, type RecoverySecrets } from './account-store.ts';
 import { createRecovery, openRecovery, setPassphrase } from './account-recovery.ts';
 import { deviceNameOf, newApi, type RchatClientOptions } from './client-options.ts';
-import { toChatConversation, type ClientContext } from './context.ts';
+import { raiseAlert, toChatConversation, type ClientContext } from './context.ts';
+import { conversationDevices } from './conversation-devices.ts';
+import { acceptIdentityChange, checkIdentities, ownIdentityResetAlert } from './identity-changes.ts';
 import { applyPendingCommits, initializeGroup, rotateGroupKeys } from './conversation-keys.ts';
 import { createClientContext } from './create-context.ts';
 import { answerLink, offerLink, sendReady, type ExistingDeviceLink, type NewDeviceLink } from './device-link.ts';
@@ -16,7 +18,7 @@ import { processEntry } from './inbox-processor.ts';
 import { becomeDevice, discardDevice, importHistory, signInWithoutKeys, type SignedInWithoutKeys } from './new-device.ts';
 import { readHistory } from './read-history.ts';
 import { retrySend, sendText } from './send-message.ts';
-import type { ChatConversation, ChatMessage, ClientEvents, SafetyNumberInfo } from './types.ts';
+import type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, SafetyNumberInfo } from './types.ts';
 
 export type { RchatClientOptions } from './client-options.ts';
 
@@ -131,6 +133,32 @@ export class RchatClient {
     return client;
   }
 
+  /**
+   * For a person who lost every device and the recovery key: a loud reset of
+   * the account's encryption identity (needs the password). Every other device
+   * is signed out, the old key backup is deleted, and contacts see a blocking
+   * "identity changed" state until they accept the new identity; until then
+   * this device is in none of the old conversations. A new recovery key is
+   * made (`takeRecoveryKey`).
+   */
+  static async resetIdentity(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
+    const signedIn = await signInWithoutKeys(options, username, password);
+    try {
+      const identity = generateIdentityKeyPair();
+      await signedIn.api.resetIdentity({ identityKey: toBase64(identity.publicKey), password, confirm: 'reset my encryption identity' });
+      const device = await becomeDevice(options, signedIn, identity, undefined);
+      const recoveryKey = await createRecovery(signedIn.api, signedIn.account, identity);
+      const client = await RchatClient.build(options, signedIn.api, signedIn.account, signedIn.session, identity, device);
+      client.recoveryKey = recoveryKey;
+      // Contacts' devices see these and find the changed identity; they add this device only once their person accepts it.
+      for (const c of await signedIn.api.conversations()) await signedIn.api.requestJoin(c.id).catch(() => undefined);
+      return client;
+    } catch (err) {
+      await discardDevice(signedIn);
+      throw err;
+    }
+  }
+
   /** A signed-in device without keys becomes a full device of the account, with the history from the backup. */
   private static async fromNewDevice(options: RchatClientOptions, signedIn: SignedInWithoutKeys, identity: IdentityKeyPair, recovery: RecoverySecrets | undefined): Promise<RchatClient> {
     const device = await becomeDevice(options, signedIn, identity, recovery);
@@ -230,8 +258,10 @@ export class RchatClient {
       onEntry: (entry) => this.enqueue(entry),
       onReady: () => {
         void this.queue.then(live);
+        void checkIdentities(this.ctx).catch(() => undefined);
       },
       onStatus: (status, error) => {
+        if (status === 'closed' && error instanceof RchatError && error.code === 'IDENTITY_RESET') raiseAlert(this.ctx, ownIdentityResetAlert);
         this.ctx.events.emit('status', status);
         if (status === 'closed' && error) {
           this.ctx.events.emit('warning', { message: error instanceof Error ? error.message : String(error) });
@@ -346,13 +376,29 @@ export class RchatClient {
     if (!peerKey) throw new RchatError('PEER_HAS_NO_KEYS', `${peer.username} has not set up encryption yet.`, 0);
     const digits = safetyNumber({ stableId: this.ctx.userId, identityKey: this.ctx.identity.publicKey }, { stableId: peer.userId, identityKey: peerKey });
     const pin = await this.ctx.trust.pinned(peer.userId);
-    return { digits, formatted: formatSafetyNumber(digits), identityKeyChanged: pin?.changed ?? false, verified: pin?.verified ?? false };
+    return { digits, formatted: formatSafetyNumber(digits), identityKeyChanged: !!pin?.pending, verified: !pin?.pending && (pin?.verified ?? false) };
   }
 
+  /** The person compared the safety number shown now and it matched: a changed identity is accepted too (`acceptIdentityChange`). */
   async markVerified(conversationId: string): Promise<void> {
+    await acceptIdentityChange(this.ctx, conversationId);
     const conversation = await this.ctx.api.conversation(conversationId);
     const peer = conversation.members.find((m) => m.userId !== this.ctx.userId);
     if (peer) await this.ctx.trust.markVerified(peer.userId);
+  }
+
+  /**
+   * Accepts the peer's changed identity key (after comparing safety numbers,
+   * or knowing they reset their identity): sending works again, their stale
+   * devices are removed and the devices of the new identity are added.
+   */
+  acceptIdentityChange(conversationId: string): Promise<void> {
+    return acceptIdentityChange(this.ctx, conversationId);
+  }
+
+  /** Every device that can read the conversation (its MLS group), with owner, name, added date and key fingerprint. */
+  conversationDevices(conversationId: string): Promise<ConversationDevice[]> {
+    return conversationDevices(this.ctx, conversationId);
   }
 
   private async findUserId(username: string): Promise<string> {

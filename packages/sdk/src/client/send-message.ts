@@ -1,4 +1,4 @@
-import { encodeEnvelope, encryptMessage, textEnvelope, toBase64 } from '@rchat/crypto';
+import { encodeEnvelope, encryptMessage, groupMembers, textEnvelope, toBase64, type Group } from '@rchat/crypto';
 import { RchatError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
 import { initializeGroup, rotateGroupKeys } from './conversation-keys.ts';
@@ -55,6 +55,7 @@ export async function sendText(ctx: ClientContext, conversationId: string, text:
         group = await ctx.groups.get(conversationId);
       }
       if (!group) throw new RchatError('E2EE_NOT_READY', 'This device is still waiting for the conversation keys; try again in a moment.', 0);
+      await refuseIfIdentityChanged(ctx, group);
       const encrypted = await encryptMessage(ctx.mls, group, encodeEnvelope(textEnvelope(text, clientMsgId, sentAt)));
       await ctx.groups.put(conversationId, encrypted.group);
       pending = { message, ciphertext: toBase64(encrypted.message), epoch: Number(group.epoch) };
@@ -65,6 +66,22 @@ export async function sendText(ctx: ClientContext, conversationId: string, text:
     }
     return deliver(ctx, pending);
   });
+}
+
+/**
+ * Sending is blocked while a member's identity key in the directory differs
+ * from the one this device pinned and the person has not accepted it: the
+ * change may be an attacker's, and their devices are not in the group anyway.
+ * The directory is re-read at most every 30 seconds per member.
+ */
+async function refuseIfIdentityChanged(ctx: ClientContext, group: Group): Promise<void> {
+  const peers = new Set(groupMembers(group).map((m) => m.userId).filter((u) => u !== ctx.userId));
+  for (const peer of peers) {
+    await ctx.trust.directory(peer).catch(() => undefined);
+    if (await ctx.trust.pendingOf(peer)) {
+      throw new RchatError('IDENTITY_CHANGED', 'This contact\'s encryption identity changed. Compare safety numbers and accept the new identity before sending.', 0);
+    }
+  }
 }
 
 /** Sends a failed message again (same ciphertext, same txnId). */

@@ -43,15 +43,57 @@ export interface ChatConversation {
   lastSeq: number;
   readSeq: number;
   unreadCount: number;
-  /** End-to-end encryption state on this device. */
-  encryption: 'ready' | 'waiting-for-keys';
+  /**
+   * End-to-end encryption state on this device. `identity-changed`: the
+   * peer's identity key in the directory is not the one this device pinned
+   * (they reset their encryption identity — or someone is intercepting);
+   * sending is blocked until the person accepts (`acceptIdentityChange`).
+   */
+  encryption: 'ready' | 'waiting-for-keys' | 'identity-changed';
+  /** Set while `encryption` is `identity-changed`: whose identity changed, and when they reset it (as the server reports; null if not a reset). */
+  identityChange: IdentityChange | null;
+}
+
+export interface IdentityChange {
+  userId: string;
+  username: string;
+  resetAt: string | null;
+}
+
+/** A device in a conversation's encryption (a leaf of its MLS group). */
+export interface ConversationDevice {
+  userId: string;
+  username: string;
+  deviceId: string;
+  /** The device's name as its owner set it, when the directory still lists it. */
+  name: string | null;
+  /** When this device saw it join (or the directory's creation date), ISO. */
+  addedAt: string | null;
+  /** SHA-256 of the device's signature key, 8 groups of 4 hex digits: compare it with the device's own screen. */
+  fingerprint: string;
+  /** True for this device. */
+  current: boolean;
+}
+
+/** Something a person must see at once, because security depends on it. */
+export interface SecurityAlert {
+  /**
+   * `account-identity-reset`: this account's identity was reset elsewhere (this device is signed out, or the directory disagrees with its key);
+   * `peer-identity-changed`: a peer's identity key changed (sending to them is blocked until accepted);
+   * `device-refused`: a device was not added because its keys do not belong to whom they claim;
+   * `membership-refused`: a key change or invitation that would let a non-member read the conversation was refused.
+   */
+  kind: 'account-identity-reset' | 'peer-identity-changed' | 'device-refused' | 'membership-refused';
+  conversationId?: string;
+  userId?: string;
+  message: string;
 }
 
 export interface SafetyNumberInfo {
   /** 60 digits, grouped in 12 blocks of 5 for display. */
   digits: string;
   formatted: string;
-  /** True when the peer's identity key changed since this device first saw it (show it loudly). */
+  /** True while the peer's identity key differs from the one this device pinned and the person has not accepted it (show it loudly). */
   identityKeyChanged: boolean;
   /** True once the user marked this identity key as verified. */
   verified: boolean;
@@ -65,8 +107,10 @@ export interface ClientEvents {
   conversation: (conversation: ChatConversation) => void;
   /** Connection state of the live stream. */
   status: (status: 'connecting' | 'live' | 'reconnecting' | 'closed') => void;
-  /** Devices joined or left a conversation's encryption (show a system line: "bob added a device"). */
+  /** Devices joined or left a conversation's encryption, by anyone's commit (this device's included) or by this device joining from a Welcome: show a system line ("bob added a device"). */
   devices: (change: { conversationId: string; added: { userId: string; deviceId: string }[]; removed: { userId: string; deviceId: string }[] }) => void;
   /** Something the user should know (a refused device, an identity key change), as a sentence. */
   warning: (warning: { conversationId?: string; message: string }) => void;
+  /** A security alert to show loudly (also emitted as a `warning`). */
+  alert: (alert: SecurityAlert) => void;
 }

@@ -9,7 +9,7 @@ export async function getUserKeys(deps: UsersDeps, userId: string): Promise<User
   const [user] = await deps.db.select({ identityKey: users.identityKey, changedAt: users.identityKeyChangedAt, resetAt: users.identityResetAt }).from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw new AppError('USER_NOT_FOUND', 'No user has this id.');
   const rows = await deps.db
-    .select({ id: devices.id, certificate: devices.certificate, createdAt: devices.createdAt })
+    .select({ id: devices.id, name: devices.name, certificate: devices.certificate, createdAt: devices.createdAt })
     .from(devices)
     .where(and(eq(devices.userId, userId), isNull(devices.revokedAt), isNotNull(devices.certificate)))
     .orderBy(asc(devices.createdAt));
@@ -18,6 +18,6 @@ export async function getUserKeys(deps: UsersDeps, userId: string): Promise<User
     identityKey: user.identityKey ? Buffer.from(user.identityKey).toString('base64') : null,
     identityKeyChangedAt: user.changedAt?.toISOString() ?? null,
     identityResetAt: user.resetAt?.toISOString() ?? null,
-    devices: rows.map((d) => ({ deviceId: d.id, certificate: Buffer.from(d.certificate ?? new Uint8Array()).toString('base64'), createdAt: d.createdAt.toISOString() })),
+    devices: rows.map((d) => ({ deviceId: d.id, name: d.name, certificate: Buffer.from(d.certificate ?? new Uint8Array()).toString('base64'), createdAt: d.createdAt.toISOString() })),
   };
 }
