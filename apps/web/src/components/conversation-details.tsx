@@ -78,16 +78,3 @@ export function ConversationDetails({ id, peerName, safety, devices, ownUserId, 
     </section>
   );
 }
-
-/** Shown loudly above the messages when the peer's identity key changed since this device first saw it. */
-export function IdentityChangedBanner({ peerName, onShow }: { peerName: string; onShow: () => void }) {
-  return (
-    <div role="alert" className="identity-changed">
-      <strong>{peerName}'s safety number has changed.</strong> This happens when {peerName} reinstalls rchat or resets their keys — or when someone is intercepting the
-      conversation. Compare the new safety number with {peerName} before you send anything sensitive.{' '}
-      <button type="button" className="button danger" onClick={onShow}>
-        Compare safety number
-      </button>
-    </div>
-  );
-}

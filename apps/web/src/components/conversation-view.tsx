@@ -8,7 +8,7 @@ import { useSafetyNumber } from '../hooks/use-safety-number.ts';
 import type { AlertLine } from '../hooks/use-security-alerts.ts';
 import { initial } from '../format.ts';
 import { Composer } from './composer.tsx';
-import { ConversationDetails, IdentityChangedBanner } from './conversation-details.tsx';
+import { ConversationDetails } from './conversation-details.tsx';
 import { IdentityChangeBanner } from './identity-change-banner.tsx';
 import { MessageLog, type SystemLine } from './message-log.tsx';
 
@@ -109,11 +109,7 @@ export function ConversationView({ client, conversation, deviceChanges, alerts, 
         </button>
       </header>
       <div className="conversation-notices">
-        {changed ? (
-          <IdentityChangeBanner change={changed} onAccept={accept} onCompare={showDetails} />
-        ) : (
-          safety.info?.identityKeyChanged && !safety.info.verified && <IdentityChangedBanner peerName={peer.username} onShow={showDetails} />
-        )}
+        {changed && <IdentityChangeBanner change={changed} onAccept={accept} onCompare={showDetails} />}
         {detailsOpen && (
           <ConversationDetails id={detailsId} peerName={peer.username} safety={safety} devices={devices} ownUserId={client.userId} onClose={() => setDetailsOpen(false)} />
         )}
