@@ -103,6 +103,8 @@ describe('web client: trust in the devices of a conversation', () => {
     const banner = identityBanner(alice);
     await waitForText(banner, `${bob.client.username}'s encryption identity changed`, 30_000);
     await waitForText(banner, 'reset on');
+    // The log keeps it too, as a warning line.
+    await waitForText(messageLog(alice).locator('.system-line.warning'), `${bob.client.username}'s encryption identity changed`);
     expect(await messageBox(alice).isDisabled()).toBe(true);
     expect(await sendButton(alice).isDisabled()).toBe(true);
     await waitForText(alice.locator('.composer'), `You cannot send messages here until you accept ${bob.client.username}'s new encryption identity`);

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
-import type { ChatClient, ChatConversation } from '../client/chat-client.ts';
+import type { ChatClient, ChatConversation, SecurityAlert } from '../client/chat-client.ts';
 import { useConversationDevices } from '../hooks/use-conversation-devices.ts';
 import { deviceChangeText, type DeviceChange } from '../hooks/use-device-changes.ts';
 import { useDocumentVisible } from '../hooks/use-document-visible.ts';
@@ -36,11 +36,17 @@ function subtitle(conversation: ChatConversation, verified: boolean): string {
   }
 }
 
+/** An alert as a line in the log: a changed identity briefly (the banner above says the rest), others as the SDK words them, with names for user ids. */
+function alertText(alert: SecurityAlert, nameOf: (userId: string) => string): string {
+  if (alert.kind === 'peer-identity-changed' && alert.userId) return `${nameOf(alert.userId)}'s encryption identity changed`;
+  return alert.message.replace(/user ([0-9a-f-]{36})/g, (_, id: string) => nameOf(id));
+}
+
 /** The device and alert lines of the conversation, in the order they came, with names for user ids. */
 function useSystemLines(deviceChanges: DeviceChange[], alerts: AlertLine[], nameOf: (userId: string) => string): SystemLine[] {
   return useMemo(() => {
     const devices = deviceChanges.map((c) => ({ key: c.key, afterSeq: c.afterSeq, text: deviceChangeText(c, nameOf) }));
-    const warnings = alerts.map((a) => ({ key: a.key, afterSeq: a.afterSeq, text: a.alert.message.replace(/user ([0-9a-f-]{36})/g, (_, id: string) => nameOf(id)), warning: true }));
+    const warnings = alerts.map(({ key, afterSeq, alert }) => ({ key, afterSeq, text: alertText(alert, nameOf), warning: true }));
     // Stable: lines at the same position keep the order in which they were added to each list.
     return [...devices, ...warnings].sort((a, b) => a.afterSeq - b.afterSeq);
   }, [deviceChanges, alerts, nameOf]);
