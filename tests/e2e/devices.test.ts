@@ -91,6 +91,18 @@ describe('web client: devices', () => {
     await platform?.close();
   });
 
+  /** A new browser waiting to be linked, its code typed in alice's open Devices dialog. */
+  async function linkingBrowser(): Promise<Page> {
+    const page = await tb.newPage(await tb.newContext());
+    pages.push(page);
+    await asNewDevice(page, platform.url, aliceName, 'Link from a signed-in device');
+    const code = page.locator('.link-code');
+    await code.waitFor({ timeout: 30_000 });
+    await openDevices(alice);
+    await typeLinkCode(alice, (await code.textContent()) ?? '');
+    return page;
+  }
+
   it('lists this device in the Devices dialog, which opens and closes by keyboard', async () => {
     const button = alice.getByRole('button', { name: 'Devices' });
     await button.focus();
@@ -164,7 +176,10 @@ describe('web client: devices', () => {
     expect(digits(await checkOnAlice.textContent())).toMatch(/^\d{6}$/);
     expect(digits(await checkOnSecond.textContent())).toBe(digits(await checkOnAlice.textContent()));
 
+    // Confirmed on the signed-in browser first: it waits for the new one, which has received nothing yet.
     await devicesDialog(alice).getByRole('button', { name: 'Codes match — link' }).click();
+    await waitForText(devicesDialog(alice).getByRole('status'), 'Waiting for the new device to confirm…');
+    await second.getByRole('button', { name: 'The codes match' }).click();
     await waitForText(devicesDialog(alice).getByRole('status'), 'Linked. Added to 1 conversation.', 60_000);
     await signedIn(second, aliceName);
     // The new browser was in the list from its login on (a device without keys until now); it is the same device.
@@ -180,22 +195,31 @@ describe('web client: devices', () => {
   });
 
   it('cancels when the check codes differ: nothing is shared, and both browsers say so', async () => {
-    const stranger = await tb.newPage(await tb.newContext());
-    pages.push(stranger);
-    await asNewDevice(stranger, platform.url, aliceName, 'Link from a signed-in device');
-    const code = stranger.locator('.link-code');
-    await code.waitFor({ timeout: 30_000 });
-    await openDevices(alice);
-    await typeLinkCode(alice, (await code.textContent()) ?? '');
+    const stranger = await linkingBrowser();
     await stranger.locator('.check-code').waitFor({ timeout: 30_000 });
     await devicesDialog(alice).getByRole('button', { name: 'They differ — cancel' }).click();
     await waitForText(devicesDialog(alice).getByRole('status'), 'Cancelled. Nothing was shared with the new device.');
     await waitForText(alertIn(stranger, 'cancelled'), 'Your other device cancelled linking, so nothing was shared.', 30_000);
-    // Leaving the link step takes the waiting device off the account.
-    await stranger.getByRole('button', { name: 'Cancel' }).click();
-    await stranger.getByRole('heading', { name: 'This browser is a new device' }).waitFor();
+    // The refused browser is off the account at once, before it leaves the link step.
     await closeDevices(alice);
     await expect.poll(async () => (await devicesNow(alice)).length, { timeout: 20_000 }).toBe(2);
+    await stranger.getByRole('button', { name: 'Cancel' }).click();
+    await stranger.getByRole('heading', { name: 'This browser is a new device' }).waitFor();
+    await stranger.context().close();
+  });
+
+  it('stops when the new browser says the codes differ, although the signed-in one confirmed: nothing is shared', async () => {
+    const stranger = await linkingBrowser();
+    await devicesDialog(alice).getByRole('button', { name: 'Codes match — link' }).click();
+    await waitForText(devicesDialog(alice).getByRole('status'), 'Waiting for the new device to confirm…');
+    await stranger.getByRole('button', { name: 'They differ' }).click();
+    await waitForText(stranger.getByRole('status'), 'Not linked: the codes differed, so nothing was shared and this browser is not signed in.');
+    await waitForText(alertIn(alice, 'cancelled'), 'The new device cancelled linking, so nothing was shared.', 30_000);
+    expect(await devicesDialog(alice).locator('.check-code').count()).toBe(0);
+    await closeDevices(alice);
+    // The browser that said no is off the account at once, without leaving its page.
+    await expect.poll(async () => (await devicesNow(alice)).length, { timeout: 20_000 }).toBe(2);
+    await stranger.getByRole('button', { name: 'Start again' }).waitFor();
     await stranger.context().close();
   });
 

@@ -22,6 +22,7 @@ const env = (home: string, extra: Record<string, string> = {}) => ({ RCHAT_SERVE
 const run = (device: { home: string }, args: string[], stdin?: string) =>
   rchat(args, env(device.home, stdin === undefined ? {} : { RCHAT_PASSWORD: '' }), stdin === undefined ? {} : { stdin });
 const captured = (pattern: RegExp, text: string) => pattern.exec(text)?.[1] ?? '';
+const deviceIds = (listing: string) => [...listing.matchAll(/[0-9a-f]{8}-[0-9a-f-]{27}/g)].map((m) => m[0]).sort();
 
 beforeAll(async () => {
   platform = await startPlatform();
@@ -66,16 +67,18 @@ describe('rchat on several devices of one account', () => {
     expect(messageLines((await run(restored, ['history', dave.name])).stdout)).toEqual([`${carol.name}: sent before the new devices`]);
   });
 
-  it('links a device: both sides show the same check code, and the linked one reads new messages', async () => {
-    const linking = new RchatProcess(['link', carol.name], env(linked.home));
+  it('links a device: both sides show the same check code, both confirm it, and the linked one reads new messages', async () => {
+    const linking = new RchatProcess(['link', carol.name], env(linked.home), 'y\n');
     live.push(linking);
     await linking.waitFor(/^Link code: \S+$/m);
     const code = captured(/^Link code: (\S+)$/m, linking.stdout);
     const confirming = await run(carol, ['link-device', code], 'y\n');
     expect(confirming.code).toBe(0);
     expect(confirming.stdout).toMatch(/^Linked rchat CLI on .+; added it to 1 conversation\.$/m);
+    expect(confirming.stderr).toContain('Waiting for the new device to confirm…');
     const finished = await linking.exited;
     expect(finished.code).toBe(0);
+    expect(finished.stderr).toContain('Do the check codes match? [y/N] ');
     expect(finished.stdout).toMatch(new RegExp(`^Linked: this device is signed in as ${carol.name} on `, 'm'));
     const checkCode = /^Check code: (\d{3} \d{3})/m;
     expect(captured(checkCode, finished.stdout)).not.toBe('');
@@ -113,6 +116,26 @@ describe('rchat on several devices of one account', () => {
     const after = await run(carol, ['devices']);
     expect(after.stdout).not.toContain(linkedId);
     expect(after.stdout.trimEnd().split('\n')).toHaveLength(3);
+  });
+
+  it('a new device whose person says the check codes differ gets nothing, and both sides stop', async () => {
+    const refusing = { home: join(root, 'refusing') };
+    const devicesBefore = (await run(carol, ['devices'])).stdout;
+    expect(deviceIds(devicesBefore)).toHaveLength(2);
+    // Scripted: with --password-stdin the answer to the check code question is the line after the password.
+    const linking = new RchatProcess(['link', carol.name, '--password-stdin'], env(refusing.home, { RCHAT_PASSWORD: '' }), `${PASSWORD}\nn\n`);
+    live.push(linking);
+    await linking.waitFor(/^Link code: \S+$/m);
+    const code = captured(/^Link code: (\S+)$/m, linking.stdout);
+    const [confirming, refused] = await Promise.all([run(carol, ['link-device', code], 'y\n'), linking.exited]);
+    expect(refused).toMatchObject({ code: 1 });
+    expect(refused.stderr).toMatch(/^rchat: Not linked: the check codes differ, so nothing was shared and this device is not signed in\./m);
+    expect(confirming).toMatchObject({ code: 1 });
+    expect(confirming.stderr).toMatch(/^rchat: Linking was cancelled on the other device; nothing was shared\.$/m);
+    expect(confirming.stdout).not.toMatch(/^Linked /m);
+    // Nothing stayed behind: the refusing home is signed in to nothing, and the account's devices are as before.
+    expect((await run(refusing, ['whoami'])).code).not.toBe(0);
+    expect(deviceIds((await run(carol, ['devices'])).stdout)).toEqual(deviceIds(devicesBefore));
   });
 });
 

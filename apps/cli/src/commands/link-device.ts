@@ -1,4 +1,5 @@
-import type { Command } from '../command.ts';
+import type { ExistingDeviceLink } from '@rchat/sdk';
+import { CliError, type Command, type Io } from '../command.ts';
 import { printable } from '../format.ts';
 import { ask } from '../question.ts';
 import { catchUpAndShow, signedInClient } from '../session.ts';
@@ -25,8 +26,28 @@ export const linkDevice: Command = {
       io.err('Not linked: nothing was shared with the new device.');
       return 1;
     }
-    const { conversations } = await pending.confirm();
+    const { conversations } = await confirmed(pending, io);
     io.out(`Linked ${name}; added it to ${conversations} conversation${conversations === 1 ? '' : 's'}.`);
     return 0;
   },
 };
+
+/** Waits for the new device's person to confirm too; only then are the keys sent. Ctrl-C while waiting cancels, and nothing is sent. */
+async function confirmed(pending: ExistingDeviceLink, io: Io): Promise<{ conversations: number }> {
+  io.err('Waiting for the new device to confirm… (Ctrl-C cancels)');
+  const waiting = stopSignal();
+  waiting.signal.addEventListener('abort', () => void pending.abort().catch(() => undefined), { once: true });
+  try {
+    return await pending.confirm({
+      onNewDeviceConfirmed: () => {
+        waiting.release();
+        io.err('The new device confirmed: sending it the keys…');
+      },
+    });
+  } catch (e) {
+    if (waiting.signal.aborted) throw new CliError('Not linked: cancelled, and nothing was shared with the new device.', 130);
+    throw e;
+  } finally {
+    waiting.release();
+  }
+}

@@ -1,6 +1,7 @@
 import { RchatClient, type NewDeviceLink } from '@rchat/sdk';
 import { CliError, type Command, type Io } from '../command.ts';
 import { formatTime } from '../format.ts';
+import { ask } from '../question.ts';
 import { opening } from '../session.ts';
 import { beginSignIn } from '../sign-in.ts';
 import { stopSignal } from '../signals.ts';
@@ -22,7 +23,9 @@ export const link: Command = {
       `On a device where you are signed in, run \`rchat link-device ${pending.code}\` (in the web app: Devices, then Link a new device). ` +
         `The code works until ${formatTime(Date.parse(pending.expiresAt))}.`,
     );
-    const client = opening(await linked(pending, io));
+    // With --password-stdin the answer to the check code is the line after the password.
+    const answer = ctx.settings.passwordStdin ? () => begun.input.secret('Answer to the check code question', { confirm: false }) : (signal: AbortSignal) => ask(io, QUESTION, signal);
+    const client = opening(await linked(pending, io, answer));
     await home.rememberServer();
     io.out(`Linked: this device is signed in as ${client.username} on ${home.server}, with the account's keys and the message history from the backup.`);
     for (const warning of client.backupWarnings) io.err(`warning: ${warning}`);
@@ -30,19 +33,45 @@ export const link: Command = {
   },
 };
 
-/** Waits for the other device: shows the check code, then the keys arrive. Ctrl-C (or any failure) cancels, leaving no device behind. */
-async function linked(pending: NewDeviceLink<RchatClient>, io: Io): Promise<RchatClient> {
+const QUESTION = 'Do the check codes match? [y/N] ';
+
+/**
+ * Waits for the other device, shows the check code and asks whether the other
+ * device shows the same; only after a `y` may the keys arrive. `n` (or no
+ * answer) stops the link on both devices; Ctrl-C (or any failure) cancels.
+ * Either way no device is left behind.
+ */
+async function linked(pending: NewDeviceLink<RchatClient>, io: Io, answer: (signal: AbortSignal) => Promise<string>): Promise<RchatClient> {
   const stop = stopSignal();
   try {
     io.err('Waiting for the other device… (Ctrl-C cancels)');
     const checkCode = await pending.waitForCheckCode(stop.signal);
-    io.out(`Check code: ${checkCode} — it must match the code on your other device; press Ctrl-C to cancel if it does not.`);
-    return await pending.complete(stop.signal);
+    io.out(`Check code: ${checkCode} — compare it with the code on your other device.`);
+    // Listening while the person compares: if the other device cancels meanwhile, the question ends.
+    const completion = pending.complete(stop.signal);
+    const ended = new AbortController();
+    completion.catch(() => ended.abort());
+    const reply = await answer(AbortSignal.any([stop.signal, ended.signal]));
+    if (ended.signal.aborted) return await completion;
+    if (stop.signal.aborted) throw cancelled();
+    if (!/^y(es)?$/i.test(reply)) {
+      await pending.reject();
+      throw new CliError(
+        /^no?$/i.test(reply)
+          ? 'Not linked: the check codes differ, so nothing was shared and this device is not signed in. Someone else may have answered its code; start again.'
+          : 'Not linked: the check code was not confirmed, so nothing was shared and this device is not signed in.',
+      );
+    }
+    await pending.confirmCheckCode();
+    io.err('Waiting for your other device to confirm too and send the keys…');
+    return await completion;
   } catch (e) {
     await pending.cancel();
-    if (stop.signal.aborted) throw new CliError('Linking was cancelled: nothing was shared, and this device is not signed in.', 130);
+    if (stop.signal.aborted) throw cancelled();
     throw e;
   } finally {
     stop.release();
   }
 }
+
+const cancelled = () => new CliError('Linking was cancelled: nothing was shared, and this device is not signed in.', 130);

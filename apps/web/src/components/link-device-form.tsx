@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import '../styles/codes.css';
 import type { ChatClient, ExistingDeviceLink } from '../client/chat-client.ts';
 import { linkErrorText } from '../client/error-text.ts';
@@ -12,10 +12,14 @@ interface Props {
 
 const conversationsText = (n: number) => (n === 1 ? '1 conversation' : `${n} conversations`);
 
+/** Where a confirmed link is: waiting for the new device's person to confirm too, then sending the keys and adding the device. */
+type Phase = 'comparing' | 'waiting' | 'linking';
+
 /**
  * The signed-in device's side of linking: type the code the new device shows,
- * compare the check codes, then link (send the keys, add it to every
- * conversation) or cancel.
+ * compare the check codes, then link or cancel. Linking waits until the new
+ * device's person has confirmed the check code there too; only then are the
+ * keys sent and the device added to every conversation.
  */
 export function LinkDeviceForm({ client, onLinked }: Props) {
   const [code, setCode] = useState('');
@@ -23,6 +27,9 @@ export function LinkDeviceForm({ client, onLinked }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [result, setResult] = useState('');
+  const [phase, setPhase] = useState<Phase>('comparing');
+  // Set when this person cancels while the link waits for the new device: the wait then ends without an error to show.
+  const cancelled = useRef(false);
   const id = useId();
 
   async function run(action: () => Promise<void>) {
@@ -49,18 +56,30 @@ export function LinkDeviceForm({ client, onLinked }: Props) {
 
   const confirm = (found: ExistingDeviceLink) =>
     run(async () => {
+      cancelled.current = false;
+      setPhase('waiting');
+      setResult('Waiting for the new device to confirm…');
       try {
-        const { conversations } = await found.confirm();
+        const { conversations } = await found.confirm({
+          onNewDeviceConfirmed: () => {
+            setPhase('linking');
+            setResult('Linking…');
+          },
+        });
         setResult(`Linked. Added to ${conversationsText(conversations)}.`);
         setCode('');
         onLinked();
+      } catch (e) {
+        if (!cancelled.current) throw e;
       } finally {
         setLink(null);
+        setPhase('comparing');
       }
     });
 
   const abort = (found: ExistingDeviceLink) =>
     run(async () => {
+      cancelled.current = true;
       setLink(null);
       setCode('');
       await found.abort();
@@ -78,12 +97,13 @@ export function LinkDeviceForm({ client, onLinked }: Props) {
           <p className="check-code" aria-label={`Check code ${link.checkCode}`}>
             {link.checkCode}
           </p>
-          <p className="details-help">Link it only if both codes are the same. If they differ, someone else may be trying to link a device to your account.</p>
+          <p className="details-help">Link it only if both codes are the same; the new device asks you to confirm there too. If they differ, someone else may be trying to link a device to your account.</p>
           <div className="device-confirm-actions">
             <button type="button" className="button primary" onClick={() => void confirm(link)} disabled={busy} autoFocus>
-              {busy ? 'Linking…' : 'Codes match — link'}
+              Codes match — link
             </button>
-            <button type="button" className="button" onClick={() => void abort(link)} disabled={busy}>
+            {/* While the new device has not confirmed, nothing was sent: this person may still cancel. */}
+            <button type="button" className="button" onClick={() => void abort(link)} disabled={busy && phase !== 'waiting'}>
               They differ — cancel
             </button>
           </div>

@@ -13,13 +13,21 @@ interface Props {
   onCancel: () => void;
 }
 
-type View = { state: 'starting' } | { state: 'code'; link: NewDeviceLink } | { state: 'check'; link: NewDeviceLink; checkCode: string } | { state: 'failed'; error: unknown };
+type View =
+  | { state: 'starting' }
+  | { state: 'code'; link: NewDeviceLink }
+  | { state: 'check'; link: NewDeviceLink; checkCode: string }
+  | { state: 'confirmed'; checkCode: string }
+  | { state: 'rejected' }
+  | { state: 'failed'; error: unknown };
 
 /**
  * The new device's side of linking: shows the code (typed, or as a QR code)
- * until a signed-in device types it, then the check code both must show, then
- * enters the app once the other device has confirmed and sent the keys.
- * Leaving this view (Cancel, Back) cancels the link.
+ * until a signed-in device types it, then the check code both must show, and
+ * asks the person whether they match. Only after "The codes match" here (and
+ * the confirmation on the other device) are the keys sent and accepted, and
+ * the app opens; "They differ" stops the link on both devices. Leaving this
+ * view (Cancel, Back) cancels the link.
  */
 export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Props) {
   const [view, setView] = useState<View>({ state: 'starting' });
@@ -46,7 +54,8 @@ export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Pro
       done = true;
       onSignedIn(client);
     };
-    run().catch((error: unknown) => !abort.signal.aborted && setView({ state: 'failed', error }));
+    // After "They differ" the link fails on purpose: the view says so already.
+    run().catch((error: unknown) => !abort.signal.aborted && setView((v) => (v.state === 'rejected' ? v : { state: 'failed', error })));
     return () => {
       abort.abort();
       if (link && !done) void link.cancel().catch(() => undefined);
@@ -56,6 +65,20 @@ export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Pro
   function again() {
     setView({ state: 'starting' });
     setAttempt((n) => n + 1);
+  }
+
+  async function codesMatch(link: NewDeviceLink, checkCode: string) {
+    try {
+      await link.confirmCheckCode();
+      setView((v) => (v.state === 'check' ? { state: 'confirmed', checkCode } : v));
+    } catch (error) {
+      setView({ state: 'failed', error });
+    }
+  }
+
+  async function codesDiffer(link: NewDeviceLink) {
+    setView({ state: 'rejected' });
+    await link.reject().catch(() => undefined);
   }
 
   return (
@@ -79,27 +102,47 @@ export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Pro
         </>
       )}
       <div role="status">
-        {view.state === 'check' && (
+        {view.state === 'check' && <CompareCheckCode checkCode={view.checkCode} onMatch={() => void codesMatch(view.link, view.checkCode)} onDiffer={() => void codesDiffer(view.link)} />}
+        {view.state === 'confirmed' && (
           <div className="check-box">
-            <p>Check that your other device shows the same code:</p>
             <p className="check-code">{view.checkCode}</p>
-            <p className="field-hint">If it does, confirm there. If it does not, cancel there: nothing is shared.</p>
+            <p>Confirmed here. Confirm on your other device too: it then sends your keys to this browser.</p>
           </div>
         )}
+        {view.state === 'rejected' && <p>Not linked: the codes differed, so nothing was shared and this browser is not signed in. Someone else may have answered this browser’s code. Start again if you want to link it.</p>}
       </div>
       {view.state === 'failed' && (
-        <>
-          <p role="alert" className="form-error">
-            {linkErrorText(view.error, 'new')}
-          </p>
-          <button type="button" className="button primary wide" onClick={again}>
-            Start again
-          </button>
-        </>
+        <p role="alert" className="form-error">
+          {linkErrorText(view.error, 'new')}
+        </p>
+      )}
+      {(view.state === 'failed' || view.state === 'rejected') && (
+        <button type="button" className="button primary wide" onClick={again}>
+          Start again
+        </button>
       )}
       <button type="button" className="button wide" onClick={onCancel}>
         Cancel
       </button>
     </section>
+  );
+}
+
+/** The check code and the question whether the other device shows the same one. */
+function CompareCheckCode({ checkCode, onMatch, onDiffer }: { checkCode: string; onMatch: () => void; onDiffer: () => void }) {
+  return (
+    <div className="check-box">
+      <p>Check that your other device shows the same code:</p>
+      <p className="check-code">{checkCode}</p>
+      <p className="field-hint">Nothing is shared until you confirm here and on your other device. If the codes differ, someone else may be answering this browser.</p>
+      <div className="device-confirm-actions">
+        <button type="button" className="button primary" onClick={onMatch}>
+          The codes match
+        </button>
+        <button type="button" className="button" onClick={onDiffer}>
+          They differ
+        </button>
+      </div>
+    </div>
   );
 }

@@ -92,9 +92,11 @@ export class RchatClient {
    * Starts linking this device as a new device of an existing account:
    * signs in with the password (a device without keys yet) and returns the
    * code to show. A signed-in device of the account types the code
-   * (`linkDevice`); both show a check code; after it confirms,
-   * `complete()` returns the signed-in client. History from before comes
-   * from the message backup.
+   * (`linkDevice`); both show a check code, and the person confirms it on
+   * both: here with `confirmCheckCode()` (or `reject()` if the codes differ).
+   * Only then does the signed-in device send the keys, and `complete()`
+   * returns the signed-in client. History from before comes from the
+   * message backup.
    */
   static async startLink(options: RchatClientOptions, username: string, password: string): Promise<NewDeviceLink<RchatClient>> {
     const signedIn = await signInWithoutKeys(options, username, password);
@@ -173,8 +175,9 @@ export class RchatClient {
   /**
    * Links a new device (this device is signed in): `code` is what the new
    * device shows. Compare the returned check code with the new device's,
-   * then `confirm()` (sends the account keys over the end-to-end channel and
-   * adds the device to every conversation) or `abort()`.
+   * then `confirm()` (once the new device's person has confirmed too, sends
+   * the account keys over the end-to-end channel and adds the device to every
+   * conversation) or `abort()`.
    */
   async linkDevice(code: string): Promise<ExistingDeviceLink> {
     return answerLink(this.ctx.api, code, { identity: this.ctx.identity, recovery: await this.ctx.account.recoverySecrets() }, (deviceId) => this.addDeviceToConversations(deviceId));
