@@ -135,6 +135,7 @@ describe('web client: devices', () => {
     await bob.client.sendText(conversationId, 'without the tablet');
     await waitForMessage(alice, 'without the tablet');
     expect(await logLines(alice)).toEqual([
+      `${bob.client.username}'s device joined the conversation`,
       'before the tablet',
       `${bob.client.username} added a device`,
       'with the tablet',

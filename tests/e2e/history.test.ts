@@ -96,17 +96,19 @@ describe('web client: a long conversation', () => {
     await expect.poll(async () => (await view(dave)).atBottom).toBe(true);
   });
 
-  it('shows loudly when the peer\'s identity key changed, until it is verified again', async () => {
-    const banner = dave.getByRole('alert').filter({ hasText: 'safety number has changed' });
+  it("blocks sending when the peer's identity changed, until the new safety number is marked as verified (which accepts it)", async () => {
+    const banner = dave.getByRole('alert').filter({ hasText: 'encryption identity changed' });
     expect(await banner.count()).toBe(0);
-    // Erin's account gets a new identity key (as after a reinstall, or an attack).
+    // Erin's account gets a new identity key (as after a reset, or an attack).
     await erin.client.api.resetIdentity({ identityKey: toBase64(generateIdentityKeyPair().publicKey), password: PASSWORD, confirm: 'reset my encryption identity' });
     await dave.reload();
-    await waitForText(banner, `${erin.client.username}'s safety number has changed.`, 30_000);
-    await banner.getByRole('button', { name: 'Compare safety number' }).click();
+    await waitForText(banner, `${erin.client.username}'s encryption identity changed`, 30_000);
+    expect(await dave.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+    await banner.getByRole('button', { name: 'Compare safety numbers' }).click();
     await dave.getByRole('button', { name: 'Mark as verified' }).click();
     await waitForText(dave.getByRole('region', { name: 'Conversation details' }), 'as verified');
     await expect.poll(() => banner.count(), { timeout: 10_000 }).toBe(0);
+    expect(await dave.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(false);
     // Verified stays verified: a reload reads it back from this browser's storage.
     await dave.reload();
     await dave.getByRole('button', { name: 'Details' }).click();

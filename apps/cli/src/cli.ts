@@ -3,6 +3,7 @@ import { RchatError } from '@rchat/sdk';
 import { CliError, USAGE, type Command, type CommandOption, type Io } from './command.ts';
 import { commands } from './commands/index.ts';
 import { openHome, type Home } from './home.ts';
+import { identityResetText } from './identity-texts.ts';
 import { flushBackups } from './session.ts';
 import { resolveSettings } from './settings.ts';
 
@@ -57,6 +58,7 @@ function parseLimit(value: string | undefined): number | undefined {
 /** The sentence for an error: the SDK's and the server's messages are written for people already. */
 function describe(e: unknown, home: Home | undefined): string {
   if (e instanceof RchatError && e.code === 'NETWORK' && home) return `${e.message} (server: ${home.server})`;
+  if (e instanceof RchatError && e.code === 'IDENTITY_RESET') return identityResetText();
   return e instanceof Error ? e.message : String(e);
 }
 

@@ -1,5 +1,6 @@
 import { RchatError, type RchatClient } from '@rchat/sdk';
 import { CliError, type Io } from './command.ts';
+import { identityResetText } from './identity-texts.ts';
 import { startStream } from './session.ts';
 import { untilStopped } from './signals.ts';
 
@@ -9,12 +10,18 @@ const sessionEnded = new Set(['UNAUTHENTICATED', 'INVALID_REFRESH_TOKEN', 'REFRE
  * Tells the user when the live stream drops and comes back (once each, not
  * every retry). The stream retries by itself forever, also when the session
  * was revoked; so when it drops, one API call asks why, and a session that
- * ended rejects the returned promise, for the command to stop.
+ * ended rejects the returned promise, for the command to stop. So does an
+ * identity reset of the account (the SDK closes the stream for good), and
+ * every other security alert is printed on stderr.
  */
 export function watchConnection(client: RchatClient, io: Io): Promise<never> {
   let lost = false;
   let asking = false;
   return new Promise<never>((_, reject) => {
+    client.on('alert', (alert) => {
+      if (alert.kind === 'account-identity-reset') reject(new CliError(identityResetText(client.username)));
+      else io.err(`alert: ${alert.message}`);
+    });
     client.on('status', (status) => {
       if (status === 'live' && lost) {
         lost = false;

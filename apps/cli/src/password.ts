@@ -1,5 +1,6 @@
 import { CliError, type Io } from './command.ts';
 import { HiddenLines } from './hidden-lines.ts';
+import { ask } from './question.ts';
 import type { Settings } from './settings.ts';
 
 /**
@@ -31,8 +32,7 @@ export class SecretInput {
   async secret(label: string, options: { confirm: boolean }, scripted = 'pipe it with --password-stdin'): Promise<string> {
     const name = label.toLowerCase();
     if (this.settings.passwordStdin) {
-      const lines = await (this.lines ??= readAll(this.io.stdin).then((text) => text.split(/\r?\n/)));
-      const line = lines[this.taken++] ?? '';
+      const line = await this.nextLine();
       if (!line) throw new CliError(`--password-stdin was given but standard input held no ${name}${this.taken > 1 ? ` on line ${this.taken} (one secret a line)` : ''}.`);
       return line;
     }
@@ -41,6 +41,20 @@ export class SecretInput {
     const value = await terminal.read(`${label}: `);
     if (options.confirm && (await terminal.read(`${label} (again): `)) !== value) throw new CliError(`The two ${name}s differ; nothing was changed.`);
     return value;
+  }
+
+  /**
+   * A plain answer, such as a confirmation: with `--password-stdin` the next
+   * line of standard input (after the secrets before it), else asked with
+   * echo ('' when input ends).
+   */
+  async answer(prompt: string, signal?: AbortSignal): Promise<string> {
+    return this.settings.passwordStdin ? (await this.nextLine()).trim() : ask(this.io, prompt, signal);
+  }
+
+  private async nextLine(): Promise<string> {
+    const lines = await (this.lines ??= readAll(this.io.stdin).then((text) => text.split(/\r?\n/)));
+    return lines[this.taken++] ?? '';
   }
 }
 

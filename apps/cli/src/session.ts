@@ -1,6 +1,7 @@
 import { RchatClient, RchatError, type ChatMessage } from '@rchat/sdk';
 import { CliError, type Io } from './command.ts';
 import { formatMessage } from './format.ts';
+import { identityResetText } from './identity-texts.ts';
 import type { Home } from './home.ts';
 import { PeerNames } from './peer-names.ts';
 
@@ -52,18 +53,27 @@ export async function catchUp(client: RchatClient): Promise<ChatMessage[]> {
   return received;
 }
 
-/** `client.start()`, failing instead of retrying forever when the stream cannot connect. */
+/**
+ * `client.start()`, failing instead of retrying forever when the stream
+ * cannot connect, or when the account's identity was reset (the SDK then
+ * closes the stream for good).
+ */
 export async function startStream(client: RchatClient): Promise<void> {
-  let offStatus = () => {};
+  const offs: (() => void)[] = [];
   const lost = new Promise<never>((_, reject) => {
-    offStatus = client.on('status', (status) => {
-      if (status === 'reconnecting') reject(new RchatError('NETWORK', 'The live connection to the server failed; check the connection and try again.', 0));
-    });
+    offs.push(
+      client.on('status', (status) => {
+        if (status === 'reconnecting') reject(new RchatError('NETWORK', 'The live connection to the server failed; check the connection and try again.', 0));
+      }),
+      client.on('alert', (alert) => {
+        if (alert.kind === 'account-identity-reset') reject(new CliError(identityResetText(client.username)));
+      }),
+    );
   });
   try {
     await Promise.race([client.start(), lost]);
   } finally {
-    offStatus();
+    for (const off of offs) off();
   }
 }
 

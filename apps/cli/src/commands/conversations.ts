@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { formatTime } from '../format.ts';
+import { identityChangedNotice } from '../identity-texts.ts';
 import { catchUpAndShow, signedInClient } from '../session.ts';
 
 export const conversations: Command = {
@@ -16,7 +17,13 @@ export const conversations: Command = {
     const width = Math.max(0, ...list.map((c) => c.peer.username.length));
     for (const c of list) {
       const unread = c.unreadCount > 0 ? `${c.unreadCount} unread` : 'read';
-      const keys = c.peer.deleted ? '  (deleted their account)' : c.encryption === 'ready' ? '' : '  (waiting for encryption keys)';
+      const keys = c.peer.deleted
+        ? '  (deleted their account)'
+        : c.encryption === 'ready'
+          ? ''
+          : c.encryption === 'identity-changed'
+            ? `  (${identityChangedNotice(c)})`
+            : '  (waiting for encryption keys)';
       io.out(`${c.peer.username.padEnd(width)}  ${unread.padEnd(10)}  last ${formatTime(Date.parse(c.lastActivityAt))}${keys}`);
     }
     return 0;

@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { acceptIdentity } from './accept-identity.ts';
 import { bot } from './bot.ts';
 import { changePassword } from './change-password.ts';
 import { conversations } from './conversations.ts';
@@ -12,6 +13,7 @@ import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { register } from './register.ts';
 import { removeDevice } from './remove-device.ts';
+import { resetIdentity } from './reset-identity.ts';
 import { restore } from './restore.ts';
 import { safetyNumber } from './safety-number.ts';
 import { send } from './send.ts';
@@ -32,6 +34,7 @@ export const commands: readonly Command[] = [
   history,
   conversations,
   safetyNumber,
+  acceptIdentity,
   bot,
   link,
   linkDevice,
@@ -42,4 +45,5 @@ export const commands: readonly Command[] = [
   changePassword,
   signOutOthers,
   deleteAccount,
+  resetIdentity,
 ];

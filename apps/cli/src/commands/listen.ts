@@ -25,11 +25,16 @@ export const listen: Command = {
         read.mark(m.conversationId, m.seq);
       });
     });
-    client.on('warning', (w) => io.err(`warning: ${w.message}`));
+    client.on('warning', (w) => io.err(`warning: ${w.message}`)); // security alerts: see runLive
     client.on('devices', (change) => {
       printing = printing.then(async () => {
-        for (const d of change.added) io.err(`notice: ${await names.of(d.userId)} added a device; messages in this conversation are now encrypted to it too.`);
-        for (const d of change.removed) io.err(`notice: ${await names.of(d.userId)} removed a device; it can no longer read this conversation.`);
+        const peer = names.peerOf(change.conversationId);
+        // Named by the device's owner; which conversation, when that is not the other person.
+        const where = async (userId: string) => ((await names.of(userId)) === peer || !peer ? '' : ` to the conversation with ${peer}`);
+        for (const d of change.added.filter((d) => d.deviceId !== client.deviceId)) {
+          io.err(`notice: ${await names.of(d.userId)} added a device${await where(d.userId)}; messages there are now encrypted to it too.`);
+        }
+        for (const d of change.removed) io.err(`notice: ${await names.of(d.userId)} removed a device${await where(d.userId)}; it can no longer read what is sent there.`);
       });
     });
     client.on('accountDeleted', (e) => io.err(`notice: ${e.username} deleted their account; their devices were removed from the conversation and nothing more can be sent to them.`));

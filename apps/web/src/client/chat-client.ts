@@ -1,6 +1,6 @@
-import type { ChatConversation, ChatMessage, ClientEvents, ExistingDeviceLink, NewDeviceLink as SdkNewDeviceLink, SafetyNumberInfo } from '@rchat/sdk';
+import type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, ExistingDeviceLink, NewDeviceLink as SdkNewDeviceLink, SafetyNumberInfo } from '@rchat/sdk';
 
-export type { ChatConversation, ChatMessage, ClientEvents, ExistingDeviceLink, MessageContent, SafetyNumberInfo } from '@rchat/sdk';
+export type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, ExistingDeviceLink, MessageContent, SafetyNumberInfo, SecurityAlert } from '@rchat/sdk';
 
 export interface UserSummary {
   id: string;
@@ -43,6 +43,10 @@ export interface ChatClient {
   markRead(conversationId: string, seq?: number): Promise<void>;
   safetyNumber(conversationId: string): Promise<SafetyNumberInfo>;
   markVerified(conversationId: string): Promise<void>;
+  /** Trusts the peer's new encryption identity (after an identity change): their current devices are added and sending works again. */
+  acceptIdentityChange(conversationId: string): Promise<void>;
+  /** Every device that can read the conversation, with its owner. */
+  conversationDevices(conversationId: string): Promise<ConversationDevice[]>;
   devices(): Promise<AccountDevice[]>;
   /** Changes the password (the current one confirms it); every other device is signed out. Answers how many. */
   changePassword(current: string, next: string): Promise<number>;

@@ -21,6 +21,12 @@ function firstDetail(details: unknown): string | undefined {
   return typeof first === 'object' && first !== null && typeof (first as { message?: unknown }).message === 'string' ? (first as { message: string }).message : undefined;
 }
 
+/** Why a device was signed out by an identity reset, and what to do (the login page and the main page say it alike). */
+export const identityResetText =
+  "Someone reset your account's encryption identity, so this browser was signed out and cannot read or send messages any more. " +
+  'If it was you, link this browser from the device you reset on, or restore it with the new recovery key. ' +
+  'If it was not you, someone else knows your password: log in and reset the identity yourself, and ask your contacts to compare safety numbers with you before they accept it.';
+
 /** A sentence a person can act on, for an error of signing in or registering. */
 export function signInErrorText(error: unknown, username: string): string {
   if (!isCodedError(error)) return 'Something went wrong on this page. Reload it and try again.';
@@ -35,6 +41,8 @@ export function signInErrorText(error: unknown, username: string): string {
       return firstDetail(error.details) ?? 'Check the username and password and try again.';
     case 'REGISTRATION_CLOSED':
       return `${error.message} Ask the operator of this server for an account.`;
+    case 'IDENTITY_RESET':
+      return identityResetText;
     case 'NEW_DEVICE':
       return `This browser has no keys for "${username}", so it is a new device for this account: link it from a device where you are signed in, or restore it from your recovery key.`;
     default:
@@ -93,6 +101,8 @@ export function actionErrorText(error: unknown): string {
       return 'That is you. Choose another user to start a conversation.';
     case 'PEER_DELETED':
       return 'The other person deleted their account, so messages can no longer be sent to this conversation.';
+    case 'IDENTITY_CHANGED':
+      return 'Not sent: the encryption identity of someone in this conversation changed. Compare safety numbers, then choose Accept above the messages.';
     default:
       return error.message;
   }
@@ -115,5 +125,5 @@ export function accountErrorText(error: unknown): string {
 
 /** Errors after which this browser's session cannot go on: the person must log in again. */
 export function endsSession(error: unknown): boolean {
-  return isCodedError(error) && ['UNAUTHENTICATED', 'INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED'].includes(error.code);
+  return isCodedError(error) && ['UNAUTHENTICATED', 'INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED', 'IDENTITY_RESET'].includes(error.code);
 }

@@ -28,3 +28,7 @@ export async function startLink(username: string, password: string): Promise<New
 export async function restoreFromBackup(username: string, password: string, secret: BackupSecret): Promise<ChatClient> {
   return RchatClient.restoreFromRecoveryKey(await options(), username, password, secret);
 }
+
+export async function resetIdentity(username: string, password: string): Promise<ChatClient> {
+  return RchatClient.resetIdentity(await options(), username, password);
+}

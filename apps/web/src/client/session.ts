@@ -29,3 +29,11 @@ export async function startLink(username: string, password: string): Promise<New
 export async function restoreFromBackup(username: string, password: string, secret: BackupSecret): Promise<ChatClient> {
   return (await loadSdk()).restoreFromBackup(username, password, secret);
 }
+
+/**
+ * For someone who lost every device and the recovery key: a new encryption identity for the account.
+ * Every other device is signed out, peers must accept the new identity, and old history stays unreadable.
+ */
+export async function resetIdentity(username: string, password: string): Promise<ChatClient> {
+  return (await loadSdk()).resetIdentity(username, password);
+}

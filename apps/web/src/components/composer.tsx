@@ -3,17 +3,19 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'rea
 interface Props {
   peerName: string;
   onSend: (text: string) => void;
+  /** Why nothing can be sent now (the box and Send are disabled and this sentence says why); null when sending works. */
+  blocked?: string | null;
 }
 
 /** The message box: Enter sends, Shift+Enter starts a new line. */
-export function Composer({ peerName, onSend }: Props) {
+export function Composer({ peerName, onSend, blocked = null }: Props) {
   const [text, setText] = useState('');
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const empty = text.trim() === '';
 
   function send() {
-    if (empty) return;
+    if (empty || blocked) return;
     onSend(text.trim());
     setText('');
     inputRef.current?.focus();
@@ -33,7 +35,12 @@ export function Composer({ peerName, onSend }: Props) {
   }
 
   return (
-    <form className="composer" onSubmit={onSubmit}>
+    <form className={blocked ? 'composer blocked' : 'composer'} onSubmit={onSubmit}>
+      {blocked && (
+        <p className="composer-blocked" id={`${id}-blocked`}>
+          {blocked}
+        </p>
+      )}
       <label htmlFor={id} className="sr-only">
         Message
       </label>
@@ -48,8 +55,10 @@ export function Composer({ peerName, onSend }: Props) {
         onKeyDown={onKeyDown}
         autoFocus
         enterKeyHint="send"
+        disabled={blocked !== null}
+        aria-describedby={blocked ? `${id}-blocked` : undefined}
       />
-      <button type="submit" className="button primary send-button" disabled={empty}>
+      <button type="submit" className="button primary send-button" disabled={empty || blocked !== null}>
         Send
       </button>
     </form>

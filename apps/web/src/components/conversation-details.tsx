@@ -1,16 +1,20 @@
 import { useState } from 'react';
 import { actionErrorText } from '../client/error-text.ts';
+import type { ConversationDevices } from '../hooks/use-conversation-devices.ts';
 import type { SafetyNumber } from '../hooks/use-safety-number.ts';
+import { ConversationDeviceList } from './conversation-device-list.tsx';
 
 interface Props {
   id: string;
   peerName: string;
   safety: SafetyNumber;
+  devices: ConversationDevices;
+  ownUserId: string;
   onClose: () => void;
 }
 
-/** The peer's safety number, to compare out of band, and the action that records it as verified. */
-export function ConversationDetails({ id, peerName, safety, onClose }: Props) {
+/** The peer's safety number, to compare out of band, the action that records it as verified, and every device that can read the conversation. */
+export function ConversationDetails({ id, peerName, safety, devices, ownUserId, onClose }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const { info } = safety;
@@ -28,7 +32,7 @@ export function ConversationDetails({ id, peerName, safety, onClose }: Props) {
   }
 
   return (
-    <section id={id} className="details" aria-label="Conversation details">
+    <section id={id} className="details" aria-label="Conversation details" tabIndex={-1}>
       <div className="details-head">
         <h3>Safety number with {peerName}</h3>
         <button type="button" className="icon-button" onClick={onClose} aria-label="Close details">
@@ -68,19 +72,9 @@ export function ConversationDetails({ id, peerName, safety, onClose }: Props) {
           {error}
         </p>
       )}
+      <h3 className="details-subhead">Devices in this conversation</h3>
+      <p className="details-help">Every device below can read what is sent here from now on. If one is not yours or {peerName}'s, stop and compare safety numbers.</p>
+      <ConversationDeviceList devices={devices} ownUserId={ownUserId} />
     </section>
-  );
-}
-
-/** Shown loudly above the messages when the peer's identity key changed since this device first saw it. */
-export function IdentityChangedBanner({ peerName, onShow }: { peerName: string; onShow: () => void }) {
-  return (
-    <div role="alert" className="identity-changed">
-      <strong>{peerName}'s safety number has changed.</strong> This happens when {peerName} reinstalls rchat or resets their keys — or when someone is intercepting the
-      conversation. Compare the new safety number with {peerName} before you send anything sensitive.{' '}
-      <button type="button" className="button danger" onClick={onShow}>
-        Compare safety number
-      </button>
-    </div>
   );
 }

@@ -14,6 +14,8 @@ interface Props {
 const unreadText = (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`);
 
 function preview(c: ChatConversation, last: ChatMessage | undefined, unread: number): string {
+  // Until it is accepted, the changed identity matters more than the newest message.
+  if (c.encryption === 'identity-changed') return `${c.identityChange?.username ?? c.peer.username}'s encryption identity changed: sending paused`;
   if (last?.content.kind === 'text') return `${last.own ? 'You: ' : ''}${last.content.text.split('\n')[0] ?? ''}`;
   if (unread > 0) return unread === 1 ? '1 new message' : `${unread} new messages`;
   return c.encryption === 'ready' ? 'End-to-end encrypted' : 'Setting up encryption…';
@@ -33,9 +35,11 @@ export function ConversationList({ conversations, lastMessages, openId, onOpen }
       <ul role="list" aria-label="Conversations" className="conversation-list">
         {conversations.map((c) => {
           const unread = c.id === openId ? 0 : c.unreadCount;
-          const label = unread > 0 ? `${c.peer.username}, ${unreadText(unread)}` : c.peer.username;
+          const changed = c.encryption === 'identity-changed';
+          const label = [c.peer.username, ...(unread > 0 ? [unreadText(unread)] : []), ...(changed ? ['encryption identity changed'] : [])].join(', ');
+          const classes = ['conversation-item', unread > 0 ? 'unread' : '', changed ? 'identity-changed-item' : ''].filter(Boolean).join(' ');
           return (
-            <li key={c.id} role="listitem" aria-label={label} className={unread > 0 ? 'conversation-item unread' : 'conversation-item'}>
+            <li key={c.id} role="listitem" aria-label={label} className={classes}>
               <a href={conversationPath(c.id)} aria-current={c.id === openId ? 'page' : undefined} onClick={(e) => open(e, c.id)}>
                 <span className="avatar" aria-hidden="true">
                   {initial(c.peer.username)}

@@ -3,6 +3,7 @@ import type { AccountDevice } from '../client/chat-client.ts';
 import { actionErrorText } from '../client/error-text.ts';
 import { dateTime } from '../format.ts';
 import type { Devices } from '../hooks/use-devices.ts';
+import { ListPending } from './list-pending.tsx';
 
 function Times({ device }: { device: AccountDevice }) {
   const added = new Date(device.createdAt);
@@ -63,18 +64,7 @@ export function DeviceList({ devices }: { devices: Devices }) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const { list, error } = devices;
 
-  if (list === null) {
-    return error ? (
-      <p className="details-help">
-        The devices could not be loaded: {actionErrorText(error)}{' '}
-        <button type="button" className="link-button" onClick={devices.reload}>
-          Try again
-        </button>
-      </p>
-    ) : (
-      <p className="details-help">Loading devices…</p>
-    );
-  }
+  if (list === null) return <ListPending what="devices" error={error} onRetry={devices.reload} />;
   return (
     <ul className="device-list" aria-label="Your devices">
       {list.map((d) => (

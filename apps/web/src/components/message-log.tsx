@@ -11,12 +11,14 @@ const GROUP_MS = 5 * 60_000;
 
 const keyOf = (m: ChatMessage) => (m.own ? `c:${m.clientMsgId}` : `m:${m.id ?? m.clientMsgId}`);
 
-/** A line about the conversation itself (a device joined or left), shown among the messages. */
+/** A line about the conversation itself (a device joined or left, a security alert), shown among the messages. */
 export interface SystemLine {
   key: string;
   /** Shown after the messages up to this position. */
   afterSeq: number;
   text: string;
+  /** Something that may be an attack (a refused device, a changed identity): shown as a warning. */
+  warning?: boolean;
 }
 
 type Entry = { line: SystemLine } | { message: ChatMessage };
@@ -140,7 +142,7 @@ export function MessageLog({ peerName, data, lines, onRetry, onAtBottom }: Props
           {entries.map((entry, i) => {
             if ('line' in entry) {
               return (
-                <li key={entry.line.key} className="system-line">
+                <li key={entry.line.key} className={entry.line.warning ? 'system-line warning' : 'system-line'}>
                   {entry.line.text}
                 </li>
               );

@@ -7,6 +7,8 @@ import { TextField } from './text-field.tsx';
 interface Props {
   client: ChatClient;
   recoveryKey: string;
+  /** Shown after resetting the encryption identity (the old key no longer works) rather than after registering. */
+  afterReset?: boolean;
   onDone: () => void;
 }
 
@@ -22,10 +24,11 @@ function selectText(element: HTMLElement | null): boolean {
 }
 
 /**
- * Right after registering: the recovery key, shown this once, with Copy, and
- * an optional passphrase that opens the same key backup. Continuing enters the app.
+ * Right after registering (or resetting the encryption identity): the
+ * recovery key, shown this once, with Copy, and an optional passphrase that
+ * opens the same key backup. Continuing enters the app.
  */
-export default function RecoveryKeyStep({ client, recoveryKey, onDone }: Props) {
+export default function RecoveryKeyStep({ client, recoveryKey, afterReset = false, onDone }: Props) {
   const [copied, setCopied] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
@@ -72,6 +75,7 @@ export default function RecoveryKeyStep({ client, recoveryKey, onDone }: Props) 
         Save your recovery key
       </h2>
       <p className="step-text" id={`${id}-about`}>
+        {afterReset && 'Your encryption identity is new, and so is your recovery key: the old key and passphrase no longer work. '}
         If you ever have no signed-in device at hand, this key lets a new device read your conversations. Keep it somewhere safe, such as a password manager or on paper. It is
         shown only now.
       </p>

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ChatClient, SafetyNumberInfo } from '../client/chat-client.ts';
+import { useCallback, useEffect, useState } from 'react';
+import type { ChatClient, ChatConversation, SafetyNumberInfo } from '../client/chat-client.ts';
+import { useNewestAnswer } from './use-newest-answer.ts';
 
 export interface SafetyNumber {
   info: SafetyNumberInfo | null;
@@ -8,24 +9,30 @@ export interface SafetyNumber {
   markVerified(): Promise<void>;
 }
 
-/** The safety number of a conversation, looked at again after each warning (such as an identity key change). */
-export function useSafetyNumber(client: ChatClient, conversationId: string, ready: boolean): SafetyNumber {
+/**
+ * The safety number of a conversation, looked at again when its encryption
+ * state changes (an identity change, or accepting one) and after each warning.
+ * Not computed while this device waits for the conversation's keys.
+ */
+export function useSafetyNumber(client: ChatClient, conversationId: string, encryption: ChatConversation['encryption']): SafetyNumber {
+  const ready = encryption !== 'waiting-for-keys';
   const [info, setInfo] = useState<SafetyNumberInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   // Loads can overlap (a warning while marking verified): only the newest one's answer counts.
-  const latest = useRef(0);
-  const load = useCallback(async () => {
-    const request = ++latest.current;
-    try {
-      const next = await client.safetyNumber(conversationId);
-      if (request !== latest.current) return;
-      setInfo(next);
-      setError(null);
-    } catch (e) {
-      if (request === latest.current) setError(e);
-    }
-  }, [client, conversationId]);
+  const newest = useNewestAnswer();
+  const load = useCallback(
+    () =>
+      newest(
+        () => client.safetyNumber(conversationId),
+        (next) => {
+          setInfo(next);
+          setError(null);
+        },
+        setError,
+      ),
+    [client, conversationId, newest],
+  );
 
   useEffect(() => {
     if (ready) void load();
@@ -33,7 +40,7 @@ export function useSafetyNumber(client: ChatClient, conversationId: string, read
     return client.on('warning', (w) => {
       if (ready && (w.conversationId === undefined || w.conversationId === conversationId)) void load();
     });
-  }, [client, conversationId, ready, load]);
+  }, [client, conversationId, ready, encryption, load]);
 
   const markVerified = useCallback(async () => {
     await client.markVerified(conversationId);

@@ -16,7 +16,7 @@ const RecoveryKeyStep = lazy(() => import('../components/recovery-key-step.tsx')
 const NewDeviceStep = lazy(() => import('../components/new-device-step.tsx'));
 
 /** The form; after registering, the recovery key; after logging in on a browser without the account's keys, the ways to bring them here. */
-type Step = { step: 'form' } | { step: 'save-key'; client: ChatClient; recoveryKey: string } | { step: 'new-device'; username: string };
+type Step = { step: 'form' } | { step: 'save-key'; client: ChatClient; recoveryKey: string; afterReset: boolean } | { step: 'new-device'; username: string; reason?: string };
 
 const busyText: Record<SignInMode, string> = {
   login: 'Logging in…',
@@ -50,12 +50,22 @@ export function LoginPage({ onSignedIn, notice }: Props) {
       const client = await signIn(mode, name, password);
       const recoveryKey = mode === 'register' ? client.takeRecoveryKey() : null;
       if (recoveryKey === null) return onSignedIn(client);
-      setStep({ step: 'save-key', client, recoveryKey });
+      setStep({ step: 'save-key', client, recoveryKey, afterReset: false });
     } catch (e) {
-      if (errorCode(e) === 'NEW_DEVICE') setStep({ step: 'new-device', username: name.toLowerCase() });
+      const code = errorCode(e);
+      // After an identity reset this browser's keys are of no use any more: it is a new device again.
+      if (code === 'NEW_DEVICE' || code === 'IDENTITY_RESET')
+        setStep({ step: 'new-device', username: name.toLowerCase(), ...(code === 'IDENTITY_RESET' ? { reason: signInErrorText(e, name.toLowerCase()) } : {}) });
       else setError(signInErrorText(e, name.toLowerCase()));
     }
     setBusy(null);
+  }
+
+  /** Signed in as a new device; after a reset of the encryption identity, the new recovery key is shown first. */
+  function signedInAsNewDevice(client: ChatClient) {
+    const recoveryKey = client.takeRecoveryKey();
+    if (recoveryKey === null) onSignedIn(client);
+    else setStep({ step: 'save-key', client, recoveryKey, afterReset: true });
   }
 
   function onSubmit(event: FormEvent) {
@@ -121,9 +131,15 @@ export function LoginPage({ onSignedIn, notice }: Props) {
         ) : (
           <Suspense fallback={<p className="login-busy">Loading…</p>}>
             {step.step === 'save-key' ? (
-              <RecoveryKeyStep client={step.client} recoveryKey={step.recoveryKey} onDone={() => onSignedIn(step.client)} />
+              <RecoveryKeyStep client={step.client} recoveryKey={step.recoveryKey} afterReset={step.afterReset} onDone={() => onSignedIn(step.client)} />
             ) : (
-              <NewDeviceStep username={step.username} password={password} onSignedIn={onSignedIn} onBack={() => setStep({ step: 'form' })} />
+              <NewDeviceStep
+                username={step.username}
+                password={password}
+                {...(step.reason ? { reason: step.reason } : {})}
+                onSignedIn={signedInAsNewDevice}
+                onBack={() => setStep({ step: 'form' })}
+              />
             )}
           </Suspense>
         )}

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import '../styles/main.css';
 import '../styles/conversation.css';
 import '../styles/devices.css';
-import type { ChatClient } from '../client/chat-client.ts';
-import { actionErrorText, endsSession } from '../client/error-text.ts';
+import type { ChatClient, SecurityAlert } from '../client/chat-client.ts';
+import { actionErrorText, endsSession, errorCode, identityResetText } from '../client/error-text.ts';
 import { AppHeader } from '../components/app-header.tsx';
 import { ConversationList } from '../components/conversation-list.tsx';
 import { ConversationView } from '../components/conversation-view.tsx';
@@ -13,9 +13,13 @@ import { useConnectionStatus } from '../hooks/use-client-status.ts';
 import { useConversations } from '../hooks/use-conversations.ts';
 import { useDeviceChanges, type DeviceChange } from '../hooks/use-device-changes.ts';
 import { useLastMessages } from '../hooks/use-last-messages.ts';
+import { useLinePosition } from '../hooks/use-line-position.ts';
+import { useSecurityAlerts, type AlertLine } from '../hooks/use-security-alerts.ts';
 import { conversationPath, navigate } from '../router.ts';
 
 const noChanges: DeviceChange[] = [];
+const noAlerts: AlertLine[] = [];
+const sessionEndedText = 'Your session has ended (it expired, or this device was signed out). Log in again.';
 
 interface Props {
   client: ChatClient;
@@ -27,21 +31,37 @@ interface Props {
 /** Header, the conversation list and the open conversation; on narrow screens the list or the conversation. */
 export default function MainPage({ client, conversationId, onSignedOut }: Props) {
   const [notice, setNotice] = useState('');
-  // A session that cannot go on (expired, or this device was removed) returns to the login page, once.
-  const ended = useRef(false);
-  const endSession = useCallback(() => {
-    if (ended.current) return;
-    ended.current = true;
-    void client
-      .logout()
-      .catch(() => undefined)
-      .finally(() => onSignedOut('Your session has ended (it expired, or this device was signed out). Log in again.'));
-  }, [client, onSignedOut]);
-  const report = useCallback((error: unknown) => (endsSession(error) ? endSession() : setNotice(actionErrorText(error))), [endSession]);
+  // Warnings and alerts name users by id; say their usernames where the list knows them.
+  const namesForIds = useRef((text: string) => text);
+  // A session that cannot go on (expired, this device was removed, the account's identity was reset) returns to the login page, once.
+  // The reason may come a moment after the end (an identity reset's alert next to the closed stream): the most specific one is told.
+  const ended = useRef<string | null>(null);
+  const endSession = useCallback(
+    (why?: string) => {
+      const first = ended.current === null;
+      if (why || first) ended.current = why ?? sessionEndedText;
+      if (!first) return;
+      void client
+        .logout()
+        .catch(() => undefined)
+        .finally(() => onSignedOut(ended.current ?? sessionEndedText));
+    },
+    [client, onSignedOut],
+  );
+  const report = useCallback(
+    (error: unknown) => (endsSession(error) ? endSession(errorCode(error) === 'IDENTITY_RESET' ? identityResetText : undefined) : setNotice(actionErrorText(error))),
+    [endSession],
+  );
   const { list, add, clearUnread } = useConversations(client, report);
   const status = useConnectionStatus(client);
   const lastMessages = useLastMessages(client);
-  const deviceChanges = useDeviceChanges(client, list);
+  const position = useLinePosition(client, list);
+  const deviceChanges = useDeviceChanges(client, position);
+  const alertHandlers = useMemo(
+    () => ({ onAccountReset: () => endSession(identityResetText), onGeneral: (alert: SecurityAlert) => setNotice(namesForIds.current(alert.message)) }),
+    [endSession],
+  );
+  const alerts = useSecurityAlerts(client, position, alertHandlers);
   const [devicesOpen, setDevicesOpen] = useState(false);
   const [accountOpen, setAccountOpen] = useState(false);
 
@@ -53,7 +73,9 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
       if (!w.conversationId) setNotice(namesForIds.current(w.message));
     });
     // While this page runs, the stream closes only when the session is over (stop() below comes after unsubscribing).
-    const offStatus = client.on('status', (status) => status === 'closed' && endSession());
+    const offStatus = client.on('status', (status) => {
+      if (status === 'closed') endSession();
+    });
     return () => {
       offWarning();
       offStatus();
@@ -86,13 +108,11 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   }, [client, onSignedOut]);
 
   const accountDeleted = useCallback(() => {
-    ended.current = true; // the stream's end that follows is expected
-    onSignedOut('Your account was deleted.');
+    ended.current = 'Your account was deleted.'; // the stream's end that follows is expected
+    onSignedOut(ended.current);
     navigate('/login');
   }, [onSignedOut]);
 
-  // Warnings name users by id; say their usernames where the list knows them.
-  const namesForIds = useRef((text: string) => text);
   useEffect(() => {
     namesForIds.current = (text) => (list ?? []).reduce((t, c) => t.replaceAll(`user ${c.peer.userId}`, c.peer.username), text);
   }, [list]);
@@ -113,6 +133,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
               client={client}
               conversation={open}
               deviceChanges={deviceChanges.get(open.id) ?? noChanges}
+              alerts={alerts.get(open.id) ?? noAlerts}
               onBack={() => navigate('/')}
               onRead={clearUnread}
               onError={report}
