@@ -35,7 +35,13 @@ interface ComposeService {
 }
 
 // Secrets compose requires (`${VAR:?…}`) get test values; the rest take their defaults.
-const secrets: Record<string, string> = { RCHAT_DB_PASSWORD: 'f3a9c1d27b8e4605', RCHAT_INTERNAL_TOKEN: 'a'.repeat(24) + '0123456789abcdef0123456789' };
+const secrets: Record<string, string> = {
+  RCHAT_DB_PASSWORD: 'f3a9c1d27b8e4605',
+  RCHAT_INTERNAL_TOKEN: 'a'.repeat(24) + '0123456789abcdef0123456789',
+  RCHAT_NATS_USERS_PASSWORD: 'usersnatspasswordkhgj',
+  RCHAT_NATS_CHAT_PASSWORD: 'chatnatspasswordmnbvq',
+  RCHAT_NATS_DELIVERY_PASSWORD: 'deliverynatspasswordzx',
+};
 const referenced = new Map<string, { required: boolean }>();
 
 /** Compose's variable interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}. */
@@ -230,6 +236,26 @@ describe('compose.yaml', () => {
     const tokens = new Set([...instancesOf('chat'), ...instancesOf('delivery')].map((k) => envOf(k).INTERNAL_TOKEN));
     expect([...tokens]).toEqual([secrets.RCHAT_INTERNAL_TOKEN]);
     expect(services.nats?.command, 'NATS runs with JetStream').toContain('--jetstream');
+  });
+
+  it('signs every service in to NATS as its own user, with the password deploy/nats.conf expects for that user', () => {
+    const nats = services.nats as ComposeService;
+    expect(nats.volumes).toContain('./nats.conf:/etc/nats/rchat.conf:ro');
+    expect(nats.command?.slice(0, 2)).toEqual(['--config', '/etc/nats/rchat.conf']);
+    // Each user of nats.conf: its name, the variable its password comes from, and whether it may publish.
+    const users = new Map([...read('nats.conf').matchAll(/^\s*\{ user: (\w+), password: \$(\w+), permissions: \{ publish: (.+?), subscribe:/gm)].map((m) => [m[1], { variable: m[2] as string, publish: m[3] }]));
+    expect([...users.keys()].sort()).toEqual(['chat', 'delivery', 'users']);
+    for (const name of ['users', 'chat', 'delivery'] as const) {
+      const user = users.get(name);
+      for (const key of instancesOf(name)) {
+        expect(envOf(key).NATS_USER, `${key} NATS_USER`).toBe(name);
+        expect(envOf(key).NATS_PASSWORD, `${key} NATS_PASSWORD`).toBe(secrets[user?.variable ?? '']);
+      }
+      // The NATS container gets the variable nats.conf reads, and compose refuses to start without it.
+      expect(String(nats.environment?.[user?.variable ?? ''])).toBe(secrets[user?.variable ?? '']);
+      expect(referenced.get(user?.variable ?? '')?.required, `${user?.variable} is required`).toBe(true);
+    }
+    expect(users.get('delivery')?.publish, 'delivery only reads from the bus').toBe('{ deny: ">" }');
   });
 
   it('reads only variables that deploy/.env.example documents', () => {

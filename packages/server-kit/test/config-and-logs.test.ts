@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { baseConfigShape, ConfigError, createLogger, env, loadConfig, splitStatements } from '../src/index.ts';
+import { baseConfigShape, checkNatsCredentials, ConfigError, createLogger, env, loadConfig, splitStatements } from '../src/index.ts';
 
 describe('config', () => {
   const schema = z.object({ ...baseConfigShape, PORT: env.port(8080), LIMIT: env.int(5, 1, 10) });
@@ -23,6 +23,33 @@ describe('config', () => {
       expect(text).toMatch(/LIMIT:/);
       expect(text).toMatch(/NATS_URL: must be a nats:\/\/ URL/);
     }
+  });
+});
+
+describe('NATS credentials', () => {
+  const schema = z.object({ ...baseConfigShape }).superRefine(checkNatsCredentials);
+  const problems = (vars: Record<string, string>) => {
+    try {
+      loadConfig(schema, vars);
+      return '';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it('takes a user with a password, or an nkey seed file', () => {
+    expect(problems({ NATS_URL: 'nats://bus:4222', NATS_USER: 'chat', NATS_PASSWORD: 'abcdefghijklmnopq' })).toBe('');
+    expect(problems({ NATS_URL: 'nats://bus:4222', NATS_NKEY_SEED_FILE: '/run/secrets/chat.nk' })).toBe('');
+  });
+
+  it('refuses half a pair, both kinds at once, a short password and credentials in the URL, without echoing a secret', () => {
+    expect(problems({ NATS_USER: 'chat' })).toMatch(/NATS_PASSWORD: set both NATS_USER and NATS_PASSWORD, or neither/);
+    expect(problems({ NATS_PASSWORD: 'abcdefghijklmnopq' })).toMatch(/NATS_USER: set both NATS_USER and NATS_PASSWORD, or neither/);
+    expect(problems({ NATS_USER: 'chat', NATS_PASSWORD: 'abcdefghijklmnopq', NATS_NKEY_SEED_FILE: '/x' })).toMatch(/NATS_NKEY_SEED_FILE: set either NATS_PASSWORD or NATS_NKEY_SEED_FILE, not both/);
+    expect(problems({ NATS_USER: 'chat', NATS_PASSWORD: 'short' })).toMatch(/NATS_PASSWORD: must be at least 16 characters/);
+    const inUrl = problems({ NATS_URL: 'nats://chat:secretpassword123@bus:4222' });
+    expect(inUrl).toMatch(/NATS_URL: must not hold credentials/);
+    expect(inUrl).not.toContain('secretpassword123');
   });
 });
 

@@ -7,7 +7,7 @@ import { httpUserDirectory } from './adapters/user-directory.ts';
 /** The chat service as its own HTTP app (scaled-out mode); does not listen. */
 export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger): Promise<{ app: HttpApp; service: ChatService }> {
   if (!config.USERS_URL) throw new Error('USERS_URL is required when the chat service runs on its own.');
-  const bus = await openBus(config.NATS_URL, 'chat', logger);
+  const bus = await openBus(config, 'chat', logger);
   const service = await createChatService(config, logger, {
     bus,
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),

@@ -17,7 +17,7 @@ export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger
     throw new Error('USERS_URL, CHAT_URL and INTERNAL_TOKEN are required when the delivery service runs on its own.');
   }
   if (!config.NATS_URL) logger.warn('NATS_URL is not set: only messages sent through this process reach its streams live.');
-  const bus = await openBus(config.NATS_URL, 'delivery', logger);
+  const bus = await openBus(config, 'delivery', logger);
   const service = await createDeliveryService(config, logger, {
     bus,
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
