@@ -341,6 +341,47 @@ describe('nginx.conf', () => {
     expect(effective('proxy_set_header', chat, publicServer)).toContainEqual(['X-Forwarded-For', '$remote_addr']);
   });
 
+  it('keeps every header a server adds in the locations that add their own, HSTS on every location of the TLS server', () => {
+    const headerNames = (block: readonly Directive[] | undefined) => children(block, 'add_header').map((d) => d.args[0]);
+    const tls = expand(children(tlsConf, 'server')[0]?.block ?? []);
+    for (const [name, server] of [['public', publicServer], ['tls', tls]] as const) {
+      const outer = headerNames(server);
+      expect(outer, name).toContain('Strict-Transport-Security');
+      for (const location of children(server, 'location')) {
+        const own = headerNames(location.block);
+        if (own.length > 0) expect(own, `${name} location ${location.args.join(' ')}`).toEqual(expect.arrayContaining(outer));
+      }
+    }
+    const hsts = children(http, 'map').find((m) => m.args[0] === '$scheme');
+    const variable = hsts?.args[1] ?? '(none)';
+    for (const location of children(tls, 'location')) {
+      expect(effective('add_header', location, tls), `TLS location ${location.args.join(' ')}`).toContainEqual(['Strict-Transport-Security', variable, 'always']);
+    }
+    // Sent on HTTPS for two years; empty (so not sent) on plain HTTP, where browsers ignore it.
+    const maxAge = /^max-age=(\d+)$/.exec(children(hsts?.block, 'https')[0]?.args[0] ?? '')?.[1];
+    expect(Number(maxAge)).toBeGreaterThanOrEqual(31_536_000);
+    expect(children(hsts?.block, 'default')[0]?.args).toEqual(['']);
+  });
+
+  it('logs requests without their query string, where browsers put the access token of an event stream', () => {
+    const all = (block: readonly Directive[]): Directive[] => block.flatMap((d) => [d, ...all(d.name === 'include' ? [] : (d.block ?? []))]);
+    const logs = [...all(http), ...servers.flatMap(all), ...all(expand(children(tlsConf, 'server')[0]?.block ?? []))].filter((d) => d.name === 'access_log' && d.args[0] !== 'off');
+    expect(logs.length).toBeGreaterThan(0);
+    const formats = new Map(children(http, 'log_format').map((f) => [f.args[0], f.args.slice(1).join('')]));
+    for (const log of logs) {
+      const format = formats.get(log.args[1] ?? '');
+      expect(format, `access_log ${log.args.join(' ')} names a log_format of nginx.conf`).toBeDefined();
+      expect(format).not.toMatch(/\$(request|request_uri|args|query_string|is_args|arg_\w+|http_referer)\b/);
+      expect(format).toContain('$rchat_request_path');
+    }
+    const map = children(http, 'map').find((m) => m.args[0] === '$request_uri' && m.args[1] === '$rchat_request_path');
+    const [pattern, value] = [map?.block?.[0]?.name ?? '', map?.block?.[0]?.args[0] ?? ''];
+    const logged = (uri: string) => value.replace(/\$(\w+)/g, (_m, g: string) => new RegExp(pattern.replace(/^~/, '')).exec(uri)?.groups?.[g] ?? '');
+    expect(logged('/events?since=3&access_token=eyJhbGciOiJFZERTQSJ9.e30.c2ln')).toBe('/events');
+    expect(logged('/events?access%5Ftoken=x')).toBe('/events');
+    expect(logged('/conversations/c1/messages')).toBe('/conversations/c1/messages');
+  });
+
   it('has a TLS server with the same routes', () => {
     const tls = expand(children(tlsConf, 'server')[0]?.block ?? []);
     expect(children(tls, 'listen')[0]?.args.slice(0, 2)).toEqual(['443', 'ssl']);

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { baseConfigShape, checkNatsCredentials, ConfigError, createLogger, env, loadConfig, splitStatements } from '../src/index.ts';
+import { baseConfigShape, checkNatsCredentials, ConfigError, createLogger, env, loadConfig, redactUrl, splitStatements } from '../src/index.ts';
 
 describe('config', () => {
   const schema = z.object({ ...baseConfigShape, PORT: env.port(8080), LIMIT: env.int(5, 1, 10) });
@@ -62,6 +62,25 @@ describe('logs', () => {
     log.info({ req: { headers: { authorization: 'Bearer header-secret' } } }, 'headers');
     for (const secret of ['hunter2-secret', 'rt-secret', 'ct-secret', 'jwt-secret', 'header-secret']) expect(out).not.toContain(secret);
     expect(out).toContain('since=3&access_token=[redacted]');
+  });
+
+  it('redacts access tokens in encoded forms too: an encoded parameter name, a URL inside a query, a JWT anywhere', () => {
+    let out = '';
+    const sink = new Writable({ write: (chunk: Buffer, _enc, cb) => ((out += chunk.toString()), cb()) });
+    const log = createLogger({ level: 'info', name: 'test', destination: sink });
+    const urls = [
+      '/events?access%5Ftoken=secret-one',
+      '/events?since=1&%61ccess_token=secret-two',
+      '/events?ACCESS_TOKEN=secret-three',
+      '/web?next=%2Fevents%3Faccess_token%3Dsecret-four',
+      '/web?next=%252Fevents%253Faccess%255Ftoken%253Dsecret-five',
+      '/path/eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ1MSJ9.c2lnbmF0dXJlLXNpeA',
+    ];
+    for (const url of urls) log.info({ req: { method: 'GET', url } }, 'incoming request');
+    for (const secret of ['secret-one', 'secret-two', 'secret-three', 'secret-four', 'secret-five', 'c2lnbmF0dXJlLXNpeA']) expect(out).not.toContain(secret);
+    // What is not a token stays readable.
+    expect(out).toContain('/events?since=1&%61ccess_token=[redacted]');
+    expect(redactUrl('/conversations/c1/messages?before=7&limit=50')).toBe('/conversations/c1/messages?before=7&limit=50');
   });
 });
 
