@@ -56,6 +56,7 @@ export async function createServerApp(
     readiness: { users: users.ready, chat: chat.ready },
     corsOrigins: usersConfig.CORS_ORIGINS,
     trustProxy: usersConfig.TRUST_PROXY,
+    metricsToken: usersConfig.METRICS_TOKEN,
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { https: { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } } : {}),
   });
   await app.register(rateLimit, { global: false });

@@ -60,6 +60,11 @@ export const baseConfigShape = {
   NATS_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional().describe('Password of NATS_USER. Never logged.'),
   NATS_NKEY_SEED_FILE: z.string().min(1).optional().describe('File holding a NATS user nkey seed (`SU…`): sign in to NATS with that nkey instead of a password.'),
   INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional().describe('Shared secret of service-to-service calls under /internal (scaled-out mode).'),
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('Bearer token a Prometheus scraper sends to read `/metrics`; unset means no `/metrics` at all.'),
   SHUTDOWN_GRACE_MS: env.int(10_000).describe('How long a stopping process may drain before it exits.'),
   TRUST_PROXY: z
     .string()

@@ -14,7 +14,7 @@ export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger
     users: httpUserDirectory(config.USERS_URL),
     revocations: config.INTERNAL_TOKEN ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN) : async () => [],
   });
-  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
+  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN });
   await app.register(rateLimit, { global: false });
   service.register(app);
   app.addHook('onClose', async () => {
