@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cluster, instanceIds, portsFrom, repoRoot } from './cluster.ts';
@@ -19,6 +20,8 @@ Options (environment variable in brackets):
   --run-dir DIR      logs and nginx files           [RCHAT_CLUSTER_RUN_DIR]  .cluster
   --web-root DIR     static web client served at /  [RCHAT_CLUSTER_WEB_ROOT] apps/web/dist
   --log-level LEVEL  services' log level            [LOG_LEVEL]              info
+  Each instance's /metrics needs "Authorization: Bearer <token>": the token is
+  RCHAT_CLUSTER_METRICS_TOKEN if set, else random, written to <run-dir>/metrics-token.
 `;
 
 const { values } = parseArgs({
@@ -62,6 +65,7 @@ const options = {
   runDir: resolve(repoRoot, values['run-dir'] ?? env.RCHAT_CLUSTER_RUN_DIR ?? '.cluster'),
   webRoot: resolve(repoRoot, values['web-root'] ?? env.RCHAT_CLUSTER_WEB_ROOT ?? 'apps/web/dist'),
   logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
+  ...(env.RCHAT_CLUSTER_METRICS_TOKEN ? { metricsToken: env.RCHAT_CLUSTER_METRICS_TOKEN } : {}),
 };
 
 let cluster: Cluster | undefined;
@@ -88,5 +92,8 @@ if (stopping) process.exit(0);
 console.log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 for (const id of instanceIds) console.log(`  ${id.padEnd(11)} ${cluster.instanceUrl(id)}   log: ${cluster.logFile(id)}`);
 console.log(`  nginx       internal ${cluster.internalUrl} (loopback only)   log: ${cluster.logFile('nginx')}`);
+const tokenFile = join(options.runDir, 'metrics-token');
+writeFileSync(tokenFile, `${cluster.metricsToken}\n`, { mode: 0o600 });
+console.log(`  metrics     GET <instance>/metrics with Authorization: Bearer $(cat ${tokenFile})`);
 console.log(`  databases   ${options.databases.users}, ${options.databases.chat} on ${new URL(options.postgresUrl).host}; NATS ${options.natsUrl}`);
 console.log(`\nrchat is serving at ${cluster.url}   (Ctrl-C stops it)`);

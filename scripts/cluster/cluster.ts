@@ -50,6 +50,8 @@ export interface ClusterOptions {
   webRoot: string;
   /** Shared secret of chat and delivery; random when omitted. */
   internalToken?: string;
+  /** Bearer token of every instance's `/metrics`; random when omitted. */
+  metricsToken?: string;
   logLevel?: string;
   /** Extra environment per service (e.g. rate limits for tests). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -73,12 +75,14 @@ export class Cluster {
   readonly url: string;
   readonly internalUrl: string;
   readonly internalToken: string;
+  readonly metricsToken: string;
   private readonly running = new Map<InstanceId | 'nginx', Running>();
 
   private constructor(readonly options: ClusterOptions) {
     this.url = `http://127.0.0.1:${options.publicPort}`;
     this.internalUrl = `http://127.0.0.1:${options.internalPort}`;
     this.internalToken = options.internalToken ?? randomBytes(32).toString('hex');
+    this.metricsToken = options.metricsToken ?? randomBytes(32).toString('hex');
   }
 
   /** Creates the databases if needed, starts every instance and nginx, and resolves when all are ready. */
@@ -92,6 +96,13 @@ export class Cluster {
   /** Base URL of one instance (direct, not through nginx). */
   instanceUrl(id: InstanceId): string {
     return `http://127.0.0.1:${this.options.ports[id]}`;
+  }
+
+  /** One instance's Prometheus text, read with the cluster's metrics token. */
+  async metrics(id: InstanceId): Promise<string> {
+    const res = await fetch(`${this.instanceUrl(id)}/metrics`, { headers: { authorization: `Bearer ${this.metricsToken}` } });
+    if (res.status !== 200) throw new Error(`${id} answered ${res.status} for /metrics`);
+    return res.text();
   }
 
   isRunning(id: InstanceId | 'nginx'): boolean {
@@ -203,6 +214,7 @@ export class Cluster {
       PORT: String(o.ports[id]),
       LOG_LEVEL: o.logLevel ?? 'info',
       NATS_URL: o.natsUrl,
+      METRICS_TOKEN: this.metricsToken,
       SHUTDOWN_GRACE_MS: '5000',
     };
     const usersUrl = this.instanceUrl('users');

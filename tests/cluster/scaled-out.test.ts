@@ -70,7 +70,7 @@ function openStream(d: Device, since?: number): Promise<number> {
 
 /** Sum of a Prometheus series on one instance, over the samples whose labels include `labels`. */
 async function metric(id: InstanceId, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${cluster.instanceUrl(id)}/metrics`)).text();
+  const text = await cluster.metrics(id);
   let total = 0;
   for (const line of text.split('\n')) {
     const m = /^(\w+)(?:\{([^}]*)\})? (\S+)$/.exec(line);

@@ -138,13 +138,19 @@ describe('web client: accounts', () => {
     await first.getByRole('button', { name: 'Copy' }).click();
     await expect.poll(() => first.evaluate(() => window.getSelection()?.toString())).toBe(key);
     await waitForText(first.getByRole('status'), 'The key is selected');
-    // A passphrase that is too short is refused with the reason, and the screen stays.
+    // A passphrase that is too short is refused with the reason, before anything is sent, and the screen stays.
+    const backupRequests: string[] = [];
+    first.on('request', (request) => {
+      if (new URL(request.url()).pathname.startsWith('/backup/')) backupRequests.push(`${request.method()} ${request.url()}`);
+    });
     await first.getByLabel('Passphrase (optional)').fill('short');
     await first.getByRole('button', { name: 'I have saved it' }).click();
-    await waitForText(first.getByRole('alert'), 'at least 10 characters');
+    await waitForText(first.getByRole('alert'), 'A passphrase has at least 10 characters.');
+    expect(backupRequests).toEqual([]);
     await first.getByLabel('Passphrase (optional)').fill('a passphrase to remember');
     await first.getByRole('button', { name: 'I have saved it' }).click();
     await signedIn(first, name);
+    expect(backupRequests.some((r) => r.startsWith('PUT '))).toBe(true);
     // Shown once: after a reload the account is signed in, without the key screen.
     await first.reload();
     await signedIn(first, name);

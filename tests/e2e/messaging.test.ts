@@ -41,8 +41,21 @@ describe('web client: messaging', () => {
   });
 
   it('suggests usernames as you type and starts the conversation with the one chosen', async () => {
-    await alice.getByRole('combobox', { name: 'Search users' }).fill(names.bob.slice(0, 6));
+    const searches: string[] = [];
+    alice.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/users') searches.push(request.url());
+    });
+    const search = alice.getByRole('combobox', { name: 'Search users' });
+    // Under 3 characters the page says what it needs and asks the server nothing.
+    await search.fill(names.bob.slice(0, 2));
+    await alice.getByText('Type at least 3 characters to search', { exact: true }).waitFor();
+    expect(await search.getAttribute('aria-expanded')).toBe('false');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(searches).toEqual([]);
+    await search.fill(names.bob.slice(0, 6));
     await alice.getByRole('option', { name: names.bob }).waitFor();
+    expect(await alice.getByText('Type at least 3 characters to search', { exact: true }).count()).toBe(0);
+    expect(searches.length).toBeGreaterThan(0);
     await startConversation(alice, names.bob);
     expect(alice.url()).toMatch(/\/chat\/[0-9a-f-]{36}$/);
     // Bob is told live: the conversation appears in his list without a reload.

@@ -23,6 +23,8 @@ interface Case {
   as?: () => TestUser | null;
   status: number;
   code: string;
+  /** The error message, where the sentence itself is what the person acts on. */
+  message?: RegExp;
   /** Tables this rejection is meant to change (the security response to a reused refresh token). */
   changes?: string[];
 }
@@ -85,6 +87,11 @@ const cases: Case[] = [
   { name: 'username taken (other case)', method: 'POST', path: () => '/auth/register', body: () => json({ username: bob.username.toUpperCase(), password: PASSWORD, device: { name: 'd' } }), status: 409, code: 'USERNAME_TAKEN' },
   { name: 'weak password: too short', method: 'POST', path: () => '/auth/register', body: send({ username: 'zed_short', password: 'abc12', device: { name: 'd' } }), status: 422, code: 'WEAK_PASSWORD' },
   { name: 'weak password: common', method: 'POST', path: () => '/auth/register', body: send({ username: 'zed_common', password: 'password123', device: { name: 'd' } }), status: 422, code: 'WEAK_PASSWORD' },
+  { name: 'device name with a right-to-left override', method: 'POST', path: () => '/auth/register', body: send({ username: 'zed_bidi', password: PASSWORD, device: { name: 'laptop\u202Egnp.exe' } }), status: 400, code: 'VALIDATION_FAILED', message: /^Invalid body\.device\.name: A device name must not contain control characters, bidirectional overrides or invisible \(zero-width\) characters\.$/ },
+  { name: 'device name with a zero-width space', method: 'POST', path: () => '/auth/login', as: () => null, body: () => json({ username: alice.username, password: PASSWORD, device: { name: 'ali\u200Bce phone' } }), status: 400, code: 'VALIDATION_FAILED', message: /device name must not contain control characters/ },
+  { name: 'device name with a control character', method: 'POST', path: () => '/auth/login', as: () => null, body: () => json({ username: alice.username, password: PASSWORD, device: { name: 'phone\u0007\u001b[2J' } }), status: 400, code: 'VALIDATION_FAILED', message: /device name must not contain control characters/ },
+  { name: 'device name with a bidi isolate', method: 'POST', path: () => '/auth/login', as: () => null, body: () => json({ username: alice.username, password: PASSWORD, device: { name: '\u2067desktop\u2069' } }), status: 400, code: 'VALIDATION_FAILED', message: /device name must not contain control characters/ },
+  { name: 'user search shorter than 3 characters', method: 'GET', path: () => '/users?query=%20Ab%20', status: 400, code: 'VALIDATION_FAILED', message: /^Invalid query\.query: Type at least 3 characters of a username to search\.$/ },
   { name: 'not JSON content type', method: 'POST', path: () => '/auth/login', body: () => 'username=a', headers: () => ({ 'content-type': 'text/plain' }), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   { name: 'reuse of a rotated refresh token', method: 'POST', path: () => '/auth/refresh', body: () => json({ refreshToken: rotatedRefreshToken }), status: 401, code: 'REFRESH_TOKEN_REUSED', changes: ['refresh_tokens'] },
   { name: 'unknown refresh token', method: 'POST', path: () => '/auth/refresh', body: send({ refreshToken: 'nope' }), status: 401, code: 'INVALID_REFRESH_TOKEN' },
@@ -129,6 +136,7 @@ describe('bad input gets a 4xx with a stable code and changes nothing', () => {
     const body = (await res.json()) as { error?: { code?: string; message?: string } };
     expect({ status: res.status, code: body.error?.code }).toEqual({ status: c.status, code: c.code });
     expect(body.error?.message?.length).toBeGreaterThan(10);
+    if (c.message) expect(body.error?.message).toMatch(c.message);
     const after = await snapshot(platform.users.database, platform.chat.database);
     expect(changedTables(before, after)).toEqual(c.changes ?? []);
   });

@@ -35,7 +35,13 @@ interface ComposeService {
 }
 
 // Secrets compose requires (`${VAR:?…}`) get test values; the rest take their defaults.
-const secrets: Record<string, string> = { RCHAT_DB_PASSWORD: 'f3a9c1d27b8e4605', RCHAT_INTERNAL_TOKEN: 'a'.repeat(24) + '0123456789abcdef0123456789' };
+const secrets: Record<string, string> = {
+  RCHAT_DB_PASSWORD: 'f3a9c1d27b8e4605',
+  RCHAT_INTERNAL_TOKEN: 'a'.repeat(24) + '0123456789abcdef0123456789',
+  RCHAT_NATS_USERS_PASSWORD: 'usersnatspasswordkhgj',
+  RCHAT_NATS_CHAT_PASSWORD: 'chatnatspasswordmnbvq',
+  RCHAT_NATS_DELIVERY_PASSWORD: 'deliverynatspasswordzx',
+};
 const referenced = new Map<string, { required: boolean }>();
 
 /** Compose's variable interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}. */
@@ -232,6 +238,26 @@ describe('compose.yaml', () => {
     expect(services.nats?.command, 'NATS runs with JetStream').toContain('--jetstream');
   });
 
+  it('signs every service in to NATS as its own user, with the password deploy/nats.conf expects for that user', () => {
+    const nats = services.nats as ComposeService;
+    expect(nats.volumes).toContain('./nats.conf:/etc/nats/rchat.conf:ro');
+    expect(nats.command?.slice(0, 2)).toEqual(['--config', '/etc/nats/rchat.conf']);
+    // Each user of nats.conf: its name, the variable its password comes from, and whether it may publish.
+    const users = new Map([...read('nats.conf').matchAll(/^\s*\{ user: (\w+), password: \$(\w+), permissions: \{ publish: (.+?), subscribe:/gm)].map((m) => [m[1], { variable: m[2] as string, publish: m[3] }]));
+    expect([...users.keys()].sort()).toEqual(['chat', 'delivery', 'users']);
+    for (const name of ['users', 'chat', 'delivery'] as const) {
+      const user = users.get(name);
+      for (const key of instancesOf(name)) {
+        expect(envOf(key).NATS_USER, `${key} NATS_USER`).toBe(name);
+        expect(envOf(key).NATS_PASSWORD, `${key} NATS_PASSWORD`).toBe(secrets[user?.variable ?? '']);
+      }
+      // The NATS container gets the variable nats.conf reads, and compose refuses to start without it.
+      expect(String(nats.environment?.[user?.variable ?? ''])).toBe(secrets[user?.variable ?? '']);
+      expect(referenced.get(user?.variable ?? '')?.required, `${user?.variable} is required`).toBe(true);
+    }
+    expect(users.get('delivery')?.publish, 'delivery only reads from the bus').toBe('{ deny: ">" }');
+  });
+
   it('reads only variables that deploy/.env.example documents', () => {
     const documented = new Set(read('.env.example').split('\n').flatMap((line) => /^([A-Z_][A-Z0-9_]*)=/.exec(line)?.[1] ?? []));
     expect([...referenced.keys()].filter((v) => !documented.has(v))).toEqual([]);
@@ -313,6 +339,47 @@ describe('nginx.conf', () => {
     expect(effective('proxy_set_header', chat, publicServer)).toContainEqual(['X-Request-Id', variable]);
     expect(effective('add_header', chat, publicServer)).toContainEqual(['X-Request-Id', variable, 'always']);
     expect(effective('proxy_set_header', chat, publicServer)).toContainEqual(['X-Forwarded-For', '$remote_addr']);
+  });
+
+  it('keeps every header a server adds in the locations that add their own, HSTS on every location of the TLS server', () => {
+    const headerNames = (block: readonly Directive[] | undefined) => children(block, 'add_header').map((d) => d.args[0]);
+    const tls = expand(children(tlsConf, 'server')[0]?.block ?? []);
+    for (const [name, server] of [['public', publicServer], ['tls', tls]] as const) {
+      const outer = headerNames(server);
+      expect(outer, name).toContain('Strict-Transport-Security');
+      for (const location of children(server, 'location')) {
+        const own = headerNames(location.block);
+        if (own.length > 0) expect(own, `${name} location ${location.args.join(' ')}`).toEqual(expect.arrayContaining(outer));
+      }
+    }
+    const hsts = children(http, 'map').find((m) => m.args[0] === '$scheme');
+    const variable = hsts?.args[1] ?? '(none)';
+    for (const location of children(tls, 'location')) {
+      expect(effective('add_header', location, tls), `TLS location ${location.args.join(' ')}`).toContainEqual(['Strict-Transport-Security', variable, 'always']);
+    }
+    // Sent on HTTPS for two years; empty (so not sent) on plain HTTP, where browsers ignore it.
+    const maxAge = /^max-age=(\d+)$/.exec(children(hsts?.block, 'https')[0]?.args[0] ?? '')?.[1];
+    expect(Number(maxAge)).toBeGreaterThanOrEqual(31_536_000);
+    expect(children(hsts?.block, 'default')[0]?.args).toEqual(['']);
+  });
+
+  it('logs requests without their query string, where browsers put the access token of an event stream', () => {
+    const all = (block: readonly Directive[]): Directive[] => block.flatMap((d) => [d, ...all(d.name === 'include' ? [] : (d.block ?? []))]);
+    const logs = [...all(http), ...servers.flatMap(all), ...all(expand(children(tlsConf, 'server')[0]?.block ?? []))].filter((d) => d.name === 'access_log' && d.args[0] !== 'off');
+    expect(logs.length).toBeGreaterThan(0);
+    const formats = new Map(children(http, 'log_format').map((f) => [f.args[0], f.args.slice(1).join('')]));
+    for (const log of logs) {
+      const format = formats.get(log.args[1] ?? '');
+      expect(format, `access_log ${log.args.join(' ')} names a log_format of nginx.conf`).toBeDefined();
+      expect(format).not.toMatch(/\$(request|request_uri|args|query_string|is_args|arg_\w+|http_referer)\b/);
+      expect(format).toContain('$rchat_request_path');
+    }
+    const map = children(http, 'map').find((m) => m.args[0] === '$request_uri' && m.args[1] === '$rchat_request_path');
+    const [pattern, value] = [map?.block?.[0]?.name ?? '', map?.block?.[0]?.args[0] ?? ''];
+    const logged = (uri: string) => value.replace(/\$(\w+)/g, (_m, g: string) => new RegExp(pattern.replace(/^~/, '')).exec(uri)?.groups?.[g] ?? '');
+    expect(logged('/events?since=3&access_token=eyJhbGciOiJFZERTQSJ9.e30.c2ln')).toBe('/events');
+    expect(logged('/events?access%5Ftoken=x')).toBe('/events');
+    expect(logged('/conversations/c1/messages')).toBe('/conversations/c1/messages');
   });
 
   it('has a TLS server with the same routes', () => {

@@ -19,11 +19,16 @@ describe('logs', () => {
       await alice.api.refresh();
       const query = await fetch(`${platform.url}/events?access_token=${encodeURIComponent(bob.api.session?.accessToken ?? '')}`);
       await query.body?.cancel();
+      // The parameter name percent-encoded: the server still reads the token from it, so logs must hide it too.
+      const encoded = await fetch(`${platform.url}/events?since=0&access%5Ftoken=${encodeURIComponent(alice.api.session?.accessToken ?? '')}`);
+      expect(encoded.status).toBe(200);
+      await encoded.body?.cancel();
       await fetch(`${platform.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: alice.username, password: 'wrong-password-42', device: { name: 'x' } }) });
       live.stream.close();
       await new Promise((r) => setTimeout(r, 100));
 
       expect(logs).toContain('incoming request');
+      expect(logs).toContain('access%5Ftoken=[redacted]');
       const secrets = [
         PASSWORD,
         'wrong-password-42',

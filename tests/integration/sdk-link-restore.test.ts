@@ -136,7 +136,8 @@ describe('restoring from the recovery key (SDK)', () => {
     expect(readable((await byPassphrase.history(conv.id)).messages).slice(0, 2)).toEqual(['a1', 'b1']);
     restored.client.stop();
     bob.client.stop();
-  });
+    // Three argon2id stretches at 64 MiB, 3 passes (set, wrong, right) take tens of seconds on a busy machine.
+  }, 180_000);
 
   it('rejects a tampered backup entry by its signature and shows the rest', async () => {
     const alice = await registerClient(platform.url, 'alice');

@@ -25,7 +25,8 @@ describe('the single-process server as its own process (npm start)', () => {
     const dataDir = tempDir('rchat-start-');
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir };
+    const metricsToken = 'metrics-token-for-this-test-0123456789';
+    const env = { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, METRICS_TOKEN: metricsToken };
     const first = startServerProcess(env);
     procs.push(first);
     await waitUntilReady(url, first);
@@ -34,7 +35,12 @@ describe('the single-process server as its own process (npm start)', () => {
     const bob = await registerUser(url, 'bob');
     const conv = await alice.api.createConversation(bob.id);
     for (let i = 1; i <= 3; i++) await alice.api.sendMessage(conv.id, { txnId: `p${i}`, ciphertext: b64(`stored ${i}`) });
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    // Metrics are not public: only the holder of METRICS_TOKEN reads them.
+    const anonymous = await fetch(`${url}/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toContain('rchat_http_request_duration_seconds');
+    expect((await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${bob.api.session?.accessToken ?? ''}` } })).status).toBe(401);
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     expect(metrics).toContain('rchat_http_request_duration_seconds_bucket');
 
     const raw = await fetch(`${url}/events`, { headers: { authorization: `Bearer ${bob.api.session?.accessToken ?? ''}` } });
@@ -82,20 +88,28 @@ describe('the single-process server as its own process (npm start)', () => {
     const port = await freePort();
     const proc = startServerProcess({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: join(dir, 'data'), TLS_CERT_FILE: cert, TLS_KEY_FILE: key });
     procs.push(proc);
-    const body = await new Promise<string>((resolve, reject) => {
-      const deadline = Date.now() + 60_000;
-      const attempt = () => {
-        const req = request({ host: '127.0.0.1', port, path: '/.well-known/rchat', rejectUnauthorized: false }, (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => resolve(text));
-        });
-        req.on('error', (e) => (Date.now() > deadline ? reject(e) : setTimeout(attempt, 300)));
-        req.end();
-      };
-      attempt();
-    });
-    expect(JSON.parse(body)).toMatchObject({ apiVersion: 1 });
+    const get = (path: string) =>
+      new Promise<{ status: number; hsts: string | undefined; body: string }>((resolve, reject) => {
+        const deadline = Date.now() + 60_000;
+        const attempt = () => {
+          const req = request({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, hsts: res.headers['strict-transport-security'], body: text }));
+          });
+          req.on('error', (e) => (Date.now() > deadline ? reject(e) : setTimeout(attempt, 300)));
+          req.end();
+        };
+        attempt();
+      });
+    const discovery = await get('/.well-known/rchat');
+    expect(JSON.parse(discovery.body)).toMatchObject({ apiVersion: 1 });
+    // Over HTTPS every answer, errors included, tells the browser to stay on HTTPS.
+    expect(discovery.hsts).toBe('max-age=63072000');
+    // Without METRICS_TOKEN there is no /metrics at all.
+    const metrics = await get('/metrics');
+    expect(metrics).toMatchObject({ status: 404, hsts: 'max-age=63072000' });
+    expect(metrics.body).not.toContain('rchat_http_request_duration_seconds');
     proc.child.kill('SIGTERM');
     expect(await proc.exited).toBe(0);
   });

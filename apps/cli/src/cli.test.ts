@@ -26,6 +26,11 @@ describe('rchat command line', () => {
     expect(await cli(['whoami', '--server', 'ftp://example.org'])).toMatchObject({ code: 2, err: expect.stringContaining('http:// or https:// URL') as unknown });
   });
 
+  it('refuses a user search shorter than 3 characters before it asks the server', async () => {
+    expect(await cli(['users', 'al'])).toMatchObject({ code: 2, err: 'rchat: Type at least 3 characters of a username to search (got "al").' });
+    expect(await cli(['users', ' A  '])).toMatchObject({ code: 2, err: 'rchat: Type at least 3 characters of a username to search (got "a").' });
+  });
+
   it('has no --password flag (it would land in the shell history)', async () => {
     expect(await cli(['login', 'bob', '--password', 'secret'])).toMatchObject({ code: 2, err: expect.stringContaining("Unknown option '--password'") as unknown });
     expect(await cli(['link', 'bob', '--passphrase'])).toMatchObject({ code: 2, err: expect.stringContaining('`link` takes no --passphrase') as unknown });

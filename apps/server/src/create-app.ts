@@ -32,7 +32,7 @@ export async function createServerApp(
   const memory = options.memory ?? false;
 
   // In-process bus by default; with NATS_URL several single-process servers can share PostgreSQL and NATS.
-  const bus = await openBus(usersConfig.NATS_URL, 'rchat', logger);
+  const bus = await openBus(usersConfig, 'rchat', logger);
   // Embedded, users and chat share one PGlite; with DATABASE_URL each has its own pool, as scaled out.
   const database = await openSharedDatabase({ url: usersConfig.DATABASE_URL, dataDir: usersConfig.DATA_DIR, memory, services: ['users', 'chat'], logger });
   const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { bus, memory, database });
@@ -57,6 +57,7 @@ export async function createServerApp(
     readiness: { users: users.ready, chat: chat.ready },
     corsOrigins: usersConfig.CORS_ORIGINS,
     trustProxy: usersConfig.TRUST_PROXY,
+    metricsToken: usersConfig.METRICS_TOKEN,
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { https: { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } } : {}),
   });
   await app.register(rateLimit, { global: false });

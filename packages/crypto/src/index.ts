@@ -56,7 +56,7 @@ export { assertNever } from './util/assert-never.ts';
 
 // Device linking, secret storage (recovery key, passphrase) and message backup
 export { generateRecoveryKey, parseRecoveryKey, recoveryKeyBytes } from './recovery/recovery-key.ts';
-export { createSecretStorage, addPassphrase, openSecretStorage, defaultPassphraseCost, minPassphraseLength, type AccountSecrets, type PassphraseCost, type SecretStorageUnlock, type SecretStorageOpening } from './recovery/secret-storage.ts';
+export { createSecretStorage, addPassphrase, openSecretStorage, defaultPassphraseCost, minPassphraseLength, passphraseProblem, passphraseCostOf, type AccountSecrets, type PassphraseCost, type SecretStorageUnlock, type SecretStorageOpening } from './recovery/secret-storage.ts';
 export { generateBackupSeed, backupPublicKey, sealBackupEntry, openBackupEntry, type BackupWriter, type BackupEntryOpening } from './backup/backup-entry.ts';
 export { formatLinkCode, parseLinkCode, linkCodeMatches, type LinkCode } from './link/link-code.ts';
 export { createLinkOffer, answerLinkOffer, type LinkChannel, type LinkOffer } from './link/link-channel.ts';

@@ -11,7 +11,22 @@ export const usernameSchema = z
   .max(32, 'Username must be at most 32 characters.')
   .regex(/^[a-z0-9_.-]+$/, 'Username may contain only a-z, 0-9, underscore, dot and hyphen.');
 
-export const deviceNameSchema = z.string().trim().min(1).max(64);
+/**
+ * Characters a device name may not hold: controls (C0, DEL, C1), every invisible
+ * format character (zero-width space, non-joiner and joiner, word joiner, BOM, soft
+ * hyphen, tags) including the bidirectional overrides, embeddings, isolates and marks,
+ * and line or paragraph separators. Each could make a name shown in a device list or a
+ * "device added" line read as something else ("iPhone" + RLO), or look like another.
+ */
+const hiddenOrControlCharacter = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+export const deviceNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'A device name must not be empty.')
+  .max(64, 'A device name must be at most 64 characters.')
+  .refine((name) => !hiddenOrControlCharacter.test(name), 'A device name must not contain control characters, bidirectional overrides or invisible (zero-width) characters.')
+  .describe('Shown in device lists: 1–64 characters after trimming, none of them a control, bidirectional-override or invisible (zero-width) character.');
 
 /** Standard base64 (with padding) of opaque bytes. */
 export const base64Schema = z

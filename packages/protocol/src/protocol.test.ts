@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { registerRequestSchema, sendMessageRequestSchema, errorCodes, inboxEntrySchema } from './index.ts';
+import { deviceNameSchema, registerRequestSchema, sendMessageRequestSchema, errorCodes, inboxEntrySchema } from './index.ts';
 
 describe('protocol schemas', () => {
   it('folds usernames to lowercase and rejects characters outside the alphabet', () => {
@@ -7,6 +7,23 @@ describe('protocol schemas', () => {
     expect(ok.username).toBe('alice_1');
     expect(registerRequestSchema.safeParse({ username: 'al ice', password: 'x', device: { name: 'l' } }).success).toBe(false);
     expect(registerRequestSchema.safeParse({ username: 'al', password: 'x', device: { name: 'l' } }).success).toBe(false);
+  });
+
+  it('accepts device names in any script, with emoji, and refuses controls, bidi controls and invisible characters', () => {
+    for (const name of ['laptop', 'Téléphone de Zoë', 'بابا\u0020هاتف', '电脑', 'phone 📱', 'flag 🇫🇷', 'heart ❤️']) expect(deviceNameSchema.safeParse(name).success, name).toBe(true);
+    const refused = {
+      'C0 control': 'a\u0000b', 'escape sequence': 'a\u001b[31mb', 'newline': 'a\nb', 'DEL': 'a\u007fb', 'C1 control': 'a\u0085b',
+      'right-to-left override': 'a\u202eb', 'left-to-right embedding': 'a\u202ab', 'pop directional formatting': 'a\u202cb',
+      'right-to-left isolate': 'a\u2067b', 'pop directional isolate': 'a\u2069b', 'right-to-left mark': 'a\u200fb', 'arabic letter mark': 'a\u061cb',
+      'zero-width space': 'a\u200bb', 'zero-width non-joiner': 'a\u200cb', 'zero-width joiner': 'a\u200db', 'word joiner': 'a\u2060b',
+      'byte order mark': 'a\ufeffb', 'soft hyphen': 'a\u00adb', 'tag character': 'a\u{e0041}b', 'line separator': 'a\u2028b', 'paragraph separator': 'a\u2029b',
+    };
+    for (const [what, name] of Object.entries(refused)) {
+      const result = deviceNameSchema.safeParse(name);
+      expect(result.success, what).toBe(false);
+      expect(result.error?.issues[0]?.message, what).toBe('A device name must not contain control characters, bidirectional overrides or invisible (zero-width) characters.');
+    }
+    expect(deviceNameSchema.safeParse('   ').error?.issues[0]?.message).toBe('A device name must not be empty.');
   });
 
   it('rejects unknown fields and non-base64 ciphertext', () => {

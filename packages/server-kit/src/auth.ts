@@ -26,7 +26,8 @@ export function requireInternal(request: FastifyRequest, internalToken: string |
   }
 }
 
-function timingSafeEqualString(a: string, b: string): boolean {
+/** Compares two secrets in time that does not depend on where they differ. */
+export function timingSafeEqualString(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);

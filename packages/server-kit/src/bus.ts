@@ -1,4 +1,5 @@
-import { connect, type NatsConnection, type Subscription as NatsSubscription } from 'nats';
+import { readFileSync } from 'node:fs';
+import { connect, nkeyAuthenticator, type ConnectionOptions, type NatsConnection, type Subscription as NatsSubscription } from 'nats';
 import type { Logger } from './logger.ts';
 
 /**
@@ -49,8 +50,39 @@ export function createMemoryBus(): Bus {
   };
 }
 
-export async function createNatsBus(url: string, name: string, logger: Logger): Promise<Bus> {
-  const nc: NatsConnection = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+/** Where the bus is and how a process signs in to it (the NATS_* settings of every service). */
+export interface BusSettings {
+  NATS_URL?: string | undefined;
+  NATS_USER?: string | undefined;
+  NATS_PASSWORD?: string | undefined;
+  NATS_NKEY_SEED_FILE?: string | undefined;
+}
+
+/** The connection options that carry a process's NATS credentials: a user and password, or an nkey (the seed never leaves the process; NATS checks a signature). */
+export function natsCredentials(settings: BusSettings): Pick<ConnectionOptions, 'user' | 'pass' | 'authenticator'> {
+  if (settings.NATS_USER && settings.NATS_PASSWORD) return { user: settings.NATS_USER, pass: settings.NATS_PASSWORD };
+  if (settings.NATS_NKEY_SEED_FILE) {
+    const seed = readFileSync(settings.NATS_NKEY_SEED_FILE, 'utf8').trim();
+    return { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) };
+  }
+  return {};
+}
+
+/** How the process signed in, for messages: never the secret itself. */
+function describeCredentials(settings: BusSettings): string {
+  if (settings.NATS_USER) return `as user "${settings.NATS_USER}" (NATS_USER/NATS_PASSWORD)`;
+  if (settings.NATS_NKEY_SEED_FILE) return 'with the nkey in NATS_NKEY_SEED_FILE';
+  return 'without credentials (set NATS_USER and NATS_PASSWORD, or NATS_NKEY_SEED_FILE)';
+}
+
+export async function createNatsBus(settings: BusSettings & { NATS_URL: string }, name: string, logger: Logger): Promise<Bus> {
+  let nc: NatsConnection;
+  try {
+    nc = await connect({ servers: settings.NATS_URL, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, ...natsCredentials(settings) });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`Could not connect to NATS at ${settings.NATS_URL} ${describeCredentials(settings)}: ${reason}`, { cause: err });
+  }
   void (async () => {
     for await (const status of nc.status()) logger.info({ type: status.type }, 'NATS status');
   })();
@@ -85,6 +117,6 @@ export async function createNatsBus(url: string, name: string, logger: Logger): 
   };
 }
 
-export async function openBus(url: string | undefined, name: string, logger: Logger): Promise<Bus> {
-  return url ? createNatsBus(url, name, logger) : createMemoryBus();
+export async function openBus(settings: BusSettings, name: string, logger: Logger): Promise<Bus> {
+  return settings.NATS_URL ? createNatsBus({ ...settings, NATS_URL: settings.NATS_URL }, name, logger) : createMemoryBus();
 }

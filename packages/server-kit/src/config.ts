@@ -33,6 +33,18 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 
+/**
+ * NATS credentials come as a user and password together, or as an nkey seed
+ * file, never both; a URL with credentials in it is refused (URLs get logged).
+ * Each service schema applies it with `.superRefine(checkNatsCredentials)`.
+ */
+export function checkNatsCredentials(config: { NATS_URL?: string | undefined; NATS_USER?: string | undefined; NATS_PASSWORD?: string | undefined; NATS_NKEY_SEED_FILE?: string | undefined }, ctx: z.RefinementCtx): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (Boolean(config.NATS_USER) !== Boolean(config.NATS_PASSWORD)) issue(config.NATS_USER ? 'NATS_PASSWORD' : 'NATS_USER', 'set both NATS_USER and NATS_PASSWORD, or neither');
+  if (config.NATS_PASSWORD && config.NATS_NKEY_SEED_FILE) issue('NATS_NKEY_SEED_FILE', 'set either NATS_PASSWORD or NATS_NKEY_SEED_FILE, not both');
+  if (config.NATS_URL && /^\w+:\/\/[^/]*@/.test(config.NATS_URL)) issue('NATS_URL', 'must not hold credentials: set NATS_USER and NATS_PASSWORD (or NATS_NKEY_SEED_FILE) instead');
+}
+
 /** Settings every service shares. */
 export const baseConfigShape = {
   HOST: z.string().default('0.0.0.0').describe('Address to listen on.'),
@@ -43,8 +55,16 @@ export const baseConfigShape = {
     .string()
     .regex(/^(nats|tls):\/\//, 'must be a nats:// URL')
     .optional()
-    .describe('nats://… selects NATS; unset means the in-process bus (one process only).'),
+    .describe('nats://… selects NATS; unset means the in-process bus (one process only). Put credentials in the NATS_USER/NATS_PASSWORD or NATS_NKEY_SEED_FILE variables, not in the URL.'),
+  NATS_USER: z.string().min(1).optional().describe('NATS user name (with NATS_PASSWORD): the bus refuses connections without credentials in the shipped deployment.'),
+  NATS_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional().describe('Password of NATS_USER. Never logged.'),
+  NATS_NKEY_SEED_FILE: z.string().min(1).optional().describe('File holding a NATS user nkey seed (`SU…`): sign in to NATS with that nkey instead of a password.'),
   INTERNAL_TOKEN: z.string().min(32, 'must be at least 32 characters').optional().describe('Shared secret of service-to-service calls under /internal (scaled-out mode).'),
+  METRICS_TOKEN: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe('Bearer token a Prometheus scraper sends to read `/metrics`; unset means no `/metrics` at all.'),
   SHUTDOWN_GRACE_MS: env.int(10_000).describe('How long a stopping process may drain before it exits.'),
   TRUST_PROXY: z
     .string()

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { ErrorBody, ErrorCode } from '@rchat/protocol';
 import { AppError } from './app-error.ts';
+import { timingSafeEqualString } from './auth.ts';
 import { httpStatusByCode } from './http-status.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -16,8 +17,10 @@ export interface HttpAppOptions {
   corsOrigins?: readonly string[];
   /** Proxies trusted to set X-Forwarded-For: true, false, or comma-separated addresses, CIDRs or `loopback`. */
   trustProxy?: string | boolean;
-  /** Serve HTTPS with this certificate and key (PEM). */
+  /** Serve HTTPS with this certificate and key (PEM); every response then carries HSTS. */
   https?: { cert: Buffer; key: Buffer };
+  /** `/metrics` answers only `Authorization: Bearer <metricsToken>`; without a token there is no `/metrics`. */
+  metricsToken?: string | undefined;
 }
 
 const fastifyCodeMap: Record<string, ErrorCode> = {
@@ -54,6 +57,13 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
 
   const metrics = createMetrics();
   const shuttingDown = { value: false };
+
+  if (options.https) {
+    // Browsers that reached us over HTTPS once keep to HTTPS for two years (as the shipped nginx does).
+    app.addHook('onSend', async (_request, reply) => {
+      void reply.header('strict-transport-security', 'max-age=63072000');
+    });
+  }
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -106,9 +116,17 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
     }
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not-ready', checks });
   });
-  app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {
-    return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  // Metrics tell who is active when (route counts, open streams): only a scraper holding the token reads them.
+  const metricsToken = options.metricsToken;
+  if (metricsToken) {
+    app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
+      const given = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      if (!given || !timingSafeEqualString(given, metricsToken)) {
+        throw new AppError('UNAUTHENTICATED', 'Metrics need "Authorization: Bearer <METRICS_TOKEN>".', { headers: { 'www-authenticate': 'Bearer realm="metrics"' } });
+      }
+      return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
 
   return Object.assign(app, { metrics, shuttingDown });
 }

@@ -30,7 +30,7 @@ async function roundTrip(publisher: Bus, subscriber: Bus): Promise<void> {
 const adapters: { name: string; make: () => Promise<[Bus, Bus]> }[] = [
   { name: 'in-process', make: async () => { const bus = createMemoryBus(); return [bus, bus]; } },
   ...(process.env.NATS_URL
-    ? [{ name: 'NATS, across two connections', make: async (): Promise<[Bus, Bus]> => [await createNatsBus(process.env.NATS_URL ?? '', 'test-a', logger), await createNatsBus(process.env.NATS_URL ?? '', 'test-b', logger)] }]
+    ? [{ name: 'NATS, across two connections', make: async (): Promise<[Bus, Bus]> => [await createNatsBus({ NATS_URL: process.env.NATS_URL ?? '' }, 'test-a', logger), await createNatsBus({ NATS_URL: process.env.NATS_URL ?? '' }, 'test-b', logger)] }]
     : []),
 ];
 

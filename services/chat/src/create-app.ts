@@ -7,7 +7,7 @@ import { httpUserDirectory } from './adapters/user-directory.ts';
 /** The chat service as its own HTTP app (scaled-out mode); does not listen. */
 export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger): Promise<{ app: HttpApp; service: ChatService }> {
   if (!config.USERS_URL) throw new Error('USERS_URL is required when the chat service runs on its own.');
-  const bus = await openBus(config.NATS_URL, 'chat', logger);
+  const bus = await openBus(config, 'chat', logger);
   const service = await createChatService(config, logger, {
     bus,
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
@@ -15,7 +15,7 @@ export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger
     revocations: config.INTERNAL_TOKEN ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN) : async () => [],
     deletedAccounts: config.INTERNAL_TOKEN ? remoteDeletedAccountsSource(config.USERS_URL, config.INTERNAL_TOKEN) : undefined,
   });
-  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY });
+  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN });
   await app.register(rateLimit, { global: false });
   service.register(app);
   app.addHook('onClose', async () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigShape, env, loadConfig } from '@rchat/server-kit';
+import { baseConfigShape, checkNatsCredentials, env, loadConfig } from '@rchat/server-kit';
 
 export const deliveryConfigSchema = z.object({
   ...baseConfigShape,
@@ -9,7 +9,7 @@ export const deliveryConfigSchema = z.object({
   HEARTBEAT_MS: env.int(15_000, 1_000).describe('Interval of heartbeat comments on idle event streams.'),
   MAX_BUFFERED_BYTES: env.int(1_048_576, 16_384).describe('Bytes a slow client may leave unread before it is disconnected (it resumes from the store).'),
   RETRY_MS: env.int(1_000, 100).describe('Reconnection delay suggested to clients (SSE retry:).'),
-});
+}).superRefine(checkNatsCredentials);
 
 export type DeliveryConfig = z.output<typeof deliveryConfigSchema>;
 

@@ -17,14 +17,14 @@ export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger
     throw new Error('USERS_URL, CHAT_URL and INTERNAL_TOKEN are required when the delivery service runs on its own.');
   }
   if (!config.NATS_URL) logger.warn('NATS_URL is not set: only messages sent through this process reach its streams live.');
-  const bus = await openBus(config.NATS_URL, 'delivery', logger);
+  const bus = await openBus(config, 'delivery', logger);
   const service = await createDeliveryService(config, logger, {
     bus,
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
     readInbox: httpInboxReader(config.CHAT_URL, config.INTERNAL_TOKEN),
     revocations: remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN),
   });
-  const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, readiness: { bus: () => bus.flush(), users: () => ping(config.USERS_URL), chat: () => ping(config.CHAT_URL) } });
+  const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN, readiness: { bus: () => bus.flush(), users: () => ping(config.USERS_URL), chat: () => ping(config.CHAT_URL) } });
   service.register(app);
   app.addHook('onClose', async () => bus.close());
   return { app, service };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigShape, env, loadConfig } from '@rchat/server-kit';
+import { baseConfigShape, checkNatsCredentials, env, loadConfig } from '@rchat/server-kit';
 import { registrationPolicySchema } from '@rchat/protocol';
 
 export const usersConfigSchema = z.object({
@@ -20,7 +20,7 @@ export const usersConfigSchema = z.object({
   MLS_CIPHER_SUITES: env.list('1').pipe(z.array(z.string().regex(/^\d{1,5}$/, 'must be comma-separated suite numbers').transform(Number)).min(1, 'needs at least one suite'))
     .describe('MLS cipher suites clients may use, comma-separated, the default first (published in /.well-known/rchat).'),
   MAX_CIPHERTEXT_BYTES: env.int(65_536, 1_024, 16 * 1024 * 1024).describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),
-});
+}).superRefine(checkNatsCredentials);
 
 export type UsersConfig = z.output<typeof usersConfigSchema>;
 

@@ -1,6 +1,8 @@
 import type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, ExistingDeviceLink, NewDeviceLink as SdkNewDeviceLink, SafetyNumberInfo } from '@rchat/sdk';
 
 export type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, ExistingDeviceLink, MessageContent, SafetyNumberInfo, SecurityAlert } from '@rchat/sdk';
+/** Rules the client checks before asking the server (which refuses the same). */
+export { USER_SEARCH_MIN_LENGTH, minPassphraseLength, passphraseProblem } from '@rchat/sdk';
 
 export interface UserSummary {
   id: string;

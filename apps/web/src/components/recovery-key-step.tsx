@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import type { ChatClient } from '../client/chat-client.ts';
+import { minPassphraseLength, passphraseProblem, type ChatClient } from '../client/chat-client.ts';
 import { actionErrorText } from '../client/error-text.ts';
 import { GroupedCode } from './grouped-code.tsx';
 import { TextField } from './text-field.tsx';
@@ -56,6 +56,11 @@ export default function RecoveryKeyStep({ client, recoveryKey, afterReset = fals
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (passphrase !== '') {
+      const problem = passphraseProblem(passphrase);
+      if (problem) {
+        setError(problem);
+        return;
+      }
       setBusy(true);
       setError('');
       try {
@@ -99,7 +104,8 @@ export default function RecoveryKeyStep({ client, recoveryKey, afterReset = fals
         aria-describedby={`${id}-passphrase-hint`}
       />
       <p className="field-hint" id={`${id}-passphrase-hint`}>
-        Also opens your key backup, for when the key is not at hand. Pick one you can remember and nobody can guess; leave it empty to skip.
+        Also opens your key backup, for when the key is not at hand. Pick one of at least {minPassphraseLength} characters that you can remember and nobody can guess; leave it empty
+        to skip.
       </p>
       <div role="alert" className="form-error">
         {error}

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { ChatClient, UserSummary } from '../client/chat-client.ts';
+import { USER_SEARCH_MIN_LENGTH, type ChatClient, type UserSummary } from '../client/chat-client.ts';
 import { actionErrorText } from '../client/error-text.ts';
 
 const SUGGESTIONS = 8;
@@ -24,11 +24,14 @@ export function UserSearch({ client, onStart }: Props) {
   const [error, setError] = useState('');
   const id = useId();
   const listId = `${id}-suggestions`;
+  const hintId = `${id}-hint`;
 
   const prefix = query.trim().toLowerCase();
+  // The server takes no shorter prefix: below it, say so instead of asking.
+  const tooShort = prefix.length < USER_SEARCH_MIN_LENGTH;
   const suggestions = results.prefix === prefix ? results.users : [];
   useEffect(() => {
-    if (!prefix || chosen?.username === prefix) return;
+    if (tooShort || chosen?.username === prefix) return;
     let current = true;
     const timer = setTimeout(() => {
       client.searchUsers(prefix, SUGGESTIONS + 1).then(
@@ -45,7 +48,7 @@ export function UserSearch({ client, onStart }: Props) {
       current = false;
       clearTimeout(timer);
     };
-  }, [client, prefix, chosen]);
+  }, [client, prefix, tooShort, chosen]);
 
   function choose(user: UserSummary) {
     setChosen(user);
@@ -96,7 +99,7 @@ export function UserSearch({ client, onStart }: Props) {
     }
   }
 
-  const showList = open && prefix !== '' && chosen?.username !== prefix;
+  const showList = open && !tooShort && chosen?.username !== prefix;
   return (
     <form className="user-search" role="search" onSubmit={(e) => void start(e)}>
       <label htmlFor={id} className="sr-only">
@@ -111,6 +114,7 @@ export function UserSearch({ client, onStart }: Props) {
           aria-expanded={showList}
           aria-controls={listId}
           aria-activedescendant={showList && active >= 0 ? `${listId}-${active}` : undefined}
+          aria-describedby={prefix !== '' && tooShort ? hintId : undefined}
           placeholder="Search users"
           autoComplete="off"
           autoCapitalize="none"
@@ -142,7 +146,7 @@ export function UserSearch({ client, onStart }: Props) {
               {u.username}
             </li>
           ))}
-          {results.prefix === prefix && suggestions.length === 0 && (
+          {!tooShort && results.prefix === prefix && suggestions.length === 0 && (
             <li className="no-match" role="presentation">
               No user starts with "{prefix}"
             </li>
@@ -152,6 +156,11 @@ export function UserSearch({ client, onStart }: Props) {
       <button type="submit" className="button primary" disabled={busy}>
         Start conversation
       </button>
+      {prefix !== '' && tooShort && chosen?.username !== prefix && (
+        <p id={hintId} role="status" className="search-hint">
+          Type at least {USER_SEARCH_MIN_LENGTH} characters to search
+        </p>
+      )}
       {error && (
         <p role="alert" className="search-error">
           {error}

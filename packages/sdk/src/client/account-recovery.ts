@@ -1,4 +1,4 @@
-import { addPassphrase, createSecretStorage, fromBase64, generateBackupSeed, generateRecoveryKey, openSecretStorage, toBase64, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
+import { addPassphrase, createSecretStorage, fromBase64, generateBackupSeed, generateRecoveryKey, openSecretStorage, passphraseProblem, toBase64, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
 import type { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
 import type { AccountStore, RecoverySecrets } from './account-store.ts';
@@ -17,8 +17,10 @@ export async function createRecovery(api: RchatApi, account: AccountStore, ident
   return recoveryKey;
 }
 
-/** Lets the passphrase open secret storage too (argon2id-stretched), replacing an earlier passphrase. */
+/** Lets the passphrase open secret storage too (argon2id-stretched, 64 MiB, 3 passes: a few seconds), replacing an earlier passphrase. */
 export async function setPassphrase(api: RchatApi, account: AccountStore, passphrase: string): Promise<void> {
+  const problem = passphraseProblem(passphrase);
+  if (problem) throw new RchatError('VALIDATION_FAILED', problem, 0);
   const secrets = await account.recoverySecrets();
   if (!secrets) throw new RchatError('BACKUP_NOT_FOUND', 'This device has no access to the account’s key backup.', 0);
   const current = fromBase64((await api.secretStorage()).ciphertext) ?? new Uint8Array();

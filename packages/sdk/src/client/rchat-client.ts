@@ -1,5 +1,5 @@
 import { epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, generateIdentityKeyPair, signDeviceLogin, toBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
-import type { InboxEntry, SessionResponse } from '@rchat/protocol';
+import { USER_SEARCH_MIN_LENGTH, type InboxEntry, type SessionResponse } from '@rchat/protocol';
 import type { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
 import type { EventStream } from '../event-stream.ts';
@@ -329,8 +329,13 @@ export class RchatClient {
     await this.ctx.lock.run(() => AccountStore.erase(this.ctx.account.storage, { userId: this.ctx.userId, username: this.ctx.username }));
   }
 
+  /** Users whose username starts with `prefix` (at least USER_SEARCH_MIN_LENGTH characters; shorter ones are refused here, without asking the server). */
   async searchUsers(prefix: string, limit = 10): Promise<{ id: string; username: string }[]> {
-    const res = await this.ctx.api.searchUsers(prefix.toLowerCase(), { limit });
+    const query = prefix.trim().toLowerCase();
+    if (query.length < USER_SEARCH_MIN_LENGTH) {
+      throw new RchatError('VALIDATION_FAILED', `Type at least ${USER_SEARCH_MIN_LENGTH} characters of a username to search.`, 400);
+    }
+    const res = await this.ctx.api.searchUsers(query, { limit });
     return res.users.filter((u) => u.id !== this.ctx.userId).map((u) => ({ id: u.id, username: u.username }));
   }
 
@@ -439,7 +444,9 @@ export class RchatClient {
   }
 
   private async findUserId(username: string): Promise<string> {
-    const name = username.toLowerCase();
+    const name = username.trim().toLowerCase();
+    // No username is shorter than the search minimum, so a shorter name names no one.
+    if (name.length < USER_SEARCH_MIN_LENGTH) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 404);
     const res = await this.ctx.api.searchUsers(name, { limit: 1 });
     const match = res.users.find((u) => u.username === name);
     if (!match) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 404);
