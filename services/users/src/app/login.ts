@@ -5,6 +5,7 @@ import type { LoginRequest, SessionResponse } from '@rchat/protocol';
 import { devices, users } from '../adapters/postgres/schema.ts';
 import type { UsersDeps } from './deps.ts';
 import { issueSession, newSession, sessionResponse, storeSessionOfNewDevice } from './sessions.ts';
+import { requireDeviceSlot } from './require-device-slot.ts';
 
 let dummyHash: Promise<string> | null = null;
 
@@ -29,6 +30,7 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
     if (existing) {
       await tx.update(devices).set({ name: input.device.name, lastSeenAt: now }).where(and(eq(devices.id, deviceId), eq(devices.userId, user.id)));
     } else {
+      await requireDeviceSlot({ config: deps.config, db: tx }, user.id);
       await tx.insert(devices).values({ id: deviceId, userId: user.id, name: input.device.name, createdAt: now, lastSeenAt: now });
     }
     return issueSession(deps, tx, user, deviceId);
@@ -37,6 +39,7 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
 
 /** A login as a new device: the device and its session in one statement. */
 async function signInNewDevice(deps: UsersDeps, user: { id: string; username: string; createdAt: Date }, name: string, now: Date): Promise<SessionResponse> {
+  await requireDeviceSlot(deps, user.id);
   const deviceId = randomUUID();
   const session = newSession(deps, user.id, deviceId);
   await deps.db.execute(sql`
