@@ -21,7 +21,8 @@ export const deviceNameSchema = z.string().trim().min(1).max(64);
  */
 export const base64Schema = z
   .string()
-  .refine((s) => s.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(s), 'Must be standard base64.');
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Must be standard base64.')
+  .refine((s) => s.length % 4 === 0, 'Must be standard base64 (its length a multiple of 4).');
 
 /** A positive sequence number carried as a JSON number (safe integer). */
 export const seqSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
