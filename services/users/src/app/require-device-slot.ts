@@ -15,6 +15,6 @@ export async function requireDeviceSlot(deps: Pick<UsersDeps, 'db' | 'config'>, 
   const [row] = await deps.db.select({ n: count() }).from(devices).where(and(eq(devices.userId, userId), isNull(devices.revokedAt)));
   const max = deps.config.MAX_DEVICES_PER_USER;
   if ((row?.n ?? 0) >= max) {
-    throw new AppError('TOO_MANY_DEVICES', `This account already has ${max} devices, the most allowed: remove one you no longer use (Devices), then sign in again.`);
+    throw new AppError('TOO_MANY_DEVICES', `This account already has ${max} devices, the most allowed: remove one you no longer use from a device where you are signed in, then sign in here again.`);
   }
 }
