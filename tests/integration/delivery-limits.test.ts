@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../support/platform.ts';
 import { listen, registerUser, waitFor, type TestUser } from '../support/users.ts';
+import { smallWindowStream } from '../support/small-window-stream.ts';
 
 let platform: Platform;
 let alice: TestUser;
@@ -36,13 +37,7 @@ function rawStream(token: string) {
  * Resolves with how it ended: 'closed by server' or 'still open'.
  */
 function stuckClient(token: string): { ended: Promise<string>; kill: () => void } {
-  const { port } = new URL(platform.url);
-  const script = `
-import socket, sys, time
-s = socket.socket()
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-s.connect(("127.0.0.1", ${Number(port)}))
-s.sendall(b"GET /events HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Bearer ${token}\\r\\n\\r\\n")
+  const script = `${smallWindowStream(platform.url, token)}
 buf = b""
 while b"event: ready" not in buf:
     buf += s.recv(4096)

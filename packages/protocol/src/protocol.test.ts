@@ -32,6 +32,11 @@ describe('protocol schemas', () => {
     expect(sendMessageRequestSchema.safeParse({ txnId: 't1', ciphertext: 'AAAA' }).success).toBe(true);
   });
 
+  it('accepts exactly standard padded base64', () => {
+    for (const ok of ['AAAA', 'AAA=', 'AA==', 'ab+/AAA=']) expect(sendMessageRequestSchema.safeParse({ txnId: 't', ciphertext: ok }).success, ok).toBe(true);
+    for (const bad of ['A', 'AA=', 'A===', '====', 'AA=A', 'AAAA====', 'AA-_', 'AAA ', '']) expect(sendMessageRequestSchema.safeParse({ txnId: 't', ciphertext: bad }).success, bad).toBe(false);
+  });
+
   it('has unique error codes and a typed inbox union', () => {
     expect(new Set(errorCodes).size).toBe(errorCodes.length);
     const r = inboxEntrySchema.safeParse({ seq: 1, createdAt: 'x', type: 'read', conversationId: '00000000-0000-4000-8000-000000000000', readSeq: 3 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, DeviceRevocations, migrate, openDatabase, type Bus, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource, watchAccountDeletions } from '@rchat/server-kit';
+import { createTokenVerifier, DeviceRevocations, KeyedLimit, migrate, openDatabase, type Bus, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource, watchAccountDeletions } from '@rchat/server-kit';
 import type { InboxPage, InboxQuery } from '@rchat/protocol';
 import type { ChatConfig } from './config.ts';
 import type { ChatDeps, UserDirectory } from './app/deps.ts';
@@ -33,7 +33,15 @@ export interface ChatServiceOptions {
 export async function createChatService(config: Readonly<ChatConfig>, logger: Logger, options: ChatServiceOptions): Promise<ChatService> {
   const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'chat', memory: options.memory ?? false, logger }));
   await migrate(database, 'chat', chatMigrations, logger);
-  const deps: ChatDeps = { db: database.db, bus: options.bus, users: options.users, config, logger, now: () => new Date() };
+  const deps: ChatDeps = {
+    db: database.db,
+    bus: options.bus,
+    users: options.users,
+    config,
+    logger,
+    now: () => new Date(),
+    limits: { commitsPerConversation: new KeyedLimit(config.RATE_LIMIT_COMMITS_PER_CONVERSATION_PER_MINUTE, 'commits in this conversation') },
+  };
   const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
   await revoked.start();
   const verifier = createTokenVerifier(options.keySet, { isRevoked: revoked.isRevoked, isSessionEnded: revoked.isSessionEnded });

@@ -32,7 +32,8 @@ export async function createDeliveryService(
         verifier,
         registry,
         readInbox: options.readInbox,
-        limits: { heartbeatMs: config.HEARTBEAT_MS, maxBufferedBytes: config.MAX_BUFFERED_BYTES, retryMs: config.RETRY_MS },
+        limits: { heartbeatMs: config.HEARTBEAT_MS, maxBufferedBytes: config.MAX_BUFFERED_BYTES, maxPendingBytes: config.MAX_PENDING_BYTES, retryMs: config.RETRY_MS },
+        maxStreamsPerUser: config.MAX_STREAMS_PER_USER,
         logger,
         corsOrigins: config.CORS_ORIGINS,
       });

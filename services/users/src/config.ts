@@ -16,7 +16,12 @@ export const usersConfigSchema = z.object({
   SIGNING_KEY_ROTATION_DAYS: env.int(30, 1, 3650).describe('A new token-signing key is made when the newest is older than this.'),
   RATE_LIMIT_AUTH_PER_MINUTE: env.int(30, 1).describe('Register, login and refresh requests per client address per minute.'),
   RATE_LIMIT_SEARCH_PER_MINUTE: env.int(300, 1).describe('User searches per client address per minute.'),
-  RATE_LIMIT_CLAIM_PER_MINUTE: env.int(120, 1).describe('KeyPackage claims per device per minute (each claim consumes another user\'s one-time KeyPackages).'),
+  RATE_LIMIT_CLAIM_PER_MINUTE: env.int(120, 1).describe('KeyPackage claims per account per minute (each claim consumes another user\'s one-time KeyPackages).'),
+  MAX_DEVICES_PER_USER: env.int(20, 1, 10_000).describe('Devices one account may have (removed devices do not count); a login as a new device past it gets TOO_MANY_DEVICES.'),
+  MAX_KEY_PACKAGES_PER_DEVICE: env.int(500, 1, 100_000).describe('One-time KeyPackages one device may keep on the server.'),
+  MAX_KEY_PACKAGES_PER_USER: env.int(2_000, 1, 1_000_000).describe('One-time KeyPackages all devices of one account together may keep on the server.'),
+  MAX_BACKUP_ENTRIES_PER_USER: env.int(1_000_000, 1, Number.MAX_SAFE_INTEGER).describe('Message-backup entries one account may store (each at most 64 KiB); past it appends get BACKUP_FULL.'),
+  MAX_PAGE_BYTES: env.int(4_194_304, 65_536, 256 * 1024 * 1024).describe('Most bytes of entries (as base64) one backup listing page carries; a page ends before it would pass this (it always holds at least one entry).'),
   MLS_CIPHER_SUITES: env.list('1').pipe(z.array(z.string().regex(/^\d{1,5}$/, 'must be comma-separated suite numbers').transform(Number)).min(1, 'needs at least one suite'))
     .describe('MLS cipher suites clients may use, comma-separated, the default first (published in /.well-known/rchat).'),
   MAX_CIPHERTEXT_BYTES: env.int(65_536, 1_024, 16 * 1024 * 1024).describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),

@@ -467,7 +467,9 @@ export class RchatClient {
           await this.ctx.lock.run(() => processEntry(this.ctx, entry));
           await this.ctx.account.saveCursor(entry.seq);
         }
-        if (page.entries.length < 500) return;
+        // A page may end early (the server's byte budget): the inbox goes on up to headSeq.
+        const last = page.entries.at(-1);
+        if (!last || last.seq >= page.headSeq) return;
       }
     });
     this.queue = run.catch(() => undefined);

@@ -1,4 +1,4 @@
-import type { Bus, Db, Logger } from '@rchat/server-kit';
+import type { Bus, Db, KeyedLimit, Logger } from '@rchat/server-kit';
 import type { ChatConfig } from '../config.ts';
 
 /** Looks users up in the users service (in-process or over HTTP on the caller's behalf). */
@@ -14,6 +14,8 @@ export interface ChatDeps {
   config: Readonly<ChatConfig>;
   logger: Logger;
   now: () => Date;
+  /** Budgets checked after authorization (route-level ones are keyed by the caller). */
+  limits: { commitsPerConversation: KeyedLimit };
 }
 
 export interface Caller {

@@ -26,25 +26,42 @@ const uuidArray = (v: string[] | string | null): string[] => (v === null ? [] : 
  * The user's inbox entries after `after`, oldest first: what a device missed.
  * With `deviceId`, entries addressed to other devices (welcomes) are left out;
  * their sequence numbers are simply skipped.
+ *
+ * A page holds at most `q.limit` entries and ends before its ciphertexts,
+ * commits and Welcomes (as base64) would pass MAX_PAGE_BYTES, but always holds
+ * one entry: the sizes are read first, and only the blobs of the entries that
+ * fit are read at all. So a page may be short although more follow; readers
+ * go on while the last entry's seq is below `headSeq`.
  */
 export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery, deviceId?: string): Promise<InboxPage> {
+  const forDevice = deviceId === undefined ? sql`` : sql`and (e.type <> 'welcome' or ${deviceId}::uuid = any(e.device_ids))`;
   const result = (await deps.db.execute(sql`
+    with page as (
+      select e.seq,
+        coalesce((octet_length(m.ciphertext) + 2) / 3 * 4, 0) + coalesce((octet_length(c.commit) + 2) / 3 * 4, 0) + coalesce(octet_length(e.payload->>'welcome'), 0) as bytes
+      from inbox_entries e
+      left join messages m on e.type = 'message' and m.conversation_id = e.conversation_id and m.seq = e.message_seq
+      left join commits c on e.type = 'commit' and c.conversation_id = e.conversation_id and c.epoch = e.commit_epoch
+      where e.user_id = ${userId} and e.seq > ${q.after} ${forDevice}
+      order by e.seq
+      limit ${q.limit}
+    ), fitting as (
+      select seq, sum(bytes) over (order by seq) as upto, row_number() over (order by seq) as n from page
+    )
     select e.seq, e.type, e.conversation_id, e.payload, e.device_ids, e.created_at,
       m.id as m_id, m.seq as m_seq, m.sender_user_id, m.sender_device_id, m.txn_id, m.ciphertext, m.epoch as m_epoch, m.created_at as m_created_at,
       c.epoch as c_epoch, c.sender_user_id as c_sender_user_id, c.sender_device_id as c_sender_device_id, c.commit as c_commit, c.created_at as c_created_at
-    from inbox_entries e
+    from fitting f
+    join inbox_entries e on e.user_id = ${userId} and e.seq = f.seq
     left join messages m on e.type = 'message' and m.conversation_id = e.conversation_id and m.seq = e.message_seq
     left join commits c on e.type = 'commit' and c.conversation_id = e.conversation_id and c.epoch = e.commit_epoch
-    where e.user_id = ${userId} and e.seq > ${q.after}
-    order by e.seq
-    limit ${q.limit}`)) as unknown as { rows: Row[] };
+    where f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES}
+    order by e.seq`)) as unknown as { rows: Row[] };
   const head = (await deps.db.execute(sql`select head_seq from inbox_heads where user_id = ${userId}`)) as unknown as { rows: { head_seq: string | number }[] };
   const entries: InboxEntry[] = [];
   for (const r of result.rows) {
     const entry = toEntry(r);
-    if (!entry) continue;
-    if (deviceId && entry.type === 'welcome' && !entry.deviceIds.includes(deviceId)) continue;
-    entries.push(entry);
+    if (entry) entries.push(entry);
   }
   return { entries, headSeq: Number(head.rows[0]?.head_seq ?? 0) };
 }

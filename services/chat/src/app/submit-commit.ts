@@ -1,4 +1,4 @@
-import { and, eq, gte, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { AppError, base64ByteLength } from '@rchat/server-kit';
 import type { CommitRequest, CommitsQuery, CommitsResponse, InboxEntry } from '@rchat/protocol';
 import { commits, conversationMembers, conversations } from '../adapters/postgres/schema.ts';
@@ -6,9 +6,6 @@ import type { Caller, ChatDeps } from './deps.ts';
 import { appendInbox, publishInbox } from './inbox.ts';
 import { requireMember } from './membership.ts';
 import { toCommit } from './to-dto.ts';
-
-/** Largest commit or Welcome accepted, in bytes (a Welcome grows with the number of devices added). */
-export const MAX_COMMIT_BYTES = 512 * 1024;
 
 /**
  * The commit sequencer: a commit made in epoch N is accepted only while the
@@ -18,10 +15,12 @@ export const MAX_COMMIT_BYTES = 512 * 1024;
  * devices it names.
  */
 export async function submitCommit(deps: ChatDeps, caller: Caller, conversationId: string, input: CommitRequest): Promise<{ epoch: number }> {
-  if (base64ByteLength(input.commit) > MAX_COMMIT_BYTES || (input.welcome && base64ByteLength(input.welcome.message) > MAX_COMMIT_BYTES)) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `A commit or Welcome may be at most ${MAX_COMMIT_BYTES} bytes.`);
+  const max = deps.config.MAX_COMMIT_BYTES;
+  if (base64ByteLength(input.commit) > max || (input.welcome && base64ByteLength(input.welcome.message) > max)) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `A commit or Welcome may be at most ${max} bytes.`);
   }
   await requireMember(deps.db, conversationId, caller.userId);
+  deps.limits.commitsPerConversation.take(conversationId);
   const now = deps.now();
   const published = await deps.db.transaction(async (tx) => {
     const advanced = (await tx.execute(sql`
@@ -63,15 +62,31 @@ export async function submitCommit(deps: ChatDeps, caller: Caller, conversationI
   return { epoch: input.epoch + 1 };
 }
 
-/** Commits made in `since` and later, in epoch order: what a device applies to catch up after EPOCH_CONFLICT. */
+/**
+ * Commits made in `since` and later, in epoch order: what a device applies to
+ * catch up after EPOCH_CONFLICT. At most `q.limit`, and no more than fit in
+ * MAX_PAGE_BYTES (at least one): only the commits that fit are read. A short
+ * page may have more after it; `epoch` says how far the conversation is.
+ */
 export async function listCommits(deps: ChatDeps, caller: Caller, conversationId: string, q: CommitsQuery): Promise<CommitsResponse> {
   await requireMember(deps.db, conversationId, caller.userId);
-  const rows = await deps.db
-    .select()
-    .from(commits)
-    .where(and(eq(commits.conversationId, conversationId), gte(commits.epoch, q.since)))
-    .orderBy(commits.epoch)
-    .limit(q.limit);
+  const result = (await deps.db.execute(sql`
+    with page as (
+      select epoch, (octet_length(commit) + 2) / 3 * 4 as bytes from commits
+      where conversation_id = ${conversationId} and epoch >= ${q.since}
+      order by epoch limit ${q.limit}
+    ), fitting as (
+      select epoch, sum(bytes) over (order by epoch) as upto, row_number() over (order by epoch) as n from page
+    )
+    select c.conversation_id, c.epoch, c.sender_user_id, c.sender_device_id, c.commit, c.created_at
+    from fitting f join commits c on c.conversation_id = ${conversationId} and c.epoch = f.epoch
+    where f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES}
+    order by c.epoch`)) as unknown as { rows: { conversation_id: string; epoch: string | number; sender_user_id: string; sender_device_id: string; commit: Uint8Array; created_at: Date | string }[] };
   const [conv] = await deps.db.select({ epoch: conversations.epoch }).from(conversations).where(eq(conversations.id, conversationId)).limit(1);
-  return { commits: rows.map(toCommit), epoch: Number(conv?.epoch ?? 0) };
+  return {
+    commits: result.rows.map((r) =>
+      toCommit({ conversationId: r.conversation_id, epoch: Number(r.epoch), senderUserId: r.sender_user_id, senderDeviceId: r.sender_device_id, commit: r.commit, createdAt: new Date(r.created_at) }),
+    ),
+    epoch: Number(conv?.epoch ?? 0),
+  };
 }

@@ -10,19 +10,27 @@ const STALL_MS = 30_000;
 export interface StreamLimits {
   heartbeatMs: number;
   maxBufferedBytes: number;
+  /** Bytes of live events held while catching up; past it they are dropped and read from the store again. */
+  maxPendingBytes: number;
   retryMs: number;
 }
 
 /**
  * One device's Server-Sent Events stream. Events leave in inbox order with no
- * gap and no duplicate: live events are buffered while the stream catches up
+ * gap and no duplicate: live events are held while the stream catches up
  * from the store; a live event that skips ahead triggers a read of the gap
  * from the store; anything at or below the last sent sequence is dropped.
+ * What is held is bounded in bytes: past the bound the held events are let go
+ * and the store is read again, which has them (an event is stored before it
+ * is published), so a reader that drains slowly costs bounded memory.
  */
 export class DeviceStream {
   private lastSent: number;
   private catchingUp = false;
   private pending: InboxEntry[] = [];
+  private pendingBytes = 0;
+  /** Held events were let go: the store must be read again before going live. */
+  private dropped = false;
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
   private expiry: NodeJS.Timeout | undefined;
@@ -53,12 +61,10 @@ export class DeviceStream {
       await this.drainStore();
       if (this.closed) return;
       this.write(`id: ${this.lastSent}\nevent: ready\ndata: ${JSON.stringify({ headSeq: this.lastSent })}\n\n`);
-      await this.flushPending();
+      await this.catchUp();
     } catch (err) {
       this.logger.warn({ err, userId: this.userId }, 'stream catch-up failed; client will reconnect');
       this.end('unavailable');
-    } finally {
-      this.catchingUp = false;
     }
   }
 
@@ -66,7 +72,7 @@ export class DeviceStream {
   push(entry: InboxEntry): void {
     if (this.closed) return;
     if (this.catchingUp) {
-      this.pending.push(entry);
+      this.hold(entry);
       return;
     }
     if (entry.seq <= this.lastSent) return;
@@ -75,17 +81,12 @@ export class DeviceStream {
       return;
     }
     // Something is missing between lastSent and this entry: read it from the store.
-    this.pending.push(entry);
+    this.hold(entry);
     this.catchingUp = true;
-    this.drainStore()
-      .then(() => this.flushPending())
-      .catch((err: unknown) => {
-        this.logger.warn({ err, userId: this.userId }, 'gap repair failed; client will reconnect');
-        this.end('unavailable');
-      })
-      .finally(() => {
-        this.catchingUp = false;
-      });
+    this.catchUp().catch((err: unknown) => {
+      this.logger.warn({ err, userId: this.userId }, 'gap repair failed; client will reconnect');
+      this.end('unavailable');
+    });
   }
 
   end(reason: string): void {
@@ -95,8 +96,14 @@ export class DeviceStream {
     this.dispose();
   }
 
-  /** Sends everything after lastSent from the store, paced by the socket (awaits 'drain'), so catch-up never buffers unboundedly. */
+  /**
+   * Sends everything after lastSent from the store, paced by the socket (awaits
+   * 'drain'), so catch-up never buffers unboundedly. Pages may be short (a
+   * byte budget), so it reads on until it reaches the head.
+   */
   private async drainStore(): Promise<void> {
+    // Whatever was let go before this read is in the store by now: this read covers it.
+    this.dropped = false;
     for (;;) {
       const page = await this.readInbox(this.userId, { after: this.lastSent, limit: PAGE });
       for (const entry of page.entries) {
@@ -105,8 +112,23 @@ export class DeviceStream {
         this.send(entry, false);
         if (this.res.writableNeedDrain) await this.drained();
       }
-      if (this.closed || page.entries.length < PAGE) return;
+      const last = page.entries.at(-1);
+      if (this.closed || !last || last.seq >= page.headSeq) return;
     }
+  }
+
+  /** Holds a live event while catching up, or lets everything held go when the bound would be passed. */
+  private hold(entry: InboxEntry): void {
+    const bytes = heldBytes(entry);
+    if (this.pendingBytes + bytes > this.limits.maxPendingBytes) {
+      if (!this.dropped) this.logger.debug({ userId: this.userId, deviceId: this.deviceId }, 'stream fell behind while catching up; reading from the store again');
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.dropped = true;
+      return;
+    }
+    this.pending.push(entry);
+    this.pendingBytes += bytes;
   }
 
   private drained(): Promise<void> {
@@ -128,10 +150,24 @@ export class DeviceStream {
     });
   }
 
-  private async flushPending(): Promise<void> {
-    while (this.pending.length > 0 && !this.closed) {
+  /**
+   * Sends the held events, reading the store for any gap (or after held
+   * events were let go), until nothing is held; then goes live in the same
+   * tick as the last check, so no event is left held.
+   */
+  private async catchUp(): Promise<void> {
+    while (!this.closed) {
+      if (this.dropped) {
+        await this.drainStore();
+        continue;
+      }
+      if (this.pending.length === 0) {
+        this.catchingUp = false;
+        return;
+      }
       const batch = this.pending.sort((a, b) => a.seq - b.seq);
       this.pending = [];
+      this.pendingBytes = 0;
       let gap = false;
       for (const entry of batch) {
         if (entry.seq <= this.lastSent) continue;
@@ -167,6 +203,21 @@ export class DeviceStream {
     clearInterval(this.heartbeat);
     clearTimeout(this.expiry);
     this.pending = [];
+    this.pendingBytes = 0;
     this.onClose(this);
+  }
+}
+
+/** About what a held event costs in memory: its opaque payload and a little around it. */
+function heldBytes(entry: InboxEntry): number {
+  switch (entry.type) {
+    case 'message':
+      return 256 + entry.message.ciphertext.length;
+    case 'commit':
+      return 256 + entry.commit.commit.length;
+    case 'welcome':
+      return 256 + entry.welcome.length + 40 * entry.deviceIds.length;
+    default:
+      return 256;
   }
 }

@@ -24,7 +24,7 @@ class FakeResponse extends EventEmitter {
 }
 
 const logger = createLogger({ level: 'silent', name: 'test' });
-const limits = { heartbeatMs: 5, maxBufferedBytes: 1 << 20, retryMs: 1000 };
+const limits = { heartbeatMs: 5, maxBufferedBytes: 1 << 20, maxPendingBytes: 1 << 20, retryMs: 1000 };
 const emptyInbox = async () => ({ entries: [], headSeq: 0 });
 
 function stream(registry: StreamRegistry, res: FakeResponse): DeviceStream {

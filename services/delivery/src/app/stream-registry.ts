@@ -53,6 +53,11 @@ export class StreamRegistry {
     this.onCount(this.size);
   }
 
+  /** Streams of one user on this instance. */
+  countOf(userId: string): number {
+    return this.byUser.get(userId)?.streams.size ?? 0;
+  }
+
   get size(): number {
     let n = 0;
     for (const e of this.byUser.values()) n += e.streams.size;

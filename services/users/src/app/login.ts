@@ -6,6 +6,7 @@ import type { DeviceProof, LoginRequest, SessionResponse } from '@rchat/protocol
 import { devices, loginChallenges, users } from '../adapters/postgres/schema.ts';
 import type { UsersDeps } from './deps.ts';
 import { issueSession, newSession, sessionResponse, storeSessionOfNewDevice } from './sessions.ts';
+import { requireDeviceSlot } from './require-device-slot.ts';
 
 let dummyHash: Promise<string> | null = null;
 
@@ -40,6 +41,7 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
       await proveDevice(tx, now, user.id, deviceId, existing.certificate, input.device.proof);
       await tx.update(devices).set({ name: input.device.name, lastSeenAt: now }).where(and(eq(devices.id, deviceId), eq(devices.userId, user.id)));
     } else {
+      await requireDeviceSlot({ config: deps.config, db: tx }, user.id);
       await tx.insert(devices).values({ id: deviceId, userId: user.id, name: input.device.name, createdAt: now, lastSeenAt: now });
     }
     return issueSession(deps, tx, user, deviceId);
@@ -70,6 +72,7 @@ async function proveDevice(tx: Db, now: Date, userId: string, deviceId: string, 
 
 /** A login as a new device: the device and its session in one statement. */
 async function signInNewDevice(deps: UsersDeps, user: { id: string; username: string; createdAt: Date }, name: string, now: Date): Promise<SessionResponse> {
+  await requireDeviceSlot(deps, user.id);
   const deviceId = randomUUID();
   const session = newSession(deps, user.id, deviceId);
   await deps.db.execute(sql`

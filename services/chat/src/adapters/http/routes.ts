@@ -10,7 +10,7 @@ import {
   commitRequestSchema,
   commitsQuerySchema,
 } from '@rchat/protocol';
-import { authenticate, byAccessToken, parseInput, rateLimited, requireInternal, type TokenVerifier } from '@rchat/server-kit';
+import { authenticate, byCaller, parseInput, rateLimited, requireInternal, type TokenVerifier } from '@rchat/server-kit';
 import type { Caller, ChatDeps } from '../../app/deps.ts';
 import { createDirectConversation } from '../../app/create-conversation.ts';
 import { getConversation, listConversations } from '../../app/list-conversations.ts';
@@ -19,7 +19,7 @@ import { readHistory } from '../../app/read-history.ts';
 import { markRead } from '../../app/mark-read.ts';
 import { readInbox } from '../../app/read-inbox.ts';
 import { requestJoin } from '../../app/request-join.ts';
-import { listCommits, MAX_COMMIT_BYTES, submitCommit } from '../../app/submit-commit.ts';
+import { listCommits, submitCommit } from '../../app/submit-commit.ts';
 
 const internalInboxParamsSchema = z.strictObject({ userId: z.uuid() });
 
@@ -29,8 +29,13 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
     const raw = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
     return { userId: token.sub, deviceId: token.did, username: token.usr, token: raw };
   };
+  const { config } = deps;
   // A base64 body of MAX_CIPHERTEXT_BYTES plus the JSON around it.
-  const sendBodyLimit = Math.ceil((deps.config.MAX_CIPHERTEXT_BYTES * 4) / 3) + 4096;
+  const sendBodyLimit = Math.ceil((config.MAX_CIPHERTEXT_BYTES * 4) / 3) + 4096;
+  // A base64 commit and Welcome of MAX_COMMIT_BYTES each, plus the recipients.
+  const commitBodyLimit = Math.ceil((config.MAX_COMMIT_BYTES * 8) / 3) + 65_536;
+  // Route budgets are the account's: all its devices and tokens share them.
+  const perCaller = (max: number) => rateLimited(max, byCaller(verifier));
 
   app.post('/conversations', async (request, reply) => {
     const me = await caller(request);
@@ -43,7 +48,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
     const me = await caller(request);
     return getConversation(deps, me, parseInput(conversationParamsSchema, request.params, 'params').id);
   });
-  app.post('/conversations/:id/messages', { bodyLimit: sendBodyLimit, config: rateLimited(deps.config.RATE_LIMIT_SEND_PER_MINUTE, byAccessToken) }, async (request, reply) => {
+  app.post('/conversations/:id/messages', { bodyLimit: sendBodyLimit, config: perCaller(config.RATE_LIMIT_SEND_PER_MINUTE) }, async (request, reply) => {
     const me = await caller(request);
     const { id } = parseInput(conversationParamsSchema, request.params, 'params');
     const body = parseInput(sendMessageRequestSchema, request.body, 'body');
@@ -64,12 +69,12 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
     const me = await caller(request);
     return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'), me.deviceId);
   });
-  app.post('/conversations/:id/commits', { bodyLimit: Math.ceil((MAX_COMMIT_BYTES * 8) / 3) + 65_536 }, async (request, reply) => {
+  app.post('/conversations/:id/commits', { bodyLimit: commitBodyLimit, config: perCaller(config.RATE_LIMIT_COMMITS_PER_MINUTE) }, async (request, reply) => {
     const me = await caller(request);
     const { id } = parseInput(conversationParamsSchema, request.params, 'params');
     return reply.code(201).send(await submitCommit(deps, me, id, parseInput(commitRequestSchema, request.body, 'body')));
   });
-  app.post('/conversations/:id/join-requests', { config: rateLimited(deps.config.RATE_LIMIT_SEND_PER_MINUTE, byAccessToken) }, async (request, reply) => {
+  app.post('/conversations/:id/join-requests', { config: perCaller(config.RATE_LIMIT_JOIN_REQUESTS_PER_MINUTE) }, async (request, reply) => {
     const me = await caller(request);
     await requestJoin(deps, me, parseInput(conversationParamsSchema, request.params, 'params').id);
     return reply.code(204).send();
@@ -80,7 +85,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
     return listCommits(deps, me, id, parseInput(commitsQuerySchema, request.query, 'query'));
   });
   app.get('/internal/inbox/:userId', async (request) => {
-    requireInternal(request, deps.config.INTERNAL_TOKEN);
+    requireInternal(request, config.INTERNAL_TOKEN);
     const { userId } = parseInput(internalInboxParamsSchema, request.params, 'params');
     return readInbox(deps, userId, parseInput(inboxQuerySchema, request.query, 'query'));
   });

@@ -21,7 +21,7 @@ import {
   backupEntriesQuerySchema,
   type WellKnown,
 } from '@rchat/protocol';
-import { authenticate, byAccessToken, parseInput, rateLimited, requireInternal, type Bus, type TokenVerifier } from '@rchat/server-kit';
+import { authenticate, byCaller, parseInput, rateLimited, requireInternal, type Bus, type TokenVerifier } from '@rchat/server-kit';
 import type { UsersDeps } from '../../app/deps.ts';
 import { register } from '../../app/register.ts';
 import { login } from '../../app/login.ts';
@@ -104,7 +104,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
     requireInternal(request, config.INTERNAL_TOKEN);
     return { deleted: await recentAccountDeletions(deps) };
   });
-  const linkLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE * 4, byAccessToken);
+  const linkLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE * 4, byCaller(verifier));
   app.post('/link/sessions', { config: linkLimit }, async (request, reply) => {
     const caller = await authenticate(request, verifier);
     return reply.code(201).send(await openLinkSession(deps, { userId: caller.sub, deviceId: caller.did }));
@@ -169,7 +169,7 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
     await authenticate(request, verifier);
     return getUserKeys(deps, parseInput(userIdParamsSchema, request.params, 'params').id);
   });
-  app.post('/users/:id/key-packages/claim', { config: rateLimited(config.RATE_LIMIT_CLAIM_PER_MINUTE, byAccessToken) }, async (request) => {
+  app.post('/users/:id/key-packages/claim', { config: rateLimited(config.RATE_LIMIT_CLAIM_PER_MINUTE, byCaller(verifier)) }, async (request) => {
     await authenticate(request, verifier);
     const { id } = parseInput(userIdParamsSchema, request.params, 'params');
     const body = parseInput(claimKeyPackagesRequestSchema, request.body ?? {}, 'body');
