@@ -247,6 +247,8 @@ describe('web client: devices', () => {
   });
 
   it('removes the second browser: it is signed out, and shows nothing of what is sent afterwards', async () => {
+    // The restored browser asked to be added; a member device adds it (the header then says the conversation is encrypted).
+    await waitForText(third.getByRole('main'), 'End-to-end encrypted', 60_000);
     await openDevices(second);
     const secondId = await deviceItems(second).and(second.locator('[aria-current="true"]')).getAttribute('data-device-id');
     await closeDevices(second);
