@@ -30,10 +30,10 @@ describe('several devices per user (SDK)', () => {
     const tabletStatus: string[] = [];
     tablet.on('status', (st) => tabletStatus.push(st));
     await tablet.start();
+    deviceEvents.length = 0; // alice's own commit that started the conversation was a device event too
     expect(await bob.client.addDeviceToConversations(tablet.deviceId)).toBe(1);
     await waitFor(() => deviceEvents.includes('1 added, 0 removed'), 'alice sees the added device');
-    await tablet.idle();
-    expect((await tablet.conversations())[0]?.encryption).toBe('ready');
+    await waitFor(async () => (await tablet.conversations())[0]?.encryption === 'ready', 'the tablet joins from its Welcome');
 
     await alice.client.sendText(conv.id, 'to both of your devices');
     expect(await waitForTexts(tabletSeen, conv.id, alice.client.userId, 1)).toEqual(['to both of your devices']);

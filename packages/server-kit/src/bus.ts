@@ -89,7 +89,13 @@ export async function createNatsBus(settings: BusSettings & { NATS_URL: string }
   return {
     kind: 'nats',
     publish(subject, event) {
-      nc.publish(subject, JSON.stringify(event));
+      // The store is the truth and the bus a hint: an event NATS refuses (larger than its max_payload, or the
+      // connection closing) is logged and dropped; subscribers repair the gap from the store.
+      try {
+        nc.publish(subject, JSON.stringify(event));
+      } catch (err) {
+        logger.warn({ err, subject }, 'NATS refused an event; readers will repair the gap from the store');
+      }
     },
     subscribe(subject, handler) {
       const sub: NatsSubscription = nc.subscribe(subject, {
