@@ -15,6 +15,7 @@ const optionSpec = {
   'password-stdin': { type: 'boolean' },
   passphrase: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
+  invite: { type: 'string' },
 } as const;
 
 /** Runs one `rchat` command line; resolves with the exit code. Errors are printed as sentences, never as stacks. */
@@ -33,13 +34,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
       io.out(commandUsage(command));
       return 0;
     }
-    for (const option of ['limit', 'password-stdin', 'passphrase', 'yes'] as const satisfies readonly CommandOption[]) {
+    for (const option of ['limit', 'password-stdin', 'passphrase', 'yes', 'invite'] as const satisfies readonly CommandOption[]) {
       if (values[option] !== undefined && !command.options.includes(option)) throw new CliError(`\`${name}\` takes no --${option}.\n\n${commandUsage(command)}`, USAGE);
     }
     if (args.length < command.args.min || args.length > command.args.max) throw new CliError(`Wrong number of arguments.\n\n${commandUsage(command)}`, USAGE);
     const settings = resolveSettings({ server: values.server, home: values.home, passwordStdin: values['password-stdin'] }, env);
     const limit = parseLimit(values.limit);
-    return await command.run({ args, limit, passphrase: values.passphrase ?? false, yes: values.yes ?? false, settings, io, openHome: async (options) => (home = await openHome(settings, options)) });
+    return await command.run({ args, limit, passphrase: values.passphrase ?? false, yes: values.yes ?? false, invite: values.invite, settings, io, openHome: async (options) => (home = await openHome(settings, options)) });
   } catch (e) {
     io.err(`rchat: ${describe(e, home)}`);
     return e instanceof CliError ? e.exitCode : isParseError(e) ? USAGE : 1;
@@ -81,4 +82,6 @@ const globalOptions = `Options:
                       line, set-passphrase reads the passphrase, change-password the new password
   --passphrase        restore unlocks the key backup with the passphrase instead of the recovery key
   -y, --yes           delete-account deletes without asking for confirmation (for scripts)
+  --invite CODE       register with the invite code the server's operator gave you (servers that accept
+                      new accounts by invitation only)
   -h, --help          this help`;

@@ -9,7 +9,7 @@ export interface Io {
 }
 
 /** Options a command may take besides the global ones (`--server`, `--home`, `--help`). */
-export type CommandOption = 'limit' | 'password-stdin' | 'passphrase' | 'yes';
+export type CommandOption = 'limit' | 'password-stdin' | 'passphrase' | 'yes' | 'invite';
 
 export interface CommandContext {
   /** Positional arguments after the command name. */
@@ -19,6 +19,8 @@ export interface CommandContext {
   passphrase: boolean;
   /** `--yes`: an irreversible command (delete-account) does not ask for confirmation. */
   yes: boolean;
+  /** `--invite CODE`: `register` on a server that accepts new accounts only with an invite code. */
+  invite: string | undefined;
   settings: Settings;
   /** This device's home, locked for this process unless `lock` is false (see home-lock.ts). */
   openHome(options?: { lock: boolean }): Promise<Home>;

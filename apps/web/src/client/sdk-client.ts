@@ -17,8 +17,8 @@ export async function login(username: string, password: string): Promise<ChatCli
   return RchatClient.login(await options(), username, password);
 }
 
-export async function register(username: string, password: string): Promise<ChatClient> {
-  return RchatClient.register(await options(), username, password);
+export async function register(username: string, password: string, inviteCode?: string): Promise<ChatClient> {
+  return RchatClient.register(await options(), username, password, inviteCode ? { inviteCode } : {});
 }
 
 export async function startLink(username: string, password: string): Promise<NewDeviceLink> {

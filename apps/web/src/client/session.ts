@@ -15,9 +15,10 @@ export async function restoreSession(): Promise<ChatClient | null> {
   return (await loadSdk()).restore();
 }
 
-export async function signIn(mode: SignInMode, username: string, password: string): Promise<ChatClient> {
+/** `inviteCode` only for registering on a server whose policy is `invite`. */
+export async function signIn(mode: SignInMode, username: string, password: string, inviteCode?: string): Promise<ChatClient> {
   const sdk = await loadSdk();
-  return mode === 'login' ? sdk.login(username, password) : sdk.register(username, password);
+  return mode === 'login' ? sdk.login(username, password) : sdk.register(username, password, inviteCode);
 }
 
 /** On a browser with no keys for the account: shows a code for a signed-in device to type. */

@@ -3,7 +3,7 @@ import type { ChatClient } from '../client/chat-client.ts';
 import { errorCode, signInErrorText } from '../client/error-text.ts';
 import { TextField } from '../components/text-field.tsx';
 import { preloadSdk, signIn, type SignInMode } from '../client/session.ts';
-import { usePasswordPolicy } from '../hooks/use-password-policy.ts';
+import { usePasswordPolicy, type PasswordPolicy } from '../hooks/use-password-policy.ts';
 
 interface Props {
   onSignedIn: (client: ChatClient) => void;
@@ -18,6 +18,19 @@ const NewDeviceStep = lazy(() => import('../components/new-device-step.tsx'));
 /** The form; after registering, the recovery key; after logging in on a browser without the account's keys, the ways to bring them here. */
 type Step = { step: 'form' } | { step: 'save-key'; client: ChatClient; recoveryKey: string; afterReset: boolean } | { step: 'new-device'; username: string; reason?: string };
 
+/** What the form tells a newcomer, by the server's registration policy (unknown until /.well-known/rchat answers). */
+function registrationHint(policy: PasswordPolicy | null): string {
+  const length = policy ? ` of at least ${policy.passwordMinLength} characters` : '';
+  switch (policy?.registration) {
+    case 'closed':
+      return 'Registration is closed on this server. Ask its operator for an account.';
+    case 'invite':
+      return `New here? Enter the invite code from the operator of this server, pick a username and a password${length}, then choose Register.`;
+    default:
+      return `New here? Pick a username and a password${length}, then choose Register.`;
+  }
+}
+
 const busyText: Record<SignInMode, string> = {
   login: 'Logging in…',
   register: 'Creating your account and encryption keys…',
@@ -26,11 +39,13 @@ const busyText: Record<SignInMode, string> = {
 export function LoginPage({ onSignedIn, notice }: Props) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [inviteCode, setInviteCode] = useState('');
   const [busy, setBusy] = useState<SignInMode | null>(null);
   const [error, setError] = useState(notice ?? '');
   const [step, setStep] = useState<Step>({ step: 'form' });
   const policy = usePasswordPolicy();
   const hintId = useId();
+  const byInvite = policy?.registration === 'invite';
 
   useEffect(() => {
     if (step.step === 'form') document.title = 'Log in · rchat';
@@ -44,10 +59,14 @@ export function LoginPage({ onSignedIn, notice }: Props) {
       setError(`Enter a username and a password to ${mode === 'login' ? 'log in' : 'register'}.`);
       return;
     }
+    if (mode === 'register' && byInvite && !inviteCode.trim()) {
+      setError('Enter the invite code from the operator of this server to register.');
+      return;
+    }
     setBusy(mode);
     setError('');
     try {
-      const client = await signIn(mode, name, password);
+      const client = await signIn(mode, name, password, mode === 'register' && byInvite ? inviteCode.trim() : undefined);
       const recoveryKey = mode === 'register' ? client.takeRecoveryKey() : null;
       if (recoveryKey === null) return onSignedIn(client);
       setStep({ step: 'save-key', client, recoveryKey, afterReset: false });
@@ -107,8 +126,23 @@ export function LoginPage({ onSignedIn, notice }: Props) {
                 disabled={busy !== null}
                 aria-describedby={hintId}
               />
+              {byInvite && (
+                <TextField
+                  label="Invite code"
+                  name="invite-code"
+                  autoComplete="off"
+                  autoCapitalize="none"
+                  autoCorrect="off"
+                  spellCheck={false}
+                  maxLength={128}
+                  value={inviteCode}
+                  onChange={(e) => setInviteCode(e.target.value)}
+                  disabled={busy !== null}
+                  aria-describedby={hintId}
+                />
+              )}
               <p className="field-hint" id={hintId}>
-                New here? Pick a username and a password{policy ? ` of at least ${policy.passwordMinLength} characters` : ''}, then choose Register.
+                {registrationHint(policy)}
               </p>
               <div role="alert" className="form-error">
                 {error}
@@ -117,9 +151,11 @@ export function LoginPage({ onSignedIn, notice }: Props) {
                 <button type="submit" className="button primary" disabled={busy !== null}>
                   Log in
                 </button>
-                <button type="button" className="button" disabled={busy !== null} onClick={() => void submit('register')}>
-                  Register
-                </button>
+                {policy?.registration !== 'closed' && (
+                  <button type="button" className="button" disabled={busy !== null} onClick={() => void submit('register')}>
+                    Register
+                  </button>
+                )}
               </div>
               {busy && (
                 <p className="login-busy" role="status">

@@ -51,11 +51,15 @@ export class RchatClient {
     return this.ctx.api;
   }
 
-  /** Creates an account (username and password only) and this device's keys. */
-  static async register(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
+  /**
+   * Creates an account (username and password only) and this device's keys.
+   * `inviteCode` is needed when the server's registration policy is `invite`
+   * (`GET /.well-known/rchat`); a missing or wrong one is refused with `REGISTRATION_CLOSED`.
+   */
+  static async register(options: RchatClientOptions, username: string, password: string, extra: { inviteCode?: string } = {}): Promise<RchatClient> {
     let account: AccountStore | null = null;
     const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const session = await api.register({ username, password, device: { name: deviceNameOf(options) } });
+    const session = await api.register({ username, password, device: { name: deviceNameOf(options) }, ...(extra.inviteCode ? { inviteCode: extra.inviteCode } : {}) });
     account = new AccountStore(options.storage, session.user.id);
     await account.saveSession(session);
     const { identity, device } = await setUpFirstDevice(api, account, { userId: session.user.id, deviceId: session.deviceId });
