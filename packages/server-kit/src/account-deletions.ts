@@ -17,7 +17,7 @@ export function publishAccountDeleted(bus: Bus, event: AccountDeletedEvent): voi
 
 /**
  * Runs `handle` for every account deletion: the recent ones from `source` at
- * start, then each one the bus brings. The bus is at-most-once, so `handle`
+ * start (and again whenever the bus reconnects), then each one the bus brings. The bus is at-most-once, so `handle`
  * must be idempotent (it may see a deletion twice, from both). Failures are logged.
  */
 export async function watchAccountDeletions(bus: Bus, source: DeletedAccountsSource | undefined, logger: Logger, handle: (e: AccountDeletedEvent) => Promise<void>): Promise<() => void> {
@@ -26,12 +26,19 @@ export async function watchAccountDeletions(bus: Bus, source: DeletedAccountsSou
     const parsed = accountDeletedEventSchema.safeParse(event);
     if (parsed.success) void run(parsed.data);
   });
-  if (source) {
+  const load = async () => {
+    if (!source) return;
     try {
       for (const e of await source()) await run(e);
     } catch (err) {
       logger.warn({ err }, 'could not load recent account deletions; relying on the bus');
     }
-  }
-  return () => sub.unsubscribe();
+  };
+  // A deletion published while the bus was away is read from the users service instead.
+  const stopWatchingBus = bus.onReconnect(() => void load());
+  await load();
+  return () => {
+    stopWatchingBus();
+    sub.unsubscribe();
+  };
 }

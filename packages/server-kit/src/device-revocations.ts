@@ -12,7 +12,8 @@ export function remoteRevocationSource(usersUrl: string, internalToken: string):
 
 /**
  * The devices removed recently, known to every service instance: loaded from
- * the users service at start and kept current from the bus. Access tokens are
+ * the users service at start (and again whenever the bus reconnects) and kept
+ * current from the bus. Access tokens are
  * short-lived, so an entry is needed only until the device's last token expires.
  */
 export class DeviceRevocations {
@@ -21,6 +22,7 @@ export class DeviceRevocations {
   private readonly sessionsUntil = new Map<string, number>();
   private readonly listeners = new Set<(e: DeviceRevokedEvent) => void>();
   private sub: BusSubscription | null = null;
+  private stopWatchingBus: () => void = () => {};
 
   constructor(
     private readonly bus: Bus,
@@ -33,6 +35,12 @@ export class DeviceRevocations {
       const parsed = deviceRevokedEventSchema.safeParse(event);
       if (parsed.success) this.add(parsed.data);
     });
+    // A revocation published while the bus was away is read from the users service instead.
+    this.stopWatchingBus = this.bus.onReconnect(() => void this.load());
+    await this.load();
+  }
+
+  private async load(): Promise<void> {
     if (!this.source) return;
     try {
       for (const e of await this.source()) this.add(e);
@@ -65,6 +73,7 @@ export class DeviceRevocations {
   }
 
   close(): void {
+    this.stopWatchingBus();
     this.sub?.unsubscribe();
   }
 }
