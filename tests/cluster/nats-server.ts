@@ -45,7 +45,11 @@ export class NatsServer {
     const child = spawn('nats-server', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    // A test runner that exits leaves no server behind.
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     child.once('exit', () => {
+      process.off('exit', killOnExit);
       if (this.child === child) this.child = null;
     });
     const spawned = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`nats-server could not start (install the nats-server package): ${e.message}`))));
