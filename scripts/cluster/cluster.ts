@@ -221,7 +221,8 @@ export class Cluster {
     const service = serviceOf(id);
     switch (service) {
       case 'users':
-        return { ...common, DATABASE_URL: database(o.databases.users), ...o.env?.users };
+        // chat and delivery read recent revocations and account deletions from it with the internal token.
+        return { ...common, DATABASE_URL: database(o.databases.users), INTERNAL_TOKEN: this.internalToken, ...o.env?.users };
       case 'chat':
         return { ...common, DATABASE_URL: database(o.databases.chat), USERS_URL: usersUrl, INTERNAL_TOKEN: this.internalToken, ...o.env?.chat };
       case 'delivery':

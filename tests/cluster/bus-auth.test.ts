@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as tcpConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -10,7 +8,7 @@ import { createLogger, openBus, type Bus, type BusSettings } from '@rchat/server
 import { loadChatConfig } from '@rchat/chat';
 import { loadDeliveryConfig } from '@rchat/delivery';
 import { loadUsersConfig } from '@rchat/users';
-import { freePort } from '../support/server-process.ts';
+import { NatsServer } from './nats-server.ts';
 
 /**
  * The bus of the scaled-out deployment signs every connection in: a real
@@ -23,28 +21,14 @@ const wrongPassword = 'chatbuspasswordWRONGxx';
 const dir = mkdtempSync(join(tmpdir(), 'rchat-bus-auth-'));
 let logs = '';
 const logger = createLogger({ level: 'debug', name: 'bus-auth-test', destination: new Writable({ write: (chunk: Buffer, _enc, cb) => ((logs += chunk.toString()), cb()) }) });
-const servers: ChildProcess[] = [];
+const servers: NatsServer[] = [];
 const buses: Bus[] = [];
 
-/** Starts nats-server with a config file on a free loopback port; resolves with its URL once it accepts connections. */
+/** Starts nats-server with a config file; resolves with its URL once it accepts connections. */
 async function startNats(config: string, env: Record<string, string> = {}): Promise<string> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn('nats-server', ['-c', config, '-a', '127.0.0.1', '-p', String(port)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  servers.push(child);
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const spawned = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`nats-server could not start (install the nats-server package): ${e.message}`))));
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`nats-server exited: ${output}`);
-    const open = await Promise.race([spawned, new Promise<boolean>((resolve) => {
-      const socket = tcpConnect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    })]);
-    if (open) return `nats://127.0.0.1:${port}`;
-    if (Date.now() > deadline) throw new Error(`nats-server did not listen on ${port}: ${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const server = await NatsServer.start({ config, env });
+  servers.push(server);
+  return server.url;
 }
 
 async function open(settings: BusSettings, name: string): Promise<Bus> {
@@ -82,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const bus of buses) await bus.close().catch(() => {});
-  for (const child of servers) child.kill('SIGKILL');
+  for (const server of servers) await server.stop('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -237,7 +237,7 @@ describe('compose.yaml', () => {
     // Delivery's CHAT_URL name spreads over every chat instance.
     const chatHost = new URL(envOf(instancesOf('delivery')[0] as string).CHAT_URL as string).hostname;
     expect(servicesAt(chatHost).sort()).toEqual(instancesOf('chat').sort());
-    const tokens = new Set([...instancesOf('chat'), ...instancesOf('delivery')].map((k) => envOf(k).INTERNAL_TOKEN));
+    const tokens = new Set([...instancesOf('users'), ...instancesOf('chat'), ...instancesOf('delivery')].map((k) => envOf(k).INTERNAL_TOKEN));
     expect([...tokens]).toEqual([secrets.RCHAT_INTERNAL_TOKEN]);
     expect(services.nats?.command, 'NATS runs with JetStream').toContain('--jetstream');
   });

@@ -157,14 +157,21 @@ export class RchatApi {
       return this.request<T>(method, path, body, { ...opts, retried: true });
     }
     if (res.status === 204) return undefined as T;
-    const text = await res.text();
-    const json: unknown = text ? JSON.parse(text) : undefined;
-    if (!res.ok) {
-      const err = (json as ErrorBody | undefined)?.error;
-      const retryAfter = Number(res.headers.get('retry-after'));
-      throw new RchatError(err?.code ?? 'INTERNAL', err?.message ?? `HTTP ${res.status}`, res.status, err?.details, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (cause) {
+      // The connection broke mid-answer (an instance died): whether the request took effect is unknown.
+      throw new RchatError('NETWORK', 'The connection broke before the answer arrived; try again.', 0, cause);
     }
-    return json as T;
+    if (!res.ok) {
+      // A proxy in front of the services (nginx with no instance to pass to) answers with its own HTML page.
+      const err = errorOf(text);
+      const retryAfter = Number(res.headers.get('retry-after'));
+      const code = err?.code ?? (res.status === 502 || res.status === 503 || res.status === 504 ? 'UNAVAILABLE' : 'INTERNAL');
+      throw new RchatError(code, err?.message ?? `HTTP ${res.status}`, res.status, err?.details, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   private accessTokenExpiring(): boolean {
@@ -176,6 +183,15 @@ export class RchatApi {
     this.sessionState = session;
     this.options.onSession?.(session);
     return session as SessionResponse;
+  }
+}
+
+/** The error of an rchat error body, or undefined when the body is something else. */
+function errorOf(text: string): ErrorBody['error'] | undefined {
+  try {
+    return (JSON.parse(text) as Partial<ErrorBody> | null)?.error ?? undefined;
+  } catch {
+    return undefined;
   }
 }
 

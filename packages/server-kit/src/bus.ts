@@ -13,6 +13,13 @@ export interface Bus {
   subscribe(subject: string, handler: (event: unknown, subject: string) => void): BusSubscription;
   /** Resolves when everything published so far has left this process. */
   flush(): Promise<void>;
+  /**
+   * Calls `listener` each time the connection comes back after it was lost,
+   * once this process's subscriptions are in place again. Events published
+   * meanwhile may be gone, so a reader that relies on them reads the store
+   * again. Returns a function that removes the listener.
+   */
+  onReconnect(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -46,6 +53,8 @@ export function createMemoryBus(): Bus {
       };
     },
     flush: async () => {},
+    // In-process: there is no connection to lose.
+    onReconnect: () => () => {},
     close: async () => handlers.clear(),
   };
 }
@@ -83,19 +92,11 @@ export async function createNatsBus(settings: BusSettings & { NATS_URL: string }
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(`Could not connect to NATS at ${settings.NATS_URL} ${describeCredentials(settings)}: ${reason}`, { cause: err });
   }
-  void (async () => {
-    for await (const status of nc.status()) logger.info({ type: status.type }, 'NATS status');
-  })();
+  const link = new NatsLink(nc, logger);
   return {
     kind: 'nats',
     publish(subject, event) {
-      // The store is the truth and the bus a hint: an event NATS refuses (larger than its max_payload, or the
-      // connection closing) is logged and dropped; subscribers repair the gap from the store.
-      try {
-        nc.publish(subject, JSON.stringify(event));
-      } catch (err) {
-        logger.warn({ err, subject }, 'NATS refused an event; readers will repair the gap from the store');
-      }
+      link.publish(subject, JSON.stringify(event));
     },
     subscribe(subject, handler) {
       const sub: NatsSubscription = nc.subscribe(subject, {
@@ -117,6 +118,7 @@ export async function createNatsBus(settings: BusSettings & { NATS_URL: string }
       return { unsubscribe: () => sub.unsubscribe() };
     },
     flush: () => nc.flush(),
+    onReconnect: (listener) => link.onReconnect(listener),
     close: async () => {
       await nc.drain();
     },
@@ -125,4 +127,85 @@ export async function createNatsBus(settings: BusSettings & { NATS_URL: string }
 
 export async function openBus(settings: BusSettings, name: string, logger: Logger): Promise<Bus> {
   return settings.NATS_URL ? createNatsBus({ ...settings, NATS_URL: settings.NATS_URL }, name, logger) : createMemoryBus();
+}
+
+/** Bytes of events held while the connection is away; past it, later events are dropped (readers repair from the store). */
+const MAX_HELD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Publishing over one NATS connection across its losses. nats.js discards
+ * what it buffered when it redials, so events published while the connection
+ * is away are held here (bounded) and sent once it is back; a reader that
+ * reconnected sooner would otherwise have already read the store, and miss
+ * them. Reconnect listeners run once the server has this connection's
+ * subscriptions again.
+ */
+class NatsLink {
+  private connected = true;
+  private held: { subject: string; data: string }[] = [];
+  private heldBytes = 0;
+  private droppedWhileAway = 0;
+  private readonly reconnectListeners = new Set<() => void>();
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly logger: Logger,
+  ) {
+    void this.watch();
+  }
+
+  publish(subject: string, data: string): void {
+    if (!this.connected) {
+      this.hold(subject, data);
+      return;
+    }
+    // The store is the truth and the bus a hint: an event NATS refuses (larger than its max_payload, or the
+    // connection closing) is logged and dropped; subscribers repair the gap from the store.
+    try {
+      this.nc.publish(subject, data);
+    } catch (err) {
+      this.logger.warn({ err, subject }, 'NATS refused an event; readers will repair the gap from the store');
+    }
+  }
+
+  onReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  private hold(subject: string, data: string): void {
+    if (this.heldBytes + data.length > MAX_HELD_BYTES) {
+      if (this.droppedWhileAway++ === 0) this.logger.warn({ heldBytes: this.heldBytes }, 'NATS is away and the held events reached their bound; dropping more (readers repair from the store)');
+      return;
+    }
+    this.held.push({ subject, data });
+    this.heldBytes += data.length;
+  }
+
+  private async watch(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      // Attempts repeat every reconnectTimeWait while the server is away: only the changes are worth a line.
+      if (status.type === 'reconnecting' || status.type === 'pingTimer') this.logger.debug({ type: status.type }, 'NATS status');
+      else this.logger.info({ type: status.type }, 'NATS status');
+      if (status.type === 'disconnect') this.connected = false;
+      if (status.type === 'reconnect') this.reconnected();
+    }
+  }
+
+  private reconnected(): void {
+    this.connected = true;
+    const held = this.held;
+    if (held.length > 0 || this.droppedWhileAway > 0) this.logger.info({ sent: held.length, dropped: this.droppedWhileAway }, 'NATS is back; sending the events held while it was away');
+    this.held = [];
+    this.heldBytes = 0;
+    this.droppedWhileAway = 0;
+    for (const { subject, data } of held) this.publish(subject, data);
+    // The subscriptions went out again with the reconnect; a round trip makes sure the server has them.
+    this.nc.flush().then(
+      () => {
+        for (const listener of this.reconnectListeners) listener();
+      },
+      (err: unknown) => this.logger.warn({ err }, 'NATS flush after reconnecting failed'),
+    );
+  }
 }

@@ -2,6 +2,7 @@ import { deviceRevokedEventSchema, devicesRevokedSubject, revokedDevicesResponse
 import type { Bus, BusSubscription } from './bus.ts';
 import type { Logger } from './logger.ts';
 import { readInternal } from './internal-read.ts';
+import { RetryingTask } from './retrying-task.ts';
 
 /** Recent revocations (still within their access tokens' lifetime), read at start. */
 export type RevocationSource = () => Promise<DeviceRevokedEvent[]>;
@@ -12,7 +13,8 @@ export function remoteRevocationSource(usersUrl: string, internalToken: string):
 
 /**
  * The devices removed recently, known to every service instance: loaded from
- * the users service at start and kept current from the bus. Access tokens are
+ * the users service at start (and again whenever the bus reconnects) and kept
+ * current from the bus. Access tokens are
  * short-lived, so an entry is needed only until the device's last token expires.
  */
 export class DeviceRevocations {
@@ -21,6 +23,14 @@ export class DeviceRevocations {
   private readonly sessionsUntil = new Map<string, number>();
   private readonly listeners = new Set<(e: DeviceRevokedEvent) => void>();
   private sub: BusSubscription | null = null;
+  private stopWatchingBus: () => void = () => {};
+  /** Reads the recent revocations; while users cannot be reached (it may be starting too), tries again with backoff. */
+  private readonly loading = new RetryingTask(
+    async () => {
+      for (const e of (await this.source?.()) ?? []) this.add(e);
+    },
+    (err, retryInMs) => this.logger.warn({ err, retryInMs }, 'could not load recent device revocations; relying on the bus, and trying again'),
+  );
 
   constructor(
     private readonly bus: Bus,
@@ -33,19 +43,18 @@ export class DeviceRevocations {
       const parsed = deviceRevokedEventSchema.safeParse(event);
       if (parsed.success) this.add(parsed.data);
     });
-    if (!this.source) return;
-    try {
-      for (const e of await this.source()) this.add(e);
-    } catch (err) {
-      this.logger.warn({ err }, 'could not load recent device revocations; relying on the bus');
-    }
+    // A revocation published while the bus was away is read from the users service instead.
+    this.stopWatchingBus = this.bus.onReconnect(() => void this.loading.run());
+    await this.loading.run();
   }
 
+  /** Records a revocation; listeners hear of it the first time only (a reload brings known ones again). */
   add(e: DeviceRevokedEvent): void {
     if (e.until <= Date.now()) return;
+    const known = e.sessionId ? this.sessionsUntil.has(e.sessionId) : this.until.has(e.deviceId);
     if (e.sessionId) this.sessionsUntil.set(e.sessionId, e.until);
     else this.until.set(e.deviceId, { until: e.until, reason: e.reason ?? 'device-removed' });
-    for (const l of this.listeners) l(e);
+    if (!known) for (const l of this.listeners) l(e);
   }
 
   /** False, or why the device's tokens are refused (for as long as one of them may be unexpired). */
@@ -65,6 +74,8 @@ export class DeviceRevocations {
   }
 
   close(): void {
+    this.loading.cancel();
+    this.stopWatchingBus();
     this.sub?.unsubscribe();
   }
 }

@@ -6,6 +6,7 @@ import { timingSafeEqualString } from './auth.ts';
 import { httpStatusByCode } from './http-status.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { isStoreUnavailable } from './store-unavailable.ts';
 
 export interface HttpAppOptions {
   logger: Logger;
@@ -148,6 +149,8 @@ export function toAppError(error: unknown): AppError {
   if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError('VALIDATION_FAILED', fe.message ?? 'Bad request.', { cause: error });
   }
+  // The database is restarting or unreachable: the request may be retried (a send with the same txnId is idempotent).
+  if (isStoreUnavailable(error)) return new AppError('UNAVAILABLE', 'The database cannot be reached right now; retry shortly.', { cause: error, headers: { 'retry-after': '1' } });
   return new AppError('INTERNAL', 'Something went wrong on the server.', { cause: error });
 }
 

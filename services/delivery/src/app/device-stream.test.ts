@@ -86,4 +86,29 @@ describe('device stream', () => {
     expect(sentIds(res).at(-1)).toBe(21);
     stream.end('shutdown');
   });
+
+  it('reads what the bus lost from the store when told the bus reconnected, though no later event shows a gap', async () => {
+    const inbox = store(3);
+    const res = new FakeResponse();
+    const stream = new DeviceStream(userId, userId, res as unknown as ServerResponse, inbox.read, { heartbeatMs: 60_000, maxBufferedBytes: 1 << 30, maxPendingBytes: 1 << 20, retryMs: 1000 }, logger, () => {}, 0);
+    await stream.start(Date.now() + 60_000);
+    inbox.entries.push(message(1, 10));
+    stream.push(message(1, 10));
+    // 2..7 were stored while the bus was away; their events never came, and nothing came after them.
+    for (let seq = 2; seq <= 7; seq++) inbox.entries.push(message(seq, 10));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sentIds(res)).toEqual([1]);
+
+    stream.resync();
+    // An event that does come meanwhile (and one already sent) goes out once, in its place.
+    stream.push(message(7, 10));
+    stream.push(message(1, 10));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sentIds(res)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    const next = message(8, 10);
+    inbox.entries.push(next);
+    stream.push(next);
+    expect(sentIds(res)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    stream.end('shutdown');
+  });
 });

@@ -89,6 +89,22 @@ export class DeviceStream {
     });
   }
 
+  /**
+   * Live events may have been lost (the bus reconnected): read the store after
+   * the last sent sequence, as for a gap, even though no later event showed one.
+   */
+  resync(): void {
+    if (this.closed) return;
+    // A catch-up in progress reads the store again before it goes live.
+    this.dropped = true;
+    if (this.catchingUp) return;
+    this.catchingUp = true;
+    this.catchUp().catch((err: unknown) => {
+      this.logger.warn({ err, userId: this.userId }, 'reading the store after a bus reconnect failed; client will reconnect');
+      this.end('unavailable');
+    });
+  }
+
   end(reason: string): void {
     if (this.closed) return;
     this.write(`event: bye\ndata: ${JSON.stringify({ reason })}\n\n`);

@@ -58,3 +58,25 @@ describe('stream registry at shutdown', () => {
     expect(late.written).toBe('event: bye\ndata: {"reason":"shutdown"}\n\n');
   });
 });
+
+describe('stream registry when the bus reconnects', () => {
+  it("has every stream read what it missed from the store, and stops listening once it shuts down", async () => {
+    const reconnected = new Set<() => void>();
+    const bus = { ...createMemoryBus(), onReconnect: (l: () => void) => (reconnected.add(l), () => void reconnected.delete(l)) };
+    const registry = new StreamRegistry(bus, logger);
+    let reads = 0;
+    const counting = async () => ((reads++, { entries: [], headSeq: 0 }));
+    const res = new FakeResponse();
+    const s = new DeviceStream('user-1', 'device-1', res as unknown as ServerResponse, counting, limits, logger, (x) => registry.remove(x), 0);
+    registry.add(s);
+    await s.start(Date.now() + 60_000);
+    const afterStart = reads;
+
+    for (const l of reconnected) l();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(reads).toBe(afterStart + 1);
+
+    registry.endAll('shutdown');
+    expect(reconnected.size).toBe(0);
+  });
+});

@@ -11,12 +11,19 @@ export class StreamRegistry {
   private readonly byUser = new Map<string, { sub: BusSubscription; streams: Set<DeviceStream> }>();
   /** Set by `endAll`: the instance is shutting down, and a stream that finishes connecting after that is ended at once. */
   private closedFor: string | null = null;
+  private readonly stopWatchingBus: () => void;
 
   constructor(
     private readonly bus: Bus,
     private readonly logger: Logger,
     private readonly onCount: (n: number) => void = () => {},
-  ) {}
+  ) {
+    // Events published while the bus was away are lost: every stream reads what it missed from the store.
+    this.stopWatchingBus = bus.onReconnect(() => {
+      this.logger.info({ streams: this.size }, 'bus reconnected; streams read what they missed from the store');
+      for (const { streams } of this.byUser.values()) for (const s of streams) s.resync();
+    });
+  }
 
   add(stream: DeviceStream): void {
     if (this.closedFor !== null) {
@@ -72,6 +79,7 @@ export class StreamRegistry {
   /** Ends every stream, and any that connects later (shutdown): clients reconnect elsewhere and resume. */
   endAll(reason: string): void {
     this.closedFor = reason;
+    this.stopWatchingBus();
     for (const { streams } of [...this.byUser.values()]) for (const s of [...streams]) s.end(reason);
   }
 }
