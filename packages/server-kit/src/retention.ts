@@ -3,11 +3,15 @@ import { env } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
 
-/** One kind of garbage a service deletes: `run` deletes all of it as of `now`, in bounded batches, and answers how many rows went. */
+/**
+ * One kind of garbage a service deletes: `run` deletes all of it as of `now`,
+ * in bounded batches, and answers how many rows went; it stops between
+ * batches once `stop` is aborted (the service is closing).
+ */
 export interface RetentionTask {
   /** What is deleted, e.g. `expired-link-sessions` (a metric label and a log field). */
   kind: string;
-  run(now: Date): Promise<number>;
+  run(now: Date, stop: AbortSignal): Promise<number>;
 }
 
 export interface RetentionOptions {
@@ -44,7 +48,7 @@ const counterName = 'rchat_retention_deleted_total';
 export class RetentionSchedule {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<RetentionReport> | undefined;
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private deleted: Counter | undefined;
   private readonly now: () => Date;
 
@@ -53,7 +57,7 @@ export class RetentionSchedule {
   }
 
   start(): void {
-    if (this.options.intervalMs <= 0 || this.stopped) return;
+    if (this.options.intervalMs <= 0 || this.stopping.signal.aborted) return;
     this.schedule(this.options.firstRunMs ?? Math.min(60_000, this.options.intervalMs));
   }
 
@@ -72,7 +76,7 @@ export class RetentionSchedule {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
   }
@@ -80,7 +84,7 @@ export class RetentionSchedule {
   private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       void this.runOnce().finally(() => {
-        if (!this.stopped) this.schedule(this.options.intervalMs);
+        if (!this.stopping.signal.aborted) this.schedule(this.options.intervalMs);
       });
     }, delayMs);
     this.timer.unref();
@@ -91,9 +95,9 @@ export class RetentionSchedule {
     const now = this.now();
     const report: RetentionReport = {};
     for (const task of this.options.tasks) {
-      if (this.stopped) break;
+      if (this.stopping.signal.aborted) break;
       try {
-        const n = await task.run(now);
+        const n = await task.run(now, this.stopping.signal);
         report[task.kind] = n;
         if (n > 0) this.deleted?.inc({ service, kind: task.kind }, n);
       } catch (err) {
@@ -109,14 +113,15 @@ export class RetentionSchedule {
 
 /**
  * Calls `deleteBatch` (which deletes at most `batchSize` rows in its own
- * short statement and answers how many) until a batch comes back short, so
- * no statement holds locks on many rows; answers the total.
+ * short statement and answers how many) until a batch comes back short or
+ * `stop` is aborted, so no statement holds locks on many rows and a closing
+ * service waits for one batch at most; answers the total.
  */
-export async function deleteInBatches(deleteBatch: (batchSize: number) => Promise<number>, batchSize: number): Promise<number> {
+export async function deleteInBatches(deleteBatch: (batchSize: number) => Promise<number>, batchSize: number, stop?: AbortSignal): Promise<number> {
   let total = 0;
   for (;;) {
     const n = await deleteBatch(batchSize);
     total += n;
-    if (n < batchSize) return total;
+    if (n < batchSize || stop?.aborted) return total;
   }
 }

@@ -75,4 +75,18 @@ describe('deleteInBatches', () => {
     }, 2);
     expect([total, sizes]).toEqual([5, [2, 2, 1]]);
   });
+
+  it('stops after the batch in progress once the service closes', async () => {
+    const stop = new AbortController();
+    let batches = 0;
+    const total = await deleteInBatches(
+      async (limit) => {
+        if (++batches === 2) stop.abort();
+        return limit;
+      },
+      10,
+      stop.signal,
+    );
+    expect([total, batches]).toEqual([20, 2]);
+  });
 });

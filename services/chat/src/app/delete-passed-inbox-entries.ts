@@ -25,7 +25,7 @@ const NO_USER = '00000000-0000-0000-0000-000000000000';
 export function inboxRetentionTask(deps: ChatDeps, devices: ActiveDevicesSource): RetentionTask {
   return {
     kind: 'passed-inbox-entries',
-    run: async (now) => {
+    run: async (now, stop) => {
       const cutoff = new Date(now.getTime() - deps.config.INBOX_RETENTION_DAYS * DAY_MS);
       let deleted = 0;
       let after = NO_USER;
@@ -38,16 +38,16 @@ export function inboxRetentionTask(deps: ChatDeps, devices: ActiveDevicesSource)
             order by h.user_id`,
         );
         const last = step.at(-1);
-        if (!last) return deleted;
+        if (!last || stop.aborted) return deleted;
         after = last.user_id;
         const candidates = step.filter((r) => r.old === true).map((r) => r.user_id);
-        if (candidates.length > 0) deleted += await deleteForUsers(deps, candidates, await devices(candidates), cutoff);
+        if (candidates.length > 0) deleted += await deleteForUsers(deps, candidates, await devices(candidates), cutoff, stop);
       }
     },
   };
 }
 
-async function deleteForUsers(deps: ChatDeps, userIds: string[], active: ActiveDevice[], cutoff: Date): Promise<number> {
+async function deleteForUsers(deps: ChatDeps, userIds: string[], active: ActiveDevice[], cutoff: Date, stop: AbortSignal): Promise<number> {
   const cursors = await queryRows<{ user_id: string; device_id: string; cursor_seq: string | number }>(
     deps.db,
     sql`select user_id, device_id, cursor_seq from device_cursors where user_id in (${sql.join(userIds.map((id) => sql`${id}::uuid`), sql`, `)})`,
@@ -70,6 +70,7 @@ async function deleteForUsers(deps: ChatDeps, userIds: string[], active: ActiveD
             )
           ).length,
         deps.config.RETENTION_BATCH_SIZE,
+        stop,
       );
     }
     // Cursors of devices that were removed hold nothing any more.
