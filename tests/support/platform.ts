@@ -18,7 +18,7 @@ export interface Platform extends ServerApp {
  * named by DATABASE_URL, with NATS when NATS_URL is set.
  */
 export async function startPlatform(
-  options: { dataDir?: string; env?: Record<string, string>; databaseUrl?: string; logTo?: { level: string; destination: DestinationStream } } = {},
+  options: { dataDir?: string; env?: Record<string, string>; databaseUrl?: string; logTo?: { level: string; destination: DestinationStream }; clock?: () => Date } = {},
 ): Promise<Platform> {
   const databaseUrl = options.databaseUrl ?? (process.env.DATABASE_URL ? await createTestDatabase(process.env.DATABASE_URL) : undefined);
   const env: Record<string, string | undefined> = {
@@ -31,7 +31,7 @@ export async function startPlatform(
   };
   const config = loadServerConfig({ LOG_LEVEL: options.logTo?.level ?? process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0' });
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'rchat-test', ...(options.logTo ? { destination: options.logTo.destination } : {}) });
-  const server = await createServerApp(config, env, logger, { memory: !options.dataDir && !databaseUrl });
+  const server = await createServerApp(config, env, logger, { memory: !options.dataDir && !databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
   const ownsDatabase = databaseUrl !== undefined && options.databaseUrl === undefined;
   return {

@@ -23,7 +23,7 @@ export async function createServerApp(
   config: Readonly<ServerConfig>,
   envVars: Record<string, string | undefined>,
   logger: Logger,
-  options: { memory?: boolean } = {},
+  options: { memory?: boolean; clock?: () => Date } = {},
 ): Promise<ServerApp> {
   const shared = { ...envVars, PORT: undefined, LOG_LEVEL: config.LOG_LEVEL };
   const usersConfig = loadUsersConfig(shared);
@@ -35,13 +35,15 @@ export async function createServerApp(
   const bus = await openBus(usersConfig, 'rchat', logger);
   // Embedded, users and chat share one PGlite; with DATABASE_URL each has its own pool, as scaled out.
   const database = await openSharedDatabase({ url: usersConfig.DATABASE_URL, dataDir: usersConfig.DATA_DIR, memory, services: ['users', 'chat'], logger });
-  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { bus, memory, database });
+  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { bus, memory, database, clock: options.clock });
   const chat = await createChatService(chatConfig, logger.child({ component: 'chat' }), {
     bus,
     keySet: users.keySet,
     users: localUserDirectory(users.getUser),
     revocations: users.revocations,
     deletedAccounts: users.deletedAccounts,
+    activeDevices: users.activeDevices,
+    clock: options.clock,
     memory,
     database,
   });

@@ -73,6 +73,16 @@ export const deviceRevokedEventSchema = z.object({
 export type DeviceRevokedEvent = z.infer<typeof deviceRevokedEventSchema>;
 export const revokedDevicesResponseSchema = z.object({ revoked: z.array(deviceRevokedEventSchema) });
 
+/** Most users one active-devices read may name. */
+export const MAX_ACTIVE_DEVICES_USERS = 100;
+/** Internal read (users → chat): the devices of some users that are not removed; chat's inbox retention waits for each. */
+export const activeDevicesQuerySchema = z.strictObject({
+  users: z.string().transform((s) => s.split(',')).pipe(z.array(idSchema).min(1).max(MAX_ACTIVE_DEVICES_USERS)),
+});
+export const activeDeviceSchema = z.object({ userId: idSchema, deviceId: idSchema, certified: z.boolean() });
+export type ActiveDevice = z.infer<typeof activeDeviceSchema>;
+export const activeDevicesResponseSchema = z.object({ devices: z.array(activeDeviceSchema) });
+
 /** Query of GET /events; `since` is an alternative to the Last-Event-ID header. */
 export const eventsQuerySchema = z.strictObject({
   access_token: z.string().max(4096).optional(),

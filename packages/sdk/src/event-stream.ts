@@ -9,6 +9,14 @@ export interface EventStreamOptions {
   fetch?: typeof fetch;
   /** Resume after this inbox sequence; omitted means "from now". */
   since?: number;
+  /**
+   * The cursor each reconnect resumes from: what the caller has processed and
+   * stored (default: the last entry received). The server takes it as an
+   * acknowledgment (inbox retention may delete what every device has passed),
+   * so a caller that processes entries after receiving them should give it;
+   * entries received twice are dropped here.
+   */
+  resumeFrom?: () => Promise<number | undefined>;
   onEntry?: (entry: InboxEntry) => void;
   /** Called when the stream is live (after any backlog), with the newest sequence. */
   onReady?: (headSeq: number) => void;
@@ -56,7 +64,8 @@ export class EventStream {
         const token = await this.options.token(renew);
         renew = false;
         const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
-        if (this.seq !== undefined) headers['last-event-id'] = String(this.seq);
+        const from = (await this.options.resumeFrom?.()) ?? this.seq;
+        if (from !== undefined) headers['last-event-id'] = String(from);
         const res = await fetchImpl(this.options.url, { headers, signal: this.controller.signal });
         if (res.status === 401) {
           renew = true;

@@ -67,3 +67,8 @@ function pgliteDatabase(client: PGlite): Database {
 }
 
 export { sql };
+
+/** Runs raw SQL through the typed query layer and returns its rows (both drivers answer `{ rows }`). */
+export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}

@@ -16,3 +16,5 @@ export * from './base64.ts';
 export * from './rate-limit.ts';
 export * from './device-revocations.ts';
 export * from './account-deletions.ts';
+export * from './retention.ts';
+export * from './internal-read.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigShape, checkNatsCredentials, env, loadConfig } from '@rchat/server-kit';
+import { baseConfigShape, checkNatsCredentials, env, loadConfig, retentionConfigShape } from '@rchat/server-kit';
 
 export const chatConfigSchema = z.object({
   ...baseConfigShape,
@@ -12,6 +12,8 @@ export const chatConfigSchema = z.object({
   RATE_LIMIT_JOIN_REQUESTS_PER_MINUTE: env.int(600, 1).describe('Join requests one account may post per minute (a restored device posts one per conversation; each makes every member device try a commit).'),
   MAX_COMMIT_BYTES: env.int(524_288, 4_096, 16 * 1024 * 1024).describe('Largest MLS commit, and separately largest Welcome, one commit request may carry, in bytes (a Welcome grows with the devices it adds).'),
   MAX_PAGE_BYTES: env.int(4_194_304, 65_536, 256 * 1024 * 1024).describe('Most bytes of ciphertext, commits and Welcomes (as base64) one inbox or commit listing page carries; a page ends before it would pass this (it always holds at least one entry).'),
+  ...retentionConfigShape,
+  INBOX_RETENTION_DAYS: env.int(30, 1, 36_500).describe('Days an inbox entry is kept at least; after that the cleanup deletes it once every device of its user has resumed past it (a device that has not keeps it). Messages themselves stay: history is kept.'),
 }).superRefine(checkNatsCredentials);
 
 export type ChatConfig = z.output<typeof chatConfigSchema>;

@@ -3,6 +3,7 @@ import { createHttpApp, openBus, remoteDeletedAccountsSource, remoteKeySet, remo
 import type { ChatConfig } from './config.ts';
 import { createChatService, type ChatService } from './create-service.ts';
 import { httpUserDirectory } from './adapters/user-directory.ts';
+import { remoteActiveDevices } from './adapters/active-devices.ts';
 
 /** The chat service as its own HTTP app (scaled-out mode); does not listen. */
 export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger): Promise<{ app: HttpApp; service: ChatService }> {
@@ -14,6 +15,7 @@ export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger
     users: httpUserDirectory(config.USERS_URL),
     revocations: config.INTERNAL_TOKEN ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN) : async () => [],
     deletedAccounts: config.INTERNAL_TOKEN ? remoteDeletedAccountsSource(config.USERS_URL, config.INTERNAL_TOKEN) : undefined,
+    activeDevices: config.INTERNAL_TOKEN ? remoteActiveDevices(config.USERS_URL, config.INTERNAL_TOKEN) : undefined,
   });
   const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN });
   await app.register(rateLimit, { global: false });

@@ -1,17 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, DeviceRevocations, KeyedLimit, migrate, openDatabase, type Bus, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource, watchAccountDeletions } from '@rchat/server-kit';
+import { createTokenVerifier, DeviceRevocations, KeyedLimit, migrate, openDatabase, RetentionSchedule, type Bus, type Metrics, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource, watchAccountDeletions } from '@rchat/server-kit';
 import type { InboxPage, InboxQuery } from '@rchat/protocol';
 import type { ChatConfig } from './config.ts';
-import type { ChatDeps, UserDirectory } from './app/deps.ts';
+import type { ActiveDevicesSource, ChatDeps, UserDirectory } from './app/deps.ts';
 import { readInbox } from './app/read-inbox.ts';
 import { recordAccountDeletion } from './app/record-account-deletion.ts';
+import { inboxRetentionTask } from './app/delete-passed-inbox-entries.ts';
 import { chatMigrations } from './adapters/postgres/migrations.ts';
 import { registerChatRoutes } from './adapters/http/routes.ts';
 
 export interface ChatService {
-  register(app: FastifyInstance): void;
-  /** In-process inbox reads for the delivery service. */
-  readInbox(userId: string, q: InboxQuery): Promise<InboxPage>;
+  register(app: FastifyInstance & { metrics: Metrics }): void;
+  /** In-process inbox reads for the delivery service; `resumingDevice` when the read is that device resuming from `q.after`. */
+  readInbox(userId: string, q: InboxQuery, resumingDevice?: string): Promise<InboxPage>;
+  /** The scheduled deletion of passed inbox entries (started with the service, stopped by `close`). */
+  readonly retention: RetentionSchedule;
   ready(): Promise<void>;
   close(): Promise<void>;
   readonly database: Database;
@@ -25,6 +28,10 @@ export interface ChatServiceOptions {
   revocations: RevocationSource;
   /** Recent account deletions, applied at start (the bus brings later ones). */
   deletedAccounts?: DeletedAccountsSource | undefined;
+  /** Users' devices that are not removed; without it inbox entries are never deleted. */
+  activeDevices?: ActiveDevicesSource | undefined;
+  /** The service's clock (tests move it forward instead of waiting). */
+  clock?: (() => Date) | undefined;
   memory?: boolean;
   /** A database shared with other services (the single-process server's); its owner closes it. Otherwise the service opens its own. */
   database?: Database | undefined;
@@ -39,18 +46,32 @@ export async function createChatService(config: Readonly<ChatConfig>, logger: Lo
     users: options.users,
     config,
     logger,
-    now: () => new Date(),
+    now: options.clock ?? (() => new Date()),
     limits: { commitsPerConversation: new KeyedLimit(config.RATE_LIMIT_COMMITS_PER_CONVERSATION_PER_MINUTE, 'commits in this conversation') },
   };
   const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
   await revoked.start();
   const verifier = createTokenVerifier(options.keySet, { isRevoked: revoked.isRevoked, isSessionEnded: revoked.isSessionEnded });
   const stopDeletions = await watchAccountDeletions(options.bus, options.deletedAccounts, logger, (e) => recordAccountDeletion(deps, e.userId));
+  if (!options.activeDevices) logger.warn('inbox retention is off: the users service cannot be asked for devices (set INTERNAL_TOKEN)');
+  const retention = new RetentionSchedule({
+    service: 'chat',
+    intervalMs: config.RETENTION_INTERVAL_SECONDS * 1000,
+    tasks: options.activeDevices ? [inboxRetentionTask(deps, options.activeDevices)] : [],
+    logger: logger.child({ component: 'retention' }),
+    now: deps.now,
+  });
+  retention.start();
   return {
-    register: (app) => registerChatRoutes(app, deps, verifier),
-    readInbox: (userId, q) => readInbox(deps, userId, q),
+    register: (app) => {
+      retention.observe(app.metrics);
+      registerChatRoutes(app, deps, verifier);
+    },
+    readInbox: (userId, q, resumingDevice) => readInbox(deps, userId, q, { resumingDevice }),
+    retention,
     ready: () => database.ping(),
     close: async () => {
+      await retention.stop();
       revoked.close();
       stopDeletions();
       if (!options.database) await database.close();

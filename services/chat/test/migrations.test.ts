@@ -56,4 +56,14 @@ describe('chat migrations', () => {
     await db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id, payload) values (${alice}, 2, 'join-request', ${conv}, '{}'::jsonb)`);
     await expect(db.rows(sql`insert into inbox_entries (user_id, seq, type, conversation_id) values (${alice}, 3, 'bogus', ${conv})`)).rejects.toThrow();
   });
+
+  it('0005_device_cursors: one cursor per device of a user', async () => {
+    const db = await freshDatabase('chat');
+    dispose = db.dispose;
+    expect(await migrate(db, 'chat', chatMigrations.slice(0, 5))).toEqual(chatMigrations.slice(0, 5).map((m) => m.id));
+    const cursor = (seq: number) => db.rows(sql`insert into device_cursors (user_id, device_id, cursor_seq) values (${alice}, ${device}, ${seq})`);
+    await cursor(3);
+    await expect(cursor(4)).rejects.toThrow();
+    expect(await db.rows(sql`select cursor_seq::int as seq from device_cursors`)).toEqual([{ seq: 3 }]);
+  });
 });

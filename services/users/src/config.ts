@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigShape, checkNatsCredentials, env, loadConfig } from '@rchat/server-kit';
+import { baseConfigShape, checkNatsCredentials, env, loadConfig, retentionConfigShape } from '@rchat/server-kit';
 import { registrationPolicySchema } from '@rchat/protocol';
 
 export const usersConfigSchema = z.object({
@@ -25,6 +25,8 @@ export const usersConfigSchema = z.object({
   MLS_CIPHER_SUITES: env.list('1').pipe(z.array(z.string().regex(/^\d{1,5}$/, 'must be comma-separated suite numbers').transform(Number)).min(1, 'needs at least one suite'))
     .describe('MLS cipher suites clients may use, comma-separated, the default first (published in /.well-known/rchat).'),
   MAX_CIPHERTEXT_BYTES: env.int(65_536, 1_024, 16 * 1024 * 1024).describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),
+  ...retentionConfigShape,
+  REFRESH_TOKEN_RETENTION_DAYS: env.int(7, 0, 365).describe('Days a refresh token (used, revoked or never used) is kept after it expired, then the cleanup deletes it; until then a device presenting it is still told why its session ended. A used token is recognised as reused, and revokes its session, for as long as it has not expired.'),
 }).superRefine(checkNatsCredentials);
 
 export type UsersConfig = z.output<typeof usersConfigSchema>;

@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, DeviceRevocations, migrate, openDatabase, type Bus, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource } from '@rchat/server-kit';
-import type { User } from '@rchat/protocol';
+import { createTokenVerifier, DeviceRevocations, migrate, openDatabase, RetentionSchedule, type Bus, type Metrics, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource } from '@rchat/server-kit';
+import type { ActiveDevice, User } from '@rchat/protocol';
 import type { UsersConfig } from './config.ts';
 import type { UsersDeps } from './app/deps.ts';
 import { SigningKeys } from './app/signing-keys.ts';
 import { getUser } from './app/find-users.ts';
 import { recentRevocations } from './app/recent-revocations.ts';
 import { recentAccountDeletions } from './app/recent-account-deletions.ts';
+import { listActiveDevices } from './app/list-active-devices.ts';
+import { usersRetentionTasks } from './app/clean-up-expired.ts';
 import { createArgon2Hasher } from './adapters/argon2-hasher.ts';
 import { usersMigrations } from './adapters/postgres/migrations.ts';
 import { registerUsersRoutes } from './adapters/http/routes.ts';
 
 /** The users service, independent of how it is hosted (own process or the single-process server). */
 export interface UsersService {
-  register(app: FastifyInstance): void;
+  register(app: FastifyInstance & { metrics: Metrics }): void;
   /** In-process key source for other services' token verifiers. */
   keySet: KeySetSource;
   getUser(id: string): Promise<User>;
@@ -21,6 +23,10 @@ export interface UsersService {
   revocations: RevocationSource;
   /** In-process source of recent account deletions for the chat service. */
   deletedAccounts: DeletedAccountsSource;
+  /** In-process read of users' devices that are not removed, for the chat service's inbox retention. */
+  activeDevices(userIds: readonly string[]): Promise<ActiveDevice[]>;
+  /** The scheduled deletion of expired data (started with the service, stopped by `close`). */
+  readonly retention: RetentionSchedule;
   ready(): Promise<void>;
   close(): Promise<void>;
   readonly database: Database;
@@ -31,6 +37,8 @@ export interface UsersServiceOptions {
   memory?: boolean;
   /** A database shared with other services (the single-process server's); its owner closes it. Otherwise the service opens its own. */
   database?: Database | undefined;
+  /** The service's clock (tests move it forward instead of waiting). */
+  clock?: (() => Date) | undefined;
 }
 
 export async function createUsersService(config: Readonly<UsersConfig>, logger: Logger, options: UsersServiceOptions): Promise<UsersService> {
@@ -48,21 +56,29 @@ export async function createUsersService(config: Readonly<UsersConfig>, logger: 
     keys,
     config,
     logger,
-    now: () => new Date(),
+    now: options.clock ?? (() => new Date()),
   };
   const keySet: KeySetSource = () => keys.jwks();
   const revoked = new DeviceRevocations(options.bus, () => recentRevocations(deps), logger);
   await revoked.start();
   const verifier = createTokenVerifier(keySet, { minRefreshMs: 0, isRevoked: revoked.isRevoked, isSessionEnded: revoked.isSessionEnded });
+  const retention = new RetentionSchedule({ service: 'users', intervalMs: config.RETENTION_INTERVAL_SECONDS * 1000, tasks: usersRetentionTasks(deps), logger: logger.child({ component: 'retention' }), now: deps.now });
+  retention.start();
   return {
-    register: (app) => registerUsersRoutes(app, deps, verifier, options.bus),
+    register: (app) => {
+      retention.observe(app.metrics);
+      registerUsersRoutes(app, deps, verifier, options.bus);
+    },
     revocations: () => recentRevocations(deps),
     deletedAccounts: () => recentAccountDeletions(deps),
+    activeDevices: (userIds) => listActiveDevices(deps, userIds),
+    retention,
     keySet,
     getUser: (id) => getUser(deps, id),
     ready: () => database.ping(),
     close: async () => {
       clearInterval(rotation);
+      await retention.stop();
       revoked.close();
       if (!options.database) await database.close();
     },

@@ -81,6 +81,14 @@ describe('users migrations', () => {
     await expect(db.rows(sql`insert into users (id, username, password_hash) values ('00000000-0000-4000-8000-000000000002', 'alice', 'h')`)).rejects.toThrow();
   });
 
+  it('0006_retention: expired tokens and removed devices are found by index', async () => {
+    const db = await freshDatabase('users');
+    dispose = db.dispose;
+    expect(await migrate(db, 'users', usersMigrations.slice(0, 6))).toEqual(usersMigrations.slice(0, 6).map((m) => m.id));
+    const indexes = await db.rows<{ indexname: string }>(sql`select indexname from pg_indexes where indexname in ('refresh_tokens_expiry_idx', 'devices_revoked_idx') order by indexname`);
+    expect(indexes.map((i) => i.indexname)).toEqual(['devices_revoked_idx', 'refresh_tokens_expiry_idx']);
+  });
+
   it('applies each migration once, even when two instances start together', async () => {
     const db = await freshDatabase('users');
     dispose = db.dispose;

@@ -262,6 +262,8 @@ export class RchatClient {
     });
     this.stream = this.ctx.api.events({
       since,
+      // Reconnects resume from what this device processed, so the server never counts an unprocessed entry as passed.
+      resumeFrom: () => this.ctx.account.cursor(),
       onEntry: (entry) => this.enqueue(entry),
       onReady: () => {
         void this.queue.then(live);

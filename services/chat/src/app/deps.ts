@@ -1,4 +1,5 @@
 import type { Bus, Db, KeyedLimit, Logger } from '@rchat/server-kit';
+import type { ActiveDevice } from '@rchat/protocol';
 import type { ChatConfig } from '../config.ts';
 
 /** Looks users up in the users service (in-process or over HTTP on the caller's behalf). */
@@ -6,6 +7,9 @@ export interface UserDirectory {
   /** The user, or null when no user has this id. */
   getUser(id: string, callerToken: string): Promise<{ id: string; username: string } | null>;
 }
+
+/** The devices of some users that are not removed (the users service's; in-process or over /internal). */
+export type ActiveDevicesSource = (userIds: readonly string[]) => Promise<ActiveDevice[]>;
 
 export interface ChatDeps {
   db: Db;

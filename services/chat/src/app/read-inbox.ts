@@ -3,6 +3,7 @@ import { assertNever } from '@rchat/server-kit';
 import type { Conversation, InboxEntry, InboxPage, InboxQuery } from '@rchat/protocol';
 import type { ChatDeps } from './deps.ts';
 import { b64, messageFromColumns, type MessageColumns } from './to-dto.ts';
+import { recordCursor } from './record-cursor.ts';
 
 interface Row extends MessageColumns {
   seq: string | number;
@@ -32,8 +33,13 @@ const uuidArray = (v: string[] | string | null): string[] => (v === null ? [] : 
  * one entry: the sizes are read first, and only the blobs of the entries that
  * fit are read at all. So a page may be short although more follow; readers
  * go on while the last entry's seq is below `headSeq`.
+ *
+ * With `resumingDevice`, the read is that device resuming from its cursor:
+ * `after` (or the head, when it starts from the head) is recorded as the
+ * point up to which the device has every entry (`recordCursor`).
  */
-export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery, deviceId?: string): Promise<InboxPage> {
+export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery, who: { forDevice?: string | undefined; resumingDevice?: string | undefined } = {}): Promise<InboxPage> {
+  const deviceId = who.forDevice;
   const forDevice = deviceId === undefined ? sql`` : sql`and (e.type <> 'welcome' or ${deviceId}::uuid = any(e.device_ids))`;
   const result = (await deps.db.execute(sql`
     with page as (
@@ -58,12 +64,14 @@ export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery, d
     where f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES}
     order by e.seq`)) as unknown as { rows: Row[] };
   const head = (await deps.db.execute(sql`select head_seq from inbox_heads where user_id = ${userId}`)) as unknown as { rows: { head_seq: string | number }[] };
+  const headSeq = Number(head.rows[0]?.head_seq ?? 0);
+  if (who.resumingDevice !== undefined) await recordCursor(deps, userId, who.resumingDevice, Math.min(q.after, headSeq));
   const entries: InboxEntry[] = [];
   for (const r of result.rows) {
     const entry = toEntry(r);
     if (entry) entries.push(entry);
   }
-  return { entries, headSeq: Number(head.rows[0]?.head_seq ?? 0) };
+  return { entries, headSeq };
 }
 
 function toEntry(r: Row): InboxEntry | null {

@@ -57,8 +57,10 @@ export class DeviceStream {
     this.expiry = setTimeout(() => this.end('token-expired'), Math.max(0, tokenExpiresAt - Date.now()));
     this.catchingUp = true;
     try {
-      if (this.lastSent < 0) this.lastSent = (await this.readInbox(this.userId, { after: Number.MAX_SAFE_INTEGER, limit: 1 })).headSeq;
-      await this.drainStore();
+      // The device's own cursor (or, without one, the head it starts from) is where it resumes: chat records it.
+      const resumed = this.lastSent >= 0;
+      if (!resumed) this.lastSent = (await this.readInbox(this.userId, { after: Number.MAX_SAFE_INTEGER, limit: 1 }, this.deviceId)).headSeq;
+      await this.drainStore(resumed ? this.deviceId : undefined);
       if (this.closed) return;
       this.write(`id: ${this.lastSent}\nevent: ready\ndata: ${JSON.stringify({ headSeq: this.lastSent })}\n\n`);
       await this.catchUp();
@@ -115,13 +117,17 @@ export class DeviceStream {
   /**
    * Sends everything after lastSent from the store, paced by the socket (awaits
    * 'drain'), so catch-up never buffers unboundedly. Pages may be short (a
-   * byte budget), so it reads on until it reaches the head.
+   * byte budget), so it reads on until it reaches the head. `resumingDevice`
+   * marks the first read as the device's resume from its cursor.
    */
-  private async drainStore(): Promise<void> {
+  private async drainStore(resumingDevice?: string): Promise<void> {
     // Whatever was let go before this read is in the store by now: this read covers it.
     this.dropped = false;
+    // Only the first read is the device's resume; later ones start after what was sent, not what the device processed.
+    let resume = resumingDevice;
     for (;;) {
-      const page = await this.readInbox(this.userId, { after: this.lastSent, limit: PAGE });
+      const page = await this.readInbox(this.userId, { after: this.lastSent, limit: PAGE }, resume);
+      resume = undefined;
       for (const entry of page.entries) {
         if (this.closed) return;
         if (entry.seq <= this.lastSent) continue;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { LinkMessagesResponse, LinkSession, LinkSessionList } from '@rchat/protocol';
 import { linkMessages, linkSessions } from '../adapters/postgres/schema.ts';
@@ -11,11 +11,10 @@ export const LINK_SESSION_MAX_MESSAGES = 20;
 /**
  * A relay between two devices of one user while one links the other: the
  * server keeps the opaque (HPKE-encrypted) messages for ten minutes and shows
- * them only to devices of that user.
+ * them only to devices of that user; the retention schedule deletes expired sessions.
  */
 export async function openLinkSession(deps: UsersDeps, caller: { userId: string; deviceId: string }): Promise<LinkSession> {
   const now = deps.now();
-  await deps.db.delete(linkSessions).where(lt(linkSessions.expiresAt, now));
   const session = { id: randomUUID(), userId: caller.userId, createdBy: caller.deviceId, createdAt: now, expiresAt: new Date(now.getTime() + LINK_SESSION_TTL_MS) };
   await deps.db.insert(linkSessions).values(session);
   return { id: session.id, expiresAt: session.expiresAt.toISOString() };

@@ -6,7 +6,7 @@ import type { AccessClaims } from '@rchat/protocol';
 import { signingKeys } from '../adapters/postgres/schema.ts';
 
 /** How many of the newest keys the JWKS publishes (the active one and its predecessors). */
-const PUBLISHED_KEYS = 3;
+export const PUBLISHED_KEYS = 3;
 
 /**
  * EdDSA token-signing keys stored in the users database. The newest key signs;

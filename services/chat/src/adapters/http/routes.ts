@@ -22,6 +22,8 @@ import { requestJoin } from '../../app/request-join.ts';
 import { listCommits, submitCommit } from '../../app/submit-commit.ts';
 
 const internalInboxParamsSchema = z.strictObject({ userId: z.uuid() });
+/** Delivery names the device when the read is that device resuming from its cursor (`after`). */
+const internalInboxQuerySchema = inboxQuerySchema.extend({ device: z.uuid().optional() });
 
 export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifier: TokenVerifier): void {
   const caller = async (request: FastifyRequest): Promise<Caller> => {
@@ -67,7 +69,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
   });
   app.get('/inbox', async (request) => {
     const me = await caller(request);
-    return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'), me.deviceId);
+    return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'), { forDevice: me.deviceId, resumingDevice: me.deviceId });
   });
   app.post('/conversations/:id/commits', { bodyLimit: commitBodyLimit, config: perCaller(config.RATE_LIMIT_COMMITS_PER_MINUTE) }, async (request, reply) => {
     const me = await caller(request);
@@ -87,7 +89,8 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
   app.get('/internal/inbox/:userId', async (request) => {
     requireInternal(request, config.INTERNAL_TOKEN);
     const { userId } = parseInput(internalInboxParamsSchema, request.params, 'params');
-    return readInbox(deps, userId, parseInput(inboxQuerySchema, request.query, 'query'));
+    const { device, ...q } = parseInput(internalInboxQuerySchema, request.query, 'query');
+    return readInbox(deps, userId, q, { resumingDevice: device });
   });
 }
 

@@ -90,4 +90,16 @@ alter table inbox_entries drop constraint inbox_entries_type_check;
 alter table inbox_entries add constraint inbox_entries_type_check check (type in ('message', 'conversation', 'read', 'commit', 'welcome', 'join-request', 'account-deleted'));
 `,
   },
+  {
+    id: '0005_device_cursors',
+    sql: `
+create table device_cursors (
+  user_id uuid not null,
+  device_id uuid not null,
+  cursor_seq bigint not null,
+  updated_at timestamptz not null default now(),
+  primary key (user_id, device_id)
+);
+`,
+  },
 ];

@@ -79,3 +79,15 @@ export const inboxEntries = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.seq] })],
 );
 
+
+/** Where each device last resumed its inbox from: it has processed every entry up to `cursorSeq` (inbox retention waits for it). */
+export const deviceCursors = pgTable(
+  'device_cursors',
+  {
+    userId: uuid('user_id').notNull(),
+    deviceId: uuid('device_id').notNull(),
+    cursorSeq: seq('cursor_seq').notNull(),
+    updatedAt: tz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.deviceId] })],
+);

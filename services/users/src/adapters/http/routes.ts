@@ -19,6 +19,7 @@ import {
   changePasswordRequestSchema,
   deleteAccountRequestSchema,
   backupEntriesQuerySchema,
+  activeDevicesQuerySchema,
   type WellKnown,
 } from '@rchat/protocol';
 import { authenticate, byCaller, parseInput, rateLimited, requireInternal, type Bus, type TokenVerifier } from '@rchat/server-kit';
@@ -38,6 +39,7 @@ import { claimKeyPackages, countFor, uploadKeyPackages } from '../../app/key-pac
 import { getUserKeys } from '../../app/user-keys.ts';
 import { removeDevice } from '../../app/remove-device.ts';
 import { recentRevocations } from '../../app/recent-revocations.ts';
+import { listActiveDevices } from '../../app/list-active-devices.ts';
 import { changePassword } from '../../app/change-password.ts';
 import { signOutOtherDevices } from '../../app/sign-out-other-devices.ts';
 import { deleteAccount } from '../../app/delete-account.ts';
@@ -103,6 +105,10 @@ export function registerUsersRoutes(app: FastifyInstance, deps: UsersDeps, verif
   app.get('/internal/deleted-accounts', async (request) => {
     requireInternal(request, config.INTERNAL_TOKEN);
     return { deleted: await recentAccountDeletions(deps) };
+  });
+  app.get('/internal/active-devices', async (request) => {
+    requireInternal(request, config.INTERNAL_TOKEN);
+    return { devices: await listActiveDevices(deps, parseInput(activeDevicesQuerySchema, request.query, 'query').users) };
   });
   const linkLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE * 4, byCaller(verifier));
   app.post('/link/sessions', { config: linkLimit }, async (request, reply) => {

@@ -123,4 +123,11 @@ create index users_deleted_idx on users (deleted_at) where deleted_at is not nul
 create index refresh_tokens_revoked_idx on refresh_tokens (revoked_at) where revoked_at is not null;
 `,
   },
+  {
+    id: '0006_retention',
+    sql: `
+create index refresh_tokens_expiry_idx on refresh_tokens (expires_at);
+create index devices_revoked_idx on devices (revoked_at) where revoked_at is not null;
+`,
+  },
 ];
