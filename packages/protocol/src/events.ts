@@ -73,6 +73,11 @@ export const deviceRevokedEventSchema = z.object({
 export type DeviceRevokedEvent = z.infer<typeof deviceRevokedEventSchema>;
 export const revokedDevicesResponseSchema = z.object({ revoked: z.array(deviceRevokedEventSchema) });
 
+/** Data of the event stream's `ready` event: the stream is live, and the inbox's newest sequence. */
+export const streamReadySchema = z.object({ headSeq: seqSchema });
+/** Data of the event stream's `bye` event: why the server ends the stream (`token-expired`, `shutdown`, `device-removed`, …). */
+export const streamByeSchema = z.object({ reason: z.string() });
+
 /** Query of GET /events; `since` is an alternative to the Last-Event-ID header. */
 export const eventsQuerySchema = z.strictObject({
   access_token: z.string().max(4096).optional(),
