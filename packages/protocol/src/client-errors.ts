@@ -1,6 +1,3 @@
-import { z } from 'zod';
-import { errorCodes, type ErrorBody } from './errors.ts';
-
 /**
  * Codes a client raises itself (the SDK's `RchatError` with `status` 0, or
  * the HTTP status of an answer that was not rchat's): no server sends them.
@@ -24,13 +21,3 @@ export const clientErrorCatalog = {
 export type ClientErrorCode = keyof typeof clientErrorCatalog;
 
 export const clientErrorCodes = Object.keys(clientErrorCatalog) as ClientErrorCode[];
-
-/** The error body every rchat refusal has (a code outside the catalogue fails it: a client treats that answer as not rchat's). */
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.enum(errorCodes as [ErrorBody['error']['code'], ...ErrorBody['error']['code'][]]),
-    message: z.string(),
-    requestId: z.string().optional(),
-    details: z.unknown().optional(),
-  }),
-});
