@@ -33,7 +33,7 @@ async function answers(accessToken: string): Promise<string[]> {
   return out;
 }
 
-const refreshWith = (refreshToken: string) => rejection(new RchatApi({ baseUrl: platform.url }).request('POST', '/auth/refresh', { refreshToken }, { auth: false }));
+const refreshWith = (refreshToken: string) => rejection(new RchatApi({ baseUrl: platform.url }).request('POST /auth/refresh', { body: { refreshToken }, auth: false }));
 const loginAs = (username: string, password: string) => new RchatApi({ baseUrl: platform.url }).login({ username, password, device: { name: 'probe' } });
 
 /** A password thief's session: a fresh device signed in with the password alone (never certified by the identity key). */

@@ -70,10 +70,10 @@ describe('accounts and sessions', () => {
     expect(await u.api.conversations()).toEqual([]);
 
     const attacker = new RchatApi({ baseUrl: platform.url });
-    const reused = await rejection(attacker.request('POST', '/auth/refresh', { refreshToken: first }, { auth: false }));
+    const reused = await rejection(attacker.request('POST /auth/refresh', { body: { refreshToken: first }, auth: false }));
     expect([reused.status, reused.code]).toEqual([401, 'REFRESH_TOKEN_REUSED']);
     // The legitimate holder's newer token is revoked too.
-    const after = await rejection(u.api.request('POST', '/auth/refresh', { refreshToken: second }, { auth: false }));
+    const after = await rejection(u.api.request('POST /auth/refresh', { body: { refreshToken: second }, auth: false }));
     expect(after.code).toBe('INVALID_REFRESH_TOKEN');
   });
 
@@ -83,7 +83,7 @@ describe('accounts and sessions', () => {
     const token = u.api.session?.refreshToken ?? '';
     const access = u.api.session?.accessToken ?? '';
     await u.api.logout();
-    const e = await rejection(new RchatApi({ baseUrl: platform.url }).request('POST', '/auth/refresh', { refreshToken: token }, { auth: false }));
+    const e = await rejection(new RchatApi({ baseUrl: platform.url }).request('POST /auth/refresh', { body: { refreshToken: token }, auth: false }));
     expect(e.code).toBe('INVALID_REFRESH_TOKEN');
     const res = await fetch(`${platform.url}/conversations`, { headers: { authorization: `Bearer ${access}` } });
     expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([401, 'UNAUTHENTICATED']);

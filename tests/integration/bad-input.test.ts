@@ -1,10 +1,8 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT, importJWK, base64url, type JWK } from 'jose';
-import { sql } from '@rchat/server-kit';
 import { startPlatform, type Platform } from '../support/platform.ts';
 import { b64, PASSWORD, registerUser, type TestUser } from '../support/users.ts';
 import { changedTables, snapshot } from '../support/db-snapshot.ts';
+import { forgedTokens } from '../support/forged-tokens.ts';
 
 let platform: Platform;
 let alice: TestUser;
@@ -31,21 +29,6 @@ interface Case {
 
 const json = (v: unknown) => JSON.stringify(v);
 
-async function claimsToken(payload: Record<string, unknown>, opts: { expSecondsFromNow: number; signWith: 'server' | 'stranger' }): Promise<string> {
-  const [row] = await platform.users.database.rows<{ kid: string; private_jwk: JWK | string }>(sql`select kid, private_jwk from signing_keys order by created_at desc limit 1`);
-  if (!row) throw new Error('no signing key');
-  const jwk = typeof row.private_jwk === 'string' ? (JSON.parse(row.private_jwk) as JWK) : row.private_jwk;
-  const key = opts.signWith === 'server' ? await importJWK(jwk, 'EdDSA') : generateKeyPairSync('ed25519').privateKey;
-  const now = Math.floor(Date.now() / 1000);
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: 'EdDSA', kid: row.kid })
-    .setIssuer('rchat')
-    .setAudience('rchat')
-    .setIssuedAt(now - 3600)
-    .setExpirationTime(now + opts.expSecondsFromNow)
-    .sign(key);
-}
-
 beforeAll(async () => {
   platform = await startPlatform();
   alice = await registerUser(platform.url, 'alice');
@@ -56,22 +39,7 @@ beforeAll(async () => {
   rotatedRefreshToken = alice.api.session?.refreshToken ?? '';
   await alice.api.refresh();
 
-  const claims = { sub: alice.id, did: alice.deviceId, usr: alice.username };
-  tokens.expired = await claimsToken(claims, { expSecondsFromNow: -60, signWith: 'server' });
-  tokens.forged = await claimsToken(claims, { expSecondsFromNow: 600, signWith: 'stranger' });
-  const header = (h: object) => base64url.encode(JSON.stringify(h));
-  const body = base64url.encode(JSON.stringify({ ...claims, iss: 'rchat', aud: 'rchat', exp: Math.floor(Date.now() / 1000) + 600 }));
-  tokens.none = `${header({ alg: 'none', typ: 'JWT' })}.${body}.`;
-  // HS256 keyed with the server's public key (the classic algorithm-confusion attack).
-  const jwks = (await (await fetch(`${platform.url}/.well-known/jwks.json`)).json()) as { keys: (JWK & { kid: string })[] };
-  const pub = jwks.keys[0];
-  if (!pub) throw new Error('no public key');
-  tokens.hs256 = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256', kid: pub.kid })
-    .setIssuer('rchat')
-    .setAudience('rchat')
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(JSON.stringify(pub)));
+  Object.assign(tokens, await forgedTokens(platform.url, platform.users.database, alice));
 });
 afterAll(async () => platform?.close());
 
@@ -92,6 +60,11 @@ const cases: Case[] = [
   { name: 'device name with a control character', method: 'POST', path: () => '/auth/login', as: () => null, body: () => json({ username: alice.username, password: PASSWORD, device: { name: 'phone\u0007\u001b[2J' } }), status: 400, code: 'VALIDATION_FAILED', message: /device name must not contain control characters/ },
   { name: 'device name with a bidi isolate', method: 'POST', path: () => '/auth/login', as: () => null, body: () => json({ username: alice.username, password: PASSWORD, device: { name: '\u2067desktop\u2069' } }), status: 400, code: 'VALIDATION_FAILED', message: /device name must not contain control characters/ },
   { name: 'user search shorter than 3 characters', method: 'GET', path: () => '/users?query=%20Ab%20', status: 400, code: 'VALIDATION_FAILED', message: /^Invalid query\.query: Type at least 3 characters of a username to search\.$/ },
+  { name: 'user search with a NUL byte', method: 'GET', path: () => '/users?query=abc%00', status: 400, code: 'VALIDATION_FAILED', message: /^Invalid query\.query: Text must not contain NUL characters/ },
+  { name: 'device name with a NUL byte', method: 'POST', path: () => '/auth/register', body: send({ username: 'zed_nul', password: PASSWORD, device: { name: 'pho\u0000ne' } }), status: 400, code: 'VALIDATION_FAILED', message: /^Invalid body\.device\.name: Text must not contain NUL/ },
+  { name: 'password with an unpaired surrogate', method: 'POST', path: () => '/auth/login', as: () => null, body: () => `{"username":"${alice.username}","password":"pass\\ud800word-long-enough","device":{"name":"d"}}`, status: 400, code: 'VALIDATION_FAILED', message: /^Invalid body\.password: .*unpaired UTF-16 surrogates/ },
+  { name: 'JSON key with a NUL byte', method: 'POST', path: () => `${conv()}/read`, body: () => '{"seq":1,"\\u0000":2}', status: 400, code: 'VALIDATION_FAILED' },
+  { name: 'conversation id with a NUL byte', method: 'GET', path: () => '/conversations/%00', status: 400, code: 'VALIDATION_FAILED' },
   { name: 'not JSON content type', method: 'POST', path: () => '/auth/login', body: () => 'username=a', headers: () => ({ 'content-type': 'text/plain' }), status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   { name: 'reuse of a rotated refresh token', method: 'POST', path: () => '/auth/refresh', body: () => json({ refreshToken: rotatedRefreshToken }), status: 401, code: 'REFRESH_TOKEN_REUSED', changes: ['refresh_tokens'] },
   { name: 'unknown refresh token', method: 'POST', path: () => '/auth/refresh', body: send({ refreshToken: 'nope' }), status: 401, code: 'INVALID_REFRESH_TOKEN' },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { createHttpApp, createLogger, createMemoryBus, type HttpApp } from '@rchat/server-kit';
+import { createHttpApp, createLogger, createMemoryBus, httpStatusByCode, type HttpApp } from '@rchat/server-kit';
 import { createUsersService, loadUsersConfig, usersConfigSchema, type UsersService } from '@rchat/users';
 import { chatConfigSchema, createChatService, loadChatConfig, type ChatService } from '@rchat/chat';
 import { createDeliveryService, deliveryConfigSchema, loadDeliveryConfig } from '@rchat/delivery';
@@ -331,6 +331,20 @@ describe('nginx.conf', () => {
       const { MAX_CIPHERTEXT_BYTES } = chatConfigSchema.parse(envOf(key));
       // The chat route's own body limit: the base64 of the ciphertext plus the JSON around it.
       expect(limit, key).toBeGreaterThanOrEqual(Math.ceil((MAX_CIPHERTEXT_BYTES * 4) / 3) + 4096);
+    }
+  });
+
+  it('answers the errors nginx makes itself (a body over client_max_body_size, no upstream answering) with the JSON error body of the services', () => {
+    const pages = new Map(children(routesConf, 'error_page').flatMap((d) => d.args.slice(0, -1).map((status) => [status, d.args.at(-1)])));
+    for (const [status, code] of [['413', 'PAYLOAD_TOO_LARGE'], ['502', 'UNAVAILABLE'], ['503', 'UNAVAILABLE'], ['504', 'UNAVAILABLE']] as const) {
+      const location = children(routesConf, 'location').find((l) => l.args[0] === pages.get(status));
+      expect(location, `error_page ${status}`).toBeDefined();
+      expect(children(location?.block, 'default_type')[0]?.args).toEqual(['application/json']);
+      const [answered, body = ''] = children(location?.block, 'return')[0]?.args ?? [];
+      const parsed = JSON.parse(body.replace('$rchat_request_id', 'r1')) as { error: { code: keyof typeof httpStatusByCode; message: string; requestId: string } };
+      expect(parsed.error.code, `error_page ${status}`).toBe(code);
+      expect(Number(answered)).toBe(httpStatusByCode[code]);
+      expect(parsed.error.requestId).toBe('r1');
     }
   });
 

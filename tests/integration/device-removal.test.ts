@@ -49,7 +49,7 @@ describe('removing a device', () => {
       expect([path, res.status, body.error.code]).toEqual([path, 401, 'DEVICE_REVOKED']);
     }
     // Its refresh token no longer works.
-    const refresh = await rejection(new RchatApi({ baseUrl: platform.url }).request('POST', '/auth/refresh', { refreshToken: phone.api.session?.refreshToken ?? '' }, { auth: false }));
+    const refresh = await rejection(new RchatApi({ baseUrl: platform.url }).request('POST /auth/refresh', { body: { refreshToken: phone.api.session?.refreshToken ?? '' }, auth: false }));
     expect(refresh.code).toBe('INVALID_REFRESH_TOKEN');
     expect((await bob.api.devices()).map((d) => d.name)).toEqual(['laptop']);
     expect((await rejection(bob.api.removeDevice(phone.deviceId))).code).toBe('DEVICE_NOT_FOUND');

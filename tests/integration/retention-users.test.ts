@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(async () => platform?.close());
 
 const rows = <T extends Record<string, unknown>>(query: ReturnType<typeof sql>) => platform.users.database.rows<T>(query);
-const refreshWith = (refreshToken: string) => new RchatApi({ baseUrl: platform.url }).request<{ refreshToken: string }>('POST', '/auth/refresh', { refreshToken }, { auth: false });
+const refreshWith = (refreshToken: string) => new RchatApi({ baseUrl: platform.url }).request('POST /auth/refresh', { body: { refreshToken }, auth: false });
 const tokenCount = async (userId: string) => (await rows<{ n: number }>(sql`select count(*)::int as n from refresh_tokens where user_id = ${userId}`))[0]?.n;
 
 describe('users retention', () => {
@@ -91,7 +91,7 @@ describe('users retention', () => {
 
     // A used token of a living family is still recognised as reused, and ends the family.
     expect((await rejection(refreshWith(aliceUsedRecently))).code).toBe('REFRESH_TOKEN_REUSED');
-    expect((await rejection(alice.api.request('POST', '/auth/refresh', { refreshToken: alice.api.session?.refreshToken }, { auth: false }))).code).toBe('INVALID_REFRESH_TOKEN');
+    expect((await rejection(alice.api.request('POST /auth/refresh', { body: { refreshToken: alice.api.session?.refreshToken }, auth: false }))).code).toBe('INVALID_REFRESH_TOKEN');
 
     // A second run finds nothing new; later, what has since expired goes too.
     expect(Object.values(await platform.users.retention.runOnce()).every((n) => n === 0)).toBe(true);

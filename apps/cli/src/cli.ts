@@ -58,7 +58,7 @@ function parseLimit(value: string | undefined): number | undefined {
 
 /** The sentence for an error: the SDK's and the server's messages are written for people already. */
 function describe(e: unknown, home: Home | undefined): string {
-  if (e instanceof RchatError && e.code === 'NETWORK' && home) return `${e.message} (server: ${home.server})`;
+  if (e instanceof RchatError && (e.code === 'NETWORK' || e.code === 'TIMEOUT') && home) return `${e.message} (server: ${home.server})`;
   if (e instanceof RchatError && e.code === 'IDENTITY_RESET') return identityResetText();
   return e instanceof Error ? e.message : String(e);
 }

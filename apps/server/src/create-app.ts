@@ -60,6 +60,7 @@ export async function createServerApp(
     corsOrigins: usersConfig.CORS_ORIGINS,
     trustProxy: usersConfig.TRUST_PROXY,
     metricsToken: usersConfig.METRICS_TOKEN,
+    maxRefusedBodyBytes: usersConfig.MAX_REFUSED_BODY_BYTES,
     ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { https: { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } } : {}),
   });
   await app.register(rateLimit, { global: false });

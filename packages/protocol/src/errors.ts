@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The closed set of error codes every rchat API answers with. The HTTP status
  * for each lives in one table in server-kit; the sentence here is what
@@ -49,12 +51,16 @@ export type ErrorCode = keyof typeof errorCatalog;
 
 export const errorCodes = Object.keys(errorCatalog) as ErrorCode[];
 
-/** The JSON body of every error response. */
-export interface ErrorBody {
-  error: {
-    code: ErrorCode;
-    message: string;
-    requestId?: string;
-    details?: unknown;
-  };
-}
+/**
+ * The JSON body of every error response. A code outside the catalogue fails
+ * it: a client takes such an answer for not rchat's (a proxy, another version).
+ */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.enum(errorCodes as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    requestId: z.string().optional(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -83,6 +83,11 @@ export const activeDeviceSchema = z.object({ userId: idSchema, deviceId: idSchem
 export type ActiveDevice = z.infer<typeof activeDeviceSchema>;
 export const activeDevicesResponseSchema = z.object({ devices: z.array(activeDeviceSchema) });
 
+/** Data of the event stream's `ready` event: the stream is live, and the inbox's newest sequence. */
+export const streamReadySchema = z.object({ headSeq: seqSchema });
+/** Data of the event stream's `bye` event: why the server ends the stream (`token-expired`, `shutdown`, `device-removed`, …). */
+export const streamByeSchema = z.object({ reason: z.string() });
+
 /** Query of GET /events; `since` is an alternative to the Last-Event-ID header. */
 export const eventsQuerySchema = z.strictObject({
   access_token: z.string().max(4096).optional(),

@@ -8,3 +8,4 @@ export * from './events.ts';
 export * from './routes.ts';
 export * from './keys.ts';
 export * from './recovery.ts';
+export * from './client-errors.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deviceNameSchema, registerRequestSchema, sendMessageRequestSchema, errorCodes, inboxEntrySchema } from './index.ts';
+import { clientErrorCodes, deviceNameSchema, registerRequestSchema, sendMessageRequestSchema, errorCodes, inboxEntrySchema } from './index.ts';
 
 describe('protocol schemas', () => {
   it('folds usernames to lowercase and rejects characters outside the alphabet', () => {
@@ -39,6 +39,8 @@ describe('protocol schemas', () => {
 
   it('has unique error codes and a typed inbox union', () => {
     expect(new Set(errorCodes).size).toBe(errorCodes.length);
+    // A client's own codes never mean something a server could send.
+    expect(clientErrorCodes.filter((c) => (errorCodes as string[]).includes(c))).toEqual([]);
     const r = inboxEntrySchema.safeParse({ seq: 1, createdAt: 'x', type: 'read', conversationId: '00000000-0000-4000-8000-000000000000', readSeq: 3 });
     expect(r.success).toBe(true);
   });

@@ -64,14 +64,14 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** HTTP status of success. */
   status: number;
-  errors: ErrorCode[];
+  errors: readonly ErrorCode[];
 }
 
 const authErrors: ErrorCode[] = ['UNAUTHENTICATED', 'DEVICE_REVOKED', 'IDENTITY_RESET'];
 const bodyErrors: ErrorCode[] = ['VALIDATION_FAILED', 'MALFORMED_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'];
 
-/** Every public endpoint: the source of docs/api.md. */
-export const routes: RouteSpec[] = [
+/** Every public endpoint, each typed as written (the SDK derives each route's response type from it). */
+export const routeTable = [
   { method: 'POST', path: '/auth/register', service: 'users', auth: 'none', summary: 'Create an account (username and password only) and sign in its first device.', body: registerRequestSchema, response: sessionResponseSchema, status: 201, errors: [...bodyErrors, 'USERNAME_TAKEN', 'WEAK_PASSWORD', 'REGISTRATION_CLOSED', 'RATE_LIMITED'] },
   { method: 'POST', path: '/auth/challenge', service: 'users', auth: 'none', summary: 'A single-use challenge (2 minutes) that a device signs with its key to sign in as itself.', response: loginChallengeResponseSchema, status: 200, errors: ['RATE_LIMITED'] },
   { method: 'POST', path: '/auth/login', service: 'users', auth: 'none', summary: 'Sign in with the password. Without `device.id` the session is a new, uncertified device (it can link itself, restore from the recovery key, or reset the identity); signing in as an existing device needs `device.proof`: its key\'s signature over a challenge from `/auth/challenge`. A new device only while the account has fewer than `MAX_DEVICES_PER_USER`.', body: loginRequestSchema, response: sessionResponseSchema, status: 200, errors: [...bodyErrors, 'INVALID_CREDENTIALS', 'DEVICE_PROOF_REQUIRED', 'IDENTITY_RESET', 'FORBIDDEN', 'TOO_MANY_DEVICES', 'RATE_LIMITED'] },
@@ -112,4 +112,7 @@ export const routes: RouteSpec[] = [
   { method: 'GET', path: '/conversations/:id/commits', service: 'chat', auth: 'bearer', summary: 'Commits made in epoch `since` and later, in order: what a device applies to catch up. At most `limit`, and fewer when they would pass `MAX_PAGE_BYTES` (never none); continue from the last epoch + 1 while it is below `epoch`.', query: commitsQuerySchema, response: commitsResponseSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND'] },
   { method: 'GET', path: '/inbox', service: 'chat', auth: 'bearer', summary: "The caller's inbox entries after `after`, oldest first (what the event stream replays on resume). At most `limit`, and fewer when their ciphertexts, commits and Welcomes would pass `MAX_PAGE_BYTES` (never none): continue while the last entry's `seq` is below `headSeq`.", query: inboxQuerySchema, response: inboxPageSchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED'] },
   { method: 'GET', path: '/events', service: 'delivery', auth: 'bearer-or-query', summary: "Server-Sent Events of the caller's inbox. Each event's `id` is the inbox sequence and its `data` an inbox entry; reconnect with `Last-Event-ID` (or `?since=`) to get exactly what was missed. Also sends `ready` (live, with `headSeq`), `bye` (the server ends the stream: `token-expired`, `shutdown`) and `: hb` comments. An account may have `MAX_STREAMS_PER_USER` streams open per instance.", query: eventsQuerySchema, response: inboxEntrySchema, status: 200, errors: [...authErrors, 'VALIDATION_FAILED', 'TOO_MANY_STREAMS'] },
-];
+] as const satisfies readonly RouteSpec[];
+
+/** Every public endpoint: the source of docs/api.md and of the SDK's response checks. */
+export const routes: readonly RouteSpec[] = routeTable;

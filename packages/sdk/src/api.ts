@@ -1,35 +1,11 @@
-import type {
-  ClaimKeyPackagesResponse,
-  CommitRequest,
-  CommitsResponse,
-  KeyPackageCount,
-  UploadKeyPackagesRequest,
-  UserKeys,
-  LinkSession,
-  LinkSessionList,
-  LinkMessagesResponse,
-  SecretStorage,
-  BackupEntriesResponse,
-  Conversation,
-  Device,
-  ErrorBody,
-  HistoryResponse,
-  InboxPage,
-  LoginRequest,
-  LoginChallengeResponse,
-  ResetIdentityRequest,
-  Message,
-  ReadMarkerResponse,
-  RegisterRequest,
-  SearchUsersResponse,
-  SendMessageRequest,
-  SessionResponse,
-  SignedOutDevicesResponse,
-  User,
-  WellKnown,
-} from '@rchat/protocol';
+import { errorBodySchema, type CommitRequest, type LoginRequest, type RegisterRequest, type ResetIdentityRequest, type SendMessageRequest, type SessionResponse, type UploadKeyPackagesRequest } from '@rchat/protocol';
+import { badResponse, errorFromAnswer, networkError, parseJson, timeoutError } from './answer-errors.ts';
 import { RchatError } from './errors.ts';
 import { EventStream, type EventStreamOptions } from './event-stream.ts';
+import { pathOf, responseSchemaOf, type ResponseOf, type RouteKey } from './route-responses.ts';
+
+/** How long a request may take, answer included, unless the options say otherwise. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface RchatApiOptions {
   baseUrl: string;
@@ -37,6 +13,16 @@ export interface RchatApiOptions {
   /** Called whenever tokens change (login, refresh), so a client can persist them. */
   onSession?: (session: SessionResponse | null) => void;
   session?: SessionResponse;
+  /** A request (its answer read in full) that takes longer fails with `TIMEOUT`; default 30 s. The event stream has its own. */
+  requestTimeoutMs?: number;
+}
+
+interface Call {
+  params?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Send the access token (default); refresh it first when it is about to expire. */
+  auth?: boolean;
 }
 
 /** Typed HTTP client of the rchat API, with automatic access-token refresh. */
@@ -57,16 +43,16 @@ export class RchatApi {
   }
 
   async register(body: RegisterRequest): Promise<SessionResponse> {
-    return this.setSession(await this.request<SessionResponse>('POST', '/auth/register', body, { auth: false }));
+    return this.setSession(await this.request('POST /auth/register', { body, auth: false }));
   }
 
   async login(body: LoginRequest): Promise<SessionResponse> {
-    return this.setSession(await this.request<SessionResponse>('POST', '/auth/login', body, { auth: false }));
+    return this.setSession(await this.request('POST /auth/login', { body, auth: false }));
   }
 
   async logout(): Promise<void> {
     const s = this.sessionState;
-    if (s) await this.request<void>('POST', '/auth/logout', { refreshToken: s.refreshToken }, { auth: false });
+    if (s) await this.request('POST /auth/logout', { body: { refreshToken: s.refreshToken }, auth: false });
     this.setSession(null);
   }
 
@@ -74,9 +60,9 @@ export class RchatApi {
   async refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       const s = this.sessionState;
-      if (!s) throw new RchatError('UNAUTHENTICATED', 'Not signed in.', 401);
+      if (!s) throw new RchatError('UNAUTHENTICATED', 'Not signed in.', 0);
       try {
-        this.setSession(await this.request<SessionResponse>('POST', '/auth/refresh', { refreshToken: s.refreshToken }, { auth: false }));
+        this.setSession(await this.request('POST /auth/refresh', { body: { refreshToken: s.refreshToken }, auth: false }));
       } finally {
         this.refreshing = null;
       }
@@ -84,45 +70,41 @@ export class RchatApi {
     return this.refreshing;
   }
 
-  wellKnown = () => this.request<WellKnown>('GET', '/.well-known/rchat', undefined, { auth: false });
-  searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) =>
-    this.request<SearchUsersResponse>('GET', `/users?${qs({ query, limit: opts.limit, after: opts.after })}`);
-  getUser = (id: string) => this.request<User>('GET', `/users/${encodeURIComponent(id)}`);
-  changePassword = (currentPassword: string, newPassword: string) => this.request<SignedOutDevicesResponse>('PUT', '/auth/password', { currentPassword, newPassword });
-  signOutOtherDevices = () => this.request<SignedOutDevicesResponse>('POST', '/auth/sign-out-others', {});
-  deleteAccount = (password: string) => this.request<void>('POST', '/auth/delete-account', { password });
-  removeDevice = (deviceId: string) => this.request<void>('DELETE', `/devices/${encodeURIComponent(deviceId)}`);
-  devices = async () => (await this.request<{ devices: Device[] }>('GET', '/devices')).devices;
-  createConversation = (peer: string) => this.request<Conversation>('POST', '/conversations', { peer });
-  conversations = async () => (await this.request<{ conversations: Conversation[] }>('GET', '/conversations')).conversations;
-  conversation = (id: string) => this.request<Conversation>('GET', `/conversations/${encodeURIComponent(id)}`);
-  sendMessage = (conversationId: string, body: SendMessageRequest) => this.request<Message>('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, body);
-  history = (conversationId: string, opts: { before?: number; limit?: number } = {}) =>
-    this.request<HistoryResponse>('GET', `/conversations/${encodeURIComponent(conversationId)}/messages?${qs(opts)}`);
-  markRead = (conversationId: string, seq: number) => this.request<ReadMarkerResponse>('POST', `/conversations/${encodeURIComponent(conversationId)}/read`, { seq });
-  inbox = (after: number, limit?: number) => this.request<InboxPage>('GET', `/inbox?${qs({ after, limit })}`);
+  wellKnown = () => this.request('GET /.well-known/rchat', { auth: false });
+  searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) => this.request('GET /users', { query: { query, limit: opts.limit, after: opts.after } });
+  getUser = (id: string) => this.request('GET /users/:id', { params: { id } });
+  changePassword = (currentPassword: string, newPassword: string) => this.request('PUT /auth/password', { body: { currentPassword, newPassword } });
+  signOutOtherDevices = () => this.request('POST /auth/sign-out-others', { body: {} });
+  deleteAccount = (password: string) => this.request('POST /auth/delete-account', { body: { password } });
+  removeDevice = (id: string) => this.request('DELETE /devices/:id', { params: { id } });
+  devices = async () => (await this.request('GET /devices')).devices;
+  createConversation = (peer: string) => this.request('POST /conversations', { body: { peer } });
+  conversations = async () => (await this.request('GET /conversations')).conversations;
+  conversation = (id: string) => this.request('GET /conversations/:id', { params: { id } });
+  sendMessage = (id: string, body: SendMessageRequest) => this.request('POST /conversations/:id/messages', { params: { id }, body });
+  history = (id: string, opts: { before?: number; limit?: number } = {}) => this.request('GET /conversations/:id/messages', { params: { id }, query: opts });
+  markRead = (id: string, seq: number) => this.request('POST /conversations/:id/read', { params: { id }, body: { seq } });
+  inbox = (after: number, limit?: number) => this.request('GET /inbox', { query: { after, limit } });
 
-  setIdentityKey = (identityKey: string) => this.request<{ changed: boolean }>('PUT', '/keys/identity', { identityKey });
-  resetIdentity = (body: ResetIdentityRequest) => this.request<{ signedOut: number }>('POST', '/keys/identity/reset', body);
-  loginChallenge = () => this.request<LoginChallengeResponse>('POST', '/auth/challenge', undefined, { auth: false });
-  setDeviceCertificate = (certificate: string) => this.request<void>('PUT', '/devices/current/certificate', { certificate });
-  uploadKeyPackages = (body: UploadKeyPackagesRequest) => this.request<KeyPackageCount>('POST', '/devices/current/key-packages', body);
-  keyPackageCount = () => this.request<KeyPackageCount>('GET', '/devices/current/key-packages/count');
-  userKeys = (userId: string) => this.request<UserKeys>('GET', `/users/${encodeURIComponent(userId)}/keys`);
-  claimKeyPackages = (userId: string, exceptDeviceIds?: string[]) =>
-    this.request<ClaimKeyPackagesResponse>('POST', `/users/${encodeURIComponent(userId)}/key-packages/claim`, exceptDeviceIds ? { exceptDeviceIds } : {});
-  openLinkSession = () => this.request<LinkSession>('POST', '/link/sessions', {});
-  linkSessions = () => this.request<LinkSessionList>('GET', '/link/sessions');
-  requestJoin = (conversationId: string) => this.request<void>('POST', `/conversations/${encodeURIComponent(conversationId)}/join-requests`, {});
-  postLinkMessage = (sessionId: string, ciphertext: string) => this.request<{ seq: number }>('POST', `/link/sessions/${encodeURIComponent(sessionId)}/messages`, { ciphertext });
-  linkMessages = (sessionId: string, after = 0) => this.request<LinkMessagesResponse>('GET', `/link/sessions/${encodeURIComponent(sessionId)}/messages?${qs({ after })}`);
-  putSecretStorage = (ciphertext: string) => this.request<SecretStorage>('PUT', '/backup/secret', { ciphertext });
-  secretStorage = () => this.request<SecretStorage>('GET', '/backup/secret');
-  appendBackup = (entries: string[]) => this.request<{ last: number }>('POST', '/backup/entries', { entries });
-  backupEntries = (after = 0, limit?: number) => this.request<BackupEntriesResponse>('GET', `/backup/entries?${qs({ after, limit })}`);
-  submitCommit = (conversationId: string, body: CommitRequest) => this.request<{ epoch: number }>('POST', `/conversations/${encodeURIComponent(conversationId)}/commits`, body);
-  commits = (conversationId: string, since: number, limit?: number) =>
-    this.request<CommitsResponse>('GET', `/conversations/${encodeURIComponent(conversationId)}/commits?${qs({ since, limit })}`);
+  setIdentityKey = (identityKey: string) => this.request('PUT /keys/identity', { body: { identityKey } });
+  resetIdentity = (body: ResetIdentityRequest) => this.request('POST /keys/identity/reset', { body });
+  loginChallenge = () => this.request('POST /auth/challenge', { auth: false });
+  setDeviceCertificate = (certificate: string) => this.request('PUT /devices/current/certificate', { body: { certificate } });
+  uploadKeyPackages = (body: UploadKeyPackagesRequest) => this.request('POST /devices/current/key-packages', { body });
+  keyPackageCount = () => this.request('GET /devices/current/key-packages/count');
+  userKeys = (id: string) => this.request('GET /users/:id/keys', { params: { id } });
+  claimKeyPackages = (id: string, exceptDeviceIds?: string[]) => this.request('POST /users/:id/key-packages/claim', { params: { id }, body: exceptDeviceIds ? { exceptDeviceIds } : {} });
+  openLinkSession = () => this.request('POST /link/sessions', { body: {} });
+  linkSessions = () => this.request('GET /link/sessions');
+  requestJoin = (id: string) => this.request('POST /conversations/:id/join-requests', { params: { id }, body: {} });
+  postLinkMessage = (id: string, ciphertext: string) => this.request('POST /link/sessions/:id/messages', { params: { id }, body: { ciphertext } });
+  linkMessages = (id: string, after = 0) => this.request('GET /link/sessions/:id/messages', { params: { id }, query: { after } });
+  putSecretStorage = (ciphertext: string) => this.request('PUT /backup/secret', { body: { ciphertext } });
+  secretStorage = () => this.request('GET /backup/secret');
+  appendBackup = (entries: string[]) => this.request('POST /backup/entries', { body: { entries } });
+  backupEntries = (after = 0, limit?: number) => this.request('GET /backup/entries', { query: { after, limit } });
+  submitCommit = (id: string, body: CommitRequest) => this.request('POST /conversations/:id/commits', { params: { id }, body });
+  commits = (id: string, since: number, limit?: number) => this.request('GET /conversations/:id/commits', { params: { id }, query: { since, limit } });
 
   /** The live stream of the caller's inbox (Server-Sent Events), resuming after `since`. */
   events(options: Omit<EventStreamOptions, 'url' | 'token' | 'fetch'> = {}): EventStream {
@@ -133,45 +115,55 @@ export class RchatApi {
       token: async (renew) => {
         if (renew || this.accessTokenExpiring()) await this.refresh();
         const s = this.sessionState;
-        if (!s) throw new RchatError('UNAUTHENTICATED', 'Not signed in.', 401);
+        if (!s) throw new RchatError('UNAUTHENTICATED', 'Not signed in.', 0);
         return s.accessToken;
       },
     });
   }
 
-  /** One HTTP request; on 401 with a session it refreshes once and retries. */
-  async request<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean; retried?: boolean } = {}): Promise<T> {
-    const auth = opts.auth ?? true;
+  /**
+   * One request to a route of the route table; on 401 with a session it
+   * refreshes once and retries. The answer is checked against the route's
+   * response schema. Every failure is an RchatError: the server's code, or
+   * NETWORK, TIMEOUT, BAD_RESPONSE, or UNAVAILABLE for a proxy's error page.
+   */
+  async request<K extends RouteKey>(route: K, call: Call = {}, retried = false): Promise<ResponseOf<K>> {
+    const auth = call.auth ?? true;
     if (auth && this.accessTokenExpiring()) await this.refresh();
     const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (auth && this.sessionState) headers.authorization = `Bearer ${this.sessionState.accessToken}`;
-    let res: Response;
-    try {
-      res = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    } catch (cause) {
-      throw new RchatError('NETWORK', 'The server cannot be reached; check the connection and try again.', 0, cause);
-    }
-    if (res.status === 401 && auth && !opts.retried && this.sessionState && !(await isRevocation(res.clone()))) {
+    const search = call.query ? qs(call.query) : '';
+    const url = `${this.baseUrl}${pathOf(route, call.params)}${search ? `?${search}` : ''}`;
+    const method = route.slice(0, route.indexOf(' '));
+    const answer = await this.fetchWithTimeout(url, { method, headers, ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}) });
+    if (answer.status === 401 && auth && !retried && this.sessionState && !isRevocation(answer.text)) {
       await this.refresh();
-      return this.request<T>(method, path, body, { ...opts, retried: true });
+      return this.request(route, call, true);
     }
-    if (res.status === 204) return undefined as T;
-    let text: string;
+    if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer.status, answer.text, answer.retryAfter);
+    const schema = responseSchemaOf(route);
+    if (!schema) return undefined as ResponseOf<K>;
+    const json = parseJson(answer.text);
+    if (json === undefined) throw badResponse(answer.status, 'is not JSON');
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw badResponse(answer.status, `does not match what ${route} answers`, parsed.error.issues);
+    return parsed.data as ResponseOf<K>;
+  }
+
+  /** Fetches and reads the whole answer within the request timeout. */
+  private async fetchWithTimeout(url: string, init: RequestInit): Promise<{ status: number; text: string; retryAfter: string | null }> {
+    const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
-      text = await res.text();
+      const res = await this.fetchImpl(url, { ...init, signal: controller.signal });
+      return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
     } catch (cause) {
-      // The connection broke mid-answer (an instance died): whether the request took effect is unknown.
-      throw new RchatError('NETWORK', 'The connection broke before the answer arrived; try again.', 0, cause);
+      throw controller.signal.aborted ? timeoutError(timeoutMs) : networkError(cause);
+    } finally {
+      clearTimeout(timer);
     }
-    if (!res.ok) {
-      // A proxy in front of the services (nginx with no instance to pass to) answers with its own HTML page.
-      const err = errorOf(text);
-      const retryAfter = Number(res.headers.get('retry-after'));
-      const code = err?.code ?? (res.status === 502 || res.status === 503 || res.status === 504 ? 'UNAVAILABLE' : 'INTERNAL');
-      throw new RchatError(code, err?.message ?? `HTTP ${res.status}`, res.status, err?.details, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
-    }
-    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   private accessTokenExpiring(): boolean {
@@ -186,23 +178,10 @@ export class RchatApi {
   }
 }
 
-/** The error of an rchat error body, or undefined when the body is something else. */
-function errorOf(text: string): ErrorBody['error'] | undefined {
-  try {
-    return (JSON.parse(text) as Partial<ErrorBody> | null)?.error ?? undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** A 401 that no token refresh can fix (the device was removed, or signed out by an identity reset). */
-async function isRevocation(res: Response): Promise<boolean> {
-  try {
-    const code = ((await res.json()) as ErrorBody).error.code;
-    return code === 'DEVICE_REVOKED' || code === 'IDENTITY_RESET';
-  } catch {
-    return false;
-  }
+function isRevocation(text: string): boolean {
+  const body = errorBodySchema.safeParse(parseJson(text));
+  return body.success && (body.data.error.code === 'DEVICE_REVOKED' || body.data.error.code === 'IDENTITY_RESET');
 }
 
 function qs(params: Record<string, string | number | undefined>): string {

@@ -1,4 +1,6 @@
-import { inboxEntrySchema, type InboxEntry } from '@rchat/protocol';
+import { inboxEntrySchema, streamByeSchema, streamReadySchema, type InboxEntry } from '@rchat/protocol';
+import type { z } from 'zod';
+import { badResponse, errorFromAnswer, networkError, parseJson, timeoutError } from './answer-errors.ts';
 import { RchatError } from './errors.ts';
 import { SseParser } from './sse-parser.ts';
 
@@ -23,6 +25,14 @@ export interface EventStreamOptions {
   onStatus?: (status: 'connecting' | 'live' | 'reconnecting' | 'closed', error?: unknown) => void;
   /** Upper bound of the reconnect backoff, in ms. */
   maxBackoffMs?: number;
+  /** The server must answer a (re)connect within this many ms (default 30 s). */
+  connectTimeoutMs?: number;
+  /**
+   * A stream that brings no byte for this long (default 45 s: three of the
+   * server's 15 s heartbeats) is taken for dead, say behind a proxy that
+   * dropped it silently, and reconnected.
+   */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -66,12 +76,13 @@ export class EventStream {
         const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
         const from = (await this.options.resumeFrom?.()) ?? this.seq;
         if (from !== undefined) headers['last-event-id'] = String(from);
-        const res = await fetchImpl(this.options.url, { headers, signal: this.controller.signal });
+        const res = await this.connect(fetchImpl, headers);
         if (res.status === 401) {
           renew = true;
           throw new RchatError('UNAUTHENTICATED', 'The event stream needs a fresh token.', 401);
         }
-        if (!res.ok || !res.body) throw new RchatError('UNAVAILABLE', `The event stream answered HTTP ${res.status}.`, res.status);
+        if (!res.ok) throw errorFromAnswer(res.status, await res.text().catch(() => ''), res.headers.get('retry-after'));
+        if (!res.body) throw badResponse(res.status, 'has no event stream');
         const outcome = await this.consume(res.body);
         if (outcome === 'token-expired') renew = true;
         attempt = 0;
@@ -93,25 +104,44 @@ export class EventStream {
     this.options.onStatus?.('closed');
   }
 
+  /** Opens the stream; the answer's headers must arrive within the connect timeout. */
+  private async connect(fetchImpl: typeof fetch, headers: Record<string, string>): Promise<Response> {
+    const controller = this.controller as AbortController;
+    const timeoutMs = this.options.connectTimeoutMs ?? 30_000;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      return await fetchImpl(this.options.url, { headers, signal: controller.signal });
+    } catch (cause) {
+      throw timedOut ? timeoutError(timeoutMs) : networkError(cause);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async consume(body: ReadableStream<Uint8Array>): Promise<string> {
     const reader = body.getReader();
     const decoder = new TextDecoder();
     const parser = new SseParser();
+    const idleMs = this.options.idleTimeoutMs ?? 45_000;
     let reason = 'eof';
     for (;;) {
-      const { value, done } = await reader.read();
+      const { value, done } = await readWithin(reader, idleMs);
       if (done) return reason;
       for (const ev of parser.feed(decoder.decode(value, { stream: true }))) {
         if (ev.retry !== undefined) this.retryMs = ev.retry;
         if (ev.event === 'ready') {
-          const { headSeq } = JSON.parse(ev.data) as { headSeq: number };
+          const { headSeq } = parseEvent(streamReadySchema, ev.data);
           this.seq = headSeq;
           this.options.onStatus?.('live');
           this.options.onReady?.(headSeq);
         } else if (ev.event === 'bye') {
-          reason = (JSON.parse(ev.data) as { reason: string }).reason;
+          reason = parseEvent(streamByeSchema, ev.data).reason;
         } else if (ev.id !== undefined) {
-          const entry = inboxEntrySchema.parse(JSON.parse(ev.data));
+          const entry = parseEvent(inboxEntrySchema, ev.data);
           if (this.seq !== undefined && entry.seq <= this.seq) continue;
           this.seq = entry.seq;
           this.options.onEntry?.(entry);
@@ -122,5 +152,28 @@ export class EventStream {
 }
 
 const fatalCodes = new Set<string>(['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED', 'IDENTITY_RESET']);
+
+/** One event's data, checked; a malformed one ends this connection with BAD_RESPONSE (the stream reconnects from its cursor). */
+function parseEvent<S extends z.ZodType>(schema: S, data: string): z.output<S> {
+  const parsed = schema.safeParse(parseJson(data));
+  if (!parsed.success) throw badResponse(200, 'carries an event that does not match the protocol', parsed.error.issues);
+  return parsed.data;
+}
+
+/** The next chunk, or a TIMEOUT when none comes within `ms` (the reader is cancelled, so the connection ends). */
+async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const idle = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(timeoutError(ms));
+      void reader.cancel().catch(() => undefined);
+    }, ms);
+  });
+  try {
+    return await Promise.race([reader.read(), idle]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -11,4 +11,4 @@ export type { NewDeviceLink, ExistingDeviceLink } from './client/device-link.ts'
 export type { ChatMessage, MessageContent, ChatConversation, ConversationPeer, SafetyNumberInfo, ClientEvents, ConversationDevice, IdentityChange, SecurityAlert } from './client/types.ts';
 export type { ClientStorage } from './storage/storage.ts';
 export { createMemoryStorage } from './storage/memory-storage.ts';
-export type { ClientErrorCode } from './errors.ts';
+export type { ClientErrorCode, RchatErrorCode } from './errors.ts';

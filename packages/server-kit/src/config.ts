@@ -71,4 +71,7 @@ export const baseConfigShape = {
     .default('loopback')
     .describe('Which proxies may set X-Forwarded-For (the client address used by rate limits): `false`, `true`, or comma-separated addresses/CIDRs/`loopback`.'),
   CORS_ORIGINS: env.list('').describe('Comma-separated browser origins allowed to call the API from another origin.'),
+  MAX_REFUSED_BODY_BYTES: env
+    .int(16 * 1024 * 1024, 0)
+    .describe('A request body over its route\'s limit is still read (and dropped) up to this many bytes before the 413 answer, so a client that uploads before it reads gets the answer instead of a reset connection; a longer body is answered at once with `Connection: close` and its connection lingers 30 s, dropping what still arrives.'),
 };

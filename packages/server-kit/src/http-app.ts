@@ -1,17 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { ErrorBody, ErrorCode } from '@rchat/protocol';
 import { AppError } from './app-error.ts';
 import { timingSafeEqualString } from './auth.ts';
+import { answerClientError } from './client-error.ts';
 import { httpStatusByCode } from './http-status.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { isStoreUnavailable } from './store-unavailable.ts';
+import { settleOversizeBody } from './oversize-body.ts';
+import { findUnstorableText } from './storable-text.ts';
 
 export interface HttpAppOptions {
   logger: Logger;
   /** Largest request body in bytes (routes may lower or raise it). */
   bodyLimit?: number;
+  /** A body over its limit is still read (and dropped) up to this many bytes before the 413, so the client can read it. */
+  maxRefusedBodyBytes?: number;
   /** Readiness checks: each resolves when its dependency answers. */
   readiness?: Record<string, () => Promise<void>>;
   /** Allowed browser origins for CORS; empty disables CORS headers. */
@@ -24,12 +29,15 @@ export interface HttpAppOptions {
   metricsToken?: string | undefined;
 }
 
-const fastifyCodeMap: Record<string, ErrorCode> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+/** Fastify's own refusals, as catalogue codes with a sentence a person can act on. */
+const fastifyErrors: Record<string, { code: ErrorCode; message: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', message: 'The request body is not valid JSON.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', message: 'The request body is too large.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the request body as application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', message: 'The request body does not have the length its Content-Length header says.' },
+  FST_ERR_BAD_URL: { code: 'VALIDATION_FAILED', message: 'The URL path does not decode as UTF-8.' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'VALIDATION_FAILED', message: 'A path parameter is too long.' },
 };
 
 
@@ -49,12 +57,28 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    clientErrorHandler: answerClientError,
+    // The router's own refusals (a path that does not decode, an over-long parameter) answer like every other error.
+    frameworkErrors: (error, request, reply) => {
+      void sendError(error, request, reply);
+    },
     forceCloseConnections: false,
     routerOptions: { ignoreTrailingSlash: true },
   });
 
   // The API speaks JSON only: other bodies get 415 instead of reaching validation as strings.
   app.removeContentTypeParser('text/plain');
+
+  // Text the database cannot store unchanged is refused here, for every route, before any handler sees it.
+  app.addHook('preValidation', async (request) => {
+    for (const [where, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+      const path = findUnstorableText(value);
+      if (!path) continue;
+      const field = [where, ...path].join('.');
+      const message = 'Text must not contain NUL characters or unpaired UTF-16 surrogates.';
+      throw new AppError('VALIDATION_FAILED', `Invalid ${field}: ${message}`, { details: [{ path: field, message }] });
+    }
+  });
 
   const metrics = createMetrics();
   const shuttingDown = { value: false };
@@ -85,15 +109,10 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
     });
   }
 
-  app.setErrorHandler((error: FastifyError | AppError | Error, request, reply) => {
-    const appError = toAppError(error);
-    const status = httpStatusByCode[appError.code];
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    else request.log.info({ code: appError.code }, 'request rejected');
-    const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId: request.id } };
-    if (appError.details !== undefined) body.error.details = appError.details;
-    for (const [k, v] of Object.entries(appError.headers)) void reply.header(k, v);
-    return reply.code(status).send(body);
+  const maxRefusedBodyBytes = options.maxRefusedBodyBytes ?? 16 * 1024 * 1024;
+  app.setErrorHandler(async (error: FastifyError | AppError | Error, request, reply) => {
+    if (toAppError(error).code === 'PAYLOAD_TOO_LARGE') await settleOversizeBody(request.raw, maxRefusedBodyBytes);
+    return sendError(error, request, reply);
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -134,6 +153,18 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
 
 export type HttpApp = ReturnType<typeof createHttpApp>;
 
+/** The JSON error body every refusal answers with, its status from the one code→status table. */
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const appError = toAppError(error);
+  const status = httpStatusByCode[appError.code];
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  else request.log.info({ code: appError.code }, 'request rejected');
+  const body: ErrorBody = { error: { code: appError.code, message: appError.message, requestId: request.id } };
+  if (appError.details !== undefined) body.error.details = appError.details;
+  for (const [k, v] of Object.entries(appError.headers)) void reply.header(k, v);
+  return reply.code(status).send(body);
+}
+
 function parseTrustProxy(value: string | boolean): string | boolean {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
@@ -143,8 +174,8 @@ function parseTrustProxy(value: string | boolean): string | boolean {
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const fe = error as Partial<FastifyError> | undefined;
-  const mapped = fe?.code ? fastifyCodeMap[fe.code] : undefined;
-  if (mapped) return new AppError(mapped, messageFor(mapped, fe?.message), { cause: error });
+  const mapped = fe?.code ? fastifyErrors[fe.code] : undefined;
+  if (mapped) return new AppError(mapped.code, mapped.message, { cause: error });
   if (fe?.statusCode === 429) return new AppError('RATE_LIMITED', 'Too many requests; retry later.', { cause: error });
   if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError('VALIDATION_FAILED', fe.message ?? 'Bad request.', { cause: error });
@@ -154,17 +185,5 @@ export function toAppError(error: unknown): AppError {
   return new AppError('INTERNAL', 'Something went wrong on the server.', { cause: error });
 }
 
-function messageFor(code: ErrorCode, original: string | undefined): string {
-  switch (code) {
-    case 'MALFORMED_JSON':
-      return 'The request body is not valid JSON.';
-    case 'PAYLOAD_TOO_LARGE':
-      return 'The request body is too large.';
-    case 'UNSUPPORTED_MEDIA_TYPE':
-      return 'Send the request body as application/json.';
-    default:
-      return original ?? 'Bad request.';
-  }
-}
 
 export type { FastifyInstance, FastifyRequest };

@@ -17,7 +17,7 @@ export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger
     deletedAccounts: config.INTERNAL_TOKEN ? remoteDeletedAccountsSource(config.USERS_URL, config.INTERNAL_TOKEN) : undefined,
     activeDevices: config.INTERNAL_TOKEN ? remoteActiveDevices(config.USERS_URL, config.INTERNAL_TOKEN) : undefined,
   });
-  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN });
+  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN, maxRefusedBodyBytes: config.MAX_REFUSED_BODY_BYTES });
   await app.register(rateLimit, { global: false });
   service.register(app);
   app.addHook('onClose', async () => {

@@ -24,7 +24,7 @@ export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger
     readInbox: httpInboxReader(config.CHAT_URL, config.INTERNAL_TOKEN),
     revocations: remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN),
   });
-  const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN, readiness: { bus: () => bus.flush(), users: () => ping(config.USERS_URL), chat: () => ping(config.CHAT_URL) } });
+  const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN, maxRefusedBodyBytes: config.MAX_REFUSED_BODY_BYTES, readiness: { bus: () => bus.flush(), users: () => ping(config.USERS_URL), chat: () => ping(config.CHAT_URL) } });
   service.register(app);
   app.addHook('onClose', async () => bus.close());
   return { app, service };

@@ -1,3 +1,5 @@
+import type { RchatErrorCode } from '@rchat/sdk';
+
 /** The shape of the SDK's RchatError, checked structurally so this module does not pull the SDK into the first chunk. */
 interface CodedError {
   code: string;
@@ -84,17 +86,24 @@ export function restoreErrorText(error: unknown, username: string): string {
   }
 }
 
-/** A sentence for a failed action on the main page. */
+/** A sentence for a failed action on the main page: every code the server or the SDK may raise has its case. */
 export function actionErrorText(error: unknown): string {
   if (!isCodedError(error)) return error instanceof Error ? error.message : 'Something went wrong. Try again.';
-  switch (error.code) {
+  const code = error.code as RchatErrorCode;
+  switch (code) {
     case 'NETWORK':
       return 'The server cannot be reached. Check your connection and try again.';
+    case 'TIMEOUT':
+      return 'The server took too long to answer. Check your connection and try again.';
+    case 'BAD_RESPONSE':
+      return 'The server gave an answer this page does not understand. Reload the page; if it happens again, tell the operator of this server.';
     case 'RATE_LIMITED':
       return `Too many attempts. Wait ${error.retryAfterSeconds ?? 'a few'} seconds and try again.`;
     case 'UNAVAILABLE':
     case 'INTERNAL':
       return 'The server had a problem. Try again in a moment.';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'This is too large for the server. Make it shorter and try again.';
     case 'USER_NOT_FOUND':
       return 'No user has this username. Check the spelling or pick a name from the suggestions.';
     case 'CANNOT_CONVERSE_WITH_SELF':
@@ -103,9 +112,56 @@ export function actionErrorText(error: unknown): string {
       return 'The other person deleted their account, so messages can no longer be sent to this conversation.';
     case 'IDENTITY_CHANGED':
       return 'Not sent: the encryption identity of someone in this conversation changed. Compare safety numbers, then choose Accept above the messages.';
-    default:
+    // The server's and the SDK's own sentences say what to do for these.
+    case 'VALIDATION_FAILED':
+    case 'MALFORMED_JSON':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'UNAUTHENTICATED':
+    case 'INVALID_CREDENTIALS':
+    case 'WRONG_PASSWORD':
+    case 'INVALID_REFRESH_TOKEN':
+    case 'REFRESH_TOKEN_REUSED':
+    case 'USERNAME_TAKEN':
+    case 'WEAK_PASSWORD':
+    case 'REGISTRATION_CLOSED':
+    case 'FORBIDDEN':
+    case 'NOT_FOUND':
+    case 'DEVICE_NOT_FOUND':
+    case 'DEVICE_REVOKED':
+    case 'LINK_SESSION_NOT_FOUND':
+    case 'LINK_SESSION_FULL':
+    case 'BACKUP_NOT_FOUND':
+    case 'CONVERSATION_NOT_FOUND':
+    case 'TXN_ID_REUSED':
+    case 'IDENTITY_KEY_CONFLICT':
+    case 'IDENTITY_KEY_MISSING':
+    case 'INVALID_CERTIFICATE':
+    case 'IDENTITY_RESET':
+    case 'DEVICE_PROOF_REQUIRED':
+    case 'DEVICE_NOT_CERTIFIED':
+    case 'CERTIFICATE_MISSING':
+    case 'TOO_MANY_KEY_PACKAGES':
+    case 'TOO_MANY_DEVICES':
+    case 'TOO_MANY_STREAMS':
+    case 'BACKUP_FULL':
+    case 'EPOCH_CONFLICT':
+    case 'NEW_DEVICE':
+    case 'E2EE_NOT_READY':
+    case 'PEER_HAS_NO_KEYS':
+    case 'LINK_CODE_INVALID':
+    case 'LINK_ABORTED':
+    case 'LINK_TIMEOUT':
+    case 'RECOVERY_KEY_WRONG':
+    case 'MEMBERSHIP_REFUSED':
       return error.message;
+    default:
+      return unknownCode(code, error.message);
   }
+}
+
+/** Ends the switch above: a code added to the catalogue is a type error until it has its case; at run time, a code from a newer server shows its message. */
+function unknownCode(_code: never, message: string): string {
+  return message;
 }
 
 /** A sentence for a failed password change, sign-out of other devices or account deletion. */

@@ -21,7 +21,7 @@ export async function answerLink(
   if (!parsed) throw new RchatError('LINK_CODE_INVALID', 'This link code has a typo: check it against the code on the new device (24 letters and digits).', 0);
   const { sessions } = await api.linkSessions();
   const session = sessions.find((s) => s.id.replace(/-/g, '').startsWith(parsed.rendezvous));
-  if (!session) throw new RchatError('LINK_SESSION_NOT_FOUND', 'No new device of yours is waiting with this code (it may have expired after 10 minutes); start linking again on the new device.', 404);
+  if (!session) throw new RchatError('LINK_SESSION_NOT_FOUND', 'No new device of yours is waiting with this code (it may have expired after 10 minutes); start linking again on the new device.', 0);
   const cursor = { after: 0 };
   const offer = await waitForRelay(api, session.id, cursor, (m, raw) => (m.t === 'offer' && raw.fromDeviceId === session.createdBy ? m : undefined), { timeoutMs: 10_000 });
   const publicKey = fromBase64(offer.publicKey) ?? new Uint8Array();

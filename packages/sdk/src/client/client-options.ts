@@ -8,12 +8,20 @@ export interface RchatClientOptions {
   /** Shown in the account's device list. */
   deviceName?: string;
   fetch?: typeof fetch;
+  /** A request that takes longer fails with `TIMEOUT` (default 30 s); the event stream has its own heartbeat timeout. */
+  requestTimeoutMs?: number;
   /** Refresh this device's MLS leaf keys in a conversation when it sends and the last refresh is older (default 7 days). */
   keyRotationIntervalMs?: number;
 }
 
 export function newApi(options: RchatClientOptions, session: SessionResponse | undefined, onSession: (s: SessionResponse | null) => void): RchatApi {
-  return new RchatApi({ baseUrl: options.baseUrl, ...(options.fetch ? { fetch: options.fetch } : {}), ...(session ? { session } : {}), onSession });
+  return new RchatApi({
+    baseUrl: options.baseUrl,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.requestTimeoutMs ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(session ? { session } : {}),
+    onSession,
+  });
 }
 
 export function deviceNameOf(options: RchatClientOptions): string {

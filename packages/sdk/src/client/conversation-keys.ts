@@ -119,7 +119,7 @@ export async function addMemberDevices(ctx: ClientContext, conversationId: strin
     }
     await applyPendingCommits(ctx, conversationId);
   }
-  throw new RchatError('EPOCH_CONFLICT', 'The conversation keys changed too often in a row; try again.', 409);
+  throw new RchatError('EPOCH_CONFLICT', 'The conversation keys changed too often in a row; try again.', 0);
 }
 
 /**
@@ -184,5 +184,5 @@ async function commitWithRetry(ctx: ClientContext, conversationId: string, make:
     }
     await applyPendingCommits(ctx, conversationId);
   }
-  throw new RchatError('EPOCH_CONFLICT', 'The conversation keys changed too often in a row; try again.', 409);
+  throw new RchatError('EPOCH_CONFLICT', 'The conversation keys changed too often in a row; try again.', 0);
 }

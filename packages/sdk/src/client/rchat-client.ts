@@ -339,7 +339,7 @@ export class RchatClient {
   async searchUsers(prefix: string, limit = 10): Promise<{ id: string; username: string }[]> {
     const query = prefix.trim().toLowerCase();
     if (query.length < USER_SEARCH_MIN_LENGTH) {
-      throw new RchatError('VALIDATION_FAILED', `Type at least ${USER_SEARCH_MIN_LENGTH} characters of a username to search.`, 400);
+      throw new RchatError('VALIDATION_FAILED', `Type at least ${USER_SEARCH_MIN_LENGTH} characters of a username to search.`, 0);
     }
     const res = await this.ctx.api.searchUsers(query, { limit });
     return res.users.filter((u) => u.id !== this.ctx.userId).map((u) => ({ id: u.id, username: u.username }));
@@ -452,10 +452,10 @@ export class RchatClient {
   private async findUserId(username: string): Promise<string> {
     const name = username.trim().toLowerCase();
     // No username is shorter than the search minimum, so a shorter name names no one.
-    if (name.length < USER_SEARCH_MIN_LENGTH) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 404);
+    if (name.length < USER_SEARCH_MIN_LENGTH) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 0);
     const res = await this.ctx.api.searchUsers(name, { limit: 1 });
     const match = res.users.find((u) => u.username === name);
-    if (!match) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 404);
+    if (!match) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 0);
     return match.id;
   }
 
