@@ -84,6 +84,11 @@ export class RchatApi {
     return this.refreshing;
   }
 
+  /** Resolves when no token refresh is under way (a refresh that was, has handed its tokens to `onSession`). */
+  async settled(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+  }
+
   wellKnown = () => this.request<WellKnown>('GET', '/.well-known/rchat', undefined, { auth: false });
   searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) =>
     this.request<SearchUsersResponse>('GET', `/users?${qs({ query, limit: opts.limit, after: opts.after })}`);

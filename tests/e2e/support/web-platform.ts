@@ -6,8 +6,8 @@ import { startPlatform, type Platform } from '../../support/platform.ts';
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../apps/web/dist', import.meta.url));
 
 /** The whole platform in this process, serving the built web client at its URL (built by the global setup). */
-export async function startWebPlatform(): Promise<Platform> {
-  return startPlatform();
+export async function startWebPlatform(options: { env?: Record<string, string> } = {}): Promise<Platform> {
+  return startPlatform(options);
 }
 
 /** Every string in a row, and the bytes of each one that decodes as base64 or as Postgres hex. */
