@@ -154,4 +154,30 @@ describe('web client: one account in several tabs', () => {
     await aliceSawAllInOrder();
     await noErrorShown([first, third]);
   });
+
+  it('without Web Locks and BroadcastChannel, runs the account in one tab at a time: another tab says where it is open and offers Use here', async () => {
+    const context = await tb.newContext();
+    await context.addInitScript(() => {
+      delete (Navigator.prototype as Partial<Navigator>).locks;
+      delete (globalThis as Partial<typeof globalThis>).BroadcastChannel;
+    });
+    const name = uniqueName('carol');
+    const one = await tb.newPage(context);
+    await one.goto(platform.url);
+    await register(one, name);
+    const two = await tb.newPage(context);
+    await two.goto(platform.url);
+    await two.getByText('rchat is open in another tab of this browser').waitFor();
+    expect(await two.getByRole('button', { name: 'Log out' }).count()).toBe(0);
+
+    await useHere(two).click();
+    await signedIn(two, name);
+    await one.getByText('rchat is open in another tab of this browser').waitFor();
+    await startConversation(two, names.alice);
+    const text = `from the only tab ${uniqueName('m')}`;
+    await send(two, text);
+    await conversationItem(alice, name).getByRole('link').click();
+    await waitForMessage(alice, text);
+    expect(consoleErrors([one, two])).toEqual([]);
+  });
 });
