@@ -158,8 +158,8 @@ describe('web client: one account in several tabs', () => {
   it('without Web Locks and BroadcastChannel, runs the account in one tab at a time: another tab says where it is open and offers Use here', async () => {
     const context = await tb.newContext();
     await context.addInitScript(() => {
-      delete (Navigator.prototype as Partial<Navigator>).locks;
-      delete (globalThis as Partial<typeof globalThis>).BroadcastChannel;
+      Reflect.deleteProperty(Navigator.prototype, 'locks');
+      Reflect.deleteProperty(globalThis, 'BroadcastChannel');
     });
     const name = uniqueName('carol');
     const one = await tb.newPage(context);
