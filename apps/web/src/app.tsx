@@ -1,6 +1,9 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { ChatClient } from './client/chat-client.ts';
-import { restoreSession } from './client/session.ts';
+import { openTabs } from './client/session.ts';
+import { OpenElsewhere } from './components/open-elsewhere.tsx';
+import { useTabRole } from './hooks/use-tab-role.ts';
+import type { Tabs } from './tabs/tabs.ts';
 import { LoginPage } from './pages/login-page.tsx';
 import { navigate, parseRoute, usePathname } from './router.ts';
 
@@ -19,16 +22,30 @@ function Splash() {
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
+  const [tabs, setTabs] = useState<Tabs | null>(null);
+  const role = useTabRole(tabs);
   const route = parseRoute(usePathname());
 
   useEffect(() => {
     let cancelled = false;
-    restoreSession().then(
-      (client) => !cancelled && setSession(client ? { state: 'signed-in', client } : { state: 'signed-out' }),
+    let off = () => {};
+    openTabs().then(
+      (t) => {
+        if (cancelled) return;
+        // Another tab signed in or out: follow it. (A sign-in in this tab moves on by itself, after the recovery key.)
+        const follow = () => {
+          const client = t.session();
+          setSession((s) => (client ? (s.state === 'signed-in' && s.client === client ? s : { state: 'signed-in', client }) : s.state === 'signed-in' || s.state === 'loading' ? { state: 'signed-out' } : s));
+        };
+        follow();
+        off = t.onChange(follow);
+        setTabs(t);
+      },
       () => !cancelled && setSession({ state: 'signed-out', notice: 'This browser could not open its local key storage. Log in again; if this keeps happening, allow site data for this page.' }),
     );
     return () => {
       cancelled = true;
+      off();
     };
   }, []);
 
@@ -42,10 +59,11 @@ export function App() {
   const signedOut = useCallback((notice?: string) => setSession(notice ? { state: 'signed-out', notice } : { state: 'signed-out' }), []);
 
   if (session.state === 'loading') return <Splash />;
+  if (tabs && role === 'elsewhere') return <OpenElsewhere tabs={tabs} />;
   if (session.state === 'signed-out') return <LoginPage onSignedIn={signedIn} {...(session.notice ? { notice: session.notice } : {})} />;
   return (
     <Suspense fallback={<Splash />}>
-      <MainPage client={session.client} conversationId={route.page === 'main' ? route.conversationId : null} onSignedOut={signedOut} />
+      <MainPage client={session.client} tabs={tabs} conversationId={route.page === 'main' ? route.conversationId : null} onSignedOut={signedOut} />
     </Suspense>
   );
 }

@@ -70,6 +70,11 @@ export class RchatApi {
     return this.refreshing;
   }
 
+  /** Resolves when no token refresh is under way (a refresh that was, has handed its tokens to `onSession`). */
+  async settled(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+  }
+
   wellKnown = () => this.request('GET /.well-known/rchat', { auth: false });
   searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) => this.request('GET /users', { query: { query, limit: opts.limit, after: opts.after } });
   getUser = (id: string) => this.request('GET /users/:id', { params: { id } });

@@ -25,7 +25,12 @@ export type NewDeviceLink = SdkNewDeviceLink<ChatClient>;
 /** What opens the key backup on a browser with no linked device. */
 export type BackupSecret = { recoveryKey: string } | { passphrase: string };
 
-/** What the web client uses of the SDK's `RchatClient`: one signed-in account on this browser. */
+/**
+ * What the web client uses of the SDK's `RchatClient`: one signed-in account on this browser.
+ * Tabs share it (see `../tabs/`): apart from the identity fields, `on`, `start`, `stop`, `takeRecoveryKey`
+ * and `linkDevice`, every method is called in the tab that runs the client, by name, so it must return a
+ * Promise and take and give structured-clonable data (no callbacks).
+ */
 export interface ChatClient {
   readonly userId: string;
   readonly username: string;

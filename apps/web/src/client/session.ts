@@ -1,4 +1,5 @@
 import type { BackupSecret, ChatClient, NewDeviceLink } from './chat-client.ts';
+import type { Tabs } from '../tabs/tabs.ts';
 
 export type SignInMode = 'login' | 'register';
 
@@ -10,9 +11,16 @@ export function preloadSdk(): void {
   void loadSdk().catch(() => undefined);
 }
 
-/** The account this browser is signed in to, or null. */
-export async function restoreSession(): Promise<ChatClient | null> {
-  return (await loadSdk()).restore();
+/**
+ * This tab among the browser's tabs of rchat, once it knows whether the
+ * account is signed in (restored from storage here, or told by the tab that holds it).
+ * Fails when this browser could not open its local key storage.
+ */
+export async function openTabs(): Promise<Tabs> {
+  const tabs = (await loadSdk()).openTabs();
+  await tabs.ready;
+  if (tabs.openError && !tabs.session()) throw tabs.openError;
+  return tabs;
 }
 
 /** `inviteCode` only for registering on a server whose policy is `invite`. */

@@ -9,6 +9,9 @@ import { ConversationList } from '../components/conversation-list.tsx';
 import { ConversationView } from '../components/conversation-view.tsx';
 import { DevicesDialog } from '../components/devices-dialog.tsx';
 import { AccountDialog } from '../components/account-dialog.tsx';
+import { OtherTabNotice } from '../components/other-tab-notice.tsx';
+import { useTabRole } from '../hooks/use-tab-role.ts';
+import type { Tabs } from '../tabs/tabs.ts';
 import { useConnectionStatus } from '../hooks/use-client-status.ts';
 import { useConversations } from '../hooks/use-conversations.ts';
 import { useDeviceChanges, type DeviceChange } from '../hooks/use-device-changes.ts';
@@ -23,14 +26,17 @@ const sessionEndedText = 'Your session has ended (it expired, or this device was
 
 interface Props {
   client: ChatClient;
+  /** The browser's other tabs of rchat (null until known). */
+  tabs: Tabs | null;
   conversationId: string | null;
   /** Back to the login page, with a sentence saying why when it was not the person's choice. */
   onSignedOut: (notice?: string) => void;
 }
 
 /** Header, the conversation list and the open conversation; on narrow screens the list or the conversation. */
-export default function MainPage({ client, conversationId, onSignedOut }: Props) {
+export default function MainPage({ client, tabs, conversationId, onSignedOut }: Props) {
   const [notice, setNotice] = useState('');
+  const role = useTabRole(tabs);
   // Warnings and alerts name users by id; say their usernames where the list knows them.
   const namesForIds = useRef((text: string) => text);
   // A session that cannot go on (expired, this device was removed, the account's identity was reset) returns to the login page, once.
@@ -121,6 +127,7 @@ export default function MainPage({ client, conversationId, onSignedOut }: Props)
   return (
     <div className={conversationId ? 'main-page has-open' : 'main-page'}>
       <AppHeader client={client} status={status} onStart={start} onDevices={() => setDevicesOpen(true)} onAccount={() => setAccountOpen(true)} onLogout={logout} />
+      {tabs && role === 'follower' && <OtherTabNotice tabs={tabs} />}
       <div className="panes">
         <nav className="sidebar" aria-label="Conversation list">
           <h2 className="sidebar-title">Conversations</h2>

@@ -71,7 +71,15 @@ export class AccountStore {
   }
 
   session = () => this.sealed.getJson<SessionResponse>('session');
-  saveSession = (s: SessionResponse | null) => (s ? this.sealed.putJson('session', s) : this.sealed.delete('session'));
+  /** Writes of the session in the order the tokens came (a later refresh never lands under an earlier one). */
+  private sessionWrites: Promise<void> = Promise.resolve();
+  saveSession = (s: SessionResponse | null): Promise<void> => {
+    const write = this.sessionWrites.then(() => (s ? this.sealed.putJson('session', s) : this.sealed.delete('session')));
+    this.sessionWrites = write.catch(() => undefined);
+    return write;
+  };
+  /** Resolves once every session write started so far is stored (before another client opens this storage). */
+  sessionSaved = (): Promise<void> => this.sessionWrites;
 
   async identity(): Promise<IdentityKeyPair | undefined> {
     const bytes = await this.sealed.getBytes('identity');

@@ -293,6 +293,20 @@ export class RchatClient {
     this.stream = null;
   }
 
+  /**
+   * Stops the client and waits until it no longer writes to storage: the
+   * entries received are processed, the message backup is written, and the
+   * latest tokens are stored. Afterwards another client may open the same
+   * storage (e.g. another browser tab taking over); this one must not be used again.
+   */
+  async close(): Promise<void> {
+    this.stop();
+    await this.queue;
+    await this.ctx.backup?.flush();
+    await this.ctx.api.settled();
+    await this.ctx.account.sessionSaved();
+  }
+
   async logout(): Promise<void> {
     this.stop();
     await this.ctx.backup?.flush();
