@@ -96,7 +96,9 @@ export class RchatApi {
   createConversation = (peer: string) => this.request<Conversation>('POST', '/conversations', { peer });
   conversations = async () => (await this.request<{ conversations: Conversation[] }>('GET', '/conversations')).conversations;
   conversation = (id: string) => this.request<Conversation>('GET', `/conversations/${encodeURIComponent(id)}`);
-  sendMessage = (conversationId: string, body: SendMessageRequest) => this.request<Message>('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, body);
+  /** `signal` ends a request that takes too long (it then fails with NETWORK; a resend under the same txnId is safe). */
+  sendMessage = (conversationId: string, body: SendMessageRequest, options: { signal?: AbortSignal } = {}) =>
+    this.request<Message>('POST', `/conversations/${encodeURIComponent(conversationId)}/messages`, body, options);
   history = (conversationId: string, opts: { before?: number; limit?: number } = {}) =>
     this.request<HistoryResponse>('GET', `/conversations/${encodeURIComponent(conversationId)}/messages?${qs(opts)}`);
   markRead = (conversationId: string, seq: number) => this.request<ReadMarkerResponse>('POST', `/conversations/${encodeURIComponent(conversationId)}/read`, { seq });
@@ -140,7 +142,7 @@ export class RchatApi {
   }
 
   /** One HTTP request; on 401 with a session it refreshes once and retries. */
-  async request<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean; retried?: boolean } = {}): Promise<T> {
+  async request<T>(method: string, path: string, body?: unknown, opts: { auth?: boolean; retried?: boolean; signal?: AbortSignal } = {}): Promise<T> {
     const auth = opts.auth ?? true;
     if (auth && this.accessTokenExpiring()) await this.refresh();
     const headers: Record<string, string> = {};
@@ -148,7 +150,7 @@ export class RchatApi {
     if (auth && this.sessionState) headers.authorization = `Bearer ${this.sessionState.accessToken}`;
     let res: Response;
     try {
-      res = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      res = await this.fetchImpl(`${this.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     } catch (cause) {
       throw new RchatError('NETWORK', 'The server cannot be reached; check the connection and try again.', 0, cause);
     }

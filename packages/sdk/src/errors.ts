@@ -11,7 +11,9 @@ import type { ErrorCode } from '@rchat/protocol';
  * not open the account's secret storage; nothing was changed),
  * `IDENTITY_CHANGED` (a peer's identity key changed: sending is blocked until
  * the person accepts it with `acceptIdentityChange`), `MEMBERSHIP_REFUSED`
- * (a key change that would let a non-member in was refused).
+ * (a key change that would let a non-member in was refused), `OUTBOX_FULL`
+ * (this device holds as many unsent messages as it keeps; wait until some
+ * are sent).
  */
 export type ClientErrorCode =
   | 'NETWORK'
@@ -23,7 +25,8 @@ export type ClientErrorCode =
   | 'LINK_TIMEOUT'
   | 'RECOVERY_KEY_WRONG'
   | 'IDENTITY_CHANGED'
-  | 'MEMBERSHIP_REFUSED';
+  | 'MEMBERSHIP_REFUSED'
+  | 'OUTBOX_FULL';
 
 /** An API error with the server's stable code, or a client code; `status` 0 means it did not come from the server. */
 export class RchatError extends Error {
