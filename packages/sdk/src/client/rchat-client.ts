@@ -22,6 +22,9 @@ import type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, S
 
 export type { RchatClientOptions } from './client-options.ts';
 
+/** Where the last conversation list is kept on the device (see `knownConversations`). */
+const KNOWN_CONVERSATIONS = 'conversations';
+
 /**
  * An rchat account on this device, end-to-end encrypted: every message is
  * an MLS application message, decrypted only here. Create it with
@@ -355,12 +358,26 @@ export class RchatClient {
     const userId = 'userId' in peer ? peer.userId : await this.findUserId(peer.username);
     const conversation = await this.ctx.api.createConversation(userId);
     await this.ctx.lock.run(() => initializeGroup(this.ctx, conversation));
-    return toChatConversation(this.ctx, await this.ctx.api.conversation(conversation.id));
+    const started = await toChatConversation(this.ctx, await this.ctx.api.conversation(conversation.id));
+    const known = await this.knownConversations();
+    await this.ctx.account.sealed.putJson(KNOWN_CONVERSATIONS, [started, ...known.filter((c) => c.id !== started.id)]);
+    return started;
   }
 
   async conversations(): Promise<ChatConversation[]> {
     const list = await this.ctx.api.conversations();
-    return Promise.all(list.map((c) => toChatConversation(this.ctx, c)));
+    const conversations = await Promise.all(list.map((c) => toChatConversation(this.ctx, c)));
+    await this.ctx.account.sealed.putJson(KNOWN_CONVERSATIONS, conversations);
+    return conversations;
+  }
+
+  /**
+   * The conversations as this device last listed them (kept sealed on the
+   * device), without asking the server: to queue a message while it cannot be
+   * reached. Counts and encryption states are as they were then.
+   */
+  async knownConversations(): Promise<ChatConversation[]> {
+    return (await this.ctx.account.sealed.getJson<ChatConversation[]>(KNOWN_CONVERSATIONS)) ?? [];
   }
 
   history(conversationId: string, page: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
@@ -384,6 +401,13 @@ export class RchatClient {
   /** Queues a `failed` message again and tries it now; answers it as `sending` (or `queued`). */
   retry(clientMsgId: string): Promise<ChatMessage> {
     return retrySend(this.ctx, clientMsgId);
+  }
+
+  /** Takes a `failed` message out of the outbox for good (the person gave up on it); other messages are not touched. */
+  async discard(clientMsgId: string): Promise<void> {
+    await this.ctx.lock.run(async () => {
+      if ((await this.ctx.outbox.get(clientMsgId))?.message.status === 'failed') await this.ctx.outbox.remove(clientMsgId);
+    });
   }
 
   /**
