@@ -1,5 +1,6 @@
 import { RchatError } from '../errors.ts';
 import type { SealedStore } from '../storage/storage.ts';
+import { Mutex } from './emitter.ts';
 import type { ChatMessage } from './types.ts';
 
 /** How many unsent messages a device holds; more are refused with OUTBOX_FULL (the outbox is mirrored in memory). */
@@ -36,7 +37,14 @@ export class Outbox {
   private adding = 0;
   private lastSentAt = 0;
 
+  private readonly typing = new Mutex();
+
   constructor(private readonly store: SealedStore) {}
+
+  /** Runs `queue` after every earlier call has finished: messages keep the order they were sent in, whatever their checks await. */
+  inOrder<T>(queue: () => Promise<T>): Promise<T> {
+    return this.typing.run(queue);
+  }
 
   /** A `sentAt` after every message already queued (typing order survives a clock step and same-millisecond sends). */
   async nextSentAt(): Promise<number> {

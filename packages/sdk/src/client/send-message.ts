@@ -19,7 +19,11 @@ function newClientMsgId(): string {
  * peer's identity changed unaccepted (IDENTITY_CHANGED), or with
  * OUTBOX_FULL; the full identity check runs again when it is encrypted.
  */
-export async function sendText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
+export function sendText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
+  return ctx.outbox.inOrder(() => queueText(ctx, conversationId, text));
+}
+
+async function queueText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
   await refuseIfKnownIdentityChange(ctx, conversationId);
   const message: ChatMessage = {
     id: null,
