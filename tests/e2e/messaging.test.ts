@@ -159,10 +159,26 @@ describe('web client: messaging', () => {
     await waitForText(alice.locator('.conversation-sub'), 'verified');
   });
 
-  it('shows a send that failed, with a Retry that sends it', async () => {
+  it('shows a send the network failed as queued, and sends it by itself once the network is back', async () => {
     const context = alice.context();
     const refuseSends = '**/conversations/*/messages';
     await context.route(refuseSends, (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()));
+    const text = marker('sent when the network is back');
+    await send(alice, text);
+    const mine = await waitForMessage(alice, text);
+    await expect.poll(() => mine.getAttribute('data-status'), { timeout: 20_000 }).toBe('queued');
+    await waitForText(mine, 'Queued — will send when online');
+    await context.unroute(refuseSends);
+    await expect.poll(() => mine.getAttribute('data-status'), { timeout: 60_000 }).toBe('sent');
+    await waitForMessage(bob, text);
+    expect(await messageLog(bob).getByRole('listitem').filter({ hasText: text }).count()).toBe(1);
+  });
+
+  it('shows a send the server refused, with a Retry that sends it', async () => {
+    const context = alice.context();
+    const refuseSends = '**/conversations/*/messages';
+    const refusal = { error: { code: 'VALIDATION_FAILED', message: 'Refused for this test.' } };
+    await context.route(refuseSends, (route) => (route.request().method() === 'POST' ? route.fulfill({ status: 400, json: refusal }) : route.continue()));
     const text = marker('sent on the second try');
     await send(alice, text);
     const mine = await waitForMessage(alice, text);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeviceKeys, deviceCertificateToBase64, encodeDeviceCertificate, generateIdentityKeyPair, generateKeyPackage, toBase64 } from '@rchat/crypto';
 import { sql } from '@rchat/server-kit';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { registerClient, texts, waitForTexts, type TestClient } from '../support/clients.ts';
+import { registerClient, sendNow, texts, waitForTexts, type TestClient } from '../support/clients.ts';
 import { snapshot } from '../support/db-snapshot.ts';
 import { waitFor } from '../support/users.ts';
 
@@ -57,7 +57,7 @@ describe('tampering', () => {
   it('a flipped bit in a stored ciphertext makes that message undecryptable; the others still decrypt', async () => {
     const { alice, bob, conversationId } = await pair();
     bob.client.stop();
-    for (const text of ['one', 'two', 'three']) await alice.client.sendText(conversationId, text);
+    for (const text of ['one', 'two', 'three']) await sendNow(alice.client, conversationId, text);
     // The operator (or an attacker in the database) flips one bit of message 2.
     await platform.chat.database.rows(sql`update messages set ciphertext = overlay(ciphertext placing set_byte(substring(ciphertext from 40 for 1), 0, get_byte(substring(ciphertext from 40 for 1), 0) # 1) from 40 for 1) where conversation_id = ${conversationId} and seq = 2`);
     await bob.client.start();
@@ -139,7 +139,7 @@ describe('commit sequencing', () => {
     const conv = await alice.client.startConversation({ userId: bob.client.userId });
     const start = (await alice.client.groupState(conv.id))?.epoch ?? 0n;
     for (const text of ['a', 'b', 'c']) {
-      await alice.client.sendText(conv.id, text);
+      await sendNow(alice.client, conv.id, text);
       await new Promise((r) => setTimeout(r, 5));
     }
     expect((await alice.client.groupState(conv.id))?.epoch).toBe(start + 2n);

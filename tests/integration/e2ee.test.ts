@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { registerClient, reopen, texts, waitForTexts } from '../support/clients.ts';
+import { registerClient, reopen, sendNow, waitForTexts } from '../support/clients.ts';
 
 let platform: Platform;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('end-to-end encrypted messaging between two SDK clients', () => {
     await alice.client.start();
     const conv = await alice.client.startConversation({ username: bob.client.username });
     expect(conv.encryption).toBe('ready');
-    const first = await alice.client.sendText(conv.id, 'hello bob, this is the first message');
+    const first = await sendNow(alice.client, conv.id, 'hello bob, this is the first message');
     expect(first.status).toBe('sent');
 
     await bob.client.start();
@@ -48,7 +48,7 @@ describe('end-to-end encrypted messaging between two SDK clients', () => {
     expect(page.messages.map((m) => (m.content.kind === 'text' ? m.content.text : m.content.kind))).toEqual(offline.slice(-5));
     const older = await bobAgain.client.history(conv.id, { limit: 100, before: page.nextBefore ?? 0 });
     expect(older.messages.filter((m) => m.content.kind !== 'text')).toEqual([]);
-    expect(texts(alice, conv.id, alice.client.userId)).toHaveLength(71);
+    expect(await waitForTexts(alice, conv.id, alice.client.userId, 71)).toHaveLength(71);
     alice.client.stop();
     bobAgain.client.stop();
   });
@@ -61,6 +61,7 @@ describe('end-to-end encrypted messaging between two SDK clients', () => {
     const conv = await alice.client.startConversation({ userId: bob.client.userId });
     const sent = Array.from({ length: 40 }, (_, i) => `catch-up ${i}`);
     for (const text of sent) await alice.client.sendText(conv.id, text);
+    expect(await alice.client.flushOutbox()).toEqual([]);
     const bobAgain = await reopen(platform.url, bob);
     const starting = bobAgain.client.start();
     const page = await bobAgain.client.history(conv.id, { limit: 100 });

@@ -50,3 +50,18 @@ export async function waitForTexts(t: TestClient, conversationId: string, from: 
   await waitFor(() => texts(t, conversationId, from).length >= count, `${count} messages`, timeoutMs);
   return texts(t, conversationId, from);
 }
+
+/** Sends through the outbox and waits until the server stored it; fails saying why when it was not sent. */
+export async function sendNow(client: RchatClient, conversationId: string, text: string): Promise<ChatMessage> {
+  const sent = new Map<string, ChatMessage>();
+  const off = client.on('message', (m) => m.status === 'sent' && m.own && sent.set(m.clientMsgId, m));
+  try {
+    const queued = await client.sendText(conversationId, text);
+    const left = (await client.flushOutbox()).find((m) => m.clientMsgId === queued.clientMsgId);
+    const confirmed = sent.get(queued.clientMsgId);
+    if (left || !confirmed) throw new Error(`"${text}" was not sent: ${left?.status ?? 'no confirmation'} ${left?.failure?.message ?? ''}`);
+    return confirmed;
+  } finally {
+    off();
+  }
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:net';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '@rchat/server-kit';
@@ -9,6 +10,14 @@ export interface Platform extends ServerApp {
   url: string;
   /** The database URL in use when testing against PostgreSQL. */
   databaseUrl: string | undefined;
+  /**
+   * The server goes away as far as clients can tell: it stops accepting
+   * connections and drops the open ones (event streams, requests), while the
+   * services and their data (PGlite or PostgreSQL) stay as they are.
+   */
+  stopListening(): Promise<void>;
+  /** Listens again on the same port (after `stopListening`). */
+  resumeListening(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,15 +43,34 @@ export async function startPlatform(
   const server = await createServerApp(config, env, logger, { memory: !options.dataDir && !databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
   const ownsDatabase = databaseUrl !== undefined && options.databaseUrl === undefined;
+  const http = server.app.server;
+  const port = new URL(url).port;
   return {
     ...server,
     url,
     databaseUrl,
+    stopListening: async () => {
+      const closed = new Promise<void>((resolve, reject) => http.close((e) => (e ? reject(e) : resolve())));
+      http.closeAllConnections();
+      await closed;
+    },
+    resumeListening: () => listenOn(http, Number(port)),
     close: async () => {
+      if (!http.listening) await listenOn(http, Number(port)); // the app closes a listening server
       await closeOrExplain(server);
       if (ownsDatabase && process.env.DATABASE_URL) await dropTestDatabase(process.env.DATABASE_URL, databaseUrl);
     },
   };
+}
+
+function listenOn(http: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, '127.0.0.1', () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 /** Closes the server; when that takes over 30 s, fails saying what is still open (instead of a bare hook timeout). */

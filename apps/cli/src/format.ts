@@ -2,7 +2,7 @@ import type { ChatMessage, MessageContent } from '@rchat/sdk';
 
 /** `[time] username: text`, one message per line, as `listen`, `history` and the bot runner print it. */
 export function formatMessage(message: ChatMessage, sender: string, now = new Date()): string {
-  const status = message.status === 'sent' ? '' : message.status === 'sending' ? ' (sending)' : ' (not sent)';
+  const status = message.status === 'sent' ? '' : message.status === 'failed' ? ' (not sent)' : ` (${message.status})`;
   return `[${formatTime(message.sentAt, now)}] ${sender}: ${formatContent(message.content)}${status}`;
 }
 

@@ -2,6 +2,7 @@ import { RchatClient, RchatError, type ChatMessage } from '@rchat/sdk';
 import { CliError, type Io } from './command.ts';
 import { formatMessage } from './format.ts';
 import { identityResetText } from './identity-texts.ts';
+import { deliverOutbox } from './outbox.ts';
 import type { Home } from './home.ts';
 import { PeerNames } from './peer-names.ts';
 
@@ -83,9 +84,10 @@ export const isIncoming = (client: RchatClient, m: ChatMessage) => m.senderDevic
 /**
  * `catchUp`, printing on stderr the messages of others it decrypted: a
  * command that is not about messages must not swallow them (the next `listen`
- * starts after them).
+ * starts after them). Then sends what an earlier run left in the outbox.
  */
 export async function catchUpAndShow(client: RchatClient, io: Io): Promise<void> {
   const names = new PeerNames(client);
   for (const m of await catchUp(client)) io.err(formatMessage(m, await names.of(m.senderUserId)));
+  await deliverOutbox(client, io);
 }

@@ -16,6 +16,7 @@ export const clientErrorCatalog = {
   RECOVERY_KEY_WRONG: 'The recovery key or passphrase does not open the account\'s key backup; nothing was changed.',
   IDENTITY_CHANGED: 'A member\'s encryption identity changed and has not been accepted: sending is blocked until the person compares safety numbers and accepts it.',
   MEMBERSHIP_REFUSED: 'A key change that would let someone who is not a member of the conversation read it was refused.',
+  OUTBOX_FULL: 'This device already holds as many unsent messages as it keeps (1,000); wait until some are sent.',
 } as const;
 
 export type ClientErrorCode = keyof typeof clientErrorCatalog;

@@ -23,6 +23,8 @@ interface Call {
   body?: unknown;
   /** Send the access token (default); refresh it first when it is about to expire. */
   auth?: boolean;
+  /** Ends the request early (it then fails with NETWORK). */
+  signal?: AbortSignal;
 }
 
 /** Typed HTTP client of the rchat API, with automatic access-token refresh. */
@@ -86,7 +88,9 @@ export class RchatApi {
   createConversation = (peer: string) => this.request('POST /conversations', { body: { peer } });
   conversations = async () => (await this.request('GET /conversations')).conversations;
   conversation = (id: string) => this.request('GET /conversations/:id', { params: { id } });
-  sendMessage = (id: string, body: SendMessageRequest) => this.request('POST /conversations/:id/messages', { params: { id }, body });
+  /** `signal` ends a request that takes too long (it then fails with NETWORK; a resend under the same txnId is safe). */
+  sendMessage = (id: string, body: SendMessageRequest, options: { signal?: AbortSignal } = {}) =>
+    this.request('POST /conversations/:id/messages', { params: { id }, body, ...options });
   history = (id: string, opts: { before?: number; limit?: number } = {}) => this.request('GET /conversations/:id/messages', { params: { id }, query: opts });
   markRead = (id: string, seq: number) => this.request('POST /conversations/:id/read', { params: { id }, body: { seq } });
   inbox = (after: number, limit?: number) => this.request('GET /inbox', { query: { after, limit } });
@@ -141,7 +145,7 @@ export class RchatApi {
     const search = call.query ? qs(call.query) : '';
     const url = `${this.baseUrl}${pathOf(route, call.params)}${search ? `?${search}` : ''}`;
     const method = route.slice(0, route.indexOf(' '));
-    const answer = await this.fetchWithTimeout(url, { method, headers, ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}) });
+    const answer = await this.fetchWithTimeout(url, { method, headers, ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}) }, call.signal);
     if (answer.status === 401 && auth && !retried && this.sessionState && !isRevocation(answer.text)) {
       await this.refresh();
       return this.request(route, call, true);
@@ -157,17 +161,21 @@ export class RchatApi {
   }
 
   /** Fetches and reads the whole answer within the request timeout. */
-  private async fetchWithTimeout(url: string, init: RequestInit): Promise<{ status: number; text: string; retryAfter: string | null }> {
+  private async fetchWithTimeout(url: string, init: RequestInit, signal?: AbortSignal): Promise<{ status: number; text: string; retryAfter: string | null }> {
     const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
+    const cancel = () => controller.abort(signal?.reason);
+    if (signal?.aborted) cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
     try {
       const res = await this.fetchImpl(url, { ...init, signal: controller.signal });
       return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
     } catch (cause) {
-      throw controller.signal.aborted ? timeoutError(timeoutMs) : networkError(cause);
+      throw controller.signal.aborted && !signal?.aborted ? timeoutError(timeoutMs) : networkError(cause);
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
     }
   }
 

@@ -48,11 +48,12 @@ const recorded = new WeakMap<Page, string[]>();
  * less the failed-request lines a test provoked on purpose (a 4xx for a wrong
  * password, a refused connection) when it allows them, or the 409 a device
  * gets when another device's key change won the race (the SDK applies that
- * one and tries again).
+ * one and tries again), or the requests and live streams a server outage cut.
  */
-export function consoleErrors(pages: Page[], allow: { failedRequests?: boolean; epochConflicts?: boolean } = {}): string[] {
+export function consoleErrors(pages: Page[], allow: { failedRequests?: boolean; epochConflicts?: boolean; outage?: boolean } = {}): string[] {
   return pages
     .flatMap((p) => recorded.get(p) ?? [])
     .filter((e) => !(allow.failedRequests && /Failed to load resource: (the server responded with a status of 4\d\d|net::ERR_CONNECTION_REFUSED)/.test(e)))
-    .filter((e) => !(allow.epochConflicts && /Failed to load resource: the server responded with a status of 409 \(Conflict\)/.test(e)));
+    .filter((e) => !(allow.epochConflicts && /Failed to load resource: the server responded with a status of 409 \(Conflict\)/.test(e)))
+    .filter((e) => !(allow.outage && /Failed to load resource: net::ERR_(CONNECTION_REFUSED|INCOMPLETE_CHUNKED_ENCODING|CONNECTION_RESET|EMPTY_RESPONSE)/.test(e)));
 }

@@ -1,6 +1,7 @@
 import type { ChatConversation, ChatMessage, RchatClient } from '@rchat/sdk';
 import { CliError, type Command } from '../command.ts';
 import { formatMessage } from '../format.ts';
+import { deliverOutbox } from '../outbox.ts';
 import { catchUp, signedInClient } from '../session.ts';
 
 const DEFAULT_LIMIT = 20;
@@ -16,6 +17,7 @@ export const history: Command = {
   async run({ args: [username = ''], limit = DEFAULT_LIMIT, openHome, io }) {
     const client = await signedInClient(await openHome());
     await catchUp(client);
+    await deliverOutbox(client, io);
     const conversation = await findConversation(client, username);
     const { messages, more } = await lastMessages(client, conversation.id, limit);
     if (messages.length === 0) io.err(`No messages with ${conversation.peer.username} yet.`);

@@ -110,6 +110,8 @@ export function actionErrorText(error: unknown): string {
       return 'That is you. Choose another user to start a conversation.';
     case 'PEER_DELETED':
       return 'The other person deleted their account, so messages can no longer be sent to this conversation.';
+    case 'OUTBOX_FULL':
+      return 'Not sent: this browser already holds 1,000 unsent messages. Wait until they are sent (check your connection), then try again.';
     case 'IDENTITY_CHANGED':
       return 'Not sent: the encryption identity of someone in this conversation changed. Compare safety numbers, then choose Accept above the messages.';
     // The server's and the SDK's own sentences say what to do for these.

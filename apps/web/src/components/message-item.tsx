@@ -20,6 +20,12 @@ function ContentView({ content }: { content: MessageContent }) {
 
 function Status({ message, onRetry }: { message: ChatMessage; onRetry: (clientMsgId: string) => void }) {
   switch (message.status) {
+    case 'queued':
+      return (
+        <span className="message-status queued" title="Saved on this device; it is sent by itself when the server can be reached">
+          <span aria-hidden="true">◷</span> Queued — will send when online
+        </span>
+      );
     case 'sending':
       return (
         <span className="message-status sending" title="Sending">
@@ -35,7 +41,7 @@ function Status({ message, onRetry }: { message: ChatMessage; onRetry: (clientMs
       );
     case 'failed':
       return (
-        <span className="message-status failed">
+        <span className="message-status failed" title={message.failure?.message}>
           <span aria-hidden="true">!</span> Not sent.{' '}
           <button type="button" className="link-button" onClick={() => onRetry(message.clientMsgId)}>
             Retry

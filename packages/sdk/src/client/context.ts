@@ -6,6 +6,8 @@ import type { Emitter, Mutex } from './emitter.ts';
 import type { GroupStore } from './group-store.ts';
 import type { MessageBackup } from './message-backup.ts';
 import type { MessageStore } from './message-store.ts';
+import type { Outbox } from './outbox.ts';
+import type { OutboxDrain } from './outbox-drain.ts';
 import type { DirectoryTrust } from './trust.ts';
 import type { ChatConversation, SecurityAlert } from './types.ts';
 
@@ -18,6 +20,10 @@ export interface ClientContext {
   mls: MlsClient;
   groups: GroupStore;
   messages: MessageStore;
+  /** Own messages not yet confirmed by the server, sealed at rest, in typing order. */
+  outbox: Outbox;
+  /** Sends the outbox in the background. */
+  drain: OutboxDrain;
   /** Writes decrypted plaintext to the account's message backup; null when this device has no backup key (accounts from before backup existed). */
   backup: MessageBackup | null;
   trust: DirectoryTrust;

@@ -10,7 +10,9 @@ import { Emitter, Mutex } from './emitter.ts';
 import { GroupStore } from './group-store.ts';
 import { MessageBackup } from './message-backup.ts';
 import { MessageStore } from './message-store.ts';
-import { KEY_ROTATION_INTERVAL_MS } from './send-message.ts';
+import { Outbox } from './outbox.ts';
+import { OutboxDrain } from './outbox-drain.ts';
+import { KEY_ROTATION_INTERVAL_MS } from './send-queued.ts';
 import { DirectoryTrust } from './trust.ts';
 
 /** Everything a signed-in device with keys works with: trust, MLS policy, stores, backup and events. */
@@ -31,6 +33,8 @@ export async function createClientContext(options: RchatClientOptions, api: Rcha
     mls,
     groups: new GroupStore(options.storage, `acct/${session.user.id}/`, mls),
     messages: new MessageStore(account.sealed),
+    outbox: new Outbox(account.sealed),
+    drain: new OutboxDrain(() => ctx),
     backup,
     trust,
     events,

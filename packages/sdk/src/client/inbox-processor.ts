@@ -8,6 +8,7 @@ import { membersOnly } from './membership.ts';
 import { RchatError } from '../errors.ts';
 import { replenishKeyPackages } from './device-setup.ts';
 import { removeDeletedAccount } from './remove-deleted-account.ts';
+import { confirmSent } from './send-queued.ts';
 import type { ChatMessage, MessageContent } from './types.ts';
 
 const reasons: Record<UndecryptableReason, string> = {
@@ -104,20 +105,22 @@ async function processWelcome(ctx: ClientContext, entry: Extract<InboxEntry, { t
 async function processMessage(ctx: ClientContext, m: Message): Promise<void> {
   if (await ctx.messages.get(m.conversationId, m.seq)) return; // already processed (a replayed stream)
   if (m.senderDeviceId === ctx.deviceId) {
-    // Our own send, confirmed by the server: MLS does not let a sender decrypt its own message.
-    const pending = await ctx.messages.pending(m.txnId);
-    const base = pending?.message;
-    const own: ChatMessage = {
-      ...(base ?? { conversationId: m.conversationId, senderUserId: m.senderUserId, senderDeviceId: m.senderDeviceId, own: true, sentAt: Date.parse(m.createdAt), clientMsgId: m.txnId, content: { kind: 'unavailable' } }),
-      id: m.id,
-      seq: m.seq,
-      createdAt: m.createdAt,
-      status: 'sent',
+    // Our own send, confirmed by the server (its answer to the send may have been lost): MLS does not let a sender decrypt its own message.
+    const queued = await ctx.outbox.get(m.txnId);
+    const base: ChatMessage = queued?.message ?? {
+      id: null,
+      conversationId: m.conversationId,
+      seq: 0,
+      senderUserId: m.senderUserId,
+      senderDeviceId: m.senderDeviceId,
+      own: true,
+      sentAt: Date.parse(m.createdAt),
+      createdAt: null,
+      clientMsgId: m.txnId,
+      status: 'sending',
+      content: { kind: 'unavailable' },
     };
-    await ctx.messages.put(own);
-    ctx.backup?.add(own);
-    if (pending) await ctx.messages.deletePending(m.txnId);
-    ctx.events.emit('message', own);
+    await confirmSent(ctx, base, m);
     return;
   }
   const message = await decrypt(ctx, m);

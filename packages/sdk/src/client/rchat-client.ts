@@ -22,6 +22,9 @@ import type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, S
 
 export type { RchatClientOptions } from './client-options.ts';
 
+/** Where the last conversation list is kept on the device (see `knownConversations`). */
+const KNOWN_CONVERSATIONS = 'conversations';
+
 /**
  * An rchat account on this device, end-to-end encrypted: every message is
  * an MLS application message, decrypted only here. Create it with
@@ -270,6 +273,7 @@ export class RchatClient {
         void checkIdentities(this.ctx).catch(() => undefined);
       },
       onStatus: (status, error) => {
+        if (status === 'live') this.ctx.drain.now(); // connected (again): what is queued goes now
         if (status === 'closed' && error instanceof RchatError && error.code === 'IDENTITY_RESET') raiseAlert(this.ctx, ownIdentityResetAlert);
         this.ctx.events.emit('status', status);
         if (status === 'closed' && error) {
@@ -280,6 +284,7 @@ export class RchatClient {
     });
     void replenishKeyPackages(this.ctx.api, this.ctx.account, this.ctx.device).catch(() => undefined);
     void this.ctx.backup?.flush(); // what an earlier run queued but did not write
+    this.ctx.drain.resume(); // and what it could not send
     await ready;
   }
 
@@ -288,9 +293,11 @@ export class RchatClient {
     return this.queue;
   }
 
+  /** Closes the live stream; the outbox no longer retries by itself (`sendText`, `retry` and `flushOutbox` still send). */
   stop(): void {
     this.stream?.close();
     this.stream = null;
+    this.ctx.drain.pause();
   }
 
   /**
@@ -301,14 +308,22 @@ export class RchatClient {
    */
   async close(): Promise<void> {
     this.stop();
+    this.ctx.drain.close();
+    await this.ctx.drain.stopped();
     await this.queue;
     await this.ctx.backup?.flush();
     await this.ctx.api.settled();
     await this.ctx.account.sessionSaved();
   }
 
+  /**
+   * Signs this device out. Messages still in the outbox stay on the device,
+   * sealed with the account's other data, and are sent after the next sign-in
+   * here (`login`); nothing is sent in between.
+   */
   async logout(): Promise<void> {
     this.stop();
+    this.ctx.drain.close();
     await this.ctx.backup?.flush();
     await this.ctx.api.logout().catch(() => undefined);
     await this.ctx.account.saveSession(null);
@@ -346,6 +361,7 @@ export class RchatClient {
   async deleteAccount(password: string): Promise<void> {
     await this.ctx.api.deleteAccount(password);
     this.stop();
+    this.ctx.drain.close();
     await this.ctx.lock.run(() => AccountStore.erase(this.ctx.account.storage, { userId: this.ctx.userId, username: this.ctx.username }));
   }
 
@@ -364,24 +380,67 @@ export class RchatClient {
     const userId = 'userId' in peer ? peer.userId : await this.findUserId(peer.username);
     const conversation = await this.ctx.api.createConversation(userId);
     await this.ctx.lock.run(() => initializeGroup(this.ctx, conversation));
-    return toChatConversation(this.ctx, await this.ctx.api.conversation(conversation.id));
+    const started = await toChatConversation(this.ctx, await this.ctx.api.conversation(conversation.id));
+    const known = await this.knownConversations();
+    await this.ctx.account.sealed.putJson(KNOWN_CONVERSATIONS, [started, ...known.filter((c) => c.id !== started.id)]);
+    return started;
   }
 
   async conversations(): Promise<ChatConversation[]> {
     const list = await this.ctx.api.conversations();
-    return Promise.all(list.map((c) => toChatConversation(this.ctx, c)));
+    const conversations = await Promise.all(list.map((c) => toChatConversation(this.ctx, c)));
+    await this.ctx.account.sealed.putJson(KNOWN_CONVERSATIONS, conversations);
+    return conversations;
+  }
+
+  /**
+   * The conversations as this device last listed them (kept sealed on the
+   * device), without asking the server: to queue a message while it cannot be
+   * reached. Counts and encryption states are as they were then.
+   */
+  async knownConversations(): Promise<ChatConversation[]> {
+    return (await this.ctx.account.sealed.getJson<ChatConversation[]>(KNOWN_CONVERSATIONS)) ?? [];
   }
 
   history(conversationId: string, page: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
     return readHistory(this.ctx, conversationId, page, () => this.catchUp());
   }
 
+  /**
+   * Queues a text in this device's sealed outbox and answers once it is
+   * written there (`sending`, or `queued` while the server cannot be
+   * reached) — never waiting for the network. The outbox sends it in the
+   * background in typing order and retries by itself; listeners see it
+   * `sent` or `failed`. A reload, crash or closed tab loses nothing: the next
+   * `start()` (or `flushOutbox()`) sends it, under the same txnId, so the
+   * server stores it once. Refused at once with IDENTITY_CHANGED while the
+   * peer's identity change is known and unaccepted, or OUTBOX_FULL.
+   */
   sendText(conversationId: string, text: string): Promise<ChatMessage> {
     return sendText(this.ctx, conversationId, text);
   }
 
+  /** Queues a `failed` message again and tries it now; answers it as `sending` (or `queued`). */
   retry(clientMsgId: string): Promise<ChatMessage> {
     return retrySend(this.ctx, clientMsgId);
+  }
+
+  /** Takes a `failed` message out of the outbox for good (the person gave up on it); other messages are not touched. */
+  async discard(clientMsgId: string): Promise<void> {
+    await this.ctx.lock.run(async () => {
+      if ((await this.ctx.outbox.get(clientMsgId))?.message.status === 'failed') await this.ctx.outbox.remove(clientMsgId);
+    });
+  }
+
+  /**
+   * Sends what the outbox holds now, in order, and resolves when that is
+   * done, with the messages left in it: `queued` ones the server could not
+   * take yet (unreachable, busy), `failed` ones it refused; none when all
+   * were sent. For a process that is about to exit.
+   */
+  async flushOutbox(): Promise<ChatMessage[]> {
+    await this.ctx.drain.flush();
+    return (await this.ctx.outbox.list()).map(({ message }) => (message.status === 'failed' ? message : { ...message, status: this.ctx.drain.statusOf(message) }));
   }
 
   async markRead(conversationId: string, seq?: number): Promise<void> {

@@ -4,8 +4,8 @@ import type { ChatMessage } from './types.ts';
 /**
  * One page of a conversation, oldest first, from this device's store of
  * decrypted plaintext; messages this device never decrypted (sent before it
- * joined) are marked `unavailable`. The newest page also carries own messages
- * still sending or failed.
+ * joined) are marked `unavailable`. The newest page also carries, after
+ * them in typing order, own messages still in the outbox (queued, sending or failed).
  */
 export async function readHistory(
   ctx: ClientContext,
@@ -43,7 +43,10 @@ export async function readHistory(
   }
   if (page.before === undefined) {
     const confirmed = new Set(messages.map((m) => m.clientMsgId));
-    for (const p of await ctx.messages.pendingFor(conversationId)) if (!confirmed.has(p.message.clientMsgId)) messages.push(p.message);
+    for (const { message } of await ctx.outbox.list()) {
+      if (message.conversationId !== conversationId || confirmed.has(message.clientMsgId)) continue;
+      messages.push(message.status === 'failed' ? message : { ...message, status: ctx.drain.statusOf(message) });
+    }
   }
   return { messages, nextBefore: res.nextBefore };
 }

@@ -1,22 +1,7 @@
-import { encodeEnvelope, encryptMessage, groupMembers, textEnvelope, toBase64, type Group } from '@rchat/crypto';
+import { groupMembers } from '@rchat/crypto';
 import { RchatError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
-import { initializeGroup, rotateGroupKeys } from './conversation-keys.ts';
-import type { PendingSend } from './message-store.ts';
 import type { ChatMessage } from './types.ts';
-
-/** How often a device refreshes its own leaf keys in a conversation it sends to (post-compromise security). */
-export const KEY_ROTATION_INTERVAL_MS = 7 * 86_400_000;
-
-/** True when this device last refreshed its keys in the conversation longer ago than the interval (first call starts the clock). */
-async function rotationDue(ctx: ClientContext, conversationId: string): Promise<boolean> {
-  const key = `rotated/${conversationId}`;
-  const last = await ctx.account.sealed.getJson<{ at: number }>(key);
-  const now = Date.now();
-  if (last && now - last.at < ctx.keyRotationIntervalMs) return false;
-  await ctx.account.sealed.putJson(key, { at: now });
-  return last !== undefined;
-}
 
 function newClientMsgId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -24,14 +9,22 @@ function newClientMsgId(): string {
 }
 
 /**
- * Encrypts and sends a text. Listeners see the message at once as `sending`,
- * then `sent` (with its sequence) or `failed`. The ciphertext is kept until
- * the server confirms it, so `retry` resends the same bytes under the same
- * txnId: a send that did land is not stored twice.
+ * Queues a text: it is written to the sealed outbox first, then shown
+ * (`sending`, or `queued` while the server cannot be reached), and the
+ * outbox sends it in the background, in typing order — so this returns
+ * without waiting for the network, and a reload, a closed tab or a crash
+ * loses nothing (the next start sends it). Listeners then see it `sent`
+ * (with its sequence) or `failed` (refused for good; `retry` queues it
+ * again). Refused at once (nothing queued) while this device knows the
+ * peer's identity changed unaccepted (IDENTITY_CHANGED), or with
+ * OUTBOX_FULL; the full identity check runs again when it is encrypted.
  */
-export async function sendText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
-  const clientMsgId = newClientMsgId();
-  const sentAt = Date.now();
+export function sendText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
+  return ctx.outbox.inOrder(() => queueText(ctx, conversationId, text));
+}
+
+async function queueText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
+  await refuseIfKnownIdentityChange(ctx, conversationId);
   const message: ChatMessage = {
     id: null,
     conversationId,
@@ -39,77 +32,43 @@ export async function sendText(ctx: ClientContext, conversationId: string, text:
     senderUserId: ctx.userId,
     senderDeviceId: ctx.deviceId,
     own: true,
-    sentAt,
+    sentAt: await ctx.outbox.nextSentAt(),
     createdAt: null,
-    clientMsgId,
+    clientMsgId: newClientMsgId(),
     status: 'sending',
     content: { kind: 'text', text },
   };
-  ctx.events.emit('message', message);
-  return ctx.lock.run(async () => {
-    let pending: PendingSend;
-    try {
-      let group = (await ctx.groups.get(conversationId)) ?? (await initializeGroup(ctx, await ctx.api.conversation(conversationId)));
-      if (group && (await rotationDue(ctx, conversationId))) {
-        await rotateGroupKeys(ctx, conversationId);
-        group = await ctx.groups.get(conversationId);
-      }
-      if (!group) throw new RchatError('E2EE_NOT_READY', 'This device is still waiting for the conversation keys; try again in a moment.', 0);
-      await refuseIfIdentityChanged(ctx, group);
-      const encrypted = await encryptMessage(ctx.mls, group, encodeEnvelope(textEnvelope(text, clientMsgId, sentAt)));
-      await ctx.groups.put(conversationId, encrypted.group);
-      pending = { message, ciphertext: toBase64(encrypted.message), epoch: Number(group.epoch) };
-      await ctx.messages.putPending(pending);
-    } catch (e) {
-      ctx.events.emit('message', { ...message, status: 'failed' });
-      throw e;
-    }
-    return deliver(ctx, pending);
-  });
+  await ctx.outbox.add(message);
+  const shown: ChatMessage = { ...message, status: ctx.drain.statusOf(message) };
+  ctx.events.emit('message', shown);
+  ctx.drain.kick();
+  return shown;
+}
+
+/** Queues a failed message again (same txnId; the same ciphertext while the epoch is the same) and tries now. */
+export async function retrySend(ctx: ClientContext, clientMsgId: string): Promise<ChatMessage> {
+  const entry = await ctx.outbox.get(clientMsgId);
+  if (!entry) throw new RchatError('NOT_FOUND', 'There is no unsent message with this id.', 0);
+  const { failure: _failure, ...rest } = entry.message;
+  const message: ChatMessage = { ...rest, status: 'sending' };
+  await ctx.outbox.update({ ...entry, message });
+  const shown: ChatMessage = { ...message, status: ctx.drain.statusOf(message) };
+  ctx.events.emit('message', shown);
+  ctx.drain.now();
+  return shown;
 }
 
 /**
- * Sending is blocked while a member's identity key in the directory differs
- * from the one this device pinned and the person has not accepted it: the
- * change may be an attacker's, and their devices are not in the group anyway.
- * The directory is re-read at most every 30 seconds per member.
+ * What this device already knows, without the network: a member of the
+ * conversation whose identity key changed and the person has not accepted.
  */
-async function refuseIfIdentityChanged(ctx: ClientContext, group: Group): Promise<void> {
-  const peers = new Set(groupMembers(group).map((m) => m.userId).filter((u) => u !== ctx.userId));
-  for (const peer of peers) {
-    await ctx.trust.directory(peer).catch(() => undefined);
-    if (await ctx.trust.pendingOf(peer)) {
-      throw new RchatError('IDENTITY_CHANGED', 'This contact\'s encryption identity changed. Compare safety numbers and accept the new identity before sending.', 0);
-    }
+async function refuseIfKnownIdentityChange(ctx: ClientContext, conversationId: string): Promise<void> {
+  const group = await ctx.groups.get(conversationId);
+  if (!group) return;
+  for (const peer of new Set(groupMembers(group).map((m) => m.userId))) {
+    if (peer !== ctx.userId && (await ctx.trust.pendingOf(peer))) throw identityChanged();
   }
 }
 
-/** Sends a failed message again (same ciphertext, same txnId). */
-export async function retrySend(ctx: ClientContext, clientMsgId: string): Promise<ChatMessage> {
-  const pending = await ctx.messages.pending(clientMsgId);
-  if (!pending) throw new RchatError('NOT_FOUND', 'There is no unsent message with this id.', 0);
-  ctx.events.emit('message', { ...pending.message, status: 'sending' });
-  return ctx.lock.run(() => deliver(ctx, pending));
-}
-
-async function deliver(ctx: ClientContext, pending: PendingSend): Promise<ChatMessage> {
-  try {
-    const stored = await ctx.api.sendMessage(pending.message.conversationId, { txnId: pending.message.clientMsgId, ciphertext: pending.ciphertext, epoch: pending.epoch });
-    const { failure: _failure, ...rest } = pending.message;
-    const sent: ChatMessage = { ...rest, id: stored.id, seq: stored.seq, createdAt: stored.createdAt, status: 'sent' };
-    await ctx.messages.put(sent);
-    ctx.backup?.add(sent);
-    await ctx.messages.deletePending(pending.message.clientMsgId);
-    ctx.events.emit('message', sent);
-    return sent;
-  } catch (e) {
-    const failed: ChatMessage = {
-      ...pending.message,
-      status: 'failed',
-      failure: e instanceof RchatError ? { code: e.code, message: e.message, ...(e.retryAfterSeconds ? { retryAfterSeconds: e.retryAfterSeconds } : {}) } : { code: 'NETWORK', message: 'The message could not be sent.' },
-    };
-    await ctx.messages.putPending({ ...pending, message: failed });
-    ctx.events.emit('message', failed);
-    return failed;
-  }
-}
+export const identityChanged = () =>
+  new RchatError('IDENTITY_CHANGED', 'This contact\'s encryption identity changed. Compare safety numbers and accept the new identity before sending.', 0);

@@ -3,7 +3,7 @@ export interface ChatMessage {
   /** Server message id (absent while an own message is still sending). */
   id: string | null;
   conversationId: string;
-  /** Position in the conversation (0 while sending). */
+  /** Position in the conversation (0 until the server stored it). */
   seq: number;
   senderUserId: string;
   senderDeviceId: string;
@@ -11,14 +11,20 @@ export interface ChatMessage {
   own: boolean;
   /** Sender's clock when written (ms); for display. */
   sentAt: number;
-  /** Server time of storage (ISO), or null while sending. */
+  /** Server time of storage (ISO), or null until the server stored it. */
   createdAt: string | null;
   /** Idempotency key of the send (own messages), also the envelope's clientMsgId. */
   clientMsgId: string;
-  /** `sending` → `sent`, or `failed` (retry with `retry(clientMsgId)`). Messages of others are `sent`. */
-  status: 'sending' | 'sent' | 'failed';
+  /**
+   * Own messages: `sending` (in this device's outbox, being sent) or
+   * `queued` (in the outbox, waiting for the server to be reachable or the
+   * conversation's keys; sent by itself then) → `sent`; or `failed` (refused
+   * for good, see `failure`; still in the outbox: `retry(clientMsgId)` queues
+   * it again). Messages of others are `sent`.
+   */
+  status: 'queued' | 'sending' | 'sent' | 'failed';
   content: MessageContent;
-  /** Why an own message failed (`status: 'failed'`): the server's code and sentence; retry may help unless the code says otherwise. */
+  /** Why an own message failed (`status: 'failed'`): the server's (or this device's) code and sentence, e.g. IDENTITY_CHANGED, PEER_DELETED, PAYLOAD_TOO_LARGE. */
   failure?: { code: string; message: string; retryAfterSeconds?: number };
 }
 

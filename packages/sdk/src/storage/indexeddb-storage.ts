@@ -23,6 +23,15 @@ export async function openIndexedDbStorage(name = 'rchat'): Promise<ClientStorag
   };
   const db = await request(open);
   const tx = (store: string, mode: IDBTransactionMode) => db.transaction(store, mode).objectStore(store);
+  // A write resolves once its transaction committed, not at the request's success: what the client
+  // wrote before showing it (an outbox message) must survive a reload right after.
+  const write = (op: (store: IDBObjectStore) => void) =>
+    new Promise<void>((resolve, reject) => {
+      const t = db.transaction(STORE, 'readwrite');
+      t.oncomplete = () => resolve();
+      t.onerror = t.onabort = () => reject(t.error ?? new Error('IndexedDB write failed'));
+      op(t.objectStore(STORE));
+    });
 
   let key = (await request(tx(KEY_STORE, 'readonly').get('storage'))) as CryptoKey | undefined;
   if (!key) {
@@ -35,12 +44,8 @@ export async function openIndexedDbStorage(name = 'rchat'): Promise<ClientStorag
       const v = (await request(tx(STORE, 'readonly').get(k))) as Uint8Array | undefined;
       return v ? new Uint8Array(v) : undefined;
     },
-    put: async (k, v) => {
-      await request(tx(STORE, 'readwrite').put(v, k));
-    },
-    delete: async (k) => {
-      await request(tx(STORE, 'readwrite').delete(k));
-    },
+    put: (k, v) => write((s) => s.put(v, k)),
+    delete: (k) => write((s) => s.delete(k)),
     list: async (prefix) => {
       const range = IDBKeyRange.bound(prefix, `${prefix}\uffff`);
       return ((await request(tx(STORE, 'readonly').getAllKeys(range))) as string[]).sort();
