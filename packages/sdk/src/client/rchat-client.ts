@@ -1,29 +1,27 @@
-import { epochAuthenticator, safetyNumber, formatSafetyNumber, fromBase64, generateIdentityKeyPair, signDeviceLogin, toBase64, type DeviceKeys, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
-import { USER_SEARCH_MIN_LENGTH, type InboxEntry, type SessionResponse } from '@rchat/protocol';
+import { epochAuthenticator, type IdentityKeyPair, type SecretStorageUnlock } from '@rchat/crypto';
 import type { RchatApi } from '../api.ts';
-import { RchatError } from '../errors.ts';
-import type { EventStream } from '../event-stream.ts';
-import { addDeviceEverywhere, removeDeviceEverywhere } from './account-devices.ts';
-import { AccountStore, type RecoverySecrets } from './account-store.ts';
-import { createRecovery, openRecovery, setPassphrase } from './account-recovery.ts';
-import { deviceNameOf, newApi, type RchatClientOptions } from './client-options.ts';
-import { raiseAlert, toChatConversation, type ClientContext } from './context.ts';
+import { addDeviceEverywhere, removeDevice } from './account-devices.ts';
+import { setPassphrase } from './account-recovery.ts';
+import { closeClient, startClient, stopClient } from './client-lifecycle.ts';
+import type { RchatClientOptions } from './client-options.ts';
+import type { ClientContext } from './context.ts';
 import { conversationDevices } from './conversation-devices.ts';
-import { acceptIdentityChange, checkIdentities, ownIdentityResetAlert } from './identity-changes.ts';
-import { applyPendingCommits, initializeGroup, rotateGroupKeys } from './conversation-keys.ts';
-import { createClientContext } from './create-context.ts';
-import { answerLink, offerLink, sendReady, type ExistingDeviceLink, type NewDeviceLink } from './device-link.ts';
-import { replenishKeyPackages, setUpFirstDevice } from './device-setup.ts';
-import { processEntry } from './inbox-processor.ts';
-import { becomeDevice, discardDevice, importHistory, signInWithoutKeys, type SignedInWithoutKeys } from './new-device.ts';
+import { applyPendingCommits, rotateGroupKeys } from './conversation-keys.ts';
+import { knownConversations, listConversations, startConversation } from './conversation-list.ts';
+import { answerLink, type ExistingDeviceLink, type NewDeviceLink } from './device-link.ts';
+import { searchUsers } from './find-users.ts';
+import { acceptIdentityChange } from './identity-changes.ts';
+import { LiveInbox } from './live-inbox.ts';
+import { markRead } from './mark-read.ts';
+import { discardFailed, flushOutbox } from './outbox-messages.ts';
 import { readHistory } from './read-history.ts';
+import { markVerified, safetyNumber } from './safety-number.ts';
 import { retrySend, sendText } from './send-message.ts';
+import * as signIn from './sign-in.ts';
+import { deleteAccount, logout } from './sign-out.ts';
 import type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, SafetyNumberInfo } from './types.ts';
 
 export type { RchatClientOptions } from './client-options.ts';
-
-/** Where the last conversation list is kept on the device (see `knownConversations`). */
-const KNOWN_CONVERSATIONS = 'conversations';
 
 /**
  * An rchat account on this device, end-to-end encrypted: every message is
@@ -34,11 +32,21 @@ const KNOWN_CONVERSATIONS = 'conversations';
  * same refresh token (which revokes the session).
  */
 export class RchatClient {
-  private stream: EventStream | null = null;
-  private queue: Promise<void> = Promise.resolve();
-  private recoveryKey: string | null = null;
+  private readonly inbox: LiveInbox;
+  private recoveryKey: string | null;
+  private readonly ctx: ClientContext;
+  /** Problems found while importing the message backup (e.g. entries rejected by signature). */
+  readonly backupWarnings: string[];
 
-  private constructor(private readonly ctx: ClientContext) {}
+  private constructor(signedIn: signIn.SignedIn) {
+    this.ctx = signedIn.ctx;
+    this.recoveryKey = signedIn.recoveryKey;
+    this.backupWarnings = signedIn.backupWarnings;
+    this.inbox = new LiveInbox(this.ctx);
+  }
+
+  /** The constructor, for the sign-in functions (`sign-in.ts`). */
+  private static readonly make: signIn.MakeClient<RchatClient> = (signedIn) => new RchatClient(signedIn);
 
   get userId(): string {
     return this.ctx.userId;
@@ -59,19 +67,8 @@ export class RchatClient {
    * `inviteCode` is needed when the server's registration policy is `invite`
    * (`GET /.well-known/rchat`); a missing or wrong one is refused with `REGISTRATION_CLOSED`.
    */
-  static async register(options: RchatClientOptions, username: string, password: string, extra: { inviteCode?: string } = {}): Promise<RchatClient> {
-    let account: AccountStore | null = null;
-    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const session = await api.register({ username, password, device: { name: deviceNameOf(options) }, ...(extra.inviteCode ? { inviteCode: extra.inviteCode } : {}) });
-    account = new AccountStore(options.storage, session.user.id);
-    await account.saveSession(session);
-    const { identity, device } = await setUpFirstDevice(api, account, { userId: session.user.id, deviceId: session.deviceId });
-    const recoveryKey = await createRecovery(api, account, identity);
-    await account.saveCursor(0);
-    await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
-    const client = await RchatClient.build(options, api, account, session, identity, device);
-    client.recoveryKey = recoveryKey;
-    return client;
+  static register(options: RchatClientOptions, username: string, password: string, extra: { inviteCode?: string } = {}): Promise<RchatClient> {
+    return signIn.register(RchatClient.make, options, username, password, extra);
   }
 
   /**
@@ -105,24 +102,8 @@ export class RchatClient {
    * returns the signed-in client. History from before comes from the
    * message backup.
    */
-  static async startLink(options: RchatClientOptions, username: string, password: string): Promise<NewDeviceLink<RchatClient>> {
-    const signedIn = await signInWithoutKeys(options, username, password);
-    try {
-      return await offerLink(
-        signedIn.api,
-        signedIn.session,
-        deviceNameOf(options),
-        async (keys, channel, sessionId) => {
-          const client = await RchatClient.fromNewDevice(options, signedIn, keys.identity, keys.recovery);
-          await sendReady(signedIn.api, sessionId, channel, signedIn.session.deviceId);
-          return client;
-        },
-        () => discardDevice(signedIn),
-      );
-    } catch (err) {
-      await discardDevice(signedIn);
-      throw err;
-    }
+  static startLink(options: RchatClientOptions, username: string, password: string): Promise<NewDeviceLink<RchatClient>> {
+    return signIn.startLink(RchatClient.make, options, username, password);
   }
 
   /**
@@ -131,15 +112,8 @@ export class RchatClient {
    * and asks the conversations' devices to add this device. A wrong key gets
    * RECOVERY_KEY_WRONG and leaves the account as it was.
    */
-  static async restoreFromRecoveryKey(options: RchatClientOptions, username: string, password: string, unlock: SecretStorageUnlock): Promise<RchatClient> {
-    const signedIn = await signInWithoutKeys(options, username, password);
-    const opened = await openRecovery(signedIn.api, signedIn.session.user.id, unlock).catch(async (err: unknown) => {
-      await discardDevice(signedIn);
-      throw err;
-    });
-    const client = await RchatClient.fromNewDevice(options, signedIn, opened.identity, opened.recovery);
-    for (const c of await signedIn.api.conversations()) await signedIn.api.requestJoin(c.id);
-    return client;
+  static restoreFromRecoveryKey(options: RchatClientOptions, username: string, password: string, unlock: SecretStorageUnlock): Promise<RchatClient> {
+    return signIn.restoreFromRecoveryKey(RchatClient.make, options, username, password, unlock);
   }
 
   /**
@@ -150,34 +124,9 @@ export class RchatClient {
    * this device is in none of the old conversations. A new recovery key is
    * made (`takeRecoveryKey`).
    */
-  static async resetIdentity(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
-    const signedIn = await signInWithoutKeys(options, username, password);
-    try {
-      const identity = generateIdentityKeyPair();
-      await signedIn.api.resetIdentity({ identityKey: toBase64(identity.publicKey), password, confirm: 'reset my encryption identity' });
-      const device = await becomeDevice(options, signedIn, identity, undefined);
-      const recoveryKey = await createRecovery(signedIn.api, signedIn.account, identity);
-      const client = await RchatClient.build(options, signedIn.api, signedIn.account, signedIn.session, identity, device);
-      client.recoveryKey = recoveryKey;
-      // Contacts' devices see these and find the changed identity; they add this device only once their person accepts it.
-      for (const c of await signedIn.api.conversations()) await signedIn.api.requestJoin(c.id).catch(() => undefined);
-      return client;
-    } catch (err) {
-      await discardDevice(signedIn);
-      throw err;
-    }
+  static resetIdentity(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
+    return signIn.resetIdentity(RchatClient.make, options, username, password);
   }
-
-  /** A signed-in device without keys becomes a full device of the account, with the history from the backup. */
-  private static async fromNewDevice(options: RchatClientOptions, signedIn: SignedInWithoutKeys, identity: IdentityKeyPair, recovery: RecoverySecrets | undefined): Promise<RchatClient> {
-    const device = await becomeDevice(options, signedIn, identity, recovery);
-    const client = await RchatClient.build(options, signedIn.api, signedIn.account, signedIn.session, identity, device);
-    if (recovery) client.backupWarnings.push(...(await importHistory(client.ctx, recovery)));
-    return client;
-  }
-
-  /** Problems found while importing the message backup (e.g. entries rejected by signature). */
-  readonly backupWarnings: string[] = [];
 
   /**
    * Links a new device (this device is signed in): `code` is what the new
@@ -195,26 +144,8 @@ export class RchatClient {
    * holds this device's key (a signature over the server's challenge);
    * otherwise throws `NEW_DEVICE`.
    */
-  static async login(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
-    const known = await AccountStore.byUsername(options.storage, username.toLowerCase());
-    const stored = known ? new AccountStore(options.storage, known.userId) : null;
-    const keys = stored ? { identity: await stored.identity(), device: await stored.device() } : null;
-    let account: AccountStore | null = null;
-    const api = newApi(options, undefined, (s) => void account?.saveSession(s));
-    const name = deviceNameOf(options);
-    const session = known && keys?.device
-      ? await api.login({ username, password, device: { name, id: known.deviceId, proof: await deviceProof(api, keys.device) } })
-      : await api.login({ username, password, device: { name } });
-    account = new AccountStore(options.storage, session.user.id);
-    const [identity, device] = [await account.identity(), await account.device()];
-    if (!known || !identity || !device || known.deviceId !== session.deviceId) {
-      // Leave no half-set-up device behind on the account.
-      await api.removeDevice(session.deviceId).catch(() => undefined);
-      throw new RchatError('NEW_DEVICE', 'This device has no keys for this account yet: it is a new device. Link it from a device where you are signed in, or restore it from your recovery key.', 0);
-    }
-    await account.saveSession(session);
-    await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
-    return RchatClient.build(options, api, account, session, identity, device);
+  static login(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
+    return signIn.login(RchatClient.make, options, username, password);
   }
 
   /**
@@ -223,10 +154,8 @@ export class RchatClient {
    * device starts at the account's current inbox position; another device of
    * the account then adds it to the conversations (`addDeviceToConversations`).
    */
-  static async loginWithIdentity(options: RchatClientOptions, username: string, password: string, identity: IdentityKeyPair): Promise<RchatClient> {
-    const signedIn = await signInWithoutKeys(options, username, password);
-    const device = await becomeDevice(options, signedIn, identity, undefined);
-    return RchatClient.build(options, signedIn.api, signedIn.account, signedIn.session, identity, device);
+  static loginWithIdentity(options: RchatClientOptions, username: string, password: string, identity: IdentityKeyPair): Promise<RchatClient> {
+    return signIn.loginWithIdentity(RchatClient.make, options, username, password, identity);
   }
 
   /** This account's identity key pair (to hand to a new device over a secure channel). */
@@ -235,18 +164,8 @@ export class RchatClient {
   }
 
   /** The account this storage is signed in to, or null. */
-  static async restore(options: RchatClientOptions): Promise<RchatClient | null> {
-    const ref = await AccountStore.current(options.storage);
-    if (!ref) return null;
-    const account = new AccountStore(options.storage, ref.userId);
-    const [session, identity, device] = [await account.session(), await account.identity(), await account.device()];
-    if (!session || !identity || !device) return null;
-    const api = newApi(options, session, (s) => void account.saveSession(s));
-    return RchatClient.build(options, api, account, session, identity, device);
-  }
-
-  private static async build(options: RchatClientOptions, api: RchatApi, account: AccountStore, session: SessionResponse, identity: IdentityKeyPair, device: DeviceKeys): Promise<RchatClient> {
-    return new RchatClient(await createClientContext(options, api, account, session, identity, device));
+  static restore(options: RchatClientOptions): Promise<RchatClient | null> {
+    return signIn.restore(RchatClient.make, options);
   }
 
   on<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): () => void {
@@ -254,50 +173,18 @@ export class RchatClient {
   }
 
   /** Opens the live stream; first processes everything since this device's cursor. Resolves when it is live. */
-  async start(): Promise<void> {
-    if (this.stream) return;
-    const since = (await this.ctx.account.cursor()) ?? 0;
-    let live: () => void = () => {};
-    let fail: (e: unknown) => void = () => {};
-    const ready = new Promise<void>((resolve, reject) => {
-      live = resolve;
-      fail = reject;
-    });
-    this.stream = this.ctx.api.events({
-      since,
-      // Reconnects resume from what this device processed, so the server never counts an unprocessed entry as passed.
-      resumeFrom: () => this.ctx.account.cursor(),
-      onEntry: (entry) => this.enqueue(entry),
-      onReady: () => {
-        void this.queue.then(live);
-        void checkIdentities(this.ctx).catch(() => undefined);
-      },
-      onStatus: (status, error) => {
-        if (status === 'live') this.ctx.drain.now(); // connected (again): what is queued goes now
-        if (status === 'closed' && error instanceof RchatError && error.code === 'IDENTITY_RESET') raiseAlert(this.ctx, ownIdentityResetAlert);
-        this.ctx.events.emit('status', status);
-        if (status === 'closed' && error) {
-          this.ctx.events.emit('warning', { message: error instanceof Error ? error.message : String(error) });
-          fail(error);
-        }
-      },
-    });
-    void replenishKeyPackages(this.ctx.api, this.ctx.account, this.ctx.device).catch(() => undefined);
-    void this.ctx.backup?.flush(); // what an earlier run queued but did not write
-    this.ctx.drain.resume(); // and what it could not send
-    await ready;
+  start(): Promise<void> {
+    return startClient(this.ctx, this.inbox);
   }
 
   /** Resolves when every entry received so far has been processed. */
   idle(): Promise<void> {
-    return this.queue;
+    return this.inbox.idle();
   }
 
   /** Closes the live stream; the outbox no longer retries by itself (`sendText`, `retry` and `flushOutbox` still send). */
   stop(): void {
-    this.stream?.close();
-    this.stream = null;
-    this.ctx.drain.pause();
+    stopClient(this.ctx, this.inbox);
   }
 
   /**
@@ -306,14 +193,8 @@ export class RchatClient {
    * latest tokens are stored. Afterwards another client may open the same
    * storage (e.g. another browser tab taking over); this one must not be used again.
    */
-  async close(): Promise<void> {
-    this.stop();
-    this.ctx.drain.close();
-    await this.ctx.drain.stopped();
-    await this.queue;
-    await this.ctx.backup?.flush();
-    await this.ctx.api.settled();
-    await this.ctx.account.sessionSaved();
+  close(): Promise<void> {
+    return closeClient(this.ctx, this.inbox);
   }
 
   /**
@@ -321,13 +202,8 @@ export class RchatClient {
    * sealed with the account's other data, and are sent after the next sign-in
    * here (`login`); nothing is sent in between.
    */
-  async logout(): Promise<void> {
-    this.stop();
-    this.ctx.drain.close();
-    await this.ctx.backup?.flush();
-    await this.ctx.api.logout().catch(() => undefined);
-    await this.ctx.account.saveSession(null);
-    await AccountStore.forget(this.ctx.account.storage);
+  logout(): Promise<void> {
+    return logout(this.ctx, this.inbox);
   }
 
   /**
@@ -358,39 +234,22 @@ export class RchatClient {
    * and see "<name> deleted their account". The username stays reserved.
    * This device's local copy of the account is erased too.
    */
-  async deleteAccount(password: string): Promise<void> {
-    await this.ctx.api.deleteAccount(password);
-    this.stop();
-    this.ctx.drain.close();
-    await this.ctx.lock.run(() => AccountStore.erase(this.ctx.account.storage, { userId: this.ctx.userId, username: this.ctx.username }));
+  deleteAccount(password: string): Promise<void> {
+    return deleteAccount(this.ctx, this.inbox, password);
   }
 
   /** Users whose username starts with `prefix` (at least USER_SEARCH_MIN_LENGTH characters; shorter ones are refused here, without asking the server). */
-  async searchUsers(prefix: string, limit = 10): Promise<{ id: string; username: string }[]> {
-    const query = prefix.trim().toLowerCase();
-    if (query.length < USER_SEARCH_MIN_LENGTH) {
-      throw new RchatError('VALIDATION_FAILED', `Type at least ${USER_SEARCH_MIN_LENGTH} characters of a username to search.`, 0);
-    }
-    const res = await this.ctx.api.searchUsers(query, { limit });
-    return res.users.filter((u) => u.id !== this.ctx.userId).map((u) => ({ id: u.id, username: u.username }));
+  searchUsers(prefix: string, limit = 10): Promise<{ id: string; username: string }[]> {
+    return searchUsers(this.ctx, prefix, limit);
   }
 
   /** Opens (or creates) the direct conversation and makes sure its encryption is set up. */
-  async startConversation(peer: { userId: string } | { username: string }): Promise<ChatConversation> {
-    const userId = 'userId' in peer ? peer.userId : await this.findUserId(peer.username);
-    const conversation = await this.ctx.api.createConversation(userId);
-    await this.ctx.lock.run(() => initializeGroup(this.ctx, conversation));
-    const started = await toChatConversation(this.ctx, await this.ctx.api.conversation(conversation.id));
-    const known = await this.knownConversations();
-    await this.ctx.account.sealed.putJson(KNOWN_CONVERSATIONS, [started, ...known.filter((c) => c.id !== started.id)]);
-    return started;
+  startConversation(peer: { userId: string } | { username: string }): Promise<ChatConversation> {
+    return startConversation(this.ctx, peer);
   }
 
-  async conversations(): Promise<ChatConversation[]> {
-    const list = await this.ctx.api.conversations();
-    const conversations = await Promise.all(list.map((c) => toChatConversation(this.ctx, c)));
-    await this.ctx.account.sealed.putJson(KNOWN_CONVERSATIONS, conversations);
-    return conversations;
+  conversations(): Promise<ChatConversation[]> {
+    return listConversations(this.ctx);
   }
 
   /**
@@ -398,8 +257,8 @@ export class RchatClient {
    * device), without asking the server: to queue a message while it cannot be
    * reached. Counts and encryption states are as they were then.
    */
-  async knownConversations(): Promise<ChatConversation[]> {
-    return (await this.ctx.account.sealed.getJson<ChatConversation[]>(KNOWN_CONVERSATIONS)) ?? [];
+  knownConversations(): Promise<ChatConversation[]> {
+    return knownConversations(this.ctx);
   }
 
   history(conversationId: string, page: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
@@ -426,10 +285,8 @@ export class RchatClient {
   }
 
   /** Takes a `failed` message out of the outbox for good (the person gave up on it); other messages are not touched. */
-  async discard(clientMsgId: string): Promise<void> {
-    await this.ctx.lock.run(async () => {
-      if ((await this.ctx.outbox.get(clientMsgId))?.message.status === 'failed') await this.ctx.outbox.remove(clientMsgId);
-    });
+  discard(clientMsgId: string): Promise<void> {
+    return discardFailed(this.ctx, clientMsgId);
   }
 
   /**
@@ -438,16 +295,13 @@ export class RchatClient {
    * take yet (unreachable, busy), `failed` ones it refused; none when all
    * were sent. For a process that is about to exit.
    */
-  async flushOutbox(): Promise<ChatMessage[]> {
-    await this.ctx.drain.flush();
-    return (await this.ctx.outbox.list()).map(({ message }) => (message.status === 'failed' ? message : { ...message, status: this.ctx.drain.statusOf(message) }));
+  flushOutbox(): Promise<ChatMessage[]> {
+    return flushOutbox(this.ctx);
   }
 
-  async markRead(conversationId: string, seq?: number): Promise<void> {
-    const target = seq ?? (await this.ctx.api.conversation(conversationId)).lastSeq;
-    const res = await this.ctx.api.markRead(conversationId, target);
-    const conversation = await this.ctx.api.conversation(res.conversationId);
-    this.ctx.events.emit('conversation', await toChatConversation(this.ctx, conversation));
+  /** Marks the conversation read up to `seq` (default: its last message); listeners get the updated conversation. */
+  markRead(conversationId: string, seq?: number): Promise<void> {
+    return markRead(this.ctx, conversationId, seq);
   }
 
   /** Fresh keys for this device in the conversation (post-compromise security). */
@@ -465,9 +319,8 @@ export class RchatClient {
    * this device removes it from every conversation's group, so it cannot read
    * anything sent afterwards.
    */
-  async removeDevice(deviceId: string): Promise<void> {
-    await this.ctx.api.removeDevice(deviceId);
-    await removeDeviceEverywhere(this.ctx, deviceId);
+  removeDevice(deviceId: string): Promise<void> {
+    return removeDevice(this.ctx, deviceId);
   }
 
   /** Adds another device of this account to every conversation this device is in (after linking it). */
@@ -488,24 +341,14 @@ export class RchatClient {
     return group ? { epoch: group.epoch, authenticator: epochAuthenticator(group) } : null;
   }
 
-  async safetyNumber(conversationId: string): Promise<SafetyNumberInfo> {
-    const conversation = await this.ctx.api.conversation(conversationId);
-    const peer = conversation.members.find((m) => m.userId !== this.ctx.userId);
-    if (!peer) throw new RchatError('NOT_FOUND', 'This conversation has no other member.', 0);
-    const keys = await this.ctx.trust.directory(peer.userId, true);
-    const peerKey = keys.identityKey ? fromBase64(keys.identityKey) : undefined;
-    if (!peerKey) throw new RchatError('PEER_HAS_NO_KEYS', `${peer.username} has not set up encryption yet.`, 0);
-    const digits = safetyNumber({ stableId: this.ctx.userId, identityKey: this.ctx.identity.publicKey }, { stableId: peer.userId, identityKey: peerKey });
-    const pin = await this.ctx.trust.pinned(peer.userId);
-    return { digits, formatted: formatSafetyNumber(digits), identityKeyChanged: !!pin?.pending, verified: !pin?.pending && (pin?.verified ?? false) };
+  /** The safety number to compare with the peer of a direct conversation, and whether their key changed or was verified. */
+  safetyNumber(conversationId: string): Promise<SafetyNumberInfo> {
+    return safetyNumber(this.ctx, conversationId);
   }
 
   /** The person compared the safety number shown now and it matched: a changed identity is accepted too (`acceptIdentityChange`). */
-  async markVerified(conversationId: string): Promise<void> {
-    await acceptIdentityChange(this.ctx, conversationId);
-    const conversation = await this.ctx.api.conversation(conversationId);
-    const peer = conversation.members.find((m) => m.userId !== this.ctx.userId);
-    if (peer) await this.ctx.trust.markVerified(peer.userId);
+  markVerified(conversationId: string): Promise<void> {
+    return markVerified(this.ctx, conversationId);
   }
 
   /**
@@ -522,51 +365,12 @@ export class RchatClient {
     return conversationDevices(this.ctx, conversationId);
   }
 
-  private async findUserId(username: string): Promise<string> {
-    const name = username.trim().toLowerCase();
-    // No username is shorter than the search minimum, so a shorter name names no one.
-    if (name.length < USER_SEARCH_MIN_LENGTH) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 0);
-    const res = await this.ctx.api.searchUsers(name, { limit: 1 });
-    const match = res.users.find((u) => u.username === name);
-    if (!match) throw new RchatError('USER_NOT_FOUND', `No user is called ${name}.`, 0);
-    return match.id;
-  }
-
   /**
    * Processes, in order, every inbox entry after this device's cursor straight
    * from the store (what the stream would bring), e.g. before showing history.
    * Processing is idempotent, so the stream may deliver the same entries again.
    */
   catchUp(): Promise<void> {
-    const run = this.queue.then(async () => {
-      for (;;) {
-        const after = (await this.ctx.account.cursor()) ?? 0;
-        const page = await this.ctx.api.inbox(after, 500);
-        for (const entry of page.entries) {
-          await this.ctx.lock.run(() => processEntry(this.ctx, entry));
-          await this.ctx.account.saveCursor(entry.seq);
-        }
-        // A page may end early (the server's byte budget): the inbox goes on up to headSeq.
-        const last = page.entries.at(-1);
-        if (!last || last.seq >= page.headSeq) return;
-      }
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.inbox.catchUp();
   }
-
-  private enqueue(entry: InboxEntry): void {
-    this.queue = this.queue.then(() =>
-      this.ctx.lock
-        .run(() => processEntry(this.ctx, entry))
-        .then(() => this.ctx.account.saveCursor(entry.seq))
-        .catch((err: unknown) => this.ctx.events.emit('warning', { message: `An event could not be processed: ${err instanceof Error ? err.message : String(err)}` })),
-    );
-  }
-}
-
-/** Proof that this storage holds the device's key: its signature over a fresh challenge from the server. */
-async function deviceProof(api: RchatApi, device: DeviceKeys): Promise<{ challenge: string; signature: string }> {
-  const { challenge } = await api.loginChallenge();
-  return { challenge, signature: toBase64(await signDeviceLogin(device, challenge)) };
 }
