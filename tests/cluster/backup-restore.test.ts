@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RchatClient, createMemoryStorage } from '@rchat/sdk';
 import { Cluster, createDatabases, dropDatabases, freePorts, instanceIds, type InstanceId } from '../../scripts/cluster/cluster.ts';
-import { observe, registerClient, reopen, texts, waitForTexts, type TestClient } from '../support/clients.ts';
+import { observe, registerClient, reopen, sendNow, texts, waitForTexts, type TestClient } from '../support/clients.ts';
 import { PASSWORD, waitFor } from '../support/users.ts';
 
 /**
@@ -140,7 +140,7 @@ describe('backup and restore (pg_dump / pg_restore)', () => {
     expect(history.messages.map((m) => (m.content.kind === 'text' ? m.content.text : m.content.kind)).sort()).toEqual(['and this too', 'first', 'got them', 'second', 'third', 'while you were away'].sort());
 
     // And they keep working: sends in both directions, with sequences going on from the restored ones.
-    const sent = await aliceAgain.client.sendText(conversationId, 'after the restore');
+    const sent = await sendNow(aliceAgain.client, conversationId, 'after the restore');
     expect(sent.seq).toBe(7);
     await waitFor(() => texts(bobAgain, conversationId, alice.client.userId).includes('after the restore'), 'bob to get the first message after the restore', 30_000);
     await bobAgain.client.sendText(conversationId, 'all here');

@@ -59,7 +59,13 @@ describe('the NATS bus when nats-server restarts', () => {
     await until(() => reconnects.subscriber === 1 && reconnects.publisher === 1, 'both to reconnect');
     // When told, the server has the subscriber's subscription again: an event published at once arrives.
     publisher.publish('rchat.inbox.u1', { n: 'after' });
-    await until(() => got.length === 3, 'the events published during and after the outage');
-    expect(got).toEqual([{ n: 'before' }, { n: 'during' }, { n: 'after' }]);
+    await until(() => got.some((e) => (e as { n: string }).n === 'after'), 'the event published after the outage');
+    // The held event went out as soon as the publisher was back. It reaches the subscriber only when the
+    // subscriber was back first (core NATS keeps nothing): otherwise the subscriber's reconnect callback,
+    // which comes later, is where a reader re-reads the store and finds it. Either way, never twice.
+    expect(logs.get('chat') ?? '').toMatch(/"sent":1,"dropped":0[^\n]*sending the events held while it was away/);
+    expect(got[0]).toEqual({ n: 'before' });
+    expect(got.filter((e) => (e as { n: string }).n === 'during').length).toBeLessThanOrEqual(1);
+    expect(got.at(-1)).toEqual({ n: 'after' });
   });
 });
