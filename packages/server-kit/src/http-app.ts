@@ -83,6 +83,16 @@ export function createHttpApp(options: HttpAppOptions): FastifyInstance & { metr
   const metrics = createMetrics();
   const shuttingDown = { value: false };
 
+  // Node closes idle keep-alive connections once, as the server closes; a request still under way then would leave
+  // its connection open for the keep-alive timeout (72 s) and hold the shutdown. Its answer closes the connection.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) void reply.header('connection', 'close');
+  });
+
   if (options.https) {
     // Browsers that reached us over HTTPS once keep to HTTPS for two years (as the shipped nginx does).
     app.addHook('onSend', async (_request, reply) => {
