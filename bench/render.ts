@@ -12,5 +12,8 @@ if (!file) {
 }
 const results = JSON.parse(readFileSync(resolve(file), 'utf8')) as BenchResults;
 writeFileSync(new URL('results/throughput-p99.svg', import.meta.url), throughputChart(results));
-writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), renderMarkdown(results, '../bench/results/throughput-p99.svg'));
+writeFileSync(
+  new URL('../docs/benchmarks.md', import.meta.url),
+  renderMarkdown(results, '../bench/results/throughput-p99.svg'),
+);
 console.log(`docs/benchmarks.md and bench/results/throughput-p99.svg rendered from ${file}`);

@@ -31,12 +31,20 @@ import { allDrivers } from './systems/registry.ts';
 import type { SystemDriver } from './systems/types.ts';
 
 /** A scenario run against a started driver; it may add systems of its own (a ceiling it measured alongside). */
-type DriverScenario = (ctx: ScenarioContext, router: DeliveryRouter, results: BenchResults) => Promise<ResultRow[]>;
+type DriverScenario = (
+  ctx: ScenarioContext,
+  router: DeliveryRouter,
+  results: BenchResults,
+) => Promise<ResultRow[]>;
 
 const oneToOne = (d: SystemDriver): boolean => d.supports.oneToOne !== false;
 
 /** In run order per system; idle connections run in a second pass over the systems (see below). */
-const DRIVER_SCENARIOS: { id: (typeof SCENARIO_IDS)[number]; run: DriverScenario; applies: (d: SystemDriver) => boolean }[] = [
+const DRIVER_SCENARIOS: {
+  id: (typeof SCENARIO_IDS)[number];
+  run: DriverScenario;
+  applies: (d: SystemDriver) => boolean;
+}[] = [
   { id: 'unloaded-latency', run: unloadedLatency, applies: oneToOne },
   { id: 'throughput', run: throughput, applies: oneToOne },
   { id: 'fixed-rate', run: fixedRate, applies: oneToOne },
@@ -45,14 +53,26 @@ const DRIVER_SCENARIOS: { id: (typeof SCENARIO_IDS)[number]; run: DriverScenario
     id: 'auth-rate',
     run: async (ctx, _router, results) => {
       const driver = ctx.driver;
-      const platform = driver instanceof RchatDriver ? { env: driver.platformEnv, attached: driver.attached } : { env: scaledEnv({}), attached: false };
-      const measured = await authRate(ctx, (driver as RchatDriver | RchatScaledDriver).client(), platform);
-      if (!results.systems.some((s) => s.id === measured.info.id)) results.systems.push(measured.info);
+      const platform =
+        driver instanceof RchatDriver
+          ? { env: driver.platformEnv, attached: driver.attached }
+          : { env: scaledEnv({}), attached: false };
+      const measured = await authRate(
+        ctx,
+        (driver as RchatDriver | RchatScaledDriver).client(),
+        platform,
+      );
+      if (!results.systems.some((s) => s.id === measured.info.id))
+        results.systems.push(measured.info);
       return measured.rows;
     },
     applies: (d) => d instanceof RchatDriver || d instanceof RchatScaledDriver,
   },
-  { id: 'history', run: (ctx) => historyRchat(ctx, ctx.driver as RchatScaledDriver), applies: (d) => d instanceof RchatScaledDriver },
+  {
+    id: 'history',
+    run: (ctx) => historyRchat(ctx, ctx.driver as RchatScaledDriver),
+    applies: (d) => d instanceof RchatScaledDriver,
+  },
   { id: 'idle-connections', run: idleConnections, applies: (d) => d.supports.idle },
 ];
 
@@ -67,8 +87,13 @@ async function main(): Promise<void> {
   }
   const config = benchConfig(options.quick);
   if (!(await ensureOpenFiles(config.idle.connections * 2 + 2000))) return;
-  const wants = (scenario: string): boolean => options.scenarios === undefined || options.scenarios.includes(scenario);
-  const drivers = allDrivers({ url: options.rchatUrl, forceStart: options.rchatStart, startPort: options.rchatPort }).filter((d) => selected(options.systems, d.info.id));
+  const wants = (scenario: string): boolean =>
+    options.scenarios === undefined || options.scenarios.includes(scenario);
+  const drivers = allDrivers({
+    url: options.rchatUrl,
+    forceStart: options.rchatStart,
+    startPort: options.rchatPort,
+  }).filter((d) => selected(options.systems, d.info.id));
   const partial = options.systems !== undefined || options.scenarios !== undefined;
   const started = new Date();
   const t0 = now();
@@ -87,19 +112,25 @@ async function main(): Promise<void> {
   };
 
   if (drivers.some((d) => d.info.kind === 'peer')) {
-    await run('sh', [fileURLToPath(new URL('setup.sh', import.meta.url))], { timeoutMs: 600_000 }).catch((e: unknown) => {
+    await run('sh', [fileURLToPath(new URL('setup.sh', import.meta.url))], {
+      timeoutMs: 600_000,
+    }).catch((e: unknown) => {
       log(`setup.sh failed: ${(e as Error).message}`);
     });
   }
 
   const active = new Set<SystemDriver>();
   const stopDriver = async (driver: SystemDriver): Promise<void> => {
-    await driver.stop().catch((e: unknown) => log(`  stop of ${driver.info.id} failed: ${(e as Error).message}`));
+    await driver
+      .stop()
+      .catch((e: unknown) => log(`  stop of ${driver.info.id} failed: ${(e as Error).message}`));
     active.delete(driver);
   };
   const stopAll = (): Promise<unknown> => Promise.all([...active].map(stopDriver));
   const onSignal = (signal: NodeJS.Signals): void => {
-    log(`\n${signal}: stopping ${[...active].map((d) => d.info.id).join(', ') || 'nothing'} and exiting`);
+    log(
+      `\n${signal}: stopping ${[...active].map((d) => d.info.id).join(', ') || 'nothing'} and exiting`,
+    );
     void stopAll().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
@@ -119,7 +150,11 @@ async function main(): Promise<void> {
    * the system is stopped later: its connections are held for the late
    * memory sample while the next system starts and creates its accounts.
    */
-  const runSystem = async (driver: SystemDriver, scenarios: typeof DRIVER_SCENARIOS, idlePass: boolean): Promise<void> => {
+  const runSystem = async (
+    driver: SystemDriver,
+    scenarios: typeof DRIVER_SCENARIOS,
+    idlePass: boolean,
+  ): Promise<void> => {
     log(`\n== ${driver.info.id}${idlePass ? ' (idle connections)' : ''}`);
     const ts = now();
     active.add(driver);
@@ -128,12 +163,16 @@ async function main(): Promise<void> {
     } catch (e) {
       const reason = (e as Error).message;
       log(`  skipped: ${reason}`);
-      if (!results.skipped.some((s) => s.system === driver.info.id)) results.skipped.push({ system: driver.info.id, reason });
+      if (!results.skipped.some((s) => s.system === driver.info.id))
+        results.skipped.push({ system: driver.info.id, reason });
       await stopDriver(driver);
       return;
     }
     if (!results.systems.some((s) => s.id === driver.info.id)) results.systems.push(driver.info);
-    if (!idlePass) observedStarts.push(...(driver.coldStarts?.() ?? []).map((s) => ({ ...s, system: driver.info.id })));
+    if (!idlePass)
+      observedStarts.push(
+        ...(driver.coldStarts?.() ?? []).map((s) => ({ ...s, system: driver.info.id })),
+      );
     log(`  [started: ${Math.round((now() - ts) / 1000)} s]`);
     let stopLater = false;
     try {
@@ -159,12 +198,11 @@ async function main(): Promise<void> {
         };
         let release = (): void => undefined;
         const released = new Promise<void>((resolve) => (release = resolve));
-        const outcome = scenario.run({ driver, config, log, background: release, beforeConnect }, router, results).then(
-          (rows) => {
+        const outcome = scenario
+          .run({ driver, config, log, background: release, beforeConnect }, router, results)
+          .then((rows) => {
             results.rows.push(...rows);
-          },
-          fail,
-        );
+          }, fail);
         await Promise.race([released, outcome]);
         stopLater = true;
         held.push(outcome.finally(() => stopDriver(driver)));
@@ -172,13 +210,17 @@ async function main(): Promise<void> {
     } finally {
       if (!stopLater) await stopDriver(driver);
     }
-    log(`  (${Math.round((now() - ts) / 1000)} s${stopLater ? ', idle connections still held' : ''})`);
+    log(
+      `  (${Math.round((now() - ts) / 1000)} s${stopLater ? ', idle connections still held' : ''})`,
+    );
   };
   // Two passes: every timed scenario runs with no other system's connections open; then the idle
   // connections (scenario 5), where one system's late memory sample overlaps the next one's start.
   for (const idlePass of [false, true]) {
     for (const driver of drivers) {
-      const scenarios = DRIVER_SCENARIOS.filter((s) => wants(s.id) && s.applies(driver) && (s.id === 'idle-connections') === idlePass);
+      const scenarios = DRIVER_SCENARIOS.filter(
+        (s) => wants(s.id) && s.applies(driver) && (s.id === 'idle-connections') === idlePass,
+      );
       if (scenarios.length > 0) await runSystem(driver, scenarios, idlePass);
     }
   }
@@ -203,7 +245,11 @@ async function main(): Promise<void> {
     try {
       results.rows.push(...(await coldStart(config, log, observedStarts)));
     } catch (e) {
-      results.failures.push({ system: 'rchat', scenario: 'cold-start', error: (e as Error).message });
+      results.failures.push({
+        system: 'rchat',
+        scenario: 'cold-start',
+        error: (e as Error).message,
+      });
       log(`  cold start failed: ${(e as Error).message}`);
     }
     log(`  (${Math.round((now() - tc) / 1000)} s)`);
@@ -218,7 +264,11 @@ async function main(): Promise<void> {
       results.skipped.push(...crypto.skipped);
       results.rows.push(...crypto.rows);
     } catch (e) {
-      results.failures.push({ system: 'crypto-node', scenario: 'client-crypto', error: (e as Error).message });
+      results.failures.push({
+        system: 'crypto-node',
+        scenario: 'client-crypto',
+        error: (e as Error).message,
+      });
       log(`  client crypto failed: ${(e as Error).message}`);
     }
     log(`  (${Math.round((now() - tc) / 1000)} s)`);
@@ -240,10 +290,16 @@ async function main(): Promise<void> {
   // Only a full, unrestricted run replaces the published report (a quick run is a smoke test of the harness).
   if (!partial && !options.quick) {
     writeFileSync(new URL('throughput-p99.svg', resultsDir), throughputChart(results));
-    writeFileSync(new URL('docs/benchmarks.md', root), renderMarkdown(results, '../bench/results/throughput-p99.svg'));
+    writeFileSync(
+      new URL('docs/benchmarks.md', root),
+      renderMarkdown(results, '../bench/results/throughput-p99.svg'),
+    );
     log('docs: docs/benchmarks.md, bench/results/throughput-p99.svg');
   }
-  if (results.skipped.length > 0) log(`not measured: ${results.skipped.map((s) => `${s.system} (${s.reason.split('\n')[0] ?? ''})`).join('; ')}`);
+  if (results.skipped.length > 0)
+    log(
+      `not measured: ${results.skipped.map((s) => `${s.system} (${s.reason.split('\n')[0] ?? ''})`).join('; ')}`,
+    );
 }
 
 main().catch((e: unknown) => {

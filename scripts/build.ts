@@ -29,15 +29,26 @@ export const bundles = {
 export const buildOutputs = ['dist', 'apps/web/dist'] as const;
 
 /** The workspaces whose production dependencies the bundles load at run time. */
-export const runtimeWorkspaces = ['@rchat/server', '@rchat/users', '@rchat/chat', '@rchat/delivery'] as const;
+export const runtimeWorkspaces = [
+  '@rchat/server',
+  '@rchat/users',
+  '@rchat/chat',
+  '@rchat/delivery',
+] as const;
 
 export async function build(root = repoRoot): Promise<void> {
   // Always the production build of the client: a NODE_ENV inherited from a test runner would bundle React's development build.
-  const web = spawnSync('npm', ['run', 'build', '-w', '@rchat/web'], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-  if (web.status !== 0) throw new Error(`building the web client failed (exit ${web.status ?? web.signal})`);
+  const web = spawnSync('npm', ['run', 'build', '-w', '@rchat/web'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (web.status !== 0)
+    throw new Error(`building the web client failed (exit ${web.status ?? web.signal})`);
   const out = join(root, 'dist');
   rmSync(out, { recursive: true, force: true });
-  for (const [file, entry] of Object.entries(bundles)) await bundle({ root, entryPath: join(root, entry), outfile: join(out, file) });
+  for (const [file, entry] of Object.entries(bundles))
+    await bundle({ root, entryPath: join(root, entry), outfile: join(out, file) });
   console.log(`built ${buildOutputs.join(' and ')}: ${Object.keys(bundles).join(', ')}`);
 }
 

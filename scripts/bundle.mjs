@@ -29,7 +29,15 @@ export async function bundle({ root, entryPath, outfile, metafile }) {
     write: false,
     logLevel: 'warning',
     // Only the workspace's own packages go into the bundle.
-    plugins: [{ name: 'dependencies-outside', setup: (b) => b.onResolve({ filter: /^[^./]/ }, (a) => (a.path.startsWith('@rchat/') ? undefined : { path: a.path, external: true })) }],
+    plugins: [
+      {
+        name: 'dependencies-outside',
+        setup: (b) =>
+          b.onResolve({ filter: /^[^./]/ }, (a) =>
+            a.path.startsWith('@rchat/') ? undefined : { path: a.path, external: true },
+          ),
+      },
+    ],
   });
   // esbuild's service process is not needed any more.
   await esbuild.stop();

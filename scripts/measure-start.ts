@@ -33,7 +33,10 @@ const entries: Record<Exclude<Target, 'npm'>, string> = {
   delivery: 'services/delivery/src/main.ts',
 };
 // MEASURE_RUNNER=bundled runs the entry points through scripts/run-bundled.mjs (as `npm start` does) instead of tsx.
-const run = (entry: string) => (process.env.MEASURE_RUNNER === 'bundled' ? [process.execPath, 'scripts/run-bundled.mjs', entry] : [process.execPath, '--import', 'tsx', entry]);
+const run = (entry: string) =>
+  process.env.MEASURE_RUNNER === 'bundled'
+    ? [process.execPath, 'scripts/run-bundled.mjs', entry]
+    : [process.execPath, '--import', 'tsx', entry];
 const commands: Record<Target, string[]> = {
   npm: ['npm', 'start'],
   server: run(entries.server),
@@ -56,7 +59,9 @@ const processTree = (pid: number): number[] => [pid, ...descendants(pid)];
 
 function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(
+      readFileSync(`/proc/${pid}/status`, 'utf8'),
+    );
     return Number(match?.[1] ?? 0);
   } catch {
     return 0;
@@ -66,7 +71,10 @@ function statusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 function describeProcess(pid: number): string {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    return `${pid} ${Math.round(statusKiB(pid, 'VmRSS') / 1024)} MiB: ${args.join(' ').replace(root + '/', '').slice(0, 90)}`;
+    return `${pid} ${Math.round(statusKiB(pid, 'VmRSS') / 1024)} MiB: ${args
+      .join(' ')
+      .replace(root + '/', '')
+      .slice(0, 90)}`;
   } catch {
     return `${pid} (gone)`;
   }
@@ -75,7 +83,12 @@ function describeProcess(pid: number): string {
 async function measure(target: Target, env: Record<string, string>, port: number): Promise<Sample> {
   const [cmd = '', ...args] = commands[target];
   const started = performance.now();
-  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(cmd, args, {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-4_000));
   child.stdout.on('data', keep);
@@ -85,8 +98,12 @@ async function measure(target: Target, env: Record<string, string>, port: number
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${target} exited early:\n${output}`);
-      if (performance.now() - started > 120_000) throw new Error(`${target} not ready after 120 s:\n${output}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (performance.now() - started > 120_000)
+        throw new Error(`${target} not ready after 120 s:\n${output}`);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -137,14 +154,19 @@ async function withDatabase(adminUrl: string, use: (url: string) => Promise<void
 
 function report(target: Target, label: string, s: Sample): void {
   const mib = (k: number) => `${(k / 1024).toFixed(0)} MiB`;
-  console.log(`${target.padEnd(8)} ${label.padEnd(9)} ready ${(s.readyMs / 1000).toFixed(2)} s (CPU ${(s.cpuMs / 1000).toFixed(2)} s)  RSS ${mib(s.rssKiB)} (peak ${mib(s.peakKiB)})  ${s.processes.length} process(es)`);
+  console.log(
+    `${target.padEnd(8)} ${label.padEnd(9)} ready ${(s.readyMs / 1000).toFixed(2)} s (CPU ${(s.cpuMs / 1000).toFixed(2)} s)  RSS ${mib(s.rssKiB)} (peak ${mib(s.peakKiB)})  ${s.processes.length} process(es)`,
+  );
   for (const p of s.processes) console.log(`           ${p}`);
 }
 
 async function measureTwice(target: Target): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rchat-measure-'));
   const peers = target === 'delivery' ? await stubPeers() : undefined;
-  const env: Record<string, string> = { DATA_DIR: dataDir, INTERNAL_TOKEN: 'measure-start-internal-token-0123456789' };
+  const env: Record<string, string> = {
+    DATA_DIR: dataDir,
+    INTERNAL_TOKEN: 'measure-start-internal-token-0123456789',
+  };
   if (peers) Object.assign(env, { USERS_URL: peers.url, CHAT_URL: peers.url });
   if (target === 'chat') env.USERS_URL ??= 'http://127.0.0.1:9';
   const twice = async (extra: Record<string, string>) => {
@@ -163,5 +185,7 @@ async function measureTwice(target: Target): Promise<void> {
 }
 
 const targets = (process.argv.slice(2).length ? process.argv.slice(2) : ['npm']) as Target[];
-for (const t of targets) if (!(t in commands)) throw new Error(`unknown target ${t}; one of ${Object.keys(commands).join(', ')}`);
+for (const t of targets)
+  if (!(t in commands))
+    throw new Error(`unknown target ${t}; one of ${Object.keys(commands).join(', ')}`);
 for (const t of targets) await measureTwice(t);

@@ -24,7 +24,10 @@ if (!entry) {
 }
 const entryPath = resolve(entry);
 const cacheDir = join(root, 'node_modules/.cache/rchat');
-const outfile = join(cacheDir, `${relative(root, entryPath).replace(/[/\\]/g, '_').replace(/\.ts$/, '')}.mjs`);
+const outfile = join(
+  cacheDir,
+  `${relative(root, entryPath).replace(/[/\\]/g, '_').replace(/\.ts$/, '')}.mjs`,
+);
 const metafile = `${outfile}.meta.json`;
 
 /** True when the bundle exists and none of the files it was made from changed since. */
@@ -44,7 +47,9 @@ let bundled = true;
 try {
   if (!upToDate()) await bundle({ root, entryPath, outfile, metafile });
 } catch (err) {
-  console.error(`could not bundle ${entry} (${err instanceof Error ? err.message : String(err)}); running it through tsx`);
+  console.error(
+    `could not bundle ${entry} (${err instanceof Error ? err.message : String(err)}); running it through tsx`,
+  );
   bundled = false;
 }
 if (bundled) {

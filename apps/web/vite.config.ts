@@ -5,7 +5,18 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 /** API path prefixes the dev server forwards to a running `npm start` (PORT 8080). */
-const apiPrefixes = ['/auth/', '/users', '/devices', '/keys/', '/.well-known/', '/conversations', '/inbox', '/events', '/healthz', '/readyz'];
+const apiPrefixes = [
+  '/auth/',
+  '/users',
+  '/devices',
+  '/keys/',
+  '/.well-known/',
+  '/conversations',
+  '/inbox',
+  '/events',
+  '/healthz',
+  '/readyz',
+];
 
 /** Writes .gz and .br next to every compressible build output, so the server can send them precompressed. */
 function precompress(): Plugin {
@@ -14,7 +25,9 @@ function precompress(): Plugin {
     name: 'rchat-precompress',
     apply: 'build',
     configResolved(config) {
-      outDir = config.build.outDir.startsWith('/') ? config.build.outDir : join(config.root, config.build.outDir);
+      outDir = config.build.outDir.startsWith('/')
+        ? config.build.outDir
+        : join(config.root, config.build.outDir);
     },
     closeBundle() {
       for (const file of walk(outDir)) {
@@ -22,7 +35,10 @@ function precompress(): Plugin {
         const content = readFileSync(file);
         if (content.length < 1024) continue;
         writeFileSync(`${file}.gz`, gzipSync(content, { level: 9 }));
-        writeFileSync(`${file}.br`, brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        );
       }
     },
   };
@@ -45,6 +61,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 1024,
   },
   server: {
-    proxy: Object.fromEntries(apiPrefixes.map((prefix) => [prefix, { target: 'http://127.0.0.1:8080' }])),
+    proxy: Object.fromEntries(
+      apiPrefixes.map((prefix) => [prefix, { target: 'http://127.0.0.1:8080' }]),
+    ),
   },
 });

@@ -55,17 +55,33 @@ interface Device {
   client: MlsClient;
 }
 
-function expectKind<T extends { kind: string }, K extends T['kind']>(outcome: T, kind: K, what: string): Extract<T, { kind: K }> {
-  if (outcome.kind !== kind) throw new Error(`${what}: ${outcome.kind}${'message' in outcome ? ` (${String(outcome.message)})` : ''}`);
+function expectKind<T extends { kind: string }, K extends T['kind']>(
+  outcome: T,
+  kind: K,
+  what: string,
+): Extract<T, { kind: K }> {
+  if (outcome.kind !== kind)
+    throw new Error(
+      `${what}: ${outcome.kind}${'message' in outcome ? ` (${String(outcome.message)})` : ''}`,
+    );
   return outcome as Extract<T, { kind: K }>;
 }
 
 export async function runMlsWorkload(options: MlsWorkloadOptions): Promise<MlsWorkloadTimings> {
   const users = ['alice', 'bob', ...Array.from({ length: options.adds }, (_, i) => `carol${i}`)];
-  const identities = new Map<string, IdentityKeyPair>(users.map((u) => [u, generateIdentityKeyPair()]));
-  const trust = staticTrustSource(Object.fromEntries([...identities].map(([u, id]) => [u, { identityKey: id.publicKey }])));
+  const identities = new Map<string, IdentityKeyPair>(
+    users.map((u) => [u, generateIdentityKeyPair()]),
+  );
+  const trust = staticTrustSource(
+    Object.fromEntries([...identities].map(([u, id]) => [u, { identityKey: id.publicKey }])),
+  );
   const device = async (userId: string, deviceId: string): Promise<Device> => ({
-    keys: await createDeviceKeys(identities.get(userId) as IdentityKeyPair, { userId, deviceId, cipherSuite: 1, expiresAt: Date.now() + YEAR_MS }),
+    keys: await createDeviceKeys(identities.get(userId) as IdentityKeyPair, {
+      userId,
+      deviceId,
+      cipherSuite: 1,
+      expiresAt: Date.now() + YEAR_MS,
+    }),
     client: createMlsClient({ trust, allowedCipherSuites: [1] }),
   });
   const alice = await device('alice', 'alice-d1');
@@ -74,8 +90,18 @@ export async function runMlsWorkload(options: MlsWorkloadOptions): Promise<MlsWo
   /** A fresh group of alice and bob: [alice's state, bob's state]. */
   const pair = async (): Promise<[Group, Group]> => {
     const bundle = await generateKeyPackage(bob.keys);
-    const pending = expectKind(await addMembers(alice.client, await createGroup(alice.client, alice.keys), [bundle.keyPackage]), 'ok', 'add bob').pending;
-    const joined = expectKind(await joinGroup(bob.client, pending.welcome as Uint8Array, [bundle]), 'ok', 'bob joins');
+    const pending = expectKind(
+      await addMembers(alice.client, await createGroup(alice.client, alice.keys), [
+        bundle.keyPackage,
+      ]),
+      'ok',
+      'add bob',
+    ).pending;
+    const joined = expectKind(
+      await joinGroup(bob.client, pending.welcome as Uint8Array, [bundle]),
+      'ok',
+      'bob joins',
+    );
     return [confirmCommit(pending), joined.group];
   };
 
@@ -89,8 +115,13 @@ export async function runMlsWorkload(options: MlsWorkloadOptions): Promise<MlsWo
     const encryptMs = performance.now() - t;
     sending = encrypted.group;
     t = performance.now();
-    const received = expectKind(await receiveMessage(bob.client, receiving, encrypted.message), 'application', 'decrypt');
-    if (decodeEnvelope(received.plaintext).kind !== 'text') throw new Error('decrypt: not the text sent');
+    const received = expectKind(
+      await receiveMessage(bob.client, receiving, encrypted.message),
+      'application',
+      'decrypt',
+    );
+    if (decodeEnvelope(received.plaintext).kind !== 'text')
+      throw new Error('decrypt: not the text sent');
     const decryptMs = performance.now() - t;
     receiving = received.group;
     if (i >= WARMUP_MESSAGES) {
@@ -101,19 +132,41 @@ export async function runMlsWorkload(options: MlsWorkloadOptions): Promise<MlsWo
 
   for (let a = 0; a < options.adds; a += 1) {
     const user = `carol${a}`;
-    const devices = await Promise.all(Array.from({ length: options.devices }, (_, d) => device(user, `${user}-d${d + 1}`)));
-    const bundles: KeyPackageBundle[] = await Promise.all(devices.map((d) => generateKeyPackage(d.keys)));
+    const devices = await Promise.all(
+      Array.from({ length: options.devices }, (_, d) => device(user, `${user}-d${d + 1}`)),
+    );
+    const bundles: KeyPackageBundle[] = await Promise.all(
+      devices.map((d) => generateKeyPackage(d.keys)),
+    );
     const [aliceGroup, bobGroup] = await pair();
     let t = performance.now();
-    const pending = expectKind(await addMembers(alice.client, aliceGroup, bundles.map((b) => b.keyPackage)), 'ok', `add ${user}`).pending;
+    const pending = expectKind(
+      await addMembers(
+        alice.client,
+        aliceGroup,
+        bundles.map((b) => b.keyPackage),
+      ),
+      'ok',
+      `add ${user}`,
+    ).pending;
     confirmCommit(pending);
     timings.add.push(performance.now() - t);
     t = performance.now();
-    expectKind(await receiveMessage(bob.client, bobGroup, pending.commit), 'commit', 'apply the add');
+    expectKind(
+      await receiveMessage(bob.client, bobGroup, pending.commit),
+      'commit',
+      'apply the add',
+    );
     timings.applyAdd.push(performance.now() - t);
     const first = devices[0] as Device;
     t = performance.now();
-    expectKind(await joinGroup(first.client, pending.welcome as Uint8Array, [bundles[0] as KeyPackageBundle]), 'ok', 'join');
+    expectKind(
+      await joinGroup(first.client, pending.welcome as Uint8Array, [
+        bundles[0] as KeyPackageBundle,
+      ]),
+      'ok',
+      'join',
+    );
     timings.join.push(performance.now() - t);
   }
   return timings;

@@ -9,7 +9,17 @@ export interface CliOptions {
   help: boolean;
 }
 
-export const SCENARIO_IDS = ['unloaded-latency', 'throughput', 'fixed-rate', 'fanout', 'idle-connections', 'auth-rate', 'history', 'cold-start', 'client-crypto'] as const;
+export const SCENARIO_IDS = [
+  'unloaded-latency',
+  'throughput',
+  'fixed-rate',
+  'fanout',
+  'idle-connections',
+  'auth-rate',
+  'history',
+  'cold-start',
+  'client-crypto',
+] as const;
 const SCENARIO_NUMBERS: Record<string, string> = {
   '1': 'unloaded-latency',
   '2': 'throughput',
@@ -46,8 +56,14 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     help: false,
   };
   for (const arg of argv) {
-    const [key, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, ''];
-    const list = (): string[] => value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+    const [key, value] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, ''];
+    const list = (): string[] =>
+      value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
     switch (key) {
       case '--quick':
         options.quick = true;
@@ -78,10 +94,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         throw new Error(`unknown option ${arg}\n${USAGE}`);
     }
   }
-  for (const s of options.scenarios ?? []) if (!(SCENARIO_IDS as readonly string[]).includes(s)) throw new Error(`unknown scenario ${s}\n${USAGE}`);
+  for (const s of options.scenarios ?? [])
+    if (!(SCENARIO_IDS as readonly string[]).includes(s))
+      throw new Error(`unknown scenario ${s}\n${USAGE}`);
   return options;
 }
 
 export function selected(filter: readonly string[] | undefined, id: string): boolean {
-  return filter === undefined || filter.some((f) => id === f || id.startsWith(`${f}-`) || id.startsWith(f));
+  return (
+    filter === undefined ||
+    filter.some((f) => id === f || id.startsWith(`${f}-`) || id.startsWith(f))
+  );
 }

@@ -20,7 +20,12 @@ export class HttpClient {
     });
   }
 
-  request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResponse> {
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResponse> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     this.inFlight += 1;
     const done = (): void => {
@@ -36,13 +41,17 @@ export class HttpClient {
           path,
           headers: {
             ...headers,
-            ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(payload.length) } : {}),
+            ...(payload !== undefined
+              ? { 'content-type': 'application/json', 'content-length': String(payload.length) }
+              : {}),
           },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
           res.on('error', reject);
         },
       );
@@ -52,16 +61,24 @@ export class HttpClient {
   }
 
   /** Request that must answer with one of `expect`; returns the parsed JSON body. */
-  async json<T>(method: string, path: string, body: unknown, expect: readonly number[], headers: Record<string, string> = {}): Promise<T> {
+  async json<T>(
+    method: string,
+    path: string,
+    body: unknown,
+    expect: readonly number[],
+    headers: Record<string, string> = {},
+  ): Promise<T> {
     const res = await this.request(method, path, body, headers);
-    if (!expect.includes(res.status)) throw new Error(`${method} ${path} -> HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+    if (!expect.includes(res.status))
+      throw new Error(`${method} ${path} -> HTTP ${res.status}: ${res.text.slice(0, 300)}`);
     return (res.text === '' ? undefined : JSON.parse(res.text)) as T;
   }
 
   /** Waits (bounded) for requests still in flight, then closes the pooled connections. */
   async close(graceMs = 3000): Promise<void> {
     const deadline = Date.now() + graceMs;
-    while (this.inFlight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (this.inFlight > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
     this.agent.destroy();
   }
 }

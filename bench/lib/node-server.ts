@@ -19,7 +19,9 @@ export class NodeServer {
         const match = /ready (\d+)/.exec(out);
         if (match?.[1] !== undefined) resolve(Number(match[1]));
       });
-      managed.child.once('exit', (code) => reject(new Error(`${this.scriptUrl.pathname} exited ${code}: ${managed.tail()}`)));
+      managed.child.once('exit', (code) =>
+        reject(new Error(`${this.scriptUrl.pathname} exited ${code}: ${managed.tail()}`)),
+      );
     });
     this.port = await withTimeout(ready, 15_000, `start ${this.scriptUrl.pathname}`);
   }

@@ -1,7 +1,8 @@
 import pg from 'pg';
 
 /** Admin connection string (trust auth on loopback); the bench uses its own database. */
-export const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_ADMIN_URL =
+  process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const PG_BENCH_DB = process.env.BENCH_PG_DB ?? 'rchat_bench';
 
 export function benchDbUrl(): string {

@@ -107,8 +107,18 @@ process.on('exit', () => {
 });
 
 /** Spawns a server in its own process group, keeping the tail of its output. */
-export function spawnServer(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Managed {
-  const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnServer(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd?: string,
+): Managed {
+  const child = spawn(command, args, {
+    env,
+    cwd,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const pgid = child.pid;
   if (pgid !== undefined) {
     liveGroups.add(pgid);
@@ -151,7 +161,12 @@ export async function stopGroup(child: ChildProcess, graceMs = 5000): Promise<vo
 }
 
 /** Resolves once a TCP connect to host:port succeeds, rejects after `timeoutMs`. */
-export async function waitForPort(port: number, timeoutMs: number, host = '127.0.0.1', alive?: () => boolean): Promise<void> {
+export async function waitForPort(
+  port: number,
+  timeoutMs: number,
+  host = '127.0.0.1',
+  alive?: () => boolean,
+): Promise<void> {
   const deadline = now() + timeoutMs;
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
@@ -163,16 +178,25 @@ export async function waitForPort(port: number, timeoutMs: number, host = '127.0
       socket.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (alive !== undefined && !alive()) throw new Error(`process exited before listening on ${host}:${port}`);
-    if (now() > deadline) throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
+    if (alive !== undefined && !alive())
+      throw new Error(`process exited before listening on ${host}:${port}`);
+    if (now() > deadline)
+      throw new Error(`nothing listening on ${host}:${port} after ${timeoutMs} ms`);
     await sleep(100);
   }
 }
 
 /** Runs a command to completion, returning stdout; rejects with its output on failure. */
-export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {}): Promise<string> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
@@ -185,7 +209,10 @@ export function run(command: string, args: readonly string[], options: { env?: N
     child.on('close', (code) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
-      else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${(err || out).slice(-2000)}`));
+      else
+        reject(
+          new Error(`${command} ${args.join(' ')} exited ${code}: ${(err || out).slice(-2000)}`),
+        );
     });
     child.stdin.on('error', () => undefined); // the command may exit without reading its input
     child.stdin.end(options.input ?? '');
@@ -205,7 +232,8 @@ export function pidListeningOn(port: number): number | undefined {
     }
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
-      if (cols[3] === '0A' && cols[1]?.endsWith(`:${hexPort}`) && cols[9] !== undefined) inodes.add(cols[9]);
+      if (cols[3] === '0A' && cols[1]?.endsWith(`:${hexPort}`) && cols[9] !== undefined)
+        inodes.add(cols[9]);
     }
   }
   if (inodes.size === 0) return undefined;

@@ -42,10 +42,22 @@ export interface StartedProcess {
  * polls `/readyz` every 10 ms until it answers 200; throws with the
  * process's output when it exits first or is not ready within `timeoutMs`.
  */
-export async function startUntilReady(what: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv, port: number, timeoutMs = 60_000): Promise<StartedProcess> {
+export async function startUntilReady(
+  what: string,
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  port: number,
+  timeoutMs = 60_000,
+): Promise<StartedProcess> {
   const origin = `http://127.0.0.1:${port}`;
   const t = now();
-  const managed = spawnServer(command, args, { ...env, PORT: String(port), HOST: '127.0.0.1' }, repoRoot);
+  const managed = spawnServer(
+    command,
+    args,
+    { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    repoRoot,
+  );
   const child = managed.child;
   while (now() - t < timeoutMs) {
     if (child.exitCode !== null || child.signalCode !== null) break;
@@ -54,7 +66,9 @@ export async function startUntilReady(what: string, command: string, args: reado
   }
   const exited = child.exitCode !== null || child.signalCode !== null;
   await stopGroup(child, 5000);
-  throw new Error(`${what} ${exited ? 'exited before it was ready' : `was not ready within ${timeoutMs / 1000} s`}. Output:\n${managed.tail().slice(-1500)}`);
+  throw new Error(
+    `${what} ${exited ? 'exited before it was ready' : `was not ready within ${timeoutMs / 1000} s`}. Output:\n${managed.tail().slice(-1500)}`,
+  );
 }
 
 /** What scenario 8 starts, by name (the rchat drivers report their own starts under the same names). */
@@ -89,10 +103,16 @@ export function serviceCommand(service: ServiceName): string[] {
 }
 
 function serviceScript(service: ServiceName): string[] {
-  return existsSync(join(repoRoot, BUNDLED_RUNNER)) ? [BUNDLED_RUNNER, SERVICE_ENTRY[service]] : ['--import', 'tsx', SERVICE_ENTRY[service]];
+  return existsSync(join(repoRoot, BUNDLED_RUNNER))
+    ? [BUNDLED_RUNNER, SERVICE_ENTRY[service]]
+    : ['--import', 'tsx', SERVICE_ENTRY[service]];
 }
 
 /** Starts one service (or apps/server) as its own Node.js process. */
-export function startService(service: ServiceName, env: NodeJS.ProcessEnv, port: number): Promise<StartedProcess> {
+export function startService(
+  service: ServiceName,
+  env: NodeJS.ProcessEnv,
+  port: number,
+): Promise<StartedProcess> {
   return startUntilReady(service, process.execPath, serviceCommand(service), env, port);
 }

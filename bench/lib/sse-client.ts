@@ -51,7 +51,9 @@ export function openEventStream(url: string, options: EventStreamOptions): Promi
         if (res.statusCode !== 200) {
           let body = '';
           res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-          res.on('end', () => reject(new Error(`GET ${url} -> HTTP ${res.statusCode}: ${body.slice(0, 300)}`)));
+          res.on('end', () =>
+            reject(new Error(`GET ${url} -> HTTP ${res.statusCode}: ${body.slice(0, 300)}`)),
+          );
           return;
         }
         res.setEncoding('utf8');

@@ -30,7 +30,9 @@ export function median(values: readonly number[]): number {
   const finite = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
   if (finite.length === 0) return Number.NaN;
   const mid = Math.floor(finite.length / 2);
-  return finite.length % 2 === 1 ? (finite[mid] ?? Number.NaN) : ((finite[mid - 1] ?? 0) + (finite[mid] ?? 0)) / 2;
+  return finite.length % 2 === 1
+    ? (finite[mid] ?? Number.NaN)
+    : ((finite[mid - 1] ?? 0) + (finite[mid] ?? 0)) / 2;
 }
 
 /** Median of each numeric field across repetitions. */

@@ -26,12 +26,25 @@ function latencyTable(results: BenchResults, rows: ResultRow[]): string {
 /** Throughput vs p99 per system: a line through the fixed-rate points, a square for closed-loop saturation. */
 export function chartSeries(results: BenchResults): Series[] {
   const series: Series[] = [];
-  const point = (r: ResultRow): [number, number] => [r.metrics.throughput ?? 0, r.metrics.p99 ?? Number.POSITIVE_INFINITY];
+  const point = (r: ResultRow): [number, number] => [
+    r.metrics.throughput ?? 0,
+    r.metrics.p99 ?? Number.POSITIVE_INFINITY,
+  ];
   for (const system of results.systems) {
     const rows = results.rows.filter((r) => r.system === system.id);
-    const points = rows.filter((r) => r.scenario === 'fixed-rate' && (r.metrics.throughput ?? 0) > 0).map(point);
-    const marks = rows.filter((r) => r.scenario === 'throughput' && r.variant.includes('8 in flight') && r.variant.endsWith(' 200 B')).map(point);
-    if (points.length + marks.length > 0) series.push({ name: system.label, points, marks, dashed: system.kind === 'ceiling' });
+    const points = rows
+      .filter((r) => r.scenario === 'fixed-rate' && (r.metrics.throughput ?? 0) > 0)
+      .map(point);
+    const marks = rows
+      .filter(
+        (r) =>
+          r.scenario === 'throughput' &&
+          r.variant.includes('8 in flight') &&
+          r.variant.endsWith(' 200 B'),
+      )
+      .map(point);
+    if (points.length + marks.length > 0)
+      series.push({ name: system.label, points, marks, dashed: system.kind === 'ceiling' });
   }
   return series;
 }
@@ -42,7 +55,11 @@ export function throughputChart(results: BenchResults): string {
     xLabel: 'delivered messages per second (log)',
     yLabel: 'p99 latency, ms (log)',
     series: chartSeries(results),
-    notes: ['circles: fixed load 500 / 2k / 5k msg/s', 'squares: closed loop, 8 pairs × 8 in flight', 'open marker at top: messages lost'],
+    notes: [
+      'circles: fixed load 500 / 2k / 5k msg/s',
+      'squares: closed loop, 8 pairs × 8 in flight',
+      'open marker at top: messages lost',
+    ],
   });
 }
 
@@ -50,7 +67,8 @@ const SCENARIOS: { id: string; title: string; text: string }[] = [
   {
     id: 'unloaded-latency',
     title: '1. 1:1 latency, unloaded',
-    text: 'One sender→receiver pair, one message in flight: the next message is sent when the previous one has been delivered. Latency = send call to receipt by the other user\'s connection. ' +
+    text:
+      "One sender→receiver pair, one message in flight: the next message is sent when the previous one has been delivered. Latency = send call to receipt by the other user's connection. " +
       'In scenarios 1–3, **rchat** is the embedded platform (`npm start`) and **rchat scaled-out** the separate services on PostgreSQL and NATS (the sender posts to chat, the receiver listens on a delivery instance).',
   },
   {
@@ -61,15 +79,17 @@ const SCENARIOS: { id: string; title: string; text: string }[] = [
   {
     id: 'fixed-rate',
     title: '3. Latency at a fixed offered load (open loop)',
-    text: 'Messages are scheduled at fixed times (round-robin over 16 pairs) whatever the system does, and latency is measured from the scheduled time, so a stalled system cannot hide its queueing (no coordinated omission). A message still undelivered after the drain period counts as lost (∞ in the percentiles). ' +
+    text:
+      'Messages are scheduled at fixed times (round-robin over 16 pairs) whatever the system does, and latency is measured from the scheduled time, so a stalled system cannot hide its queueing (no coordinated omission). A message still undelivered after the drain period counts as lost (∞ in the percentiles). ' +
       'When more than 0.5 s of offered load is outstanding the system is saturated: offering stops (the unsent messages count as lost, so the backlog stays bounded) and higher rates are not run.',
   },
   {
     id: 'fanout',
     title: '4. Fan-out to one user on 3 devices',
-    text: 'A second user sends 1:1 messages to a user connected on 3 devices; latency = until the last device has the message. XMPP peers use message carbons (XEP-0280) and available presence on all resources. ' +
+    text:
+      'A second user sends 1:1 messages to a user connected on 3 devices; latency = until the last device has the message. XMPP peers use message carbons (XEP-0280) and available presence on all resources. ' +
       '**rchat** is the embedded platform (`npm start`: one process, PGlite, in-process bus). **rchat scaled-out** is cross-instance: users, chat and two delivery instances, each its own process on PostgreSQL and NATS; ' +
-      'the sender posts to the chat instance and the receiver\'s devices alternate between the two delivery instances, so each message goes chat → NATS → both delivery instances → devices.',
+      "the sender posts to the chat instance and the receiver's devices alternate between the two delivery instances, so each message goes chat → NATS → both delivery instances → devices.",
   },
 ];
 
@@ -77,18 +97,24 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
   const out: string[] = [];
   const m = results.machine;
   out.push('# Benchmarks', '');
-  out.push('<!-- Generated by `npm run bench` (bench/report/markdown.ts). Do not edit by hand: rerun the suite. -->', '');
+  out.push(
+    '<!-- Generated by `npm run bench` (bench/report/markdown.ts). Do not edit by hand: rerun the suite. -->',
+    '',
+  );
   out.push(
     `Run of ${results.startedAt} (${results.mode}${results.mode === 'quick' ? ': shortened counts and one repetition, indicative only' : ': medians of 3 repetitions'}), ` +
       `${Math.round(results.durationSeconds)} s, \`${results.command}\`. Raw numbers: \`bench/results/\`.`,
     '',
   );
   out.push('## Machine', '');
-  out.push(`${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Linux ${m.kernel}, Node.js ${m.node}. ` +
-    'Load generator and servers share these cores: one Node.js process drives every system with the same client code per protocol, ' +
-    'so the ceilings also show the limit of the load generator itself. All traffic is on loopback, without TLS. ' +
-    `Load average (1/5/15 min) at start ${m.loadAverage.start.join(' / ')}, at end ${m.loadAverage.end.join(' / ')}: ` +
-    'anything well above 0 means other work shared the cores during the run.', '');
+  out.push(
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.os}, Linux ${m.kernel}, Node.js ${m.node}. ` +
+      'Load generator and servers share these cores: one Node.js process drives every system with the same client code per protocol, ' +
+      'so the ceilings also show the limit of the load generator itself. All traffic is on loopback, without TLS. ' +
+      `Load average (1/5/15 min) at start ${m.loadAverage.start.join(' / ')}, at end ${m.loadAverage.end.join(' / ')}: ` +
+      'anything well above 0 means other work shared the cores during the run.',
+    '',
+  );
   out.push('## Systems and settings', '');
   out.push(
     table(
@@ -112,14 +138,26 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
   }
   if (results.failures.length > 0) {
     out.push('**Scenario failures (the suite went on):**', '');
-    for (const f of results.failures) out.push(`- ${f.system} / ${f.scenario}: ${f.error.split('\n')[0] ?? ''}`);
+    for (const f of results.failures)
+      out.push(`- ${f.system} / ${f.scenario}: ${f.error.split('\n')[0] ?? ''}`);
     out.push('');
   }
   const summary = targetSummary(results);
-  if (summary !== undefined) out.push('## Targets', '', 'Where each figure with a target stands (reported, not asserted; details in the sections below).', '', summary, '');
+  if (summary !== undefined)
+    out.push(
+      '## Targets',
+      '',
+      'Where each figure with a target stands (reported, not asserted; details in the sections below).',
+      '',
+      summary,
+      '',
+    );
   out.push('## Throughput vs p99 latency', '');
   out.push(`![Delivered messages per second against p99 latency, per system](${chartPath})`, '');
-  out.push('Circles joined by a line: the fixed offered loads of scenario 3 (500, 2,000, 5,000 msg/s; a saturated system delivers less than offered). Squares: the closed-loop saturation point of scenario 2 (8 pairs × 8 in flight). Dashed lines are ceilings.', '');
+  out.push(
+    'Circles joined by a line: the fixed offered loads of scenario 3 (500, 2,000, 5,000 msg/s; a saturated system delivers less than offered). Squares: the closed-loop saturation point of scenario 2 (8 pairs × 8 in flight). Dashed lines are ceilings.',
+    '',
+  );
   for (const s of SCENARIOS) {
     const rows = results.rows.filter((r) => r.scenario === s.id);
     if (rows.length === 0) continue;
@@ -135,13 +173,21 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
         'KiB per connection = (server RSS after connecting − RSS before) / connections, counted from when the last one connected. ' +
         'This scenario runs after every timed one, in a pass of its own: no timed scenario shares the machine with open idle connections. ' +
         'The first sample is taken with nothing else running; to fit the time budget the next system then starts and creates its accounts while these connections wait for the later sample ' +
-        '(only this server\'s RSS is read; its clients send nothing). The RSS before connecting includes whatever the server kept from creating the accounts, so the figure moves between runs by a few KiB. ' +
+        "(only this server's RSS is read; its clients send nothing). The RSS before connecting includes whatever the server kept from creating the accounts, so the figure moves between runs by a few KiB. " +
         'Node.js servers (ceilings) have a garbage-collected heap, so small per-connection figures there are noisy and can even be negative.',
       '',
     );
     out.push(
       table(
-        ['system', 'connections', ...samples.map((k) => `KiB/conn ${k.slice('kibPerConn@'.length)}`), 'server RSS before MiB', ...samples.map((k) => `RSS MiB ${k.slice('kibPerConn@'.length)}`), 'connects/s', 'notes'],
+        [
+          'system',
+          'connections',
+          ...samples.map((k) => `KiB/conn ${k.slice('kibPerConn@'.length)}`),
+          'server RSS before MiB',
+          ...samples.map((k) => `RSS MiB ${k.slice('kibPerConn@'.length)}`),
+          'connects/s',
+          'notes',
+        ],
         idle.map((r) => [
           label(results, r.system),
           num(r.metrics.connections, 0),
@@ -155,12 +201,29 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
       '',
     );
   }
-  out.push(...authSection(results), ...historySection(results), ...coldStartSection(results), ...clientCryptoSection(results));
+  out.push(
+    ...authSection(results),
+    ...historySection(results),
+    ...coldStartSection(results),
+    ...clientCryptoSection(results),
+  );
   const bundle = bundleSizes();
   if (bundle) {
     out.push('## Web client bundle', '');
-    out.push('Gzip (level 9) of the production build in `apps/web/dist`, measured when this report was written (`npx tsx apps/web/scripts/bundle-size.ts`). The first load is React and the login page; the rest loads on demand.', '');
-    out.push(table(['part', 'gzip KiB'], [...bundle.parts.map((p) => [p.name, num(p.bytes / 1024, 1)]), [`total (${bundle.files} files)`, num(bundle.total / 1024, 1)]]), '');
+    out.push(
+      'Gzip (level 9) of the production build in `apps/web/dist`, measured when this report was written (`npx tsx apps/web/scripts/bundle-size.ts`). The first load is React and the login page; the rest loads on demand.',
+      '',
+    );
+    out.push(
+      table(
+        ['part', 'gzip KiB'],
+        [
+          ...bundle.parts.map((p) => [p.name, num(p.bytes / 1024, 1)]),
+          [`total (${bundle.files} files)`, num(bundle.total / 1024, 1)],
+        ],
+      ),
+      '',
+    );
   }
   const fixes = new URL('../fixes.md', import.meta.url);
   if (existsSync(fixes)) out.push(readFileSync(fixes, 'utf8').trim(), '');
@@ -171,10 +234,19 @@ export function renderMarkdown(results: BenchResults, chartPath: string): string
 
 /** Scenarios without a row in this run, named for the report. */
 function notMeasured(results: BenchResults): string[] {
-  const has = (scenario: string, system?: string): boolean => results.rows.some((r) => r.scenario === scenario && (system === undefined || r.system === system));
+  const has = (scenario: string, system?: string): boolean =>
+    results.rows.some(
+      (r) => r.scenario === scenario && (system === undefined || r.system === system),
+    );
   const expected: [boolean, string][] = [
-    [has('unloaded-latency', 'rchat'), 'rchat 1:1 rows (they appear once the platform answers `GET /readyz`: the harness starts it with `npm start`, or attaches with `--rchat-url`)'],
-    [has('fanout', 'rchat-scaled'), 'fan-out across instances (scenario 4, scaled-out: PostgreSQL and NATS)'],
+    [
+      has('unloaded-latency', 'rchat'),
+      'rchat 1:1 rows (they appear once the platform answers `GET /readyz`: the harness starts it with `npm start`, or attaches with `--rchat-url`)',
+    ],
+    [
+      has('fanout', 'rchat-scaled'),
+      'fan-out across instances (scenario 4, scaled-out: PostgreSQL and NATS)',
+    ],
     [has('auth-rate'), 'login and registration rate vs raw argon2id (scenario 6)'],
     [has('history', 'rchat-scaled'), 'rchat history pages vs raw SQL (scenario 7)'],
     [has('cold-start'), 'cold start (scenario 8)'],

@@ -32,7 +32,12 @@ const ownCpuMs = (): number => {
  * latency, and CPU per call of the processes that do the work (`serverPids`;
  * this process when there are none).
  */
-async function timedCalls(count: number, concurrency: number, one: (i: number) => Promise<unknown>, serverPids: readonly number[] = []): Promise<Timed> {
+async function timedCalls(
+  count: number,
+  concurrency: number,
+  one: (i: number) => Promise<unknown>,
+  serverPids: readonly number[] = [],
+): Promise<Timed> {
   const latencies: number[] = [];
   const cpu = (): number => (serverPids.length > 0 ? cpuMs(serverPids) : ownCpuMs());
   const [cpu0, own0] = [cpu(), ownCpuMs()];
@@ -45,7 +50,14 @@ async function timedCalls(count: number, concurrency: number, one: (i: number) =
   const perSecond = (count * 1000) / (now() - t);
   const cpuMsPerOp = (cpu() - cpu0) / count;
   const s = summarize(latencies);
-  return { perSecond, p50: s.p50, p99: s.p99, p999: s.p999, cpuMsPerOp, ...(serverPids.length > 0 ? { clientCpuMsPerOp: (ownCpuMs() - own0) / count } : {}) };
+  return {
+    perSecond,
+    p50: s.p50,
+    p99: s.p99,
+    p999: s.p999,
+    cpuMsPerOp,
+    ...(serverPids.length > 0 ? { clientCpuMsPerOp: (ownCpuMs() - own0) / count } : {}),
+  };
 }
 
 /**
@@ -60,7 +72,11 @@ export async function authRate(
 ): Promise<{ rows: ResultRow[]; info: SystemInfo }> {
   const { accounts, concurrency } = ctx.config.auth;
   const config = loadUsersConfig(platform.env);
-  const params = { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM };
+  const params = {
+    memoryCost: config.ARGON2_MEMORY_KIB,
+    timeCost: config.ARGON2_ITERATIONS,
+    parallelism: config.ARGON2_PARALLELISM,
+  };
   const hasher = createArgon2Hasher(params);
   const cost = `m=${params.memoryCost} KiB, t=${params.timeCost}, p=${params.parallelism}`;
   const info: SystemInfo = {
@@ -78,23 +94,66 @@ export async function authRate(
     const name = (i: number): string => `a${tag}r${rep}n${i}`;
     const raw = await timedCalls(accounts, concurrency, () => hasher.hash(BENCH_PASSWORD));
     const pids = ctx.driver.serverPids();
-    const register = await timedCalls(accounts, concurrency, (i) => client.authCall('/auth/register', { username: name(i), password: BENCH_PASSWORD, device: { name: 'bench-d0' } }, 201), pids);
-    const login = await timedCalls(accounts, concurrency, (i) => client.authCall('/auth/login', { username: name(i), password: BENCH_PASSWORD, device: { name: 'bench-d1' } }, 200), pids);
+    const register = await timedCalls(
+      accounts,
+      concurrency,
+      (i) =>
+        client.authCall(
+          '/auth/register',
+          { username: name(i), password: BENCH_PASSWORD, device: { name: 'bench-d0' } },
+          201,
+        ),
+      pids,
+    );
+    const login = await timedCalls(
+      accounts,
+      concurrency,
+      (i) =>
+        client.authCall(
+          '/auth/login',
+          { username: name(i), password: BENCH_PASSWORD, device: { name: 'bench-d1' } },
+          200,
+        ),
+      pids,
+    );
     reps.push({ raw, register, login });
   }
   const med = (pick: (r: (typeof reps)[number]) => Timed): Record<string, number> =>
-    Object.fromEntries(Object.entries(medianOf(reps.map((r) => ({ ...pick(r) })))).map(([k, v]) => [k, round(v)]));
+    Object.fromEntries(
+      Object.entries(medianOf(reps.map((r) => ({ ...pick(r) })))).map(([k, v]) => [k, round(v)]),
+    );
   const raw = med((r) => r.raw);
   const notes = [
-    ...(platform.attached ? ['attached platform: argon2id parameters read from this process\'s environment, which may not be the platform\'s'] : []),
-    ...(client.rateLimited ? ['auth requests hit 429 and were retried: the rate includes the waits'] : []),
+    ...(platform.attached
+      ? [
+          "attached platform: argon2id parameters read from this process's environment, which may not be the platform's",
+        ]
+      : []),
+    ...(client.rateLimited
+      ? ['auth requests hit 429 and were retried: the rate includes the waits']
+      : []),
   ];
-  const row = (system: string, variant: string, metrics: Record<string, number>): ResultRow => ({ scenario: 'auth-rate', system, variant, metrics, reps: reps.length, ...(notes.length > 0 ? { notes } : {}) });
+  const row = (system: string, variant: string, metrics: Record<string, number>): ResultRow => ({
+    scenario: 'auth-rate',
+    system,
+    variant,
+    metrics,
+    reps: reps.length,
+    ...(notes.length > 0 ? { notes } : {}),
+  });
   const system = ctx.driver.info.id;
-  const rows = [row(ARGON2_RAW_ID, `hash, ${cost}, ${concurrency} in flight (beside ${system})`, raw)];
-  for (const [kind, pick] of [['registration', (r: (typeof reps)[number]) => r.register], ['login', (r: (typeof reps)[number]) => r.login]] as const) {
+  const rows = [
+    row(ARGON2_RAW_ID, `hash, ${cost}, ${concurrency} in flight (beside ${system})`, raw),
+  ];
+  for (const [kind, pick] of [
+    ['registration', (r: (typeof reps)[number]) => r.register],
+    ['login', (r: (typeof reps)[number]) => r.login],
+  ] as const) {
     const metrics = med(pick);
-    metrics.percentOfRaw = round((100 * (metrics.perSecond ?? 0)) / (raw.perSecond ?? Number.NaN), 1);
+    metrics.percentOfRaw = round(
+      (100 * (metrics.perSecond ?? 0)) / (raw.perSecond ?? Number.NaN),
+      1,
+    );
     rows.push(row(system, `${kind}, ${concurrency} in flight`, metrics));
     ctx.log(
       `  auth-rate ${kind}: ${metrics.perSecond}/s = ${metrics.percentOfRaw}% of raw argon2id ${raw.perSecond}/s (${cost}); ` +

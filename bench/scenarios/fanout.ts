@@ -15,16 +15,33 @@ export async function fanout(ctx: ScenarioContext, router: DeliveryRouter): Prom
   if (senderName === undefined || userName === undefined) throw new Error('fanout: users missing');
   const endpoints: Endpoint[] = [];
   try {
-    const sender = await ctx.driver.connect(senderName, { device: 0, onDelivery: router.handler(31) });
+    const sender = await ctx.driver.connect(senderName, {
+      device: 0,
+      onDelivery: router.handler(31),
+    });
     endpoints.push(sender);
     for (let d = 0; d < devices; d += 1) {
-      endpoints.push(await ctx.driver.connect(userName, { device: d, multiDevice: true, onDelivery: router.handler(d) }));
+      endpoints.push(
+        await ctx.driver.connect(userName, {
+          device: d,
+          multiDevice: true,
+          onDelivery: router.handler(d),
+        }),
+      );
     }
     const to = endpoints[1] as Endpoint;
     await sender.prepare(userName);
     return [
       await repeated(ctx, 'fanout', `1 user × ${devices} devices, ${size} B`, async () => {
-        const r = await closedLoop(router, [{ from: sender, to }], { inflight: 1, size, copies: devices, messages, warmupMessages: 10, maxMs: ctx.config.unloaded.maxMs, settleMaxMs: ctx.config.fixedRate.settleMaxMs });
+        const r = await closedLoop(router, [{ from: sender, to }], {
+          inflight: 1,
+          size,
+          copies: devices,
+          messages,
+          warmupMessages: 10,
+          maxMs: ctx.config.unloaded.maxMs,
+          settleMaxMs: ctx.config.fixedRate.settleMaxMs,
+        });
         return { ...loopMetrics(r), stalled: r.stalled ? 1 : 0 };
       }),
     ];

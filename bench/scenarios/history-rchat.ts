@@ -11,7 +11,12 @@ import type { ResultRow, ScenarioContext } from './types.ts';
 const SEEDED_DEVICE = '00000000-0000-4000-8000-00000000be0c';
 
 /** Fills the conversation with `rows` messages of 200 B straight into the chat service's tables. */
-async function seed(pool: pg.Pool, conversationId: string, senderUserId: string, rows: number): Promise<number> {
+async function seed(
+  pool: pg.Pool,
+  conversationId: string,
+  senderUserId: string,
+  rows: number,
+): Promise<number> {
   const t = now();
   await pool.query(
     `INSERT INTO messages (conversation_id, seq, id, sender_user_id, sender_device_id, txn_id, ciphertext, epoch, created_at)
@@ -19,7 +24,10 @@ async function seed(pool: pg.Pool, conversationId: string, senderUserId: string,
      FROM generate_series(1, $4::bigint) AS g`,
     [conversationId, senderUserId, SEEDED_DEVICE, rows],
   );
-  await pool.query('UPDATE conversations SET last_seq = $2, last_activity_at = now() WHERE id = $1', [conversationId, rows]);
+  await pool.query(
+    'UPDATE conversations SET last_seq = $2, last_activity_at = now() WHERE id = $1',
+    [conversationId, rows],
+  );
   await pool.query('VACUUM ANALYZE messages');
   return (now() - t) / 1000;
 }
@@ -31,7 +39,11 @@ const PAGE_SQL = `SELECT conversation_id, seq, id, sender_user_id, sender_device
 const WARMUP_QUERIES = 5;
 
 /** Sequential latencies of `queries` calls (after a few untimed ones), then pages/s with `concurrency` clients. */
-async function measure(queries: number, concurrency: number, one: () => Promise<void>): Promise<Record<string, number>> {
+async function measure(
+  queries: number,
+  concurrency: number,
+  one: () => Promise<void>,
+): Promise<Record<string, number>> {
   for (let i = 0; i < WARMUP_QUERIES; i += 1) await one();
   const sequential: number[] = [];
   for (let i = 0; i < queries; i += 1) {
@@ -42,7 +54,13 @@ async function measure(queries: number, concurrency: number, one: () => Promise<
   const t = now();
   await mapLimit(Array.from({ length: queries }), concurrency, one);
   const s = summarize(sequential);
-  return { p50: s.p50, p99: s.p99, p999: s.p999, max: s.max, throughput: (queries * 1000) / (now() - t) };
+  return {
+    p50: s.p50,
+    p99: s.p99,
+    p999: s.p999,
+    max: s.max,
+    throughput: (queries * 1000) / (now() - t),
+  };
 }
 
 /**
@@ -50,7 +68,10 @@ async function measure(queries: number, concurrency: number, one: () => Promise<
  * chat service over a conversation seeded with SQL, against the same page
  * query sent straight to the same table (the ratio is of p99s).
  */
-export async function historyRchat(ctx: ScenarioContext, driver: RchatScaledDriver): Promise<ResultRow[]> {
+export async function historyRchat(
+  ctx: ScenarioContext,
+  driver: RchatScaledDriver,
+): Promise<ResultRow[]> {
   const { rows: total, pageSize, queries, concurrency } = ctx.config.history;
   const client = driver.client();
   const [owner, peer] = await client.users('h', 2);
@@ -60,7 +81,13 @@ export async function historyRchat(ctx: ScenarioContext, driver: RchatScaledDriv
   const pool = new pg.Pool({ connectionString: driver.chatDatabaseUrl, max: concurrency });
   const out: ResultRow[] = [];
   try {
-    const conversation = await http.json<{ id: string }>('POST', '/conversations', { peer: client.userId(peer) }, [200, 201], headers);
+    const conversation = await http.json<{ id: string }>(
+      'POST',
+      '/conversations',
+      { peer: client.userId(peer) },
+      [200, 201],
+      headers,
+    );
     ctx.log(`  seeding ${total} messages into the chat database`);
     const seedSeconds = await seed(pool, conversation.id, client.userId(owner), total);
     driver.info.settings.historySeedSeconds = round(seedSeconds, 1);
@@ -69,16 +96,39 @@ export async function historyRchat(ctx: ScenarioContext, driver: RchatScaledDriv
       const reps: Record<string, number>[] = [];
       for (let rep = 0; rep < ctx.config.reps; rep += 1) {
         const raw = await measure(queries, concurrency, async () => {
-          const r = await pool.query({ name: 'chat-page', text: PAGE_SQL, values: [conversation.id, page.before(), pageSize] });
+          const r = await pool.query({
+            name: 'chat-page',
+            text: PAGE_SQL,
+            values: [conversation.id, page.before(), pageSize],
+          });
           if (r.rowCount !== pageSize) throw new Error(`raw page returned ${r.rowCount} rows`);
         });
-        const api = await measure(queries, concurrency, () => httpPage(http, path, page, pageSize, total, headers));
-        reps.push({ ...api, rawP50: raw.p50 ?? Number.NaN, rawP99: raw.p99 ?? Number.NaN, rawP999: raw.p999 ?? Number.NaN, rawThroughput: raw.throughput ?? Number.NaN });
+        const api = await measure(queries, concurrency, () =>
+          httpPage(http, path, page, pageSize, total, headers),
+        );
+        reps.push({
+          ...api,
+          rawP50: raw.p50 ?? Number.NaN,
+          rawP99: raw.p99 ?? Number.NaN,
+          rawP999: raw.p999 ?? Number.NaN,
+          rawThroughput: raw.throughput ?? Number.NaN,
+        });
       }
-      const metrics = Object.fromEntries(Object.entries(medianOf(reps)).map(([k, v]) => [k, round(v)]));
+      const metrics = Object.fromEntries(
+        Object.entries(medianOf(reps)).map(([k, v]) => [k, round(v)]),
+      );
       metrics.p99Ratio = round((metrics.p99 ?? Number.NaN) / (metrics.rawP99 ?? Number.NaN), 2);
-      ctx.log(`  history ${page.variant}: p99 ${metrics.p99} ms vs raw SQL ${metrics.rawP99} ms (${metrics.p99Ratio}×)`);
-      out.push({ scenario: 'history', system: driver.info.id, variant: page.variant, metrics, reps: reps.length, notes: [`${rowCountLabel(total)} messages seeded with SQL`] });
+      ctx.log(
+        `  history ${page.variant}: p99 ${metrics.p99} ms vs raw SQL ${metrics.rawP99} ms (${metrics.p99Ratio}×)`,
+      );
+      out.push({
+        scenario: 'history',
+        system: driver.info.id,
+        variant: page.variant,
+        metrics,
+        reps: reps.length,
+        notes: [`${rowCountLabel(total)} messages seeded with SQL`],
+      });
     }
   } finally {
     await http.close();
@@ -87,9 +137,23 @@ export async function historyRchat(ctx: ScenarioContext, driver: RchatScaledDriv
   return out;
 }
 
-async function httpPage(http: HttpClient, path: string, page: HistoryPage, pageSize: number, total: number, headers: Record<string, string>): Promise<void> {
+async function httpPage(
+  http: HttpClient,
+  path: string,
+  page: HistoryPage,
+  pageSize: number,
+  total: number,
+  headers: Record<string, string>,
+): Promise<void> {
   const before = page.before();
   const query = before > total ? `?limit=${pageSize}` : `?limit=${pageSize}&before=${before}`;
-  const body = await http.json<{ messages: unknown[] }>('GET', `${path}${query}`, undefined, [200], headers);
-  if (body.messages.length !== pageSize) throw new Error(`history page returned ${body.messages.length} messages`);
+  const body = await http.json<{ messages: unknown[] }>(
+    'GET',
+    `${path}${query}`,
+    undefined,
+    [200],
+    headers,
+  );
+  if (body.messages.length !== pageSize)
+    throw new Error(`history page returned ${body.messages.length} messages`);
 }

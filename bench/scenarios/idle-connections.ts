@@ -17,11 +17,20 @@ const SOURCES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'];
 const DEVICES_PER_ACCOUNT = 10;
 
 /** Scenario 5: N authenticated idle connections; server RSS per connection after settling. */
-export async function idleConnections(ctx: ScenarioContext, router: DeliveryRouter): Promise<ResultRow[]> {
+export async function idleConnections(
+  ctx: ScenarioContext,
+  router: DeliveryRouter,
+): Promise<ResultRow[]> {
   const { connections, settleMs, sampleAtMs } = ctx.config.idle;
   let t = now();
-  const accounts = await ctx.driver.users(USER_PREFIX, Math.ceil(connections / DEVICES_PER_ACCOUNT));
-  const names = Array.from({ length: connections }, (_, i) => accounts[i % accounts.length] as string);
+  const accounts = await ctx.driver.users(
+    USER_PREFIX,
+    Math.ceil(connections / DEVICES_PER_ACCOUNT),
+  );
+  const names = Array.from(
+    { length: connections },
+    (_, i) => accounts[i % accounts.length] as string,
+  );
   const provisionSeconds = (now() - t) / 1000;
   await ctx.beforeConnect?.();
   await sleep(settleMs);
@@ -30,11 +39,18 @@ export async function idleConnections(ctx: ScenarioContext, router: DeliveryRout
   let failed = 0;
   const firstErrors: string[] = [];
   const endpoints = await mapLimit(names, 32, (user, i) =>
-    ctx.driver.connect(user, { device: Math.floor(i / accounts.length), listenOnly: true, onDelivery: router.handler(0), localAddress: SOURCES[i % SOURCES.length] as string }).catch((e: unknown) => {
-      failed += 1;
-      if (firstErrors.length < 3) firstErrors.push((e as Error).message);
-      return undefined;
-    }),
+    ctx.driver
+      .connect(user, {
+        device: Math.floor(i / accounts.length),
+        listenOnly: true,
+        onDelivery: router.handler(0),
+        localAddress: SOURCES[i % SOURCES.length] as string,
+      })
+      .catch((e: unknown) => {
+        failed += 1;
+        if (firstErrors.length < 3) firstErrors.push((e as Error).message);
+        return undefined;
+      }),
   );
   const open = endpoints.filter((e): e is Endpoint => e !== undefined);
   const connectSeconds = (now() - t) / 1000;
@@ -52,7 +68,10 @@ export async function idleConnections(ctx: ScenarioContext, router: DeliveryRout
       if (wait > 0) await sleep(wait);
       const rss = totalRssKiB(ctx.driver.serverPids());
       metrics[`rssMiB@${at / 1000}s`] = round(rss / 1024, 1);
-      metrics[`kibPerConn@${at / 1000}s`] = round(open.length > 0 ? (rss - baseline) / open.length : Number.NaN, 2);
+      metrics[`kibPerConn@${at / 1000}s`] = round(
+        open.length > 0 ? (rss - baseline) / open.length : Number.NaN,
+        2,
+      );
       // After the first sample the connections only wait: the next system may start meanwhile.
       if (k === 0) ctx.background?.();
     }
@@ -61,5 +80,14 @@ export async function idleConnections(ctx: ScenarioContext, router: DeliveryRout
   }
   const notes = failed > 0 ? [`${failed} connections failed: ${firstErrors.join(' | ')}`] : [];
   ctx.log(`  [${ctx.driver.info.id}] idle ${open.length} connections: ${JSON.stringify(metrics)}`);
-  return [{ scenario: 'idle-connections', system: ctx.driver.info.id, variant: `${connections} connections (${accounts.length} accounts × ${Math.ceil(connections / accounts.length)} devices)`, metrics, reps: 1, ...(notes.length > 0 ? { notes } : {}) }];
+  return [
+    {
+      scenario: 'idle-connections',
+      system: ctx.driver.info.id,
+      variant: `${connections} connections (${accounts.length} accounts × ${Math.ceil(connections / accounts.length)} devices)`,
+      metrics,
+      reps: 1,
+      ...(notes.length > 0 ? { notes } : {}),
+    },
+  ];
 }

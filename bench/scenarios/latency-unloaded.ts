@@ -5,7 +5,10 @@ import type { DeliveryRouter } from './delivery-router.ts';
 import type { ResultRow, ScenarioContext } from './types.ts';
 
 /** Scenario 1: one pair, one message in flight: pure per-message latency. */
-export async function unloadedLatency(ctx: ScenarioContext, router: DeliveryRouter): Promise<ResultRow[]> {
+export async function unloadedLatency(
+  ctx: ScenarioContext,
+  router: DeliveryRouter,
+): Promise<ResultRow[]> {
   const { messages, warmup } = ctx.config.unloaded;
   const session = await openPairs(ctx.driver, router, 1);
   const rows: ResultRow[] = [];
@@ -13,7 +16,14 @@ export async function unloadedLatency(ctx: ScenarioContext, router: DeliveryRout
     for (const size of ctx.config.sizes) {
       rows.push(
         await repeated(ctx, 'unloaded-latency', `${size} B`, async () => {
-          const r = await closedLoop(router, session.pairs, { inflight: 1, size, messages, warmupMessages: warmup, maxMs: ctx.config.unloaded.maxMs, settleMaxMs: ctx.config.fixedRate.settleMaxMs });
+          const r = await closedLoop(router, session.pairs, {
+            inflight: 1,
+            size,
+            messages,
+            warmupMessages: warmup,
+            maxMs: ctx.config.unloaded.maxMs,
+            settleMaxMs: ctx.config.fixedRate.settleMaxMs,
+          });
           return { ...loopMetrics(r), stalled: r.stalled ? 1 : 0 };
         }),
       );

@@ -56,7 +56,11 @@ export async function closedLoop(
   return result;
 }
 
-function runClosedLoop(router: DeliveryRouter, pairs: readonly Pair[], opts: LoopOptions): Promise<LoopResult> {
+function runClosedLoop(
+  router: DeliveryRouter,
+  pairs: readonly Pair[],
+  opts: LoopOptions,
+): Promise<LoopResult> {
   const copies = opts.copies ?? 1;
   const pending = new Map<number, Pending>();
   const samples: number[] = [];
@@ -78,13 +82,23 @@ function runClosedLoop(router: DeliveryRouter, pairs: readonly Pair[], opts: Loo
       let lost = 0;
       for (const p of pending.values()) if (p.measured) lost += 1;
       const end = Math.min(now(), windowEnd);
-      resolve({ samples, completed, windowMs: countMode ? end - windowStart : windowEnd - windowStart, sent, lost, stalled });
+      resolve({
+        samples,
+        completed,
+        windowMs: countMode ? end - windowStart : windowEnd - windowStart,
+        sent,
+        lost,
+        stalled,
+      });
     };
     const startedAt = now();
     const send = (pairIndex: number): void => {
       const pair = pairs[pairIndex] as Pair;
       const index = sentPerPair[pairIndex] ?? 0;
-      if (countMode && (index >= perPair || (opts.maxMs !== undefined && now() - startedAt > opts.maxMs))) {
+      if (
+        countMode &&
+        (index >= perPair || (opts.maxMs !== undefined && now() - startedAt > opts.maxMs))
+      ) {
         sentPerPair[pairIndex] = perPair; // done offering on this pair
         return;
       }

@@ -4,7 +4,10 @@ import type { ResultRow, ScenarioContext } from './types.ts';
 
 /** Latency percentiles (lost messages count as infinitely late), throughput and loss of one run. */
 export function loopMetrics(result: LoopResult): Record<string, number> {
-  const samples = result.lost > 0 ? [...result.samples, ...new Array<number>(result.lost).fill(Number.POSITIVE_INFINITY)] : result.samples;
+  const samples =
+    result.lost > 0
+      ? [...result.samples, ...new Array<number>(result.lost).fill(Number.POSITIVE_INFINITY)]
+      : result.samples;
   const s = summarize(samples);
   return {
     p50: s.p50,
@@ -37,11 +40,26 @@ export async function repeated(
     if (stalled + saturated > 0) break;
   }
   if (stalled > 0) notes.push(`no progress for 5 s in ${stalled}/${reps.length} reps`);
-  if (saturated > 0) notes.push(`saturated in ${saturated}/${reps.length} reps (offering stopped at 0.5 s of backlog)`);
+  if (saturated > 0)
+    notes.push(
+      `saturated in ${saturated}/${reps.length} reps (offering stopped at 0.5 s of backlog)`,
+    );
   const errors = ctx.driver.takeErrors();
-  if (errors.length > 0) notes.push(`client errors: ${errors.slice(0, 3).join(' | ')}${errors.length > 3 ? ` (+${errors.length - 3})` : ''}`);
+  if (errors.length > 0)
+    notes.push(
+      `client errors: ${errors.slice(0, 3).join(' | ')}${errors.length > 3 ? ` (+${errors.length - 3})` : ''}`,
+    );
   const med = medianOf(reps);
   const metrics = Object.fromEntries(Object.entries(med).map(([k, v]) => [k, round(v)]));
-  ctx.log(`  ${scenario} ${variant}: p50 ${metrics.p50 ?? '-'} ms, p99 ${metrics.p99 ?? '-'} ms, ${Math.round(metrics.throughput ?? 0)} msg/s${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`);
-  return { scenario, system: ctx.driver.info.id, variant, metrics, reps: reps.length, ...(notes.length > 0 ? { notes } : {}) };
+  ctx.log(
+    `  ${scenario} ${variant}: p50 ${metrics.p50 ?? '-'} ms, p99 ${metrics.p99 ?? '-'} ms, ${Math.round(metrics.throughput ?? 0)} msg/s${notes.length > 0 ? ` [${notes.join('; ')}]` : ''}`,
+  );
+  return {
+    scenario,
+    system: ctx.driver.info.id,
+    variant,
+    metrics,
+    reps: reps.length,
+    ...(notes.length > 0 ? { notes } : {}),
+  };
 }

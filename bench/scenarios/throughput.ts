@@ -9,7 +9,10 @@ import type { ResultRow, ScenarioContext } from './types.ts';
  * The pairs are connected once for the largest shape; a smaller shape uses the
  * first of them (the others stay connected and idle).
  */
-export async function throughput(ctx: ScenarioContext, router: DeliveryRouter): Promise<ResultRow[]> {
+export async function throughput(
+  ctx: ScenarioContext,
+  router: DeliveryRouter,
+): Promise<ResultRow[]> {
   const { shapes, sizes, warmupMs, measureMs } = ctx.config.throughput;
   const rows: ResultRow[] = [];
   const session = await openPairs(ctx.driver, router, Math.max(...shapes.map((s) => s.pairs)));
@@ -18,10 +21,21 @@ export async function throughput(ctx: ScenarioContext, router: DeliveryRouter): 
       const pairs = session.pairs.slice(0, shape.pairs);
       for (const size of sizes) {
         rows.push(
-          await repeated(ctx, 'throughput', `${shape.pairs} pairs × ${shape.inflight} in flight, ${size} B`, async () => {
-            const r = await closedLoop(router, pairs, { inflight: shape.inflight, size, warmupMs, measureMs, settleMaxMs: ctx.config.fixedRate.settleMaxMs });
-            return { ...loopMetrics(r), stalled: r.stalled ? 1 : 0 };
-          }),
+          await repeated(
+            ctx,
+            'throughput',
+            `${shape.pairs} pairs × ${shape.inflight} in flight, ${size} B`,
+            async () => {
+              const r = await closedLoop(router, pairs, {
+                inflight: shape.inflight,
+                size,
+                warmupMs,
+                measureMs,
+                settleMaxMs: ctx.config.fixedRate.settleMaxMs,
+              });
+              return { ...loopMetrics(r), stalled: r.stalled ? 1 : 0 };
+            },
+          ),
         );
       }
     }

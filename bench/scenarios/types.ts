@@ -6,8 +6,20 @@ export interface BenchConfig {
   reps: number;
   sizes: number[];
   unloaded: { messages: number; warmup: number; maxMs: number };
-  throughput: { warmupMs: number; measureMs: number; shapes: { pairs: number; inflight: number }[]; sizes: number[] };
-  fixedRate: { rates: number[]; pairs: number; durationMs: number; drainMs: number; settleMaxMs: number; size: number };
+  throughput: {
+    warmupMs: number;
+    measureMs: number;
+    shapes: { pairs: number; inflight: number }[];
+    sizes: number[];
+  };
+  fixedRate: {
+    rates: number[];
+    pairs: number;
+    durationMs: number;
+    drainMs: number;
+    settleMaxMs: number;
+    size: number;
+  };
   fanout: { devices: number; messages: number; size: number };
   /** `settleMs`: pause after provisioning before the baseline RSS is read. */
   idle: { connections: number; settleMs: number; sampleAtMs: number[] };
@@ -30,9 +42,24 @@ export function benchConfig(quick: boolean): BenchConfig {
         sizes: [200, 4096],
         unloaded: { messages: 200, warmup: 20, maxMs: 1500 },
         // 16 pairs instead of 64: fewer accounts to register (password hashing dominates a quick run).
-        throughput: { warmupMs: 200, measureMs: 600, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 16, inflight: 1 }], sizes: [200] },
+        throughput: {
+          warmupMs: 200,
+          measureMs: 600,
+          shapes: [
+            { pairs: 8, inflight: 8 },
+            { pairs: 16, inflight: 1 },
+          ],
+          sizes: [200],
+        },
         // 500 and 2,000 msg/s only: the quick run stays under 2 minutes.
-        fixedRate: { rates: [500, 2000], pairs: 16, durationMs: 700, drainMs: 300, settleMaxMs: 2000, size: 200 },
+        fixedRate: {
+          rates: [500, 2000],
+          pairs: 16,
+          durationMs: 700,
+          drainMs: 300,
+          settleMaxMs: 2000,
+          size: 200,
+        },
         fanout: { devices: 3, messages: 50, size: 200 },
         idle: { connections: 200, settleMs: 300, sampleAtMs: [500, 2000] },
         history: { rows: 10_000, pageSize: 50, queries: 50, concurrency: 8 },
@@ -45,8 +72,23 @@ export function benchConfig(quick: boolean): BenchConfig {
         reps: 3,
         sizes: [200, 4096],
         unloaded: { messages: 500, warmup: 50, maxMs: 2500 },
-        throughput: { warmupMs: 250, measureMs: 1000, shapes: [{ pairs: 8, inflight: 8 }, { pairs: 64, inflight: 1 }], sizes: [200, 4096] },
-        fixedRate: { rates: [500, 2000, 5000], pairs: 16, durationMs: 1500, drainMs: 1500, settleMaxMs: 10_000, size: 200 },
+        throughput: {
+          warmupMs: 250,
+          measureMs: 1000,
+          shapes: [
+            { pairs: 8, inflight: 8 },
+            { pairs: 64, inflight: 1 },
+          ],
+          sizes: [200, 4096],
+        },
+        fixedRate: {
+          rates: [500, 2000, 5000],
+          pairs: 16,
+          durationMs: 1500,
+          drainMs: 1500,
+          settleMaxMs: 10_000,
+          size: 200,
+        },
         fanout: { devices: 3, messages: 300, size: 200 },
         idle: { connections: 10_000, settleMs: 1000, sampleAtMs: [5000, 60_000] },
         history: { rows: 1_000_000, pageSize: 50, queries: 200, concurrency: 8 },

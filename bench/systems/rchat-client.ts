@@ -17,7 +17,11 @@ export interface RchatRoutes {
   events: (device: number) => string;
 }
 
-export const singleOrigin = (origin: string): RchatRoutes => ({ users: origin, chat: origin, events: () => origin });
+export const singleOrigin = (origin: string): RchatRoutes => ({
+  users: origin,
+  chat: origin,
+  events: () => origin,
+});
 
 export interface AuthResponse {
   user: { id: string; username: string };
@@ -57,7 +61,12 @@ export class RchatClient {
 
   /** Registers `<prefix><i>` (namespaced per run, so a persistent data dir is fine). */
   async users(prefix: string, count: number): Promise<string[]> {
-    const names = Array.from({ length: count }, (_, i) => `b${this.runTag}${prefix}${i}`.toLowerCase().replace(/[^a-z0-9_.-]/g, '_').slice(0, 32));
+    const names = Array.from({ length: count }, (_, i) =>
+      `b${this.runTag}${prefix}${i}`
+        .toLowerCase()
+        .replace(/[^a-z0-9_.-]/g, '_')
+        .slice(0, 32),
+    );
     const todo = names.filter((n) => !this.accounts.has(n));
     let next = 0;
     const worker = async (): Promise<void> => {
@@ -78,7 +87,8 @@ export class RchatClient {
     for (;;) {
       const res = await this.auth.request('POST', path, body);
       if (res.status === expect) return JSON.parse(res.text) as AuthResponse;
-      if (res.status !== 429 || now() > deadline) throw new Error(`POST ${path} -> HTTP ${res.status}: ${res.text.slice(0, 300)}`);
+      if (res.status !== 429 || now() > deadline)
+        throw new Error(`POST ${path} -> HTTP ${res.status}: ${res.text.slice(0, 300)}`);
       this.rateLimited = true;
       await sleep(1000);
     }
@@ -99,7 +109,11 @@ export class RchatClient {
     const account = this.account(user);
     const existing = account.tokens.get(device);
     if (existing !== undefined) return existing;
-    const auth = await this.authCall('/auth/login', { username: user, password: BENCH_PASSWORD, device: { name: `bench-d${device}` } }, 200);
+    const auth = await this.authCall(
+      '/auth/login',
+      { username: user, password: BENCH_PASSWORD, device: { name: `bench-d${device}` } },
+      200,
+    );
     account.tokens.set(device, auth.accessToken);
     return auth.accessToken;
   }
@@ -127,7 +141,15 @@ export class RchatClient {
       const key = `${user}\u0000${to}`;
       let id = this.conversations.get(key);
       if (id === undefined) {
-        id = http.json<{ id: string }>('POST', '/conversations', { peer: this.account(to).id }, [200, 201], auth).then((c) => c.id);
+        id = http
+          .json<{ id: string }>(
+            'POST',
+            '/conversations',
+            { peer: this.account(to).id },
+            [200, 201],
+            auth,
+          )
+          .then((c) => c.id);
         this.conversations.set(key, id);
       }
       return id;
@@ -138,11 +160,25 @@ export class RchatClient {
         await conversation(to);
       },
       send: (to, id, size) => {
-        const body = { txnId: `${user}_d${options.device}_${(this.txn += 1)}`, ciphertext: binaryPayload(id, size).toString('base64') };
-        const post = (cid: string): Promise<unknown> => http.json('POST', `/conversations/${encodeURIComponent(cid)}/messages`, body, [200, 201], auth);
+        const body = {
+          txnId: `${user}_d${options.device}_${(this.txn += 1)}`,
+          ciphertext: binaryPayload(id, size).toString('base64'),
+        };
+        const post = (cid: string): Promise<unknown> =>
+          http.json(
+            'POST',
+            `/conversations/${encodeURIComponent(cid)}/messages`,
+            body,
+            [200, 201],
+            auth,
+          );
         conversation(to)
           // A keep-alive socket the server just closed fails with a reset: the txnId makes one retry safe.
-          .then((cid) => post(cid).catch((e: unknown) => (/hang up|ECONNRESET/.test((e as Error).message) ? post(cid) : Promise.reject(e))))
+          .then((cid) =>
+            post(cid).catch((e: unknown) =>
+              /hang up|ECONNRESET/.test((e as Error).message) ? post(cid) : Promise.reject(e),
+            ),
+          )
           .catch((e: unknown) => this.errors.add(e));
       },
       close: async () => {
@@ -170,7 +206,8 @@ export abstract class RchatApiDriver {
 
   /** Closes the client; notes in `settings` when auth requests were rate-limited. */
   protected async closeClient(settings: Record<string, string | number | boolean>): Promise<void> {
-    if (this.rchat?.rateLimited === true) settings.rateLimited = 'auth requests hit 429 and were retried';
+    if (this.rchat?.rateLimited === true)
+      settings.rateLimited = 'auth requests hit 429 and were retried';
     await this.rchat?.close();
     this.rchat = undefined;
   }

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { PG_ADMIN_URL } from '../lib/pg.ts';
 import { descendants, stopGroup } from '../lib/proc.ts';
-import { COLD_START, freePort, serviceCommand, startService, type ServiceName, type StartedProcess } from '../lib/service-process.ts';
+import {
+  COLD_START,
+  freePort,
+  serviceCommand,
+  startService,
+  type ServiceName,
+  type StartedProcess,
+} from '../lib/service-process.ts';
 import { ThrowawayDatabases } from '../lib/throwaway-db.ts';
 import { NATS_URL } from './ceilings/nats-raw.ts';
 import { BENCH_ENV, gitHead } from './rchat.ts';
@@ -42,7 +49,12 @@ export class RchatScaledDriver extends RchatApiDriver implements SystemDriver {
     version: '?',
     persisted: true,
     delivery: 'push',
-    settings: { api: 'HTTP POST + SSE /events, straight to each instance (no nginx)', tls: false, database: PG_ADMIN_URL.replace(/\/[^/]*$/, '/<fresh db>'), nats: NATS_URL },
+    settings: {
+      api: 'HTTP POST + SSE /events, straight to each instance (no nginx)',
+      tls: false,
+      database: PG_ADMIN_URL.replace(/\/[^/]*$/, '/<fresh db>'),
+      nats: NATS_URL,
+    },
   };
   readonly supports = { fanout: true, idle: false, oneToOne: true };
   readonly instances: ScaledInstance[] = [];
@@ -56,19 +68,41 @@ export class RchatScaledDriver extends RchatApiDriver implements SystemDriver {
     this.chatDatabaseUrl = await this.databases.create('chat');
     // One at a time: each start is a cold start with nothing else starting (the readiness times are kept).
     const users = await this.launch('users', 'users', { DATABASE_URL: usersDb });
-    const chat = await this.launch('chat', 'chat', { DATABASE_URL: this.chatDatabaseUrl, USERS_URL: users.origin, INTERNAL_TOKEN: token });
+    const chat = await this.launch('chat', 'chat', {
+      DATABASE_URL: this.chatDatabaseUrl,
+      USERS_URL: users.origin,
+      INTERNAL_TOKEN: token,
+    });
     const delivery: StartedProcess[] = [];
-    for (const n of [1, 2]) delivery.push(await this.launch(`delivery-${n}`, 'delivery', { USERS_URL: users.origin, CHAT_URL: chat.origin, INTERNAL_TOKEN: token }));
-    this.rchat = new RchatClient({ users: users.origin, chat: chat.origin, events: (device) => (delivery[(device + 1) % delivery.length] as StartedProcess).origin });
+    for (const n of [1, 2])
+      delivery.push(
+        await this.launch(`delivery-${n}`, 'delivery', {
+          USERS_URL: users.origin,
+          CHAT_URL: chat.origin,
+          INTERNAL_TOKEN: token,
+        }),
+      );
+    this.rchat = new RchatClient({
+      users: users.origin,
+      chat: chat.origin,
+      events: (device) => (delivery[(device + 1) % delivery.length] as StartedProcess).origin,
+    });
     this.info.settings.command = `node ${serviceCommand('users').join(' ')} (and chat, delivery)`;
-    this.info.settings.readyMs = this.instances.map((i) => `${i.id} ${Math.round(i.process.readyMs)}`).join(', ');
+    this.info.settings.readyMs = this.instances
+      .map((i) => `${i.id} ${Math.round(i.process.readyMs)}`)
+      .join(', ');
     this.info.version = `rchat (git ${await gitHead()})`;
   }
 
-  private async launch(id: string, service: ServiceName, env: Record<string, string>): Promise<StartedProcess> {
+  private async launch(
+    id: string,
+    service: ServiceName,
+    env: Record<string, string>,
+  ): Promise<StartedProcess> {
     const started = await startService(service, scaledEnv(env), await freePort());
     this.instances.push({ id, service, process: started });
-    if (service !== 'server') this.starts.push({ variant: COLD_START[service], readyMs: started.readyMs });
+    if (service !== 'server')
+      this.starts.push({ variant: COLD_START[service], readyMs: started.readyMs });
     return started;
   }
 
@@ -77,7 +111,11 @@ export class RchatScaledDriver extends RchatApiDriver implements SystemDriver {
     // Delivery first, then chat, then users (as the cluster stops).
     const instances = this.instances.splice(0);
     for (const service of ['delivery', 'chat', 'users'] as const) {
-      await Promise.all(instances.filter((i) => i.service === service).map((i) => stopGroup(i.process.managed.child, 5000)));
+      await Promise.all(
+        instances
+          .filter((i) => i.service === service)
+          .map((i) => stopGroup(i.process.managed.child, 5000)),
+      );
     }
     await this.databases.dropAll();
   }

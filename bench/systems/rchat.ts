@@ -68,7 +68,13 @@ export class RchatDriver extends RchatApiDriver implements SystemDriver {
     for (const [k, v] of Object.entries(BENCH_ENV)) this.info.settings[k] = v;
     // `--ignore-scripts` leaves out prestart (rebuilding the web client when its sources changed):
     // the suite uses the API only, and scenario 8 times a full `npm start`.
-    const started = await startUntilReady('npm start', 'npm', ['start', '--silent', '--ignore-scripts'], this.platformEnv, this.options.startPort).catch(async (e: unknown) => {
+    const started = await startUntilReady(
+      'npm start',
+      'npm',
+      ['start', '--silent', '--ignore-scripts'],
+      this.platformEnv,
+      this.options.startPort,
+    ).catch(async (e: unknown) => {
       await this.stop();
       throw new Error(
         `rchat platform not reachable: nothing ready at ${this.options.url}/readyz, and \`npm start\` (PORT=${this.options.startPort}) did not start: ${(e as Error).message}\n` +
@@ -105,5 +111,7 @@ export class RchatDriver extends RchatApiDriver implements SystemDriver {
 }
 
 export async function gitHead(): Promise<string> {
-  return (await run('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']).catch(() => '?')).trim();
+  return (
+    await run('git', ['-C', repoRoot, 'rev-parse', '--short', 'HEAD']).catch(() => '?')
+  ).trim();
 }

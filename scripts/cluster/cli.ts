@@ -57,11 +57,19 @@ const port = (value: string | undefined, fallback: number, what: string): number
 
 const options = {
   publicPort: port(values.port ?? env.RCHAT_CLUSTER_PORT, 8088, '--port'),
-  internalPort: port(values['internal-port'] ?? env.RCHAT_CLUSTER_INTERNAL_PORT, 8089, '--internal-port'),
+  internalPort: port(
+    values['internal-port'] ?? env.RCHAT_CLUSTER_INTERNAL_PORT,
+    8089,
+    '--internal-port',
+  ),
   ports: portsFrom(port(values['base-port'] ?? env.RCHAT_CLUSTER_BASE_PORT, 8090, '--base-port')),
-  postgresUrl: values.postgres ?? env.RCHAT_CLUSTER_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  postgresUrl:
+    values.postgres ?? env.RCHAT_CLUSTER_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres',
   natsUrl: values.nats ?? env.RCHAT_CLUSTER_NATS ?? 'nats://127.0.0.1:4222',
-  databases: { users: values['users-db'] ?? env.RCHAT_CLUSTER_USERS_DB ?? 'rchat_users', chat: values['chat-db'] ?? env.RCHAT_CLUSTER_CHAT_DB ?? 'rchat_chat' },
+  databases: {
+    users: values['users-db'] ?? env.RCHAT_CLUSTER_USERS_DB ?? 'rchat_users',
+    chat: values['chat-db'] ?? env.RCHAT_CLUSTER_CHAT_DB ?? 'rchat_chat',
+  },
   runDir: resolve(repoRoot, values['run-dir'] ?? env.RCHAT_CLUSTER_RUN_DIR ?? '.cluster'),
   webRoot: resolve(repoRoot, values['web-root'] ?? env.RCHAT_CLUSTER_WEB_ROOT ?? 'apps/web/dist'),
   logLevel: values['log-level'] ?? env.LOG_LEVEL ?? 'info',
@@ -90,10 +98,15 @@ try {
 }
 if (stopping) process.exit(0);
 console.log(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-for (const id of instanceIds) console.log(`  ${id.padEnd(11)} ${cluster.instanceUrl(id)}   log: ${cluster.logFile(id)}`);
-console.log(`  nginx       internal ${cluster.internalUrl} (loopback only)   log: ${cluster.logFile('nginx')}`);
+for (const id of instanceIds)
+  console.log(`  ${id.padEnd(11)} ${cluster.instanceUrl(id)}   log: ${cluster.logFile(id)}`);
+console.log(
+  `  nginx       internal ${cluster.internalUrl} (loopback only)   log: ${cluster.logFile('nginx')}`,
+);
 const tokenFile = join(options.runDir, 'metrics-token');
 writeFileSync(tokenFile, `${cluster.metricsToken}\n`, { mode: 0o600 });
 console.log(`  metrics     GET <instance>/metrics with Authorization: Bearer $(cat ${tokenFile})`);
-console.log(`  databases   ${options.databases.users}, ${options.databases.chat} on ${new URL(options.postgresUrl).host}; NATS ${options.natsUrl}`);
+console.log(
+  `  databases   ${options.databases.users}, ${options.databases.chat} on ${new URL(options.postgresUrl).host}; NATS ${options.natsUrl}`,
+);
 console.log(`\nrchat is serving at ${cluster.url}   (Ctrl-C stops it)`);

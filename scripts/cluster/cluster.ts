@@ -100,7 +100,9 @@ export class Cluster {
 
   /** One instance's Prometheus text, read with the cluster's metrics token. */
   async metrics(id: InstanceId): Promise<string> {
-    const res = await fetch(`${this.instanceUrl(id)}/metrics`, { headers: { authorization: `Bearer ${this.metricsToken}` } });
+    const res = await fetch(`${this.instanceUrl(id)}/metrics`, {
+      headers: { authorization: `Bearer ${this.metricsToken}` },
+    });
     if (res.status !== 200) throw new Error(`${id} answered ${res.status} for /metrics`);
     return res.text();
   }
@@ -127,12 +129,25 @@ export class Cluster {
     if (this.running.has(id)) throw new Error(`${id} is already running.`);
     const service = serviceOf(id);
     // Bundled, as `npm start` runs the server: it starts much sooner than through tsx (docs/operations.md).
-    const run = this.spawnLogged(id, process.execPath, [join(repoRoot, 'scripts/run-bundled.mjs'), entryPoints[service]], this.envFor(id));
-    await this.waitUntil(id, run, async () => (await fetchStatus(`${this.instanceUrl(id)}/readyz`)) === 200);
+    const run = this.spawnLogged(
+      id,
+      process.execPath,
+      [join(repoRoot, 'scripts/run-bundled.mjs'), entryPoints[service]],
+      this.envFor(id),
+    );
+    await this.waitUntil(
+      id,
+      run,
+      async () => (await fetchStatus(`${this.instanceUrl(id)}/readyz`)) === 200,
+    );
   }
 
   /** Stops one instance: SIGKILL (a crash) or SIGTERM (a graceful stop, then SIGKILL after the grace period). */
-  async stopInstance(id: InstanceId | 'nginx', signal: 'SIGKILL' | 'SIGTERM' = 'SIGTERM', graceMs = 10_000): Promise<void> {
+  async stopInstance(
+    id: InstanceId | 'nginx',
+    signal: 'SIGKILL' | 'SIGTERM' = 'SIGTERM',
+    graceMs = 10_000,
+  ): Promise<void> {
     const run = this.running.get(id);
     if (!run) return;
     const pid = run.child.pid as number;
@@ -166,7 +181,11 @@ export class Cluster {
       await Promise.all(instanceIds.map((id) => this.startInstance(id)));
       // The front answers once nginx routes to a ready users instance.
       const front = this.running.get('nginx') as Running;
-      await this.waitUntil('nginx', front, async () => (await fetchStatus(`${this.url}/.well-known/rchat`)) === 200);
+      await this.waitUntil(
+        'nginx',
+        front,
+        async () => (await fetchStatus(`${this.url}/.well-known/rchat`)) === 200,
+      );
     } catch (err) {
       await this.stop();
       throw err;
@@ -186,7 +205,10 @@ export class Cluster {
         chat: [`127.0.0.1:${ports['chat-1']}`, `127.0.0.1:${ports['chat-2']}`],
         delivery: [`127.0.0.1:${ports['delivery-1']}`, `127.0.0.1:${ports['delivery-2']}`],
       },
-      listen: { '80': `127.0.0.1:${this.options.publicPort}`, '127.0.0.1:8089': `127.0.0.1:${this.options.internalPort}` },
+      listen: {
+        '80': `127.0.0.1:${this.options.publicPort}`,
+        '127.0.0.1:8089': `127.0.0.1:${this.options.internalPort}`,
+      },
       webRoot: this.options.webRoot,
       runDir: nginxDir,
       includeDir: deployDir,
@@ -195,9 +217,18 @@ export class Cluster {
     const confFile = join(nginxDir, 'nginx.conf');
     writeFileSync(confFile, conf);
     const bin = this.options.nginxBinary ?? 'nginx';
-    const run = this.spawnLogged('nginx', bin, ['-p', nginxDir, '-c', confFile, '-e', 'stderr', '-g', 'daemon off;'], { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' });
+    const run = this.spawnLogged(
+      'nginx',
+      bin,
+      ['-p', nginxDir, '-c', confFile, '-e', 'stderr', '-g', 'daemon off;'],
+      { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' },
+    );
     // The internal server answers 404 to anything but /internal/: it is up when it answers.
-    await this.waitUntil('nginx', run, async () => (await fetchStatus(`${this.internalUrl}/`)) === 404);
+    await this.waitUntil(
+      'nginx',
+      run,
+      async () => (await fetchStatus(`${this.internalUrl}/`)) === 404,
+    );
   }
 
   private envFor(id: InstanceId): Record<string, string> {
@@ -222,28 +253,64 @@ export class Cluster {
     switch (service) {
       case 'users':
         // chat and delivery read recent revocations and account deletions from it with the internal token.
-        return { ...common, DATABASE_URL: database(o.databases.users), INTERNAL_TOKEN: this.internalToken, ...o.env?.users };
+        return {
+          ...common,
+          DATABASE_URL: database(o.databases.users),
+          INTERNAL_TOKEN: this.internalToken,
+          ...o.env?.users,
+        };
       case 'chat':
-        return { ...common, DATABASE_URL: database(o.databases.chat), USERS_URL: usersUrl, INTERNAL_TOKEN: this.internalToken, ...o.env?.chat };
+        return {
+          ...common,
+          DATABASE_URL: database(o.databases.chat),
+          USERS_URL: usersUrl,
+          INTERNAL_TOKEN: this.internalToken,
+          ...o.env?.chat,
+        };
       case 'delivery':
         // Inbox reads go through nginx's internal server: spread over both chat instances, and past one that is down.
-        return { ...common, USERS_URL: usersUrl, CHAT_URL: this.internalUrl, INTERNAL_TOKEN: this.internalToken, ...o.env?.delivery };
+        return {
+          ...common,
+          USERS_URL: usersUrl,
+          CHAT_URL: this.internalUrl,
+          INTERNAL_TOKEN: this.internalToken,
+          ...o.env?.delivery,
+        };
     }
   }
 
-  private spawnLogged(id: InstanceId | 'nginx', command: string, args: string[], env: Record<string, string>): Running {
+  private spawnLogged(
+    id: InstanceId | 'nginx',
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+  ): Running {
     mkdirSync(join(this.options.runDir, 'logs'), { recursive: true });
     const fd = openSync(this.logFile(id), 'a');
-    writeFileSync(fd, `--- ${new Date().toISOString()} start ${id}: ${command} ${args.join(' ')}\n`);
+    writeFileSync(
+      fd,
+      `--- ${new Date().toISOString()} start ${id}: ${command} ${args.join(' ')}\n`,
+    );
     let child: ChildProcess;
     try {
-      child = spawn(command, args, { cwd: repoRoot, env, detached: true, stdio: ['ignore', fd, fd] });
+      child = spawn(command, args, {
+        cwd: repoRoot,
+        env,
+        detached: true,
+        stdio: ['ignore', fd, fd],
+      });
     } finally {
       closeSync(fd);
     }
     const exited = new Promise<number | string>((resolveExit) => {
       child.once('exit', (code, signal) => resolveExit(signal ?? code ?? 0));
-      child.once('error', (err: NodeJS.ErrnoException) => resolveExit(err.code === 'ENOENT' ? `${command} is not installed (Debian: apt-get install -y nginx)` : err.message));
+      child.once('error', (err: NodeJS.ErrnoException) =>
+        resolveExit(
+          err.code === 'ENOENT'
+            ? `${command} is not installed (Debian: apt-get install -y nginx)`
+            : err.message,
+        ),
+      );
     });
     if (child.pid !== undefined) liveGroups.add(child.pid);
     const run = { child, exited };
@@ -255,25 +322,40 @@ export class Cluster {
     return run;
   }
 
-  private async waitUntil(id: InstanceId | 'nginx', run: Running, check: () => Promise<boolean>): Promise<void> {
+  private async waitUntil(
+    id: InstanceId | 'nginx',
+    run: Running,
+    check: () => Promise<boolean>,
+  ): Promise<void> {
     const timeoutMs = this.options.readyTimeoutMs ?? 90_000;
     const deadline = Date.now() + timeoutMs;
     let exit: number | string | undefined;
     void run.exited.then((e) => (exit = e));
     for (;;) {
-      if (exit !== undefined) throw new Error(`${id} exited (${exit}) before it was ready. Its log ends with:\n${this.logTail(id)}`);
+      if (exit !== undefined)
+        throw new Error(
+          `${id} exited (${exit}) before it was ready. Its log ends with:\n${this.logTail(id)}`,
+        );
       if (await check()) return;
-      if (Date.now() > deadline) throw new Error(`${id} was not ready within ${timeoutMs} ms. Its log ends with:\n${this.logTail(id)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${id} was not ready within ${timeoutMs} ms. Its log ends with:\n${this.logTail(id)}`,
+        );
       await sleep(150);
     }
   }
 }
 
 /** Creates the databases that do not exist yet. */
-export async function createDatabases(postgresUrl: string, names: readonly string[]): Promise<void> {
+export async function createDatabases(
+  postgresUrl: string,
+  names: readonly string[],
+): Promise<void> {
   await withClient(postgresUrl, async (client) => {
     for (const name of names) {
-      const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [checkName(name)]);
+      const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [
+        checkName(name),
+      ]);
       if (!rowCount) await client.query(`create database ${name}`);
     }
   });
@@ -282,7 +364,8 @@ export async function createDatabases(postgresUrl: string, names: readonly strin
 /** Drops databases (for tests that made fresh ones). */
 export async function dropDatabases(postgresUrl: string, names: readonly string[]): Promise<void> {
   await withClient(postgresUrl, async (client) => {
-    for (const name of names) await client.query(`drop database if exists ${checkName(name)} with (force)`);
+    for (const name of names)
+      await client.query(`drop database if exists ${checkName(name)} with (force)`);
   });
 }
 
@@ -306,11 +389,18 @@ export async function freePorts(count: number): Promise<number[]> {
 
 /** Instance ports from a base: users base+1, chat base+2..3, delivery base+4..5. */
 export function portsFrom(base: number): Record<InstanceId, number> {
-  return { users: base + 1, 'chat-1': base + 2, 'chat-2': base + 3, 'delivery-1': base + 4, 'delivery-2': base + 5 };
+  return {
+    users: base + 1,
+    'chat-1': base + 2,
+    'chat-2': base + 3,
+    'delivery-1': base + 4,
+    'delivery-2': base + 5,
+  };
 }
 
 function checkName(name: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`"${name}" is not a plain database name (lower-case letters, digits and _).`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
+    throw new Error(`"${name}" is not a plain database name (lower-case letters, digits and _).`);
   return name;
 }
 

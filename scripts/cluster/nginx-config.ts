@@ -29,7 +29,8 @@ export function parseNginxConfig(text: string): Directive[] {
         i++;
         return out;
       }
-      if (token.kind !== 'word') throw new Error(`nginx config line ${token.line}: unexpected "${token.kind}".`);
+      if (token.kind !== 'word')
+        throw new Error(`nginx config line ${token.line}: unexpected "${token.kind}".`);
       const words: string[] = [];
       while (tokens[i]?.kind === 'word') words.push((tokens[i++] as Token).value);
       const end = tokens[i];
@@ -41,7 +42,9 @@ export function parseNginxConfig(text: string): Directive[] {
         i++;
         out.push({ name, args, block: parseBlock(true) });
       } else {
-        throw new Error(`nginx config line ${token.line}: directive "${name}" does not end with ";" or "{".`);
+        throw new Error(
+          `nginx config line ${token.line}: directive "${name}" does not end with ";" or "{".`,
+        );
       }
     }
   };
@@ -54,7 +57,9 @@ export function printNginxConfig(directives: readonly Directive[], depth = 0): s
   return directives
     .map((d) => {
       const head = [d.name, ...d.args].map(quote).join(' ');
-      return d.block ? `${pad}${head} {\n${printNginxConfig(d.block, depth + 1)}${pad}}\n` : `${pad}${head};\n`;
+      return d.block
+        ? `${pad}${head} {\n${printNginxConfig(d.block, depth + 1)}${pad}}\n`
+        : `${pad}${head};\n`;
     })
     .join('');
 }
@@ -87,21 +92,27 @@ export interface LoopbackNginxOptions {
  */
 export function renderLoopbackNginxConfig(source: string, options: LoopbackNginxOptions): string {
   const root = parseNginxConfig(source);
-  if (children(root, 'pid').length > 0) throw new Error('nginx config: the source must not set "pid" (the runner chooses it).');
+  if (children(root, 'pid').length > 0)
+    throw new Error('nginx config: the source must not set "pid" (the runner chooses it).');
   const workers = children(root, 'worker_processes')[0];
-  if (workers && options.workerProcesses !== undefined) workers.args = [String(options.workerProcesses)];
+  if (workers && options.workerProcesses !== undefined)
+    workers.args = [String(options.workerProcesses)];
   root.unshift({ name: 'pid', args: [join(options.runDir, 'nginx.pid')] });
 
   const http = children(root, 'http')[0];
   if (!http?.block) throw new Error('nginx config: no "http" block.');
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => ({ name: `${kind}_temp_path`, args: [join(options.runDir, 'tmp', kind)] }));
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => ({
+    name: `${kind}_temp_path`,
+    args: [join(options.runDir, 'tmp', kind)],
+  }));
   http.block.unshift(...temp);
 
   const seen = new Set<string>();
   for (const upstream of children(http.block, 'upstream')) {
     const name = upstream.args[0] ?? '';
     const servers = options.upstreams[name];
-    if (!servers || !upstream.block) throw new Error(`nginx config: no loopback instances given for upstream "${name}".`);
+    if (!servers || !upstream.block)
+      throw new Error(`nginx config: no loopback instances given for upstream "${name}".`);
     seen.add(name);
     const at = upstream.block.findIndex((d) => d.name === 'server');
     const rest = upstream.block.filter((d) => d.name !== 'server');
@@ -123,11 +134,17 @@ export function renderLoopbackNginxConfig(source: string, options: LoopbackNginx
       d.args = [options.webRoot];
     } else if (d.name === 'include') {
       const file = d.args[0] ?? '';
-      if (!isAbsolute(file)) d.args = [existsSync(join(options.includeDir, file)) ? join(options.includeDir, file) : join('/etc/nginx', file)];
+      if (!isAbsolute(file))
+        d.args = [
+          existsSync(join(options.includeDir, file))
+            ? join(options.includeDir, file)
+            : join('/etc/nginx', file),
+        ];
     }
   });
   const unused = Object.keys(options.listen).filter((l) => !listens.has(l));
-  if (unused.length > 0) throw new Error(`nginx config: no "listen ${unused.join('", "listen ')}" to replace.`);
+  if (unused.length > 0)
+    throw new Error(`nginx config: no "listen ${unused.join('", "listen ')}" to replace.`);
   return printNginxConfig(root);
 }
 
@@ -193,5 +210,7 @@ function tokenize(text: string): Token[] {
 }
 
 function quote(word: string): string {
-  return word === '' || /[\s;{}#"'\\]/.test(word) ? `'${word.replace(/[\\']/g, (m) => `\\${m}`)}'` : word;
+  return word === '' || /[\s;{}#"'\\]/.test(word)
+    ? `'${word.replace(/[\\']/g, (m) => `\\${m}`)}'`
+    : word;
 }

@@ -16,11 +16,21 @@ import { NatsServer } from './nats-server.ts';
  * services' own config variables carry the credentials to the connection.
  */
 
-const passwords = { users: 'usersbuspasswordqwertz', chat: 'chatbuspasswordasdfgh', delivery: 'deliverybuspasswordyxcv' };
+const passwords = {
+  users: 'usersbuspasswordqwertz',
+  chat: 'chatbuspasswordasdfgh',
+  delivery: 'deliverybuspasswordyxcv',
+};
 const wrongPassword = 'chatbuspasswordWRONGxx';
 const dir = mkdtempSync(join(tmpdir(), 'rchat-bus-auth-'));
 let logs = '';
-const logger = createLogger({ level: 'debug', name: 'bus-auth-test', destination: new Writable({ write: (chunk: Buffer, _enc, cb) => ((logs += chunk.toString()), cb()) }) });
+const logger = createLogger({
+  level: 'debug',
+  name: 'bus-auth-test',
+  destination: new Writable({
+    write: (chunk: Buffer, _enc, cb) => ((logs += chunk.toString()), cb()),
+  }),
+});
 const servers: NatsServer[] = [];
 const buses: Bus[] = [];
 
@@ -49,12 +59,17 @@ async function received(subscriber: Bus, publishers: Bus[]): Promise<unknown[]> 
   }
   const last = { from: publishers.length - 1 };
   const deadline = Date.now() + 5_000;
-  while (!got.some((e) => JSON.stringify(e) === JSON.stringify(last)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  while (!got.some((e) => JSON.stringify(e) === JSON.stringify(last)) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
   return got;
 }
 
 let url = '';
-const serviceEnv = (name: keyof typeof passwords, password = passwords[name]) => ({ NATS_URL: url, NATS_USER: name, NATS_PASSWORD: password });
+const serviceEnv = (name: keyof typeof passwords, password = passwords[name]) => ({
+  NATS_URL: url,
+  NATS_USER: name,
+  NATS_PASSWORD: password,
+});
 
 beforeAll(async () => {
   url = await startNats(join(import.meta.dirname, '../../deploy/nats.conf'), {
@@ -80,16 +95,25 @@ describe('the bus with deploy/nats.conf', () => {
   });
 
   it('refuses a connection without credentials or with a wrong password, saying so without the password', async () => {
-    await expect(open({ NATS_URL: url }, 'anonymous')).rejects.toThrow(/^Could not connect to NATS at nats:\/\/127\.0\.0\.1:\d+ without credentials \(set NATS_USER and NATS_PASSWORD, or NATS_NKEY_SEED_FILE\): .*Authorization Violation/i);
-    const failure = await open(loadChatConfig(serviceEnv('chat', wrongPassword)), 'chat').then(() => null, (e: unknown) => e as Error);
-    expect(failure?.message).toMatch(/^Could not connect to NATS at .* as user "chat" \(NATS_USER\/NATS_PASSWORD\): .*Authorization Violation/i);
+    await expect(open({ NATS_URL: url }, 'anonymous')).rejects.toThrow(
+      /^Could not connect to NATS at nats:\/\/127\.0\.0\.1:\d+ without credentials \(set NATS_USER and NATS_PASSWORD, or NATS_NKEY_SEED_FILE\): .*Authorization Violation/i,
+    );
+    const failure = await open(loadChatConfig(serviceEnv('chat', wrongPassword)), 'chat').then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(failure?.message).toMatch(
+      /^Could not connect to NATS at .* as user "chat" \(NATS_USER\/NATS_PASSWORD\): .*Authorization Violation/i,
+    );
     // A service that cannot start logs the error with its cause, as main.ts's caller would.
     logger.fatal({ err: failure }, 'could not open the bus');
     // The password of another service does not open this one's account either.
-    await expect(open(loadChatConfig(serviceEnv('chat', passwords.delivery)), 'chat')).rejects.toThrow(/Authorization Violation/i);
+    await expect(
+      open(loadChatConfig(serviceEnv('chat', passwords.delivery)), 'chat'),
+    ).rejects.toThrow(/Authorization Violation/i);
   });
 
-  it("does not let delivery publish: an event it sends never reaches the other services", async () => {
+  it('does not let delivery publish: an event it sends never reaches the other services', async () => {
     const chat = await open(loadChatConfig(serviceEnv('chat')), 'chat');
     const delivery = await open(loadDeliveryConfig(serviceEnv('delivery')), 'delivery');
     const users = await open(loadUsersConfig(serviceEnv('users')), 'users');
@@ -99,7 +123,8 @@ describe('the bus with deploy/nats.conf', () => {
 
   it('never writes a password to the logs, a refused one included', () => {
     expect(logs).toContain('could not open the bus');
-    for (const password of [...Object.values(passwords), wrongPassword]) expect(logs).not.toContain(password);
+    for (const password of [...Object.values(passwords), wrongPassword])
+      expect(logs).not.toContain(password);
   });
 });
 
@@ -117,10 +142,24 @@ describe('the bus with an nkey', () => {
       writeFileSync(file, `${new TextDecoder().decode(pair.getSeed())}\n`, { mode: 0o600 });
       return file;
     };
-    const chat = await open(loadChatConfig({ NATS_URL: nkeyUrl, NATS_NKEY_SEED_FILE: seedFile(allowed, 'chat.nk') }), 'chat');
-    const delivery = await open(loadDeliveryConfig({ NATS_URL: nkeyUrl, NATS_NKEY_SEED_FILE: seedFile(allowed, 'delivery.nk') }), 'delivery');
+    const chat = await open(
+      loadChatConfig({ NATS_URL: nkeyUrl, NATS_NKEY_SEED_FILE: seedFile(allowed, 'chat.nk') }),
+      'chat',
+    );
+    const delivery = await open(
+      loadDeliveryConfig({
+        NATS_URL: nkeyUrl,
+        NATS_NKEY_SEED_FILE: seedFile(allowed, 'delivery.nk'),
+      }),
+      'delivery',
+    );
     expect(await received(delivery, [chat])).toEqual([{ from: 0 }]);
-    await expect(open(loadChatConfig({ NATS_URL: nkeyUrl, NATS_NKEY_SEED_FILE: seedFile(other, 'other.nk') }), 'chat')).rejects.toThrow(
+    await expect(
+      open(
+        loadChatConfig({ NATS_URL: nkeyUrl, NATS_NKEY_SEED_FILE: seedFile(other, 'other.nk') }),
+        'chat',
+      ),
+    ).rejects.toThrow(
       /^Could not connect to NATS at .* with the nkey in NATS_NKEY_SEED_FILE: .*Authorization Violation/i,
     );
     expect(logs).not.toContain(new TextDecoder().decode(allowed.getSeed()));

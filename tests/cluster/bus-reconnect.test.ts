@@ -11,7 +11,16 @@ import { NatsServer } from './nats-server.ts';
 
 /** Status lines each bus logged, by name. */
 const logs = new Map<string, string>();
-const loggerOf = (name: string) => createLogger({ level: 'info', name, destination: new Writable({ write: (chunk: Buffer, _enc, cb) => (logs.set(name, (logs.get(name) ?? '') + chunk.toString()), cb()) }) });
+const loggerOf = (name: string) =>
+  createLogger({
+    level: 'info',
+    name,
+    destination: new Writable({
+      write: (chunk: Buffer, _enc, cb) => (
+        logs.set(name, (logs.get(name) ?? '') + chunk.toString()), cb()
+      ),
+    }),
+  });
 let nats: NatsServer;
 const buses: Bus[] = [];
 
@@ -52,18 +61,29 @@ describe('the NATS bus when nats-server restarts', () => {
     await until(() => got.length === 1, 'the first event');
 
     await nats.stop();
-    await until(() => (logs.get('chat') ?? '').includes('"type":"disconnect"'), 'the publisher to see the server go');
+    await until(
+      () => (logs.get('chat') ?? '').includes('"type":"disconnect"'),
+      'the publisher to see the server go',
+    );
     // Published while the server is away: held, and sent once the publisher is back.
     publisher.publish('rchat.inbox.u1', { n: 'during' });
     await nats.start();
-    await until(() => reconnects.subscriber === 1 && reconnects.publisher === 1, 'both to reconnect');
+    await until(
+      () => reconnects.subscriber === 1 && reconnects.publisher === 1,
+      'both to reconnect',
+    );
     // When told, the server has the subscriber's subscription again: an event published at once arrives.
     publisher.publish('rchat.inbox.u1', { n: 'after' });
-    await until(() => got.some((e) => (e as { n: string }).n === 'after'), 'the event published after the outage');
+    await until(
+      () => got.some((e) => (e as { n: string }).n === 'after'),
+      'the event published after the outage',
+    );
     // The held event went out as soon as the publisher was back. It reaches the subscriber only when the
     // subscriber was back first (core NATS keeps nothing): otherwise the subscriber's reconnect callback,
     // which comes later, is where a reader re-reads the store and finds it. Either way, never twice.
-    expect(logs.get('chat') ?? '').toMatch(/"sent":1,"dropped":0[^\n]*sending the events held while it was away/);
+    expect(logs.get('chat') ?? '').toMatch(
+      /"sent":1,"dropped":0[^\n]*sending the events held while it was away/,
+    );
     expect(got[0]).toEqual({ n: 'before' });
     expect(got.filter((e) => (e as { n: string }).n === 'during').length).toBeLessThanOrEqual(1);
     expect(got.at(-1)).toEqual({ n: 'after' });

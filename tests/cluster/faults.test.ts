@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RchatApi } from '@rchat/sdk';
-import { Cluster, deployDir, freePorts, instanceIds, type InstanceId } from '../../scripts/cluster/cluster.ts';
+import {
+  Cluster,
+  deployDir,
+  freePorts,
+  instanceIds,
+  type InstanceId,
+} from '../../scripts/cluster/cluster.ts';
 import { PASSWORD, uniqueName } from '../support/users.ts';
 import { NatsServer } from './nats-server.ts';
 import { PrivatePostgres } from './private-postgres.ts';
@@ -38,7 +44,10 @@ const INTERVAL_MS = 100;
 const SETTLE_TIMEOUT_MS = 60_000;
 
 /** Letters only, as deploy/README.md makes them: nats.conf would read a value starting with a digit as a number. */
-const natsPassword = () => randomBytes(16).toString('hex').replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)] ?? 'g');
+const natsPassword = () =>
+  randomBytes(16)
+    .toString('hex')
+    .replace(/[0-9]/g, (d) => 'ghijklmnop'[Number(d)] ?? 'g');
 const natsPasswords = { users: natsPassword(), chat: natsPassword(), delivery: natsPassword() };
 
 interface Row {
@@ -84,8 +93,15 @@ interface Traffic {
  * the failed part is back), keeps traffic going for AFTER_RECOVERY_MS (unless
  * the fault stopped it), stops it, and counts what every device got.
  */
-async function underTraffic(fault: string, tag: string, inject: (traffic: Traffic) => Promise<void>): Promise<Row> {
-  const senders = [new Sender('alice', devices.alice1, conversationId), new Sender('bob', devices.bob1, conversationId)];
+async function underTraffic(
+  fault: string,
+  tag: string,
+  inject: (traffic: Traffic) => Promise<void>,
+): Promise<Row> {
+  const senders = [
+    new Sender('alice', devices.alice1, conversationId),
+    new Sender('bob', devices.bob1, conversationId),
+  ];
   let stopped = false;
   const traffic: Traffic = {
     senders,
@@ -113,13 +129,21 @@ async function account(fault: string, tag: string, senders: Sender[]): Promise<R
   while (!allArrived() && Date.now() - stoppedAt < SETTLE_TIMEOUT_MS) await sleep(50);
   const settleMs = Date.now() - stoppedAt;
   // Counted before anything else is sent: a later message would reveal a gap, and the stream would repair it.
-  const delivered = txnIds.filter((t) => receivers.every((r) => r.countDelivered([t]) === 1)).length;
+  const delivered = txnIds.filter((t) =>
+    receivers.every((r) => r.countDelivered([t]) === 1),
+  ).length;
   // A marker after everything: streams deliver in inbox order, so once every device has it, any late duplicate has arrived too.
   const marker = `${tag}-marker`;
   await new Sender('marker', devices.alice1, conversationId).send(marker);
-  await eventually(() => receivers.every((r) => r.countDelivered([marker]) === 1), `every device to receive ${marker}`);
+  await eventually(
+    () => receivers.every((r) => r.countDelivered([marker]) === 1),
+    `every device to receive ${marker}`,
+  );
 
-  const stored = await storedCopies(tag, Math.min(...senders.flatMap((s) => [...s.acked.values()].map((m) => m.seq))));
+  const stored = await storedCopies(
+    tag,
+    Math.min(...senders.flatMap((s) => [...s.acked.values()].map((m) => m.seq))),
+  );
   const storedDuplicates = [...stored.values()].reduce((n, c) => n + c - 1, 0);
   const row: Row = {
     fault,
@@ -133,12 +157,15 @@ async function account(fault: string, tag: string, senders: Sender[]): Promise<R
     failures: [...new Set(senders.flatMap((s) => [...s.failures.keys()]))],
   };
   rows.push(row);
-  console.log(`${fault}: ${JSON.stringify(row)}; failed attempts: ${JSON.stringify(senders.map((s) => Object.fromEntries(s.failures)))}; stream connections: ${receivers.map((r) => `${r.name}=${r.connections}`).join(', ')}`);
+  console.log(
+    `${fault}: ${JSON.stringify(row)}; failed attempts: ${JSON.stringify(senders.map((s) => Object.fromEntries(s.failures)))}; stream connections: ${receivers.map((r) => `${r.name}=${r.connections}`).join(', ')}`,
+  );
   // Every acknowledged send is stored exactly once.
   expect(stored.size, 'txnIds in the store').toBe(txnIds.length);
   expect(storedDuplicates, 'txnIds stored as more than one message').toBe(0);
   expect(row.sent, 'traffic flowed').toBeGreaterThan(100);
-  for (const r of receivers) expect(r.outOfOrder, `${r.name}: entries at or below a sequence it had`).toBe(0);
+  for (const r of receivers)
+    expect(r.outOfOrder, `${r.name}: entries at or below a sequence it had`).toBe(0);
   return row;
 }
 
@@ -147,8 +174,13 @@ async function storedCopies(tag: string, fromSeq: number): Promise<Map<string, n
   const copies = new Map<string, number>();
   let before: number | undefined;
   for (;;) {
-    const page = await devices.bob2.history(conversationId, { limit: 100, ...(before !== undefined ? { before } : {}) });
-    for (const m of page.messages) if (m.txnId.startsWith(`${tag}-`) && m.txnId !== `${tag}-marker`) copies.set(m.txnId, (copies.get(m.txnId) ?? 0) + 1);
+    const page = await devices.bob2.history(conversationId, {
+      limit: 100,
+      ...(before !== undefined ? { before } : {}),
+    });
+    for (const m of page.messages)
+      if (m.txnId.startsWith(`${tag}-`) && m.txnId !== `${tag}-marker`)
+        copies.set(m.txnId, (copies.get(m.txnId) ?? 0) + 1);
     const oldest = page.messages.at(-1)?.seq;
     if (page.nextBefore == null || oldest === undefined || oldest <= fromSeq) return copies;
     before = page.nextBefore;
@@ -156,20 +188,27 @@ async function storedCopies(tag: string, fromSeq: number): Promise<Map<string, n
 }
 
 async function streamsOn(id: InstanceId): Promise<number> {
-  const line = (await cluster.metrics(id)).split('\n').find((l) => l.startsWith('rchat_delivery_streams '));
+  const line = (await cluster.metrics(id))
+    .split('\n')
+    .find((l) => l.startsWith('rchat_delivery_streams '));
   return Number(line?.split(' ')[1] ?? 0);
 }
 
 async function eventually(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(50);
   }
 }
 
 function expectNothingLost(row: Row): void {
-  expect({ delivered: row.delivered, duplicated: row.duplicated, lost: row.lost }).toEqual({ delivered: row.sent, duplicated: 0, lost: 0 });
+  expect({ delivered: row.delivered, duplicated: row.duplicated, lost: row.lost }).toEqual({
+    delivered: row.sent,
+    duplicated: 0,
+    lost: 0,
+  });
 }
 
 beforeAll(async () => {
@@ -179,15 +218,29 @@ beforeAll(async () => {
   postgres = await PrivatePostgres.create();
   nats = await NatsServer.start({
     config: join(deployDir, 'nats.conf'),
-    env: { RCHAT_NATS_USERS_PASSWORD: natsPasswords.users, RCHAT_NATS_CHAT_PASSWORD: natsPasswords.chat, RCHAT_NATS_DELIVERY_PASSWORD: natsPasswords.delivery },
+    env: {
+      RCHAT_NATS_USERS_PASSWORD: natsPasswords.users,
+      RCHAT_NATS_CHAT_PASSWORD: natsPasswords.chat,
+      RCHAT_NATS_DELIVERY_PASSWORD: natsPasswords.delivery,
+    },
     jetStreamDir: join(dir, 'nats'),
   });
-  const busUser = (name: keyof typeof natsPasswords) => ({ NATS_USER: name, NATS_PASSWORD: natsPasswords[name] });
-  const [publicPort, internalPort, ...ports] = (await freePorts(7)) as [number, number, ...number[]];
+  const busUser = (name: keyof typeof natsPasswords) => ({
+    NATS_USER: name,
+    NATS_PASSWORD: natsPasswords[name],
+  });
+  const [publicPort, internalPort, ...ports] = (await freePorts(7)) as [
+    number,
+    number,
+    ...number[],
+  ];
   cluster = await Cluster.start({
     publicPort,
     internalPort,
-    ports: Object.fromEntries(instanceIds.map((id, i) => [id, ports[i] as number])) as Record<InstanceId, number>,
+    ports: Object.fromEntries(instanceIds.map((id, i) => [id, ports[i] as number])) as Record<
+      InstanceId,
+      number
+    >,
     postgresUrl: postgres.url,
     natsUrl: nats.url,
     databases: { users: 'rchat_users', chat: 'rchat_chat' },
@@ -199,7 +252,12 @@ beforeAll(async () => {
   const bob = uniqueName('bob');
   const alice1 = await signIn(alice, 'alice-laptop', true);
   const bob1 = await signIn(bob, 'bob-laptop', true);
-  devices = { alice1, bob1, alice2: await signIn(alice, 'alice-phone', false), bob2: await signIn(bob, 'bob-phone', false) };
+  devices = {
+    alice1,
+    bob1,
+    alice2: await signIn(alice, 'alice-phone', false),
+    bob2: await signIn(bob, 'bob-phone', false),
+  };
   conversationId = (await alice1.createConversation(bob1.session?.user.id ?? '')).id;
   receivers = Object.entries(devices).map(([name, api]) => new Receiver(name, api));
   for (const r of receivers) await r.open();
@@ -211,7 +269,8 @@ afterAll(async () => {
   for (const r of receivers) r.close();
   if (rows.length > 0) console.log(`\n${faultTable(rows)}\n`);
   if (failed && cluster) {
-    for (const id of [...instanceIds, 'nginx'] as const) console.error(`--- ${id} (last lines of ${cluster.logFile(id)})\n${cluster.logTail(id, 25)}`);
+    for (const id of [...instanceIds, 'nginx'] as const)
+      console.error(`--- ${id} (last lines of ${cluster.logFile(id)})\n${cluster.logTail(id, 25)}`);
   }
   await cluster?.stop();
   await nats?.stop();
@@ -226,8 +285,12 @@ afterAll(async () => {
 
 /** The per-fault counts as a Markdown table (docs/operations.md quotes one). */
 function faultTable(all: Row[]): string {
-  const head = '| fault | sent | delivered | duplicated | lost | retried sends | slowest send | time to settle |';
-  const lines = all.map((r) => `| ${r.fault} | ${r.sent} | ${r.delivered} | ${r.duplicated} | ${r.lost} | ${r.retried} | ${(r.slowestSendMs / 1000).toFixed(1)} s | ${(r.settleMs / 1000).toFixed(1)} s |`);
+  const head =
+    '| fault | sent | delivered | duplicated | lost | retried sends | slowest send | time to settle |';
+  const lines = all.map(
+    (r) =>
+      `| ${r.fault} | ${r.sent} | ${r.delivered} | ${r.duplicated} | ${r.lost} | ${r.retried} | ${(r.slowestSendMs / 1000).toFixed(1)} s | ${(r.settleMs / 1000).toFixed(1)} s |`,
+  );
   return [head, '|---|---:|---:|---:|---:|---:|---:|---:|', ...lines].join('\n');
 }
 
@@ -266,7 +329,9 @@ describe('nothing lost under faults (steady traffic through nginx)', () => {
     expectNothingLost(row);
     // The outage was felt: sends were refused — as 503 UNAVAILABLE (retry), never as a 500 — and retried.
     expect(row.retried).toBeGreaterThan(0);
-    expect(row.failures.filter((f) => !/^(503 UNAVAILABLE|502 UNAVAILABLE|NETWORK)$/.test(f))).toEqual([]);
+    expect(
+      row.failures.filter((f) => !/^(503 UNAVAILABLE|502 UNAVAILABLE|NETWORK)$/.test(f)),
+    ).toEqual([]);
   });
 
   it('NATS restarted', async () => {
@@ -280,13 +345,17 @@ describe('nothing lost under faults (steady traffic through nginx)', () => {
 
   it('NATS restarted, with the last messages sent while it is down', async () => {
     // No later message reveals a lost bus event here: delivery must notice the reconnect and read the store.
-    const row = await underTraffic('NATS restart, traffic ends in the outage', 'nats-end', async (traffic) => {
-      await nats.stop();
-      await sleep(DOWN_MS / 2);
-      await traffic.stop();
-      await sleep(DOWN_MS / 2);
-      await nats.start();
-    });
+    const row = await underTraffic(
+      'NATS restart, traffic ends in the outage',
+      'nats-end',
+      async (traffic) => {
+        await nats.stop();
+        await sleep(DOWN_MS / 2);
+        await traffic.stop();
+        await sleep(DOWN_MS / 2);
+        await nats.start();
+      },
+    );
     expectNothingLost(row);
   });
 });

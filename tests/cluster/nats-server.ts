@@ -40,9 +40,19 @@ export class NatsServer {
   async start(): Promise<void> {
     if (this.child) throw new Error('nats-server is already running.');
     const { config, env, jetStreamDir } = this.options;
-    const args = [...(config ? ['-c', config] : []), '-a', '127.0.0.1', '-p', String(this.port), ...(jetStreamDir ? ['-js', '-sd', jetStreamDir] : [])];
+    const args = [
+      ...(config ? ['-c', config] : []),
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(this.port),
+      ...(jetStreamDir ? ['-js', '-sd', jetStreamDir] : []),
+    ];
     this.output = '';
-    const child = spawn('nats-server', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('nats-server', args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     // A test runner that exits leaves no server behind.
@@ -52,12 +62,19 @@ export class NatsServer {
       process.off('exit', killOnExit);
       if (this.child === child) this.child = null;
     });
-    const spawned = new Promise<never>((_, reject) => child.once('error', (e) => reject(new Error(`nats-server could not start (install the nats-server package): ${e.message}`))));
+    const spawned = new Promise<never>((_, reject) =>
+      child.once('error', (e) =>
+        reject(
+          new Error(`nats-server could not start (install the nats-server package): ${e.message}`),
+        ),
+      ),
+    );
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`nats-server exited: ${this.output}`);
       if (await Promise.race([spawned, listening(this.port)])) return;
-      if (Date.now() > deadline) throw new Error(`nats-server did not listen on ${this.port}: ${this.output}`);
+      if (Date.now() > deadline)
+        throw new Error(`nats-server did not listen on ${this.port}: ${this.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -51,7 +51,18 @@ export class PrivatePostgres {
   async start(): Promise<void> {
     // fsync off: the test stops it cleanly (a fast shutdown writes a checkpoint), and the machine is shared.
     const options = `-p ${this.port} -h 127.0.0.1 -k ${this.dir} -c fsync=off -c max_connections=200`;
-    await this.exec('pg_ctl', ['-D', this.dataDir, '-l', join(this.dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+    await this.exec('pg_ctl', [
+      '-D',
+      this.dataDir,
+      '-l',
+      join(this.dir, 'server.log'),
+      '-o',
+      options,
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
   }
 
   /** Stops the server: `fast` ends every session (what a restart does to clients), `immediate` is a crash. */
@@ -77,12 +88,16 @@ export class PrivatePostgres {
 
   private async exec(program: string, args: string[]): Promise<void> {
     const file = join(this.bin, program);
-    const [command, argv] = this.asUser ? ['runuser', ['-u', this.asUser, '--', file, ...args]] : [file, args];
+    const [command, argv] = this.asUser
+      ? ['runuser', ['-u', this.asUser, '--', file, ...args]]
+      : [file, args];
     try {
       await run(command, argv, { cwd: this.dir });
     } catch (err) {
       const e = err as { stderr?: string; stdout?: string; message: string };
-      throw new Error(`${program} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, { cause: err });
+      throw new Error(`${program} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, {
+        cause: err,
+      });
     }
   }
 }
@@ -92,8 +107,13 @@ function postgresBinDir(): string {
   const given = process.env.RCHAT_POSTGRES_BIN;
   if (given) return given;
   const root = '/usr/lib/postgresql';
-  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))) : [];
+  const versions = existsSync(root)
+    ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb')))
+    : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
-  if (!newest) throw new Error('No PostgreSQL server binaries under /usr/lib/postgresql (Debian: apt-get install postgresql), and RCHAT_POSTGRES_BIN is not set.');
+  if (!newest)
+    throw new Error(
+      'No PostgreSQL server binaries under /usr/lib/postgresql (Debian: apt-get install postgresql), and RCHAT_POSTGRES_BIN is not set.',
+    );
   return join(root, newest, 'bin');
 }

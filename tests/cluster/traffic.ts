@@ -58,7 +58,10 @@ export class Sender {
       this.inFlight = true;
       try {
         const message = await this.api.sendMessage(this.conversationId, body);
-        if (message.txnId !== txnId) throw new Error(`The answer to ${txnId} is message ${message.id} with txnId ${message.txnId}.`);
+        if (message.txnId !== txnId)
+          throw new Error(
+            `The answer to ${txnId} is message ${message.id} with txnId ${message.txnId}.`,
+          );
         this.acked.set(txnId, message);
         if (attempt > 1) this.retried++;
         this.slowestMs = Math.max(this.slowestMs, Date.now() - began);
@@ -68,8 +71,14 @@ export class Sender {
         if (!kind) throw err;
         this.failures.set(kind, (this.failures.get(kind) ?? 0) + 1);
         // 100 ms, doubling up to 2 s, with jitter; at least what Retry-After asks.
-        const retryAfterMs = err instanceof RchatError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
-        await sleep(Math.max(retryAfterMs, Math.min(2_000, 100 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2)));
+        const retryAfterMs =
+          err instanceof RchatError && err.retryAfterSeconds ? err.retryAfterSeconds * 1000 : 0;
+        await sleep(
+          Math.max(
+            retryAfterMs,
+            Math.min(2_000, 100 * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2),
+          ),
+        );
       } finally {
         this.inFlight = false;
       }
@@ -80,7 +89,8 @@ export class Sender {
 /** Why a failed send may be retried (its code or status), or null when retrying cannot help. */
 function retryable(err: unknown): string | null {
   if (!(err instanceof RchatError)) return null;
-  if (err.status === 0 || err.status === 429 || err.status >= 500) return err.status === 0 ? err.code : `${err.status} ${err.code}`;
+  if (err.status === 0 || err.status === 429 || err.status >= 500)
+    return err.status === 0 ? err.code : `${err.status} ${err.code}`;
   return null;
 }
 
@@ -107,7 +117,8 @@ export class Receiver {
         onReady: () => resolve(),
         // Each connection attempt starts with one status without an error.
         onStatus: (status, err) => {
-          if ((status === 'connecting' || status === 'reconnecting') && err === undefined) this.connections++;
+          if ((status === 'connecting' || status === 'reconnecting') && err === undefined)
+            this.connections++;
         },
       });
     });

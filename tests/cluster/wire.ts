@@ -16,11 +16,18 @@ export function recordingFetch(connections: WireConnection[]): typeof fetch {
     const res = await fetch(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (new URL(url).pathname !== '/events' || !res.body) return res;
-    const connection: WireConnection = { lastEventId: new Headers(init?.headers).get('last-event-id'), events: [] };
+    const connection: WireConnection = {
+      lastEventId: new Headers(init?.headers).get('last-event-id'),
+      events: [],
+    };
     connections.push(connection);
     const [mine, theirs] = res.body.tee();
     void record(mine, connection);
-    return new Response(theirs, { status: res.status, statusText: res.statusText, headers: res.headers });
+    return new Response(theirs, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
   };
 }
 
@@ -32,7 +39,8 @@ async function record(body: ReadableStream<Uint8Array>, connection: WireConnecti
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
-      for (const ev of parser.feed(decoder.decode(value, { stream: true }))) connection.events.push({ id: ev.id, event: ev.event });
+      for (const ev of parser.feed(decoder.decode(value, { stream: true })))
+        connection.events.push({ id: ev.id, event: ev.event });
     }
   } catch {
     // The connection broke (an instance was killed, or the client closed it): what arrived is recorded.
@@ -41,7 +49,9 @@ async function record(body: ReadableStream<Uint8Array>, connection: WireConnecti
 
 /** Sequence numbers of the inbox entries a device's connections carried, in arrival order (the `ready` marker excluded). */
 export function wireSeqs(connections: readonly WireConnection[]): number[] {
-  return connections.flatMap((c) => c.events.filter((e) => e.event !== 'ready' && e.id !== undefined).map((e) => Number(e.id)));
+  return connections.flatMap((c) =>
+    c.events.filter((e) => e.event !== 'ready' && e.id !== undefined).map((e) => Number(e.id)),
+  );
 }
 
 /** The last event id a connection carried (what a client resumes from). */

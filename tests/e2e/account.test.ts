@@ -3,7 +3,18 @@ import { RchatApi } from '@rchat/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../support/platform.ts';
 import { rejection } from '../support/rejection.ts';
-import { PASSWORD, logIn, messageLog, register, send, signedIn, startConversation, uniqueName, waitForMessage, waitForText } from './support/actions.ts';
+import {
+  PASSWORD,
+  logIn,
+  messageLog,
+  register,
+  send,
+  signedIn,
+  startConversation,
+  uniqueName,
+  waitForMessage,
+  waitForText,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
@@ -50,12 +61,18 @@ describe('web client: account', () => {
     await dialog.getByLabel('Current password', { exact: true }).fill('not my password');
     await dialog.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await dialog.getByRole('button', { name: 'Change password' }).click();
-    await waitForText(dialog.getByRole('alert').filter({ hasText: 'wrong' }), 'The current password is wrong. Nothing was changed.');
+    await waitForText(
+      dialog.getByRole('alert').filter({ hasText: 'wrong' }),
+      'The current password is wrong. Nothing was changed.',
+    );
 
     await dialog.getByLabel('Current password', { exact: true }).fill(PASSWORD);
     await dialog.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await dialog.getByRole('button', { name: 'Change password' }).click();
-    await waitForText(dialog.getByRole('status').filter({ hasText: 'changed' }), 'Your password was changed. 1 other device was signed out.');
+    await waitForText(
+      dialog.getByRole('status').filter({ hasText: 'changed' }),
+      'Your password was changed. 1 other device was signed out.',
+    );
     expect((await rejection(other.devices())).code).toBe('INVALID_REFRESH_TOKEN');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await accountDialog(alice).waitFor({ state: 'detached' });
@@ -81,14 +98,22 @@ describe('web client: account', () => {
     const confirmDelete = dialog.getByRole('button', { name: 'Delete account' });
     await dialog.getByLabel('Current password', { exact: true }).fill(NEW_PASSWORD);
     expect(await confirmDelete.isDisabled()).toBe(true); // not before the confirmation
-    await dialog.getByRole('checkbox', { name: 'Yes, delete my account and its messages for good' }).check();
+    await dialog
+      .getByRole('checkbox', { name: 'Yes, delete my account and its messages for good' })
+      .check();
     await confirmDelete.click();
 
     await alice.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 30_000 });
-    await waitForText(alice.getByRole('alert').filter({ hasText: 'deleted' }), 'Your account was deleted.');
+    await waitForText(
+      alice.getByRole('alert').filter({ hasText: 'deleted' }),
+      'Your account was deleted.',
+    );
     expect(new URL(alice.url()).pathname).toBe('/login');
     await logIn(alice, aliceName, NEW_PASSWORD);
-    await waitForText(alice.getByRole('alert').filter({ hasText: 'wrong' }), 'The username or password is wrong.');
+    await waitForText(
+      alice.getByRole('alert').filter({ hasText: 'wrong' }),
+      'The username or password is wrong.',
+    );
 
     await waitForText(messageLog(bob), `${aliceName} deleted their account`, 30_000);
     expect(await bob.getByRole('textbox', { name: 'Message' }).count()).toBe(0);

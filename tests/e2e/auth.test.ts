@@ -1,7 +1,15 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../support/platform.ts';
-import { fillCredentials, logIn, register, shownRecoveryKey, signedIn, uniqueName, waitForText } from './support/actions.ts';
+import {
+  fillCredentials,
+  logIn,
+  register,
+  shownRecoveryKey,
+  signedIn,
+  uniqueName,
+  waitForText,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
@@ -44,7 +52,7 @@ describe('web client: accounts', () => {
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error ?? new Error('cannot open IndexedDB'));
       });
-      const read = <T,>(store: string, op: (s: IDBObjectStore) => IDBRequest<T>) =>
+      const read = <T>(store: string, op: (s: IDBObjectStore) => IDBRequest<T>) =>
         new Promise<T>((resolve, reject) => {
           const r = op(db.transaction(store).objectStore(store));
           r.onsuccess = () => resolve(r.result);
@@ -53,9 +61,19 @@ describe('web client: accounts', () => {
       const key = (await read('keys', (s) => s.get('storage'))) as CryptoKey;
       const entries = await read('kv', (s) => s.count());
       db.close();
-      return { isKey: key instanceof CryptoKey, extractable: key.extractable, algorithm: key.algorithm.name, entries };
+      return {
+        isKey: key instanceof CryptoKey,
+        extractable: key.extractable,
+        algorithm: key.algorithm.name,
+        entries,
+      };
     });
-    expect(stored).toEqual({ isKey: true, extractable: false, algorithm: 'AES-GCM', entries: expect.any(Number) });
+    expect(stored).toEqual({
+      isKey: true,
+      extractable: false,
+      algorithm: 'AES-GCM',
+      entries: expect.any(Number),
+    });
     expect(stored.entries).toBeGreaterThan(3);
 
     await page.reload();
@@ -114,7 +132,10 @@ describe('web client: accounts', () => {
     await context.route('**/auth/**', (route) => route.abort('connectionrefused'));
     await fillCredentials(page, uniqueName('offline'));
     await page.getByRole('button', { name: 'Log in' }).click();
-    await waitForText(page.getByRole('alert'), 'The server cannot be reached. Check your connection and try again.');
+    await waitForText(
+      page.getByRole('alert'),
+      'The server cannot be reached. Check your connection and try again.',
+    );
     expect(consoleErrors([page], { failedRequests: true })).toEqual([]);
   });
 
@@ -127,13 +148,16 @@ describe('web client: accounts', () => {
     const key = await shownRecoveryKey(first);
     expect(key).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
     await expect.poll(() => first.title()).toContain('Save your recovery key');
-    await first.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.url });
+    await first
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], { origin: platform.url });
     await first.getByRole('button', { name: 'Copy' }).click();
     await waitForText(first.getByRole('status'), 'Copied.');
     expect(await first.evaluate(() => navigator.clipboard.readText())).toBe(key);
     // Where the clipboard is refused, Copy selects the key for the person to copy.
     await first.evaluate(() => {
-      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+      navigator.clipboard.writeText = () =>
+        Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
     });
     await first.getByRole('button', { name: 'Copy' }).click();
     await expect.poll(() => first.evaluate(() => window.getSelection()?.toString())).toBe(key);
@@ -141,7 +165,8 @@ describe('web client: accounts', () => {
     // A passphrase that is too short is refused with the reason, before anything is sent, and the screen stays.
     const backupRequests: string[] = [];
     first.on('request', (request) => {
-      if (new URL(request.url()).pathname.startsWith('/backup/')) backupRequests.push(`${request.method()} ${request.url()}`);
+      if (new URL(request.url()).pathname.startsWith('/backup/'))
+        backupRequests.push(`${request.method()} ${request.url()}`);
     });
     await first.getByLabel('Passphrase (optional)').fill('short');
     await first.getByRole('button', { name: 'I have saved it' }).click();
@@ -159,7 +184,9 @@ describe('web client: accounts', () => {
     const second = await tb.newPage(await newContext());
     await second.goto(platform.url);
     await logIn(second, name);
-    await second.getByRole('heading', { name: 'This browser is a new device' }).waitFor({ timeout: 30_000 });
+    await second
+      .getByRole('heading', { name: 'This browser is a new device' })
+      .waitFor({ timeout: 30_000 });
     await waitForText(second.locator('.login-card'), `This browser has no keys for "${name}" yet`);
     await second.getByRole('button', { name: 'Link from a signed-in device' }).waitFor();
     await second.getByRole('button', { name: 'Restore from recovery key' }).waitFor();

@@ -5,17 +5,30 @@ import { RchatClient, createMemoryStorage } from '@rchat/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClient, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
-import { PASSWORD, conversationItem, logIn, messageLog, register, signedIn, startConversation, uniqueName, waitForMessage, waitForText } from './support/actions.ts';
+import {
+  PASSWORD,
+  conversationItem,
+  logIn,
+  messageLog,
+  register,
+  signedIn,
+  startConversation,
+  uniqueName,
+  waitForMessage,
+  waitForText,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
 const devicesDialog = (page: Page) => page.getByRole('dialog', { name: 'Your devices' });
-const deviceItems = (page: Page) => devicesDialog(page).getByRole('list', { name: 'Your devices' }).getByRole('listitem');
+const deviceItems = (page: Page) =>
+  devicesDialog(page).getByRole('list', { name: 'Your devices' }).getByRole('listitem');
 const alertIn = (page: Page, text: string) => page.getByRole('alert').filter({ hasText: text });
 const digits = (text: string | null) => (text ?? '').replace(/\D/g, '');
 
 /** The texts of the open conversation's log, messages and system lines, in order. */
-const logLines = (page: Page) => messageLog(page).locator('.message-text, .system-line').allInnerTexts();
+const logLines = (page: Page) =>
+  messageLog(page).locator('.message-text, .system-line').allInnerTexts();
 
 async function openDevices(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Devices' }).click();
@@ -30,7 +43,9 @@ async function closeDevices(page: Page): Promise<void> {
 /** The ids of the devices the open Devices dialog lists, once it has loaded them. */
 async function listedDeviceIds(page: Page): Promise<(string | null)[]> {
   await deviceItems(page).first().waitFor();
-  return deviceItems(page).evaluateAll((items) => items.map((i) => i.getAttribute('data-device-id')));
+  return deviceItems(page).evaluateAll((items) =>
+    items.map((i) => i.getAttribute('data-device-id')),
+  );
 }
 
 /** The account's devices as the Devices dialog lists them when opened now. */
@@ -48,7 +63,12 @@ async function typeLinkCode(page: Page, code: string): Promise<void> {
 }
 
 /** Logs in on a browser without the account's keys and picks one of the two ways forward. */
-async function asNewDevice(page: Page, url: string, username: string, way: 'Link from a signed-in device' | 'Restore from recovery key'): Promise<void> {
+async function asNewDevice(
+  page: Page,
+  url: string,
+  username: string,
+  way: 'Link from a signed-in device' | 'Restore from recovery key',
+): Promise<void> {
   await page.goto(url);
   await logIn(page, username);
   await page.getByRole('button', { name: way }).click({ timeout: 30_000 });
@@ -122,7 +142,12 @@ describe('web client: devices', () => {
     await bob.client.sendText(conversationId, 'before the tablet');
     await waitForMessage(alice, 'before the tablet');
 
-    const tablet = await RchatClient.loginWithIdentity({ baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'tablet' }, bob.client.username, PASSWORD, bob.client.identityKeyPair);
+    const tablet = await RchatClient.loginWithIdentity(
+      { baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'tablet' },
+      bob.client.username,
+      PASSWORD,
+      bob.client.identityKeyPair,
+    );
     await tablet.start();
     expect(await bob.client.addDeviceToConversations(tablet.deviceId)).toBe(1);
     await waitForText(messageLog(alice), `${bob.client.username} added a device`);
@@ -162,7 +187,10 @@ describe('web client: devices', () => {
     await typeLinkCode(alice, code.slice(0, -1));
     await waitForText(alertIn(alice, 'typo'), 'This code has a typo.');
     await typeLinkCode(alice, formatLinkCode(randomUUID(), randomBytes(32)));
-    await waitForText(alertIn(alice, 'waiting'), 'No new device of yours is waiting with this code.');
+    await waitForText(
+      alertIn(alice, 'waiting'),
+      'No new device of yours is waiting with this code.',
+    );
     await devicesDialog(alice).getByRole('button', { name: 'Close' }).focus();
     expect(await listedDeviceIds(alice)).toEqual(before);
 
@@ -172,23 +200,43 @@ describe('web client: devices', () => {
     await checkOnAlice.waitFor({ timeout: 30_000 });
     const checkOnSecond = second.locator('.check-code');
     await checkOnSecond.waitFor({ timeout: 30_000 });
-    await waitForText(second.getByRole('status').filter({ hasText: 'Check that your other device shows the same code' }), 'Check that');
+    await waitForText(
+      second
+        .getByRole('status')
+        .filter({ hasText: 'Check that your other device shows the same code' }),
+      'Check that',
+    );
     expect(digits(await checkOnAlice.textContent())).toMatch(/^\d{6}$/);
-    expect(digits(await checkOnSecond.textContent())).toBe(digits(await checkOnAlice.textContent()));
+    expect(digits(await checkOnSecond.textContent())).toBe(
+      digits(await checkOnAlice.textContent()),
+    );
 
     // Confirmed on the signed-in browser first: it waits for the new one, which has received nothing yet.
     await devicesDialog(alice).getByRole('button', { name: 'Codes match — link' }).click();
-    await waitForText(devicesDialog(alice).getByRole('status'), 'Waiting for the new device to confirm…');
+    await waitForText(
+      devicesDialog(alice).getByRole('status'),
+      'Waiting for the new device to confirm…',
+    );
     await second.getByRole('button', { name: 'The codes match' }).click();
-    await waitForText(devicesDialog(alice).getByRole('status'), 'Linked. Added to 1 conversation.', 60_000);
+    await waitForText(
+      devicesDialog(alice).getByRole('status'),
+      'Linked. Added to 1 conversation.',
+      60_000,
+    );
     await signedIn(second, aliceName);
     // The new browser was in the list from its login on (a device without keys until now); it is the same device.
     expect(before).toHaveLength(2);
     expect(await listedDeviceIds(alice)).toEqual(before);
     await closeDevices(alice);
 
-    await conversationItem(second, bob.client.username).getByRole('link').click({ timeout: 30_000 });
-    await expect.poll(async () => (await second.locator('.conversation-sub').textContent()) ?? '', { timeout: 30_000 }).toContain('End-to-end encrypted');
+    await conversationItem(second, bob.client.username)
+      .getByRole('link')
+      .click({ timeout: 30_000 });
+    await expect
+      .poll(async () => (await second.locator('.conversation-sub').textContent()) ?? '', {
+        timeout: 30_000,
+      })
+      .toContain('End-to-end encrypted');
     await bob.client.sendText(conversationId, 'to both of your browsers');
     await waitForMessage(alice, 'to both of your browsers');
     await waitForMessage(second, 'to both of your browsers');
@@ -198,8 +246,15 @@ describe('web client: devices', () => {
     const stranger = await linkingBrowser();
     await stranger.locator('.check-code').waitFor({ timeout: 30_000 });
     await devicesDialog(alice).getByRole('button', { name: 'They differ — cancel' }).click();
-    await waitForText(devicesDialog(alice).getByRole('status'), 'Cancelled. Nothing was shared with the new device.');
-    await waitForText(alertIn(stranger, 'cancelled'), 'Your other device cancelled linking, so nothing was shared.', 30_000);
+    await waitForText(
+      devicesDialog(alice).getByRole('status'),
+      'Cancelled. Nothing was shared with the new device.',
+    );
+    await waitForText(
+      alertIn(stranger, 'cancelled'),
+      'Your other device cancelled linking, so nothing was shared.',
+      30_000,
+    );
     // The refused browser is off the account at once, before it leaves the link step.
     await closeDevices(alice);
     await expect.poll(async () => (await devicesNow(alice)).length, { timeout: 20_000 }).toBe(2);
@@ -211,10 +266,20 @@ describe('web client: devices', () => {
   it('stops when the new browser says the codes differ, although the signed-in one confirmed: nothing is shared', async () => {
     const stranger = await linkingBrowser();
     await devicesDialog(alice).getByRole('button', { name: 'Codes match — link' }).click();
-    await waitForText(devicesDialog(alice).getByRole('status'), 'Waiting for the new device to confirm…');
+    await waitForText(
+      devicesDialog(alice).getByRole('status'),
+      'Waiting for the new device to confirm…',
+    );
     await stranger.getByRole('button', { name: 'They differ' }).click();
-    await waitForText(stranger.getByRole('status'), 'Not linked: the codes differed, so nothing was shared and this browser is not signed in.');
-    await waitForText(alertIn(alice, 'cancelled'), 'The new device cancelled linking, so nothing was shared.', 30_000);
+    await waitForText(
+      stranger.getByRole('status'),
+      'Not linked: the codes differed, so nothing was shared and this browser is not signed in.',
+    );
+    await waitForText(
+      alertIn(alice, 'cancelled'),
+      'The new device cancelled linking, so nothing was shared.',
+      30_000,
+    );
     expect(await devicesDialog(alice).locator('.check-code').count()).toBe(0);
     await closeDevices(alice);
     // The browser that said no is off the account at once, without leaving its page.
@@ -232,7 +297,11 @@ describe('web client: devices', () => {
     const field = third.getByLabel('Recovery key', { exact: true });
     await field.fill(generateRecoveryKey());
     await third.getByRole('button', { name: 'Restore' }).click();
-    await waitForText(alertIn(third, 'changed'), 'This recovery key does not open this account’s backup. Nothing on your account was changed.', 30_000);
+    await waitForText(
+      alertIn(third, 'changed'),
+      'This recovery key does not open this account’s backup. Nothing on your account was changed.',
+      30_000,
+    );
     await field.fill(`${recoveryKey.slice(0, -1)}`);
     await third.getByRole('button', { name: 'Restore' }).click();
     await waitForText(alertIn(third, 'changed'), 'That is not a recovery key', 30_000);
@@ -243,14 +312,22 @@ describe('web client: devices', () => {
     await third.getByRole('button', { name: 'Restore' }).click();
     await signedIn(third, aliceName);
     await conversationItem(third, bob.client.username).getByRole('link').click({ timeout: 30_000 });
-    for (const text of ['before the tablet', 'with the tablet', 'without the tablet', 'to both of your browsers']) await waitForMessage(third, text);
+    for (const text of [
+      'before the tablet',
+      'with the tablet',
+      'without the tablet',
+      'to both of your browsers',
+    ])
+      await waitForMessage(third, text);
   });
 
   it('removes the second browser: it is signed out, and shows nothing of what is sent afterwards', async () => {
     // The restored browser asked to be added; a member device adds it (the header then says the conversation is encrypted).
     await waitForText(third.getByRole('main'), 'End-to-end encrypted', 60_000);
     await openDevices(second);
-    const secondId = await deviceItems(second).and(second.locator('[aria-current="true"]')).getAttribute('data-device-id');
+    const secondId = await deviceItems(second)
+      .and(second.locator('[aria-current="true"]'))
+      .getAttribute('data-device-id');
     await closeDevices(second);
     expect(secondId).toBeTruthy();
 
@@ -268,17 +345,22 @@ describe('web client: devices', () => {
     // The restored browser was added to the conversation meanwhile: it reads new messages live.
     await waitForMessage(third, 'after the second browser was removed');
     await new Promise((r) => setTimeout(r, 1_000));
-    expect(await second.locator('body').innerText()).not.toContain('after the second browser was removed');
+    expect(await second.locator('body').innerText()).not.toContain(
+      'after the second browser was removed',
+    );
   });
 
   it('works by keyboard on a 375 px phone: the ways in for a new device, and cancelling a link', async () => {
     const phone = await tb.newPage(await tb.newContext({ width: 375, height: 740 }));
     pages.push(phone);
     const focused = () => phone.evaluate(() => document.activeElement?.textContent ?? '');
-    const overflowsX = () => phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    const overflowsX = () =>
+      phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     await phone.goto(platform.url);
     await logIn(phone, aliceName);
-    await phone.getByRole('heading', { name: 'This browser is a new device' }).waitFor({ timeout: 30_000 });
+    await phone
+      .getByRole('heading', { name: 'This browser is a new device' })
+      .waitFor({ timeout: 30_000 });
     expect(await focused()).toBe('Link from a signed-in device');
     expect(await overflowsX()).toBe(false);
     await phone.keyboard.press('Enter');
@@ -300,7 +382,12 @@ describe('web client: devices', () => {
 
   it('logs no errors in the browser console (but the refused requests of the removed browser, and lost races of key changes)', () => {
     // Two devices adding the restored browser at once: one commit wins, the other gets 409 and applies it.
-    expect(consoleErrors(pages.filter((p) => p !== second), { epochConflicts: true })).toEqual([]);
+    expect(
+      consoleErrors(
+        pages.filter((p) => p !== second),
+        { epochConflicts: true },
+      ),
+    ).toEqual([]);
     expect(consoleErrors([second], { failedRequests: true })).toEqual([]);
   });
 });

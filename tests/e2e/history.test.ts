@@ -3,7 +3,15 @@ import { generateIdentityKeyPair, toBase64 } from '@rchat/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClient, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
-import { PASSWORD, conversationItem, messageLog, register, uniqueName, waitForMessage, waitForText } from './support/actions.ts';
+import {
+  PASSWORD,
+  conversationItem,
+  messageLog,
+  register,
+  uniqueName,
+  waitForMessage,
+  waitForText,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { countInServerData, startWebPlatform } from './support/web-platform.ts';
 
@@ -43,7 +51,8 @@ describe('web client: a long conversation', () => {
     // Erin writes from the Node SDK: 150 messages while Dave's page is open.
     erin = await registerClient(platform.url, 'erin');
     conversationId = (await erin.client.startConversation({ username: name })).id;
-    for (let i = 1; i <= COUNT; i++) await erin.client.sendText(conversationId, `${label(i)} ${suffix}`);
+    for (let i = 1; i <= COUNT; i++)
+      await erin.client.sendText(conversationId, `${label(i)} ${suffix}`);
   }, 300_000);
 
   afterAll(async () => {
@@ -53,7 +62,11 @@ describe('web client: a long conversation', () => {
   });
 
   it('opens at the newest message and scrolls back, page by page, to the first, keeping the reader in place', async () => {
-    await expect.poll(() => conversationItem(dave, erin.client.username).getAttribute('aria-label'), { timeout: 60_000 }).toBe(`${erin.client.username}, ${COUNT} unread messages`);
+    await expect
+      .poll(() => conversationItem(dave, erin.client.username).getAttribute('aria-label'), {
+        timeout: 60_000,
+      })
+      .toBe(`${erin.client.username}, ${COUNT} unread messages`);
     await conversationItem(dave, erin.client.username).getByRole('link').click();
     await waitForMessage(dave, `${label(COUNT)} ${suffix}`);
     await expect.poll(async () => (await view(dave)).atBottom).toBe(true);
@@ -69,14 +82,19 @@ describe('web client: a long conversation', () => {
       // Scroll just below the top (where older messages start loading), then check the anchor did not move.
       await messageLog(dave).evaluate((log) => log.scrollTo({ top: 0 }));
       const anchorTop = await offsetOf(dave, anchor);
-      await expect.poll(async () => (await view(dave)).texts[0], { timeout: 20_000 }).not.toBe(anchor);
+      await expect
+        .poll(async () => (await view(dave)).texts[0], { timeout: 20_000 })
+        .not.toBe(anchor);
       const moved = Math.abs(((await offsetOf(dave, anchor)) ?? 0) - (anchorTop ?? 0));
       expect(moved, 'the message the reader was looking at stays where it was').toBeLessThan(4);
     }
     expect(pages).toBeGreaterThanOrEqual(2);
     const all = (await view(dave)).texts;
     expect(all).toEqual(Array.from({ length: COUNT }, (_, i) => `${label(i + 1)} ${suffix}`));
-    await waitForText(messageLog(dave), `This is the start of your conversation with ${erin.client.username}.`);
+    await waitForText(
+      messageLog(dave),
+      `This is the start of your conversation with ${erin.client.username}.`,
+    );
   });
 
   it('does not jump to a new message while the reader is scrolled up: it offers a button instead', async () => {
@@ -100,7 +118,11 @@ describe('web client: a long conversation', () => {
     const banner = dave.getByRole('alert').filter({ hasText: 'encryption identity changed' });
     expect(await banner.count()).toBe(0);
     // Erin's account gets a new identity key (as after a reset, or an attack).
-    await erin.client.api.resetIdentity({ identityKey: toBase64(generateIdentityKeyPair().publicKey), password: PASSWORD, confirm: 'reset my encryption identity' });
+    await erin.client.api.resetIdentity({
+      identityKey: toBase64(generateIdentityKeyPair().publicKey),
+      password: PASSWORD,
+      confirm: 'reset my encryption identity',
+    });
     await dave.reload();
     await waitForText(banner, `${erin.client.username}'s encryption identity changed`, 30_000);
     expect(await dave.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
@@ -117,7 +139,12 @@ describe('web client: a long conversation', () => {
   });
 
   it('keeps the 150 messages unreadable to the server, and logs no console errors', async () => {
-    const counts = await countInServerData(platform, [suffix, label(1), label(COUNT), erin.client.username]);
+    const counts = await countInServerData(platform, [
+      suffix,
+      label(1),
+      label(COUNT),
+      erin.client.username,
+    ]);
     expect(counts[erin.client.username]).toBeGreaterThan(0);
     expect([counts[suffix], counts[label(1)], counts[label(COUNT)]]).toEqual([0, 0, 0]);
     expect(consoleErrors([dave])).toEqual([]);

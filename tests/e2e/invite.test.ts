@@ -1,7 +1,14 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../support/platform.ts';
-import { fillCredentials, register, shownRecoveryKey, signedIn, uniqueName, waitForText } from './support/actions.ts';
+import {
+  fillCredentials,
+  register,
+  shownRecoveryKey,
+  signedIn,
+  uniqueName,
+  waitForText,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
@@ -48,7 +55,9 @@ describe('web client: registration policy', () => {
   it('open: registers without an invite code, and the form asks for none', async () => {
     const platform = await start({ REGISTRATION: 'open' });
     const page = await openLoginPage(platform);
-    expect(await policyHint(page)).toMatch(/^New here\? Pick a username and a password of at least \d+ characters, then choose Register\.$/);
+    expect(await policyHint(page)).toMatch(
+      /^New here\? Pick a username and a password of at least \d+ characters, then choose Register\.$/,
+    );
     expect(await page.getByLabel('Invite code').count()).toBe(0);
     const name = uniqueName('opal');
     await register(page, name);
@@ -56,9 +65,14 @@ describe('web client: registration policy', () => {
   });
 
   it('invite: asks for the invite code, refuses a missing or wrong one with a sentence, and registers with the right one', async () => {
-    const platform = await start({ REGISTRATION: 'invite', REGISTRATION_INVITE_CODES: `other-code-1234,${INVITE}` });
+    const platform = await start({
+      REGISTRATION: 'invite',
+      REGISTRATION_INVITE_CODES: `other-code-1234,${INVITE}`,
+    });
     const page = await openLoginPage(platform);
-    expect(await policyHint(page)).toMatch(/^New here\? Enter the invite code from the operator of this server, pick a username/);
+    expect(await policyHint(page)).toMatch(
+      /^New here\? Enter the invite code from the operator of this server, pick a username/,
+    );
     const code = page.getByLabel('Invite code');
     await code.waitFor();
     const alert = page.getByRole('alert');
@@ -70,7 +84,10 @@ describe('web client: registration policy', () => {
 
     await code.fill('not-the-code');
     await page.getByRole('button', { name: 'Register' }).click();
-    await waitForText(alert, 'This server needs a valid invite code to register. Ask the operator of this server for an account.');
+    await waitForText(
+      alert,
+      'This server needs a valid invite code to register. Ask the operator of this server for an account.',
+    );
     expect(await page.getByRole('button', { name: 'Log in' }).isEnabled()).toBe(true);
 
     await code.fill(` ${INVITE} `);
@@ -84,12 +101,17 @@ describe('web client: registration policy', () => {
   it('closed: no Register button and no invite field, only the sentence; the form still logs in', async () => {
     const platform = await start({ REGISTRATION: 'closed' });
     const page = await openLoginPage(platform);
-    expect(await policyHint(page)).toBe('Registration is closed on this server. Ask its operator for an account.');
+    expect(await policyHint(page)).toBe(
+      'Registration is closed on this server. Ask its operator for an account.',
+    );
     expect(await page.getByRole('button', { name: 'Register' }).count()).toBe(0);
     expect(await page.getByLabel('Invite code').count()).toBe(0);
     await fillCredentials(page, uniqueName('nobody'));
     await page.getByRole('button', { name: 'Log in' }).click();
-    await waitForText(page.getByRole('alert'), 'The username or password is wrong. Check both and try again.');
+    await waitForText(
+      page.getByRole('alert'),
+      'The username or password is wrong. Check both and try again.',
+    );
     expect(consoleErrors([page], { failedRequests: true })).toEqual([]);
   });
 });

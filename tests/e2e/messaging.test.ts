@@ -2,7 +2,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClient, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
-import { conversationItem, conversationList, messageLog, register, send, signedIn, startConversation, uniqueName, waitForMessage, waitForText } from './support/actions.ts';
+import {
+  conversationItem,
+  conversationList,
+  messageLog,
+  register,
+  send,
+  signedIn,
+  startConversation,
+  uniqueName,
+  waitForMessage,
+  waitForText,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { countInServerData, startWebPlatform } from './support/web-platform.ts';
 
@@ -28,7 +39,10 @@ describe('web client: messaging', () => {
     alice = await tb.newPage(await tb.newContext());
     bob = await tb.newPage(await tb.newContext());
     pages.push(alice, bob);
-    for (const [page, name] of [[alice, names.alice], [bob, names.bob]] as const) {
+    for (const [page, name] of [
+      [alice, names.alice],
+      [bob, names.bob],
+    ] as const) {
       await page.goto(platform.url);
       await register(page, name);
     }
@@ -54,7 +68,9 @@ describe('web client: messaging', () => {
     expect(searches).toEqual([]);
     await search.fill(names.bob.slice(0, 6));
     await alice.getByRole('option', { name: names.bob }).waitFor();
-    expect(await alice.getByText('Type at least 3 characters to search', { exact: true }).count()).toBe(0);
+    expect(
+      await alice.getByText('Type at least 3 characters to search', { exact: true }).count(),
+    ).toBe(0);
     expect(searches.length).toBeGreaterThan(0);
     await startConversation(alice, names.bob);
     expect(alice.url()).toMatch(/\/chat\/[0-9a-f-]{36}$/);
@@ -109,10 +125,14 @@ describe('web client: messaging', () => {
     await send(alice, marker('unread one'));
     await send(alice, marker('unread two'));
     const item = conversationItem(bob, names.alice);
-    await expect.poll(() => item.getAttribute('aria-label'), { timeout: 30_000 }).toBe(`${names.alice}, 2 unread messages`);
+    await expect
+      .poll(() => item.getAttribute('aria-label'), { timeout: 30_000 })
+      .toBe(`${names.alice}, 2 unread messages`);
     expect(await item.getAttribute('class')).toContain('unread');
     await waitForText(conversationList(bob).getByRole('listitem').first(), names.alice);
-    expect(await conversationItem(bob, carol.client.username).getAttribute('aria-label')).toBe(`${carol.client.username}, 1 unread message`);
+    expect(await conversationItem(bob, carol.client.username).getAttribute('aria-label')).toBe(
+      `${carol.client.username}, 1 unread message`,
+    );
 
     await item.getByRole('link').click();
     await waitForMessage(bob, markers.at(-1) ?? '');
@@ -121,7 +141,9 @@ describe('web client: messaging', () => {
     // The read marker is on the server: after a reload the mark stays cleared, Carol's stays.
     await bob.goto(`${platform.url}/`);
     await signedIn(bob, names.bob);
-    await expect.poll(() => conversationItem(bob, carol?.client.username ?? '').getAttribute('aria-label')).toContain('1 unread message');
+    await expect
+      .poll(() => conversationItem(bob, carol?.client.username ?? '').getAttribute('aria-label'))
+      .toContain('1 unread message');
     expect(await conversationItem(bob, names.alice).getAttribute('aria-label')).toBe(names.alice);
   });
 
@@ -131,13 +153,21 @@ describe('web client: messaging', () => {
     const missed = [marker('missed 1'), marker('missed 2'), marker('missed 3')];
     for (const text of missed) {
       await send(alice, text);
-      await expect.poll(() => alice.locator('li.message.own').last().getAttribute('data-status'), { timeout: 20_000 }).toBe('sent');
+      await expect
+        .poll(() => alice.locator('li.message.own').last().getAttribute('data-status'), {
+          timeout: 20_000,
+        })
+        .toBe('sent');
     }
     bob = await tb.newPage(context);
     pages.push(bob);
     await bob.goto(platform.url);
     await signedIn(bob, names.bob);
-    await expect.poll(() => conversationItem(bob, names.alice).getAttribute('aria-label'), { timeout: 30_000 }).toBe(`${names.alice}, 3 unread messages`);
+    await expect
+      .poll(() => conversationItem(bob, names.alice).getAttribute('aria-label'), {
+        timeout: 30_000,
+      })
+      .toBe(`${names.alice}, 3 unread messages`);
     await conversationItem(bob, names.alice).getByRole('link').click();
     await waitForMessage(bob, missed[2] ?? '');
     const texts = await messageLog(bob).locator('.message-text').allInnerTexts();
@@ -155,14 +185,19 @@ describe('web client: messaging', () => {
     expect(digits[0]).toMatch(/^\d{60}$/);
     expect(digits[1]).toBe(digits[0]);
     await alice.getByRole('button', { name: 'Mark as verified' }).click();
-    await waitForText(alice.getByRole('region', { name: 'Conversation details' }), `You marked ${names.bob} as verified.`);
+    await waitForText(
+      alice.getByRole('region', { name: 'Conversation details' }),
+      `You marked ${names.bob} as verified.`,
+    );
     await waitForText(alice.locator('.conversation-sub'), 'verified');
   });
 
   it('shows a send the network failed as queued, and sends it by itself once the network is back', async () => {
     const context = alice.context();
     const refuseSends = '**/conversations/*/messages';
-    await context.route(refuseSends, (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue()));
+    await context.route(refuseSends, (route) =>
+      route.request().method() === 'POST' ? route.abort('connectionrefused') : route.continue(),
+    );
     const text = marker('sent when the network is back');
     await send(alice, text);
     const mine = await waitForMessage(alice, text);
@@ -178,7 +213,11 @@ describe('web client: messaging', () => {
     const context = alice.context();
     const refuseSends = '**/conversations/*/messages';
     const refusal = { error: { code: 'VALIDATION_FAILED', message: 'Refused for this test.' } };
-    await context.route(refuseSends, (route) => (route.request().method() === 'POST' ? route.fulfill({ status: 400, json: refusal }) : route.continue()));
+    await context.route(refuseSends, (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 400, json: refusal })
+        : route.continue(),
+    );
     const text = marker('sent on the second try');
     await send(alice, text);
     const mine = await waitForMessage(alice, text);

@@ -2,12 +2,26 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerClient, waitForTexts, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
-import { PASSWORD, conversationList, shownRecoveryKey, signedIn, uniqueName, waitForMessage } from './support/actions.ts';
+import {
+  PASSWORD,
+  conversationList,
+  shownRecoveryKey,
+  signedIn,
+  uniqueName,
+  waitForMessage,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? document.activeElement?.tagName);
-const overflowsX = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+const focused = (page: Page) =>
+  page.evaluate(
+    () =>
+      document.activeElement?.getAttribute('aria-label') ??
+      document.activeElement?.textContent ??
+      document.activeElement?.tagName,
+  );
+const overflowsX = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
 
 describe('web client: a 375 px phone, keyboard only', () => {
   let platform: Platform;
@@ -48,7 +62,9 @@ describe('web client: a 375 px phone, keyboard only', () => {
     expect(await focused(page)).toBe('Copy');
     expect(await overflowsX(page)).toBe(false);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('passphrase');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe(
+      'passphrase',
+    );
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('I have saved it');
     await page.keyboard.press('Enter');
@@ -60,7 +76,9 @@ describe('web client: a 375 px phone, keyboard only', () => {
     await page.getByRole('option', { name: frank.client.username }).waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    expect(await page.getByRole('combobox', { name: 'Search users' }).inputValue()).toBe(frank.client.username);
+    expect(await page.getByRole('combobox', { name: 'Search users' }).inputValue()).toBe(
+      frank.client.username,
+    );
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('Start conversation');
     await page.keyboard.press('Enter');
@@ -73,7 +91,9 @@ describe('web client: a 375 px phone, keyboard only', () => {
     await page.keyboard.press('Enter');
     const [withGina] = await frank.client.conversations();
     if (!withGina) throw new Error('Frank has no conversation');
-    expect(await waitForTexts(frank, withGina.id, withGina.peer.userId, 1)).toEqual(['hello from a phone']);
+    expect(await waitForTexts(frank, withGina.id, withGina.peer.userId, 1)).toEqual([
+      'hello from a phone',
+    ]);
     await frank.client.sendText(withGina.id, 'hello back');
     await waitForMessage(page, 'hello back');
     expect(await overflowsX(page)).toBe(false);

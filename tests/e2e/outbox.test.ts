@@ -2,12 +2,21 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@rchat/server-kit';
 import type { Platform } from '../support/platform.ts';
-import { conversationItem, messageLog, register, send, startConversation, uniqueName, waitForMessage } from './support/actions.ts';
+import {
+  conversationItem,
+  messageLog,
+  register,
+  send,
+  startConversation,
+  uniqueName,
+  waitForMessage,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
 const COUNT = 150;
-const typed = (suffix: string, from = 1, to = COUNT) => Array.from({ length: to - from + 1 }, (_, i) => `${String(from + i).padStart(3, '0')} ${suffix}`);
+const typed = (suffix: string, from = 1, to = COUNT) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${String(from + i).padStart(3, '0')} ${suffix}`);
 
 /** Types each text and presses Enter, as fast as the page takes it. */
 async function typeAll(page: Page, texts: string[]): Promise<void> {
@@ -26,7 +35,9 @@ async function conversationTexts(page: Page, peer: string, suffix: string): Prom
       { timeout: 60_000, interval: 300 },
     )
     .toBe(1);
-  return (await messageLog(page).locator('.message-text').allTextContents()).filter((t) => t.endsWith(suffix));
+  return (await messageLog(page).locator('.message-text').allTextContents()).filter((t) =>
+    t.endsWith(suffix),
+  );
 }
 
 /** The message shows as sent (the outbox sends in order, so every one before it is sent too). */
@@ -37,7 +48,10 @@ async function shownSent(page: Page, text: string): Promise<void> {
 
 /** The statuses of the open conversation's messages ending with `suffix` (after `conversationTexts` loaded them all). */
 async function statuses(page: Page, suffix: string): Promise<string[]> {
-  return messageLog(page).getByRole('listitem').filter({ hasText: suffix }).evaluateAll((items) => [...new Set(items.map((i) => i.getAttribute('data-status') ?? ''))]);
+  return messageLog(page)
+    .getByRole('listitem')
+    .filter({ hasText: suffix })
+    .evaluateAll((items) => [...new Set(items.map((i) => i.getAttribute('data-status') ?? ''))]);
 }
 
 /**
@@ -70,7 +84,9 @@ describe('web client: nothing typed is lost', () => {
   /** The txnIds of every message the server stored in the conversation (all bob's), oldest first. */
   async function storedTxnIds(): Promise<string[]> {
     const conversationId = conversationUrl.split('/').at(-1) ?? '';
-    const rows = await platform.chat.database.rows<{ txn_id: string }>(sql`select txn_id from messages where conversation_id = ${conversationId} order by seq`);
+    const rows = await platform.chat.database.rows<{ txn_id: string }>(
+      sql`select txn_id from messages where conversation_id = ${conversationId} order by seq`,
+    );
     return rows.map((r) => r.txn_id);
   }
 
@@ -79,7 +95,10 @@ describe('web client: nothing typed is lost', () => {
     tb = await launchBrowser();
     alice = await tb.newPage(await tb.newContext());
     bob = await tb.newPage(await tb.newContext());
-    for (const [page, name] of [[alice, names.alice], [bob, names.bob]] as const) {
+    for (const [page, name] of [
+      [alice, names.alice],
+      [bob, names.bob],
+    ] as const) {
       await page.goto(platform.url);
       await register(page, name);
     }
@@ -120,7 +139,9 @@ describe('web client: nothing typed is lost', () => {
     try {
       await typeAll(bob, first);
       const last = await waitForMessage(bob, first.at(-1) ?? '');
-      await expect.poll(() => last.innerText(), { timeout: 60_000 }).toContain('Queued — will send when online');
+      await expect
+        .poll(() => last.innerText(), { timeout: 60_000 })
+        .toContain('Queued — will send when online');
     } finally {
       await platform.resumeListening();
     }

@@ -2,7 +2,17 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from '@rchat/server-kit';
 import type { Platform } from '../support/platform.ts';
-import { conversationItem, logIn, messageLog, register, send, signedIn, startConversation, uniqueName, waitForMessage } from './support/actions.ts';
+import {
+  conversationItem,
+  logIn,
+  messageLog,
+  register,
+  send,
+  signedIn,
+  startConversation,
+  uniqueName,
+  waitForMessage,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
@@ -41,17 +51,27 @@ describe('web client: one account in several tabs', () => {
   /** Each message alice was sent, once, in the order sent. */
   async function aliceSawAllInOrder(): Promise<void> {
     await waitForMessage(alice, sentInOrder.at(-1) ?? '');
-    const seen = (await messageLog(alice).getByRole('listitem').allInnerTexts()).flatMap((t) => sentInOrder.filter((m) => t.includes(m)));
+    const seen = (await messageLog(alice).getByRole('listitem').allInnerTexts()).flatMap((t) =>
+      sentInOrder.filter((m) => t.includes(m)),
+    );
     expect(seen).toEqual(sentInOrder);
   }
 
   /** The server's refresh tokens of bob's device: one session (token family), never revoked. */
   async function bobSessions(): Promise<{ families: number; revoked: number; rotated: number }> {
-    const rows = await platform.users.database.rows<{ families: string | number; revoked: string | number; rotated: string | number }>(sql`
+    const rows = await platform.users.database.rows<{
+      families: string | number;
+      revoked: string | number;
+      rotated: string | number;
+    }>(sql`
       select count(distinct t.family_id) as families, count(t.revoked_at) as revoked, count(t.rotated_at) as rotated
       from refresh_tokens t join users u on u.id = t.user_id where u.username = ${names.bob}`);
     const row = rows[0];
-    return { families: Number(row?.families), revoked: Number(row?.revoked), rotated: Number(row?.rotated) };
+    return {
+      families: Number(row?.families),
+      revoked: Number(row?.revoked),
+      rotated: Number(row?.rotated),
+    };
   }
 
   async function noErrorShown(pages: Page[]): Promise<void> {
@@ -105,7 +125,9 @@ describe('web client: one account in several tabs', () => {
     await noErrorShown([first, second]);
 
     // Tokens were refreshed (the 30-second access tokens expired meanwhile), all in one family that was never revoked.
-    await expect.poll(async () => (await bobSessions()).rotated, { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await bobSessions()).rotated, { timeout: 60_000 })
+      .toBeGreaterThan(0);
     await sendFrom(first, 'seven', [second]);
     await aliceSawAllInOrder();
     expect(await bobSessions()).toMatchObject({ families: 1, revoked: 0 });
@@ -143,7 +165,12 @@ describe('web client: one account in several tabs', () => {
     // Log out in the tab that works through the other one.
     await first.getByRole('button', { name: 'Log out' }).click();
     for (const page of [first, third]) await page.waitForURL(/\/login$/);
-    expect(await third.getByRole('alert').filter({ hasText: /session has ended/ }).count()).toBe(0);
+    expect(
+      await third
+        .getByRole('alert')
+        .filter({ hasText: /session has ended/ })
+        .count(),
+    ).toBe(0);
 
     await logIn(first, names.bob);
     for (const page of [first, third]) await signedIn(page, names.bob);

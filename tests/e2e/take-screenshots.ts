@@ -3,7 +3,13 @@
 import { fileURLToPath } from 'node:url';
 import { RchatClient, createMemoryStorage } from '@rchat/sdk';
 import { PASSWORD } from '../support/users.ts';
-import { conversationItem, register, send, startConversation, waitForMessage } from './support/actions.ts';
+import {
+  conversationItem,
+  register,
+  send,
+  startConversation,
+  waitForMessage,
+} from './support/actions.ts';
 import { launchBrowser } from './support/browser.ts';
 import buildWeb from './support/build-web.ts';
 import { startWebPlatform } from './support/web-platform.ts';
@@ -23,7 +29,11 @@ try {
   await register(alice, 'alice');
   await bob.goto(platform.url);
   await register(bob, 'bob');
-  const carol = await RchatClient.register({ baseUrl: platform.url, storage: createMemoryStorage() }, 'carol', PASSWORD);
+  const carol = await RchatClient.register(
+    { baseUrl: platform.url, storage: createMemoryStorage() },
+    'carol',
+    PASSWORD,
+  );
   await carol.start();
 
   await startConversation(alice, 'bob');

@@ -3,15 +3,29 @@ import { RchatClient, createMemoryStorage } from '@rchat/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observe, registerClient, waitForTexts, type TestClient } from '../support/clients.ts';
 import type { Platform } from '../support/platform.ts';
-import { PASSWORD, conversationItem, logIn, messageLog, register, send, shownRecoveryKey, signedIn, startConversation, uniqueName, waitForText } from './support/actions.ts';
+import {
+  PASSWORD,
+  conversationItem,
+  logIn,
+  messageLog,
+  register,
+  send,
+  shownRecoveryKey,
+  signedIn,
+  startConversation,
+  uniqueName,
+  waitForText,
+} from './support/actions.ts';
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { startWebPlatform } from './support/web-platform.ts';
 
 const details = (page: Page) => page.getByRole('region', { name: 'Conversation details' });
-const deviceItems = (page: Page) => details(page).getByRole('list', { name: 'Devices in this conversation' }).getByRole('listitem');
+const deviceItems = (page: Page) =>
+  details(page).getByRole('list', { name: 'Devices in this conversation' }).getByRole('listitem');
 const messageBox = (page: Page) => page.getByRole('textbox', { name: 'Message' });
 const sendButton = (page: Page) => page.getByRole('button', { name: 'Send', exact: true });
-const identityBanner = (page: Page) => page.getByRole('alert').filter({ hasText: 'encryption identity changed' });
+const identityBanner = (page: Page) =>
+  page.getByRole('alert').filter({ hasText: 'encryption identity changed' });
 /** The open conversation's system lines (device changes, alerts), in order. */
 const systemLines = (page: Page) => messageLog(page).locator('.system-line').allInnerTexts();
 const FINGERPRINT = /[0-9a-f]{4}( [0-9a-f]{4}){7}/;
@@ -83,12 +97,20 @@ describe('web client: trust in the devices of a conversation', () => {
     // Bob restores a second device from his recovery key: a member device (his, or alice's browser) adds it.
     const recoveryKey = bob.client.takeRecoveryKey();
     if (!recoveryKey) throw new Error('bob has no recovery key');
-    const tablet = await RchatClient.restoreFromRecoveryKey({ baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'bob tablet' }, bob.client.username, PASSWORD, { recoveryKey });
+    const tablet = await RchatClient.restoreFromRecoveryKey(
+      { baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'bob tablet' },
+      bob.client.username,
+      PASSWORD,
+      { recoveryKey },
+    );
     started.push(tablet);
     await tablet.start();
     await waitForText(messageLog(alice), `${bob.client.username} added a device`, 30_000);
     // The first line is from the start: alice's browser made the group with bob's device in it.
-    expect(await systemLines(alice)).toEqual([`${bob.client.username}'s device joined the conversation`, `${bob.client.username} added a device`]);
+    expect(await systemLines(alice)).toEqual([
+      `${bob.client.username}'s device joined the conversation`,
+      `${bob.client.username} added a device`,
+    ]);
     const items = await listedDevices(alice, 3);
     expect(items.filter((i) => i.includes('bob tablet'))).toHaveLength(1);
   });
@@ -96,7 +118,14 @@ describe('web client: trust in the devices of a conversation', () => {
   it("blocks sending after bob resets his encryption identity, until alice accepts; then bob's new device reads her message", async () => {
     // Bob lost every device and his recovery key: a reset, from a fresh device.
     const storage = createMemoryStorage();
-    bobAfterReset = observe(await RchatClient.resetIdentity({ baseUrl: platform.url, storage, deviceName: 'bob new phone' }, bob.client.username, PASSWORD), storage);
+    bobAfterReset = observe(
+      await RchatClient.resetIdentity(
+        { baseUrl: platform.url, storage, deviceName: 'bob new phone' },
+        bob.client.username,
+        PASSWORD,
+      ),
+      storage,
+    );
     started.push(bobAfterReset.client);
     await bobAfterReset.client.start();
 
@@ -104,24 +133,34 @@ describe('web client: trust in the devices of a conversation', () => {
     await waitForText(banner, `${bob.client.username}'s encryption identity changed`, 30_000);
     await waitForText(banner, 'reset on');
     // The log keeps it too, as a warning line.
-    await waitForText(messageLog(alice).locator('.system-line.warning'), `${bob.client.username}'s encryption identity changed`);
+    await waitForText(
+      messageLog(alice).locator('.system-line.warning'),
+      `${bob.client.username}'s encryption identity changed`,
+    );
     expect(await messageBox(alice).isDisabled()).toBe(true);
     expect(await sendButton(alice).isDisabled()).toBe(true);
-    await waitForText(alice.locator('.composer'), `You cannot send messages here until you accept ${bob.client.username}'s new encryption identity`);
+    await waitForText(
+      alice.locator('.composer'),
+      `You cannot send messages here until you accept ${bob.client.username}'s new encryption identity`,
+    );
     await waitForText(conversationItem(alice, bob.client.username), 'encryption identity changed');
 
     // Compare safety numbers: the details open with the number.
     await alice.getByRole('button', { name: 'Details', exact: true }).click();
     await details(alice).waitFor({ state: 'detached' });
     await banner.getByRole('button', { name: 'Compare safety numbers' }).click();
-    await details(alice).getByLabel(/^Safety number: /).waitFor();
+    await details(alice)
+      .getByLabel(/^Safety number: /)
+      .waitFor();
 
     await banner.getByRole('button', { name: 'Accept' }).click();
     await banner.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => messageBox(alice).isDisabled(), { timeout: 30_000 }).toBe(false);
     await send(alice, 'after accepting');
     const [conversation] = await bobAfterReset.client.conversations();
-    expect(await waitForTexts(bobAfterReset, conversation?.id ?? '', conversation?.peer.userId ?? '', 1)).toEqual(['after accepting']);
+    expect(
+      await waitForTexts(bobAfterReset, conversation?.id ?? '', conversation?.peer.userId ?? '', 1),
+    ).toEqual(['after accepting']);
     // Bob's old devices were signed out by the reset: only the new one is in the conversation.
     const items = await listedDevices(alice, 2);
     expect(items.some((i) => i.includes('bob new phone'))).toBe(true);
@@ -129,14 +168,24 @@ describe('web client: trust in the devices of a conversation', () => {
   });
 
   it("returns to the login page when someone resets alice's identity, and she resets it back from there", async () => {
-    const intruder = await RchatClient.resetIdentity({ baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'intruder' }, aliceName, PASSWORD);
+    const intruder = await RchatClient.resetIdentity(
+      { baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'intruder' },
+      aliceName,
+      PASSWORD,
+    );
     intruder.stop();
-    await waitForText(alice.getByRole('alert'), "Someone reset your account's encryption identity", 30_000);
+    await waitForText(
+      alice.getByRole('alert'),
+      "Someone reset your account's encryption identity",
+      30_000,
+    );
     await alice.getByLabel('Username').waitFor();
 
     // She has no other device and no recovery key that works any more: she resets it herself.
     await logIn(alice, aliceName);
-    await alice.getByRole('heading', { name: 'This browser is a new device' }).waitFor({ timeout: 30_000 });
+    await alice
+      .getByRole('heading', { name: 'This browser is a new device' })
+      .waitFor({ timeout: 30_000 });
     await alice.getByRole('button', { name: 'Reset encryption identity' }).click();
     await waitForText(alice.locator('.reset-warning'), 'does not bring your old messages back');
     const confirm = alice.getByRole('button', { name: 'Reset and make a new recovery key' });
@@ -152,8 +201,12 @@ describe('web client: trust in the devices of a conversation', () => {
     // Bob is told, and cannot send to her until he accepts.
     const peer = bobAfterReset?.client;
     if (!peer) throw new Error('bob has no device');
-    await expect.poll(async () => (await peer.conversations())[0]?.encryption, { timeout: 30_000 }).toBe('identity-changed');
-    await expect(peer.sendText(conversationId, 'not yet')).rejects.toMatchObject({ code: 'IDENTITY_CHANGED' });
+    await expect
+      .poll(async () => (await peer.conversations())[0]?.encryption, { timeout: 30_000 })
+      .toBe('identity-changed');
+    await expect(peer.sendText(conversationId, 'not yet')).rejects.toMatchObject({
+      code: 'IDENTITY_CHANGED',
+    });
   });
 
   it('logs no errors in the browser console but the requests refused to the signed-out session', () => {

@@ -27,7 +27,9 @@ function rawStream(token: string) {
   socket.on('data', (d: Buffer) => (text += d.toString()));
   socket.on('close', () => (closed = true));
   socket.on('error', () => (closed = true));
-  socket.write(`GET /events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`);
+  socket.write(
+    `GET /events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\n\r\n`,
+  );
   return { socket, text: () => text, closed: () => closed };
 }
 
@@ -58,7 +60,9 @@ except socket.timeout:
   const child = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const ended = new Promise<string>((resolve) => child.on('exit', () => resolve(out.trim().split('\n').at(-1) ?? '')));
+  const ended = new Promise<string>((resolve) =>
+    child.on('exit', () => resolve(out.trim().split('\n').at(-1) ?? '')),
+  );
   return { ended, kill: () => child.kill() };
 }
 
@@ -77,7 +81,8 @@ describe('delivery limits', () => {
     const opened = (await alice.api.conversation(conversationId)).lastSeq;
     await new Promise((r) => setTimeout(r, 1500));
     const ciphertext = Buffer.alloc(48_000, 7).toString('base64');
-    for (let i = 0; i < 120; i++) await alice.api.sendMessage(conversationId, { txnId: `slow${i}`, ciphertext });
+    for (let i = 0; i < 120; i++)
+      await alice.api.sendMessage(conversationId, { txnId: `slow${i}`, ciphertext });
     const count = () => healthy.entries.filter((e) => e.type === 'message').length;
     await waitFor(() => count() === 120, 'the healthy device got every message');
     expect(await stuck.ended).toBe('closed by server');
@@ -86,7 +91,11 @@ describe('delivery limits', () => {
     // The dropped device reconnects with its cursor and gets everything it missed.
     const resumed = listen(bob, healthy.entries[0] ? healthy.entries[0].seq - 1 : 0);
     await resumed.ready;
-    expect(resumed.entries.filter((e) => e.type === 'message').map((e) => e.type === 'message' && e.message.seq)).toEqual(Array.from({ length: 120 }, (_, i) => opened + i + 1));
+    expect(
+      resumed.entries
+        .filter((e) => e.type === 'message')
+        .map((e) => e.type === 'message' && e.message.seq),
+    ).toEqual(Array.from({ length: 120 }, (_, i) => opened + i + 1));
     resumed.stream.close();
   });
 });

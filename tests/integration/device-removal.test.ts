@@ -10,7 +10,6 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.close());
 
-
 describe('removing a device', () => {
   it('ends its stream, refuses its tokens everywhere, ends its sessions and lists it no more', async () => {
     const bob = await registerUser(platform.url, 'bob', 'laptop');
@@ -18,7 +17,9 @@ describe('removing a device', () => {
     const phoneStream = listen(phone);
     await phoneStream.ready;
     let bye = '';
-    const raw = await fetch(`${platform.url}/events`, { headers: { authorization: `Bearer ${phone.api.session?.accessToken ?? ''}` } });
+    const raw = await fetch(`${platform.url}/events`, {
+      headers: { authorization: `Bearer ${phone.api.session?.accessToken ?? ''}` },
+    });
     const reading = (async () => {
       const reader = raw.body?.getReader();
       for (;;) {
@@ -29,12 +30,18 @@ describe('removing a device', () => {
     })();
 
     // Only a device the identity key certified may remove another one: a password alone cannot sign the real devices out.
-    expect((await rejection(phone.api.removeDevice(bob.deviceId))).code).toBe('DEVICE_NOT_CERTIFIED');
+    expect((await rejection(phone.api.removeDevice(bob.deviceId))).code).toBe(
+      'DEVICE_NOT_CERTIFIED',
+    );
     await certify(bob);
-    expect((await rejection(bob.api.removeDevice('00000000-0000-4000-8000-000000000000'))).code).toBe('DEVICE_NOT_FOUND');
+    expect(
+      (await rejection(bob.api.removeDevice('00000000-0000-4000-8000-000000000000'))).code,
+    ).toBe('DEVICE_NOT_FOUND');
     const stranger = await registerUser(platform.url, 'eve');
     await certify(stranger);
-    expect((await rejection(stranger.api.removeDevice(phone.deviceId))).code).toBe('DEVICE_NOT_FOUND');
+    expect((await rejection(stranger.api.removeDevice(phone.deviceId))).code).toBe(
+      'DEVICE_NOT_FOUND',
+    );
 
     await bob.api.removeDevice(phone.deviceId);
     await reading;
@@ -44,12 +51,19 @@ describe('removing a device', () => {
     // Its still-unexpired access token is refused by every service.
     const token = phone.api.session?.accessToken ?? '';
     for (const path of ['/conversations', '/devices', '/events']) {
-      const res = await fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(`${platform.url}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const body = (await res.json()) as { error: { code: string } };
       expect([path, res.status, body.error.code]).toEqual([path, 401, 'DEVICE_REVOKED']);
     }
     // Its refresh token no longer works.
-    const refresh = await rejection(new RchatApi({ baseUrl: platform.url }).request('POST /auth/refresh', { body: { refreshToken: phone.api.session?.refreshToken ?? '' }, auth: false }));
+    const refresh = await rejection(
+      new RchatApi({ baseUrl: platform.url }).request('POST /auth/refresh', {
+        body: { refreshToken: phone.api.session?.refreshToken ?? '' },
+        auth: false,
+      }),
+    );
     expect(refresh.code).toBe('INVALID_REFRESH_TOKEN');
     expect((await bob.api.devices()).map((d) => d.name)).toEqual(['laptop']);
     expect((await rejection(bob.api.removeDevice(phone.deviceId))).code).toBe('DEVICE_NOT_FOUND');

@@ -21,8 +21,12 @@ describe('end-to-end encrypted messaging between two SDK clients', () => {
     expect(first.status).toBe('sent');
 
     await bob.client.start();
-    expect(await waitForTexts(bob, conv.id, alice.client.userId, 1)).toEqual(['hello bob, this is the first message']);
-    expect((await bob.client.conversations()).find((c) => c.id === conv.id)?.encryption).toBe('ready');
+    expect(await waitForTexts(bob, conv.id, alice.client.userId, 1)).toEqual([
+      'hello bob, this is the first message',
+    ]);
+    expect((await bob.client.conversations()).find((c) => c.id === conv.id)?.encryption).toBe(
+      'ready',
+    );
 
     const expectedFromAlice = ['hello bob, this is the first message'];
     const expectedFromBob: string[] = [];
@@ -45,8 +49,13 @@ describe('end-to-end encrypted messaging between two SDK clients', () => {
 
     // History pages come from the device's own store of plaintext, oldest first.
     const page = await bobAgain.client.history(conv.id, { limit: 5 });
-    expect(page.messages.map((m) => (m.content.kind === 'text' ? m.content.text : m.content.kind))).toEqual(offline.slice(-5));
-    const older = await bobAgain.client.history(conv.id, { limit: 100, before: page.nextBefore ?? 0 });
+    expect(
+      page.messages.map((m) => (m.content.kind === 'text' ? m.content.text : m.content.kind)),
+    ).toEqual(offline.slice(-5));
+    const older = await bobAgain.client.history(conv.id, {
+      limit: 100,
+      before: page.nextBefore ?? 0,
+    });
     expect(older.messages.filter((m) => m.content.kind !== 'text')).toEqual([]);
     expect(await waitForTexts(alice, conv.id, alice.client.userId, 71)).toHaveLength(71);
     alice.client.stop();
@@ -65,7 +74,9 @@ describe('end-to-end encrypted messaging between two SDK clients', () => {
     const bobAgain = await reopen(platform.url, bob);
     const starting = bobAgain.client.start();
     const page = await bobAgain.client.history(conv.id, { limit: 100 });
-    expect(page.messages.map((m) => (m.content.kind === 'text' ? m.content.text : m.content.kind))).toEqual(sent);
+    expect(
+      page.messages.map((m) => (m.content.kind === 'text' ? m.content.text : m.content.kind)),
+    ).toEqual(sent);
     await starting;
     alice.client.stop();
     bobAgain.client.stop();

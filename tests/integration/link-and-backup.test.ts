@@ -21,15 +21,25 @@ describe('link sessions', () => {
     await phone.api.postLinkMessage(session.id, b64('hello from the new device'));
     await laptop.api.postLinkMessage(session.id, b64('answer from the signed-in device'));
     const seen = await phone.api.linkMessages(session.id, 1);
-    expect(seen.messages.map((m) => [m.seq, m.fromDeviceId, unb64(m.ciphertext)])).toEqual([[2, laptop.deviceId, 'answer from the signed-in device']]);
+    expect(seen.messages.map((m) => [m.seq, m.fromDeviceId, unb64(m.ciphertext)])).toEqual([
+      [2, laptop.deviceId, 'answer from the signed-in device'],
+    ]);
 
     expect((await rejection(eve.api.linkMessages(session.id))).code).toBe('LINK_SESSION_NOT_FOUND');
-    expect((await rejection(eve.api.postLinkMessage(session.id, b64('let me in')))).code).toBe('LINK_SESSION_NOT_FOUND');
+    expect((await rejection(eve.api.postLinkMessage(session.id, b64('let me in')))).code).toBe(
+      'LINK_SESSION_NOT_FOUND',
+    );
     for (let i = 3; i <= 20; i++) await laptop.api.postLinkMessage(session.id, b64(`m${i}`));
-    expect((await rejection(laptop.api.postLinkMessage(session.id, b64('one too many')))).code).toBe('LINK_SESSION_FULL');
+    expect(
+      (await rejection(laptop.api.postLinkMessage(session.id, b64('one too many')))).code,
+    ).toBe('LINK_SESSION_FULL');
 
-    await platform.users.database.rows(sql`update link_sessions set expires_at = now() - interval '1 second' where id = ${session.id}`);
-    expect((await rejection(phone.api.linkMessages(session.id))).code).toBe('LINK_SESSION_NOT_FOUND');
+    await platform.users.database.rows(
+      sql`update link_sessions set expires_at = now() - interval '1 second' where id = ${session.id}`,
+    );
+    expect((await rejection(phone.api.linkMessages(session.id))).code).toBe(
+      'LINK_SESSION_NOT_FOUND',
+    );
   });
 });
 
@@ -40,8 +50,12 @@ describe('key backup storage', () => {
     const eve = await registerUser(platform.url, 'eve');
     expect((await rejection(alice.api.secretStorage())).code).toBe('BACKUP_NOT_FOUND');
     // A device the identity key has not certified (a password alone) can neither replace secret storage nor touch the backup log.
-    expect((await rejection(alice.api.putSecretStorage(b64('sealed by a password thief')))).code).toBe('DEVICE_NOT_CERTIFIED');
-    expect((await rejection(alice.api.appendBackup([b64('forged')]))).code).toBe('DEVICE_NOT_CERTIFIED');
+    expect(
+      (await rejection(alice.api.putSecretStorage(b64('sealed by a password thief')))).code,
+    ).toBe('DEVICE_NOT_CERTIFIED');
+    expect((await rejection(alice.api.appendBackup([b64('forged')]))).code).toBe(
+      'DEVICE_NOT_CERTIFIED',
+    );
     expect((await rejection(alice.api.backupEntries())).code).toBe('DEVICE_NOT_CERTIFIED');
     const { identity } = await certify(alice);
     await certify(alicePhone, identity);
@@ -52,7 +66,10 @@ describe('key backup storage', () => {
     expect((await rejection(eve.api.secretStorage())).code).toBe('BACKUP_NOT_FOUND');
 
     await alice.api.appendBackup([b64('e1'), b64('e2')]);
-    await Promise.all([alicePhone.api.appendBackup([b64('e3')]), alice.api.appendBackup([b64('e4')])]);
+    await Promise.all([
+      alicePhone.api.appendBackup([b64('e3')]),
+      alice.api.appendBackup([b64('e4')]),
+    ]);
     const page1 = await alicePhone.api.backupEntries(0, 2);
     expect(page1.entries.map((e) => [e.seq, unb64(e.entry)])).toEqual([
       [1, 'e1'],

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { b64, listen, loginDevice, registerUser, unb64, waitFor, type TestUser } from '../support/users.ts';
+import {
+  b64,
+  listen,
+  loginDevice,
+  registerUser,
+  unb64,
+  waitFor,
+  type TestUser,
+} from '../support/users.ts';
 
 let platform: Platform;
 let alice: TestUser;
@@ -21,19 +29,31 @@ describe('conversations and messages', () => {
     const fromBob = await bob.api.createConversation(alice.id);
     expect(again.id).toBe(conversationId);
     expect(fromBob.id).toBe(conversationId);
-    expect(fromBob.members.map((m) => m.username).sort()).toEqual([alice.username, bob.username].sort());
+    expect(fromBob.members.map((m) => m.username).sort()).toEqual(
+      [alice.username, bob.username].sort(),
+    );
   });
 
   it('pages history newest first with a cursor, and counts unread messages until read', async () => {
     const carol = await registerUser(platform.url, 'carol');
     const conv = await carol.api.createConversation(bob.id);
     // A member of a conversation with nothing in it gets an empty page, not an error.
-    expect(await bob.api.history(conv.id, { limit: 3 })).toEqual({ messages: [], nextBefore: null });
-    for (let i = 1; i <= 7; i++) await carol.api.sendMessage(conv.id, { txnId: `h${i}`, ciphertext: b64(`m${i}`) });
+    expect(await bob.api.history(conv.id, { limit: 3 })).toEqual({
+      messages: [],
+      nextBefore: null,
+    });
+    for (let i = 1; i <= 7; i++)
+      await carol.api.sendMessage(conv.id, { txnId: `h${i}`, ciphertext: b64(`m${i}`) });
 
     const page1 = await bob.api.history(conv.id, { limit: 3 });
     expect(page1.messages.map((m) => unb64(m.ciphertext))).toEqual(['m7', 'm6', 'm5']);
-    expect(page1.messages[0]).toMatchObject({ conversationId: conv.id, seq: 7, senderUserId: carol.id, txnId: 'h7', epoch: null });
+    expect(page1.messages[0]).toMatchObject({
+      conversationId: conv.id,
+      seq: 7,
+      senderUserId: carol.id,
+      txnId: 'h7',
+      epoch: null,
+    });
     expect(Date.parse(page1.messages[0]?.createdAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
     const page2 = await bob.api.history(conv.id, { limit: 3, before: page1.nextBefore ?? 0 });
     expect(page2.messages.map((m) => unb64(m.ciphertext))).toEqual(['m4', 'm3', 'm2']);
@@ -64,14 +84,20 @@ describe('conversations and messages', () => {
 
   it('stores exactly one message when the same txnId is sent five times concurrently', async () => {
     const before = (await alice.api.conversation(conversationId)).lastSeq;
-    const results = await Promise.all(Array.from({ length: 5 }, () => alice.api.sendMessage(conversationId, { txnId: 'dup-1', ciphertext: b64('once') })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        alice.api.sendMessage(conversationId, { txnId: 'dup-1', ciphertext: b64('once') }),
+      ),
+    );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
     const after = await alice.api.conversation(conversationId);
     expect(after.lastSeq).toBe(before + 1);
     const history = await bob.api.history(conversationId, { limit: 5 });
     expect(history.messages.filter((m) => m.txnId === 'dup-1')).toHaveLength(1);
     const inbox = await bob.api.inbox(0, 1000);
-    expect(inbox.entries.filter((e) => e.type === 'message' && e.message.txnId === 'dup-1')).toHaveLength(1);
+    expect(
+      inbox.entries.filter((e) => e.type === 'message' && e.message.txnId === 'dup-1'),
+    ).toHaveLength(1);
   });
 });
 
@@ -86,10 +112,20 @@ describe('real-time delivery', () => {
     for (let i = 0; i < 30; i++) {
       const text = `live-${i}`;
       sent.push(text);
-      await (i % 2 ? bob : alice).api.sendMessage(conversationId, { txnId: `live${i}`, ciphertext: b64(text) });
+      await (i % 2 ? bob : alice).api.sendMessage(conversationId, {
+        txnId: `live${i}`,
+        ciphertext: b64(text),
+      });
     }
-    const texts = (entries: typeof laptop.entries) => entries.flatMap((e) => (e.type === 'message' ? [unb64(e.message.ciphertext)] : []));
-    await waitFor(() => texts(laptop.entries).length >= 30 && texts(phone.entries).length >= 30 && texts(mine.entries).length >= 30, 'all 30 messages on 3 devices');
+    const texts = (entries: typeof laptop.entries) =>
+      entries.flatMap((e) => (e.type === 'message' ? [unb64(e.message.ciphertext)] : []));
+    await waitFor(
+      () =>
+        texts(laptop.entries).length >= 30 &&
+        texts(phone.entries).length >= 30 &&
+        texts(mine.entries).length >= 30,
+      'all 30 messages on 3 devices',
+    );
     for (const d of [laptop, phone, mine]) {
       expect(texts(d.entries)).toEqual(sent);
       const seqs = d.entries.map((e) => e.seq);
@@ -105,15 +141,25 @@ describe('real-time delivery', () => {
     const first = listen(bob);
     await first.ready;
     await alice.api.sendMessage(conversationId, { txnId: 'off-0', ciphertext: b64('before') });
-    await waitFor(() => first.entries.some((e) => e.type === 'message' && e.message.txnId === 'off-0'), 'first message');
+    await waitFor(
+      () => first.entries.some((e) => e.type === 'message' && e.message.txnId === 'off-0'),
+      'first message',
+    );
     first.stream.close();
     const cursor = first.stream.lastSeq ?? 0;
 
-    for (let i = 1; i <= 20; i++) await alice.api.sendMessage(conversationId, { txnId: `off-${i}`, ciphertext: b64(`missed ${i}`) });
+    for (let i = 1; i <= 20; i++)
+      await alice.api.sendMessage(conversationId, {
+        txnId: `off-${i}`,
+        ciphertext: b64(`missed ${i}`),
+      });
     const resumed = listen(bob, cursor);
     await resumed.ready;
     await alice.api.sendMessage(conversationId, { txnId: 'off-21', ciphertext: b64('after') });
-    await waitFor(() => resumed.entries.some((e) => e.type === 'message' && e.message.txnId === 'off-21'), 'live message after resume');
+    await waitFor(
+      () => resumed.entries.some((e) => e.type === 'message' && e.message.txnId === 'off-21'),
+      'live message after resume',
+    );
     resumed.stream.close();
     const txns = resumed.entries.flatMap((e) => (e.type === 'message' ? [e.message.txnId] : []));
     expect(txns).toEqual([...Array.from({ length: 20 }, (_, i) => `off-${i + 1}`), 'off-21']);
@@ -131,7 +177,10 @@ describe('real-time delivery', () => {
     await waitFor(() => erinStream.entries.some((e) => e.type === 'message'), 'message for erin');
     expect(erinStream.entries[0]?.type).toBe('conversation');
     await erin.api.markRead(conv.id, 1);
-    await waitFor(() => phoneStream.entries.some((e) => e.type === 'read'), 'read marker on the other device');
+    await waitFor(
+      () => phoneStream.entries.some((e) => e.type === 'read'),
+      'read marker on the other device',
+    );
     const read = phoneStream.entries.find((e) => e.type === 'read');
     expect(read?.type === 'read' && read.readSeq).toBe(1);
     erinStream.stream.close();

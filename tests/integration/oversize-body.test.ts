@@ -29,20 +29,36 @@ interface RawAnswer {
 }
 
 /** Sends the request line, headers and `size` body bytes (declared, or chunked), then reads the whole answer. */
-function uploadThenRead(path: string, size: number, framing: 'content-length' | 'chunked'): Promise<RawAnswer> {
+function uploadThenRead(
+  path: string,
+  size: number,
+  framing: 'content-length' | 'chunked',
+): Promise<RawAnswer> {
   const url = new URL(platform.url);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
     socket.pause();
-    socket.on('error', (e) => reject(new Error(`the connection failed before the answer was read: ${e.message}`)));
+    socket.on('error', (e) =>
+      reject(new Error(`the connection failed before the answer was read: ${e.message}`)),
+    );
     socket.on('connect', () => {
       void (async () => {
-        const length = framing === 'chunked' ? 'transfer-encoding: chunked' : `content-length: ${size}`;
-        socket.write(`POST ${path} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\nauthorization: Bearer ${alice.api.session?.accessToken ?? ''}\r\n${length}\r\n\r\n`);
+        const length =
+          framing === 'chunked' ? 'transfer-encoding: chunked' : `content-length: ${size}`;
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/json\r\nauthorization: Bearer ${alice.api.session?.accessToken ?? ''}\r\n${length}\r\n\r\n`,
+        );
         const chunk = Buffer.alloc(64 * 1024, 'a');
         for (let sent = 0; sent < size; sent += chunk.length) {
           const part = chunk.subarray(0, Math.min(chunk.length, size - sent));
-          const framed = framing === 'chunked' ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]) : part;
+          const framed =
+            framing === 'chunked'
+              ? Buffer.concat([
+                  Buffer.from(`${part.length.toString(16)}\r\n`),
+                  part,
+                  Buffer.from('\r\n'),
+                ])
+              : part;
           if (!socket.write(framed)) await new Promise((r) => socket.once('drain', r));
         }
         if (framing === 'chunked') socket.write('0\r\n\r\n');
@@ -51,7 +67,11 @@ function uploadThenRead(path: string, size: number, framing: 'content-length' | 
         socket.on('end', () => {
           const text = Buffer.concat(received).toString();
           const [head = '', body = ''] = text.split('\r\n\r\n');
-          resolve({ status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]), headers: head.toLowerCase(), body });
+          resolve({
+            status: Number(/^HTTP\/1\.1 (\d+)/.exec(head)?.[1]),
+            headers: head.toLowerCase(),
+            body,
+          });
         });
         socket.resume();
       })();
@@ -74,25 +94,34 @@ describe('an oversize body gets its 413 JSON answer', () => {
     expect(answer.status).toBe(413);
     expect(answer.headers).toContain('content-type: application/json');
     expect(answer.headers).toContain('connection: close');
-    expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
   });
 
   it('through fetch, which reads the answer while it uploads', async () => {
     for (const size of [2 * MiB, 8 * MiB]) {
       const res = await fetch(`${platform.url}${messagesPath}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.api.session?.accessToken ?? ''}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${alice.api.session?.accessToken ?? ''}`,
+        },
         body: Buffer.alloc(size, 'a'),
       });
       expect(res.status).toBe(413);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
+        'PAYLOAD_TOO_LARGE',
+      );
     }
   });
 
   it('on a route of another service, and the server goes on answering', async () => {
     const answer = await uploadThenRead('/auth/register', 2 * MiB, 'content-length');
     expect(answer.status).toBe(413);
-    expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect((JSON.parse(answer.body) as { error: { code: string } }).error.code).toBe(
+      'PAYLOAD_TOO_LARGE',
+    );
     expect((await alice.api.conversations()).length).toBe(1);
   });
 });

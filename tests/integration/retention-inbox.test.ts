@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { remoteActiveDevices } from '../../services/chat/src/adapters/active-devices.ts';
 import { httpInboxReader } from '../../services/delivery/src/adapters/http-inbox-reader.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { certify, listen, loginDevice, registerUser, waitFor, type TestUser } from '../support/users.ts';
+import {
+  certify,
+  listen,
+  loginDevice,
+  registerUser,
+  waitFor,
+  type TestUser,
+} from '../support/users.ts';
 
 const DAY = 86_400_000;
 const INTERNAL_TOKEN = 'i'.repeat(40);
@@ -13,14 +20,27 @@ let offsetMs = 0;
 const advance = (days: number) => (offsetMs += days * DAY);
 
 beforeAll(async () => {
-  platform = await startPlatform({ clock: () => new Date(Date.now() + offsetMs), env: { RETENTION_INTERVAL_SECONDS: '0', INBOX_RETENTION_DAYS: '30', RETENTION_BATCH_SIZE: '2', INTERNAL_TOKEN } });
+  platform = await startPlatform({
+    clock: () => new Date(Date.now() + offsetMs),
+    env: {
+      RETENTION_INTERVAL_SECONDS: '0',
+      INBOX_RETENTION_DAYS: '30',
+      RETENTION_BATCH_SIZE: '2',
+      INTERNAL_TOKEN,
+    },
+  });
 });
 afterAll(async () => platform?.close());
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const inboxSeqs = async (user: TestUser) =>
-  (await platform.chat.database.rows<{ seq: string | number }>(sql`select seq from inbox_entries where user_id = ${user.id} order by seq`)).map((r) => Number(r.seq));
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  (
+    await platform.chat.database.rows<{ seq: string | number }>(
+      sql`select seq from inbox_entries where user_id = ${user.id} order by seq`,
+    )
+  ).map((r) => Number(r.seq));
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** A device resumes its event stream after `cursor` and reads until it has the head; answers the seqs it got. */
 async function resume(device: TestUser, cursor: number): Promise<number[]> {
@@ -48,7 +68,8 @@ describe('inbox retention', () => {
     const conversation = await bob.api.createConversation(alice.id);
     await bob.api.createConversation(carol.id);
     await bob.api.createConversation(loner.id);
-    for (let i = 1; i <= 5; i++) await bob.api.sendMessage(conversation.id, { txnId: `old${i}`, ciphertext: b64(`old ${i}`) });
+    for (let i = 1; i <= 5; i++)
+      await bob.api.sendMessage(conversation.id, { txnId: `old${i}`, ciphertext: b64(`old ${i}`) });
     const oldHead = (await inboxSeqs(alice)).at(-1) ?? 0;
     expect(oldHead).toBe(6); // the conversation, then five messages
 
@@ -70,7 +91,11 @@ describe('inbox retention', () => {
     expect(await inboxSeqs(loner)).toEqual([]);
     expect(await inboxSeqs(bob)).toEqual([9]); // three conversations and five messages went
     expect(report['passed-inbox-entries']).toBe(2 + 1 + 8);
-    expect(await platform.chat.database.rows(sql`select device_id from device_cursors where device_id = ${tablet.deviceId}`)).toEqual([]);
+    expect(
+      await platform.chat.database.rows(
+        sql`select device_id from device_cursors where device_id = ${tablet.deviceId}`,
+      ),
+    ).toEqual([]);
 
     // The phone resumes where it was: exactly what it had not seen, once, in order.
     expect(await resume(phone, 2)).toEqual(range(3, 7));
@@ -96,8 +121,16 @@ describe('inbox retention', () => {
     );
     const read = httpInboxReader(platform.url, INTERNAL_TOKEN);
     await read(dave.id, { after: 0, limit: 10 }); // a gap repair: not a resume
-    expect(await platform.chat.database.rows(sql`select device_id from device_cursors where user_id = ${dave.id}`)).toEqual([]);
+    expect(
+      await platform.chat.database.rows(
+        sql`select device_id from device_cursors where user_id = ${dave.id}`,
+      ),
+    ).toEqual([]);
     expect((await read(dave.id, { after: 0, limit: 10 }, dave.deviceId)).entries).toHaveLength(1);
-    expect(await platform.chat.database.rows(sql`select device_id, cursor_seq::int as cursor from device_cursors where user_id = ${dave.id}`)).toEqual([{ device_id: dave.deviceId, cursor: 0 }]);
+    expect(
+      await platform.chat.database.rows(
+        sql`select device_id, cursor_seq::int as cursor from device_cursors where user_id = ${dave.id}`,
+      ),
+    ).toEqual([{ device_id: dave.deviceId, cursor: 0 }]);
   });
 });

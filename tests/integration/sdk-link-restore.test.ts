@@ -1,8 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerLinkOffer, fromBase64, toBase64 } from '@rchat/crypto';
-import { RchatApi, RchatClient, RchatError, createMemoryStorage, type ChatMessage } from '@rchat/sdk';
+import {
+  RchatApi,
+  RchatClient,
+  RchatError,
+  createMemoryStorage,
+  type ChatMessage,
+} from '@rchat/sdk';
 import { startPlatform, type Platform } from '../support/platform.ts';
-import { observe, registerClient, reopen, waitForTexts, type TestClient } from '../support/clients.ts';
+import {
+  observe,
+  registerClient,
+  reopen,
+  waitForTexts,
+  type TestClient,
+} from '../support/clients.ts';
 import { PASSWORD, waitFor } from '../support/users.ts';
 
 let platform: Platform;
@@ -11,10 +23,16 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.close());
 
-const options = (deviceName: string, extra: { fetch?: typeof fetch } = {}) => ({ baseUrl: platform.url, storage: createMemoryStorage(), deviceName, ...extra });
+const options = (deviceName: string, extra: { fetch?: typeof fetch } = {}) => ({
+  baseUrl: platform.url,
+  storage: createMemoryStorage(),
+  deviceName,
+  ...extra,
+});
 const codeOf = (e: unknown) => (e instanceof RchatError ? e.code : String(e));
 const failure = (p: Promise<unknown>) => p.then(() => 'resolved', codeOf);
-const readable = (messages: ChatMessage[]) => messages.map((m) => (m.content.kind === 'text' ? m.content.text : `<${m.content.kind}>`));
+const readable = (messages: ChatMessage[]) =>
+  messages.map((m) => (m.content.kind === 'text' ? m.content.text : `<${m.content.kind}>`));
 
 /** alice and bob with a conversation holding two messages each way, and alice's backup written. */
 async function pair(): Promise<{ alice: TestClient; bob: TestClient; conversationId: string }> {
@@ -48,13 +66,24 @@ describe('linking a device (SDK)', () => {
 
     const laptop = observe(laptopClient, createMemoryStorage());
     await laptop.client.start();
-    await waitFor(async () => (await laptop.client.conversations())[0]?.encryption === 'ready', 'the laptop joins the conversation');
+    await waitFor(
+      async () => (await laptop.client.conversations())[0]?.encryption === 'ready',
+      'the laptop joins the conversation',
+    );
     // History from before the laptop existed comes from the backup.
-    expect(readable((await laptop.client.history(conversationId)).messages)).toEqual(['a1', 'b1', 'b2']);
+    expect(readable((await laptop.client.history(conversationId)).messages)).toEqual([
+      'a1',
+      'b1',
+      'b2',
+    ]);
 
     await bob.client.sendText(conversationId, 'to all of alice');
-    expect(await waitForTexts(laptop, conversationId, bob.client.userId, 1)).toEqual(['to all of alice']);
-    expect(await waitForTexts(alice, conversationId, bob.client.userId, 3)).toContain('to all of alice');
+    expect(await waitForTexts(laptop, conversationId, bob.client.userId, 1)).toEqual([
+      'to all of alice',
+    ]);
+    expect(await waitForTexts(alice, conversationId, bob.client.userId, 3)).toContain(
+      'to all of alice',
+    );
     for (const t of [alice, bob, laptop]) t.client.stop();
   });
 
@@ -67,12 +96,23 @@ describe('linking a device (SDK)', () => {
 
     // Someone who has alice's password (or the server itself) answers the new device first, with its own key.
     const intruder = new RchatApi({ baseUrl: platform.url });
-    await intruder.login({ username: alice.client.username, password: PASSWORD, device: { name: 'intruder' } });
+    await intruder.login({
+      username: alice.client.username,
+      password: PASSWORD,
+      device: { name: 'intruder' },
+    });
     const [session] = (await intruder.linkSessions()).sessions;
     const offerMessage = (await intruder.linkMessages(session!.id)).messages[0]!;
-    const offer = JSON.parse(new TextDecoder().decode(fromBase64(offerMessage.ciphertext))) as { publicKey: string };
+    const offer = JSON.parse(new TextDecoder().decode(fromBase64(offerMessage.ciphertext))) as {
+      publicKey: string;
+    };
     const intrusion = await answerLinkOffer(session!.id, fromBase64(offer.publicKey)!);
-    await intruder.postLinkMessage(session!.id, toBase64(new TextEncoder().encode(JSON.stringify({ t: 'answer', enc: toBase64(intrusion.enc) }))));
+    await intruder.postLinkMessage(
+      session!.id,
+      toBase64(
+        new TextEncoder().encode(JSON.stringify({ t: 'answer', enc: toBase64(intrusion.enc) })),
+      ),
+    );
 
     const answered = await alice.client.linkDevice(link.code);
     const shownOnNewDevice = await link.waitForCheckCode();
@@ -82,7 +122,9 @@ describe('linking a device (SDK)', () => {
     const completion = failure(link.complete());
     await answered.abort();
     expect(await completion).toBe('LINK_ABORTED');
-    const relayed = (await intruder.linkMessages(session!.id)).messages.map((m) => (JSON.parse(new TextDecoder().decode(fromBase64(m.ciphertext))) as { t: string }).t);
+    const relayed = (await intruder.linkMessages(session!.id)).messages.map(
+      (m) => (JSON.parse(new TextDecoder().decode(fromBase64(m.ciphertext))) as { t: string }).t,
+    );
     expect(relayed).not.toContain('sealed');
     // The failed link took the half-linked device off the account by itself; the intruder's password sign-in stays visible in the device list for alice to remove.
     const names = (await alice.client.devices()).map((d) => d.name);
@@ -111,20 +153,48 @@ describe('restoring from the recovery key (SDK)', () => {
     await alice.client.setPassphrase('a long backup passphrase');
     const devicesBefore = (await alice.client.devices()).map((d) => d.id).sort();
 
-    expect(await failure(RchatClient.restoreFromRecoveryKey(options('new'), alice.client.username, PASSWORD, { recoveryKey: bob.client.takeRecoveryKey()! }))).toBe('RECOVERY_KEY_WRONG');
-    expect(await failure(RchatClient.restoreFromRecoveryKey(options('new'), alice.client.username, PASSWORD, { recoveryKey: 'AAAA-BBBB' }))).toBe('RECOVERY_KEY_WRONG');
-    expect(await failure(RchatClient.restoreFromRecoveryKey(options('new'), alice.client.username, PASSWORD, { passphrase: 'a wrong backup passphrase' }))).toBe('RECOVERY_KEY_WRONG');
+    expect(
+      await failure(
+        RchatClient.restoreFromRecoveryKey(options('new'), alice.client.username, PASSWORD, {
+          recoveryKey: bob.client.takeRecoveryKey()!,
+        }),
+      ),
+    ).toBe('RECOVERY_KEY_WRONG');
+    expect(
+      await failure(
+        RchatClient.restoreFromRecoveryKey(options('new'), alice.client.username, PASSWORD, {
+          recoveryKey: 'AAAA-BBBB',
+        }),
+      ),
+    ).toBe('RECOVERY_KEY_WRONG');
+    expect(
+      await failure(
+        RchatClient.restoreFromRecoveryKey(options('new'), alice.client.username, PASSWORD, {
+          passphrase: 'a wrong backup passphrase',
+        }),
+      ),
+    ).toBe('RECOVERY_KEY_WRONG');
     expect((await alice.client.devices()).map((d) => d.id).sort()).toEqual(devicesBefore);
 
     // Alice's only device is gone (offline for good); bob's device adds the restored one.
     alice.client.stop();
-    const restoredClient = await RchatClient.restoreFromRecoveryKey(options('restored'), alice.client.username, PASSWORD, { recoveryKey: recoveryKey! });
+    const restoredClient = await RchatClient.restoreFromRecoveryKey(
+      options('restored'),
+      alice.client.username,
+      PASSWORD,
+      { recoveryKey: recoveryKey! },
+    );
     expect(restoredClient.backupWarnings).toEqual([]);
-    expect(restoredClient.identityKeyPair.publicKey).toEqual(alice.client.identityKeyPair.publicKey);
+    expect(restoredClient.identityKeyPair.publicKey).toEqual(
+      alice.client.identityKeyPair.publicKey,
+    );
     expect(readable((await restoredClient.history(conv.id)).messages)).toEqual(['a1', 'b1']);
     const restored = observe(restoredClient, createMemoryStorage());
     await restored.client.start();
-    await waitFor(async () => (await restored.client.conversations())[0]?.encryption === 'ready', 'bob adds the restored device');
+    await waitFor(
+      async () => (await restored.client.conversations())[0]?.encryption === 'ready',
+      'bob adds the restored device',
+    );
     await bob.client.sendText(conv.id, 'welcome back');
     expect(await waitForTexts(restored, conv.id, bob.client.userId, 1)).toEqual(['welcome back']);
     await restored.client.sendText(conv.id, 'thanks');
@@ -132,8 +202,16 @@ describe('restoring from the recovery key (SDK)', () => {
     // The safety number bob sees is unchanged: same identity key.
     expect((await bob.client.safetyNumber(conv.id)).identityKeyChanged).toBe(false);
 
-    const byPassphrase = await RchatClient.restoreFromRecoveryKey(options('third'), alice.client.username, PASSWORD, { passphrase: 'a long backup passphrase' });
-    expect(readable((await byPassphrase.history(conv.id)).messages).slice(0, 2)).toEqual(['a1', 'b1']);
+    const byPassphrase = await RchatClient.restoreFromRecoveryKey(
+      options('third'),
+      alice.client.username,
+      PASSWORD,
+      { passphrase: 'a long backup passphrase' },
+    );
+    expect(readable((await byPassphrase.history(conv.id)).messages).slice(0, 2)).toEqual([
+      'a1',
+      'b1',
+    ]);
     restored.client.stop();
     bob.client.stop();
     // Three argon2id stretches at 64 MiB, 3 passes (set, wrong, right) take tens of seconds on a busy machine.
@@ -153,7 +231,11 @@ describe('restoring from the recovery key (SDK)', () => {
     // The server (or anyone on the path) alters the second entry.
     const tampering: typeof fetch = async (input, init) => {
       const res = await fetch(input, init);
-      if (!String(input instanceof Request ? input.url : input).includes('/backup/entries') || (init?.method ?? 'GET') !== 'GET') return res;
+      if (
+        !String(input instanceof Request ? input.url : input).includes('/backup/entries') ||
+        (init?.method ?? 'GET') !== 'GET'
+      )
+        return res;
       const body = (await res.json()) as { entries: { entry: string }[] };
       const target = body.entries[1];
       if (target) {
@@ -161,11 +243,25 @@ describe('restoring from the recovery key (SDK)', () => {
         bytes[bytes.length - 80]! ^= 1;
         target.entry = toBase64(bytes);
       }
-      return new Response(JSON.stringify(body), { status: res.status, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify(body), {
+        status: res.status,
+        headers: { 'content-type': 'application/json' },
+      });
     };
-    const restored = await RchatClient.restoreFromRecoveryKey(options('restored', { fetch: tampering }), alice.client.username, PASSWORD, { recoveryKey });
-    expect(restored.backupWarnings).toEqual([expect.stringMatching(/1 message backup entry was rejected/)]);
-    expect(readable((await restored.history(conv.id)).messages)).toEqual(['one', '<unavailable>', 'three']);
+    const restored = await RchatClient.restoreFromRecoveryKey(
+      options('restored', { fetch: tampering }),
+      alice.client.username,
+      PASSWORD,
+      { recoveryKey },
+    );
+    expect(restored.backupWarnings).toEqual([
+      expect.stringMatching(/1 message backup entry was rejected/),
+    ]);
+    expect(readable((await restored.history(conv.id)).messages)).toEqual([
+      'one',
+      '<unavailable>',
+      'three',
+    ]);
     bob.client.stop();
     restored.stop();
   });
@@ -173,19 +269,29 @@ describe('restoring from the recovery key (SDK)', () => {
   it('keeps backup entries it could not write and writes them on the next start', async () => {
     let backupDown = true;
     const flaky: typeof fetch = async (input, init) =>
-      backupDown && String(input instanceof Request ? input.url : input).includes('/backup/entries') && init?.method === 'POST'
-        ? new Response(JSON.stringify({ error: { code: 'INTERNAL', message: 'The backup store is down.' } }), { status: 503, headers: { 'content-type': 'application/json' } })
+      backupDown &&
+      String(input instanceof Request ? input.url : input).includes('/backup/entries') &&
+      init?.method === 'POST'
+        ? new Response(
+            JSON.stringify({ error: { code: 'INTERNAL', message: 'The backup store is down.' } }),
+            { status: 503, headers: { 'content-type': 'application/json' } },
+          )
         : fetch(input, init);
     const alice = await registerClient(platform.url, 'alice', { fetch: flaky });
     const recoveryKey = alice.client.takeRecoveryKey()!;
     const bob = await registerClient(platform.url, 'bob');
     await Promise.all([alice.client.start(), bob.client.start()]);
     const conv = await alice.client.startConversation({ userId: bob.client.userId });
-    await waitFor(async () => (await bob.client.conversations())[0]?.encryption === 'ready', 'bob joins the conversation');
+    await waitFor(
+      async () => (await bob.client.conversations())[0]?.encryption === 'ready',
+      'bob joins the conversation',
+    );
     await bob.client.sendText(conv.id, 'kept for later');
     await waitForTexts(alice, conv.id, bob.client.userId, 1);
     await alice.client.flushBackup();
-    expect(alice.warnings.some((w) => w.includes('message backup could not be written'))).toBe(true);
+    expect(alice.warnings.some((w) => w.includes('message backup could not be written'))).toBe(
+      true,
+    );
     alice.client.stop();
 
     // The app is opened again later, with the backup store back.
@@ -194,7 +300,12 @@ describe('restoring from the recovery key (SDK)', () => {
     await again.client.start();
     await again.client.flushBackup();
     again.client.stop();
-    const restored = await RchatClient.restoreFromRecoveryKey(options('restored'), alice.client.username, PASSWORD, { recoveryKey });
+    const restored = await RchatClient.restoreFromRecoveryKey(
+      options('restored'),
+      alice.client.username,
+      PASSWORD,
+      { recoveryKey },
+    );
     expect(readable((await restored.history(conv.id)).messages)).toEqual(['kept for later']);
     bob.client.stop();
   });

@@ -26,7 +26,12 @@ let dir: string;
 beforeAll(async () => {
   platform = await startPlatform({
     // Heartbeats and the live-write bound must not end the stalled stream: this test is about what it holds.
-    env: { MAX_PENDING_BYTES: String(MAX_PENDING_BYTES), MAX_COMMIT_BYTES: String(WELCOME_BYTES), MAX_BUFFERED_BYTES: String(2 * WELCOME_BYTES), HEARTBEAT_MS: '120000' },
+    env: {
+      MAX_PENDING_BYTES: String(MAX_PENDING_BYTES),
+      MAX_COMMIT_BYTES: String(WELCOME_BYTES),
+      MAX_BUFFERED_BYTES: String(2 * WELCOME_BYTES),
+      HEARTBEAT_MS: '120000',
+    },
   });
   alice = await registerUser(platform.url, 'alice');
   bob = await registerUser(platform.url, 'bob');
@@ -99,12 +104,22 @@ describe('stream catch-up with a reader that drains slowly', () => {
     const cursor = (await bob.api.inbox(Number.MAX_SAFE_INTEGER, 1)).headSeq;
     // Each commit puts a commit entry and a Welcome for bob's device into bob's inbox.
     const commit = (epoch: number) =>
-      alice.api.submitCommit(conversationId, { epoch, commit: 'AAAA', welcome: { message: Buffer.alloc(WELCOME_BYTES, epoch).toString('base64'), recipients: [{ userId: bob.id, deviceId: bob.deviceId }] } });
+      alice.api.submitCommit(conversationId, {
+        epoch,
+        commit: 'AAAA',
+        welcome: {
+          message: Buffer.alloc(WELCOME_BYTES, epoch).toString('base64'),
+          recipients: [{ userId: bob.id, deviceId: bob.deviceId }],
+        },
+      });
     for (let epoch = 0; epoch < BACKLOG; epoch++) await commit(epoch);
 
     const reader = slowReader(bob.api.session?.accessToken ?? '', cursor, join(dir, 'stream'));
     try {
-      await waitFor(() => reader.said().includes('connected') && platform.delivery.connections === 1, 'the slow reader to connect');
+      await waitFor(
+        () => reader.said().includes('connected') && platform.delivery.connections === 1,
+        'the slow reader to connect',
+      );
       // Catch-up has written the backlog and now waits for the reader to make room.
       await new Promise((r) => setTimeout(r, 1_000));
       const before = heapUsedAfterGc();

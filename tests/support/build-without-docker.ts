@@ -1,7 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+} from 'node:fs';
 import { basename, join, posix } from 'node:path';
-import { dockerignore, parseCommand, parseCopy, parseDockerfile, parseHealthcheck, type Stage } from './dockerfile.ts';
+import {
+  dockerignore,
+  parseCommand,
+  parseCopy,
+  parseDockerfile,
+  parseHealthcheck,
+  type Stage,
+} from './dockerfile.ts';
 
 /**
  * Replays deploy/Dockerfile without a Docker engine: each stage gets a folder
@@ -45,10 +60,24 @@ export function buildWithoutDocker(options: BuildOptions): BuiltStage[] {
   return built;
 }
 
-function buildStage(stage: Stage, earlier: BuiltStage[], ignored: (path: string) => boolean, options: BuildOptions): BuiltStage {
+function buildStage(
+  stage: Stage,
+  earlier: BuiltStage[],
+  ignored: (path: string) => boolean,
+  options: BuildOptions,
+): BuiltStage {
   const root = join(options.out, stage.name);
   mkdirSync(root, { recursive: true });
-  const result: BuiltStage = { name: stage.name, from: stage.from, root, workdir: root, env: {}, user: undefined, cmd: undefined, healthcheck: undefined };
+  const result: BuiltStage = {
+    name: stage.name,
+    from: stage.from,
+    root,
+    workdir: root,
+    env: {},
+    user: undefined,
+    cmd: undefined,
+    healthcheck: undefined,
+  };
   let cwd = '/';
   const inStage = (path: string) => join(root, posix.resolve(cwd, path));
   for (const ins of stage.instructions) {
@@ -69,20 +98,27 @@ function buildStage(stage: Stage, earlier: BuiltStage[], ignored: (path: string)
         const dest = inStage(copy.dest);
         const intoFolder = copy.dest.endsWith('/') || copy.dest === '.' || copy.sources.length > 1;
         for (const source of copy.sources) {
-          if (copy.from === undefined) copyFromContext(options.context, source, dest, intoFolder, ignored, ins.line);
+          if (copy.from === undefined)
+            copyFromContext(options.context, source, dest, intoFolder, ignored, ins.line);
           else {
             const from = earlier.find((s) => s.name === copy.from);
-            if (!from) throw new Error(`line ${ins.line}: COPY --from=${copy.from}: no such earlier stage`);
+            if (!from)
+              throw new Error(`line ${ins.line}: COPY --from=${copy.from}: no such earlier stage`);
             const src = join(from.root, posix.resolve('/', source));
-            if (!existsSync(src)) throw new Error(`line ${ins.line}: COPY --from=${copy.from} ${source}: stage ${copy.from} has no such path after its build`);
-            const target = intoFolder && !statSync(src).isDirectory() ? join(dest, basename(src)) : dest;
+            if (!existsSync(src))
+              throw new Error(
+                `line ${ins.line}: COPY --from=${copy.from} ${source}: stage ${copy.from} has no such path after its build`,
+              );
+            const target =
+              intoFolder && !statSync(src).isDirectory() ? join(dest, basename(src)) : dest;
             cpSync(src, target, { recursive: true });
           }
         }
         break;
       }
       case 'RUN':
-        for (const step of ins.args.split('&&').map((s) => s.trim())) runStep(step, inStage, result, options, ins.line);
+        for (const step of ins.args.split('&&').map((s) => s.trim()))
+          runStep(step, inStage, result, options, ins.line);
         break;
       case 'USER':
         result.user = ins.args.trim();
@@ -105,10 +141,20 @@ function buildStage(stage: Stage, earlier: BuiltStage[], ignored: (path: string)
 }
 
 /** COPY from the build context: what the .dockerignore excludes is not there (a named source that is excluded fails, as in Docker). */
-function copyFromContext(context: string, source: string, dest: string, intoFolder: boolean, ignored: (path: string) => boolean, line: number): void {
+function copyFromContext(
+  context: string,
+  source: string,
+  dest: string,
+  intoFolder: boolean,
+  ignored: (path: string) => boolean,
+  line: number,
+): void {
   const normal = posix.normalize(source).replace(/\/$/, '');
   const rel = normal === '.' ? '' : normal.replace(/^\.\//, '');
-  if (rel !== '' && (ignored(rel) || !existsSync(join(context, rel)))) throw new Error(`line ${line}: COPY ${source}: not in the build context${ignored(rel) ? ' (excluded by the .dockerignore)' : ''}`);
+  if (rel !== '' && (ignored(rel) || !existsSync(join(context, rel))))
+    throw new Error(
+      `line ${line}: COPY ${source}: not in the build context${ignored(rel) ? ' (excluded by the .dockerignore)' : ''}`,
+    );
   const src = join(context, rel);
   if (!statSync(src).isDirectory()) {
     const target = intoFolder ? join(dest, basename(src)) : dest;
@@ -132,24 +178,44 @@ function copyFromContext(context: string, source: string, dest: string, intoFold
   walk(rel);
 }
 
-function runStep(step: string, inStage: (path: string) => string, stage: BuiltStage, options: BuildOptions, line: number): void {
+function runStep(
+  step: string,
+  inStage: (path: string) => string,
+  stage: BuiltStage,
+  options: BuildOptions,
+  line: number,
+): void {
   if (/^npm cache clean\b/.test(step)) return; // never the machine's cache
   if (/^npm (ci|run) /.test(step)) {
     // npm ci may take packages from the machine's cache (the registry answers for the rest).
-    const args = step.split(/\s+/).slice(1).concat(step.startsWith('npm ci') ? ['--prefer-offline'] : []);
+    const args = step
+      .split(/\s+/)
+      .slice(1)
+      .concat(step.startsWith('npm ci') ? ['--prefer-offline'] : []);
     options.log?.(`[${stage.name}] ${step}`);
-    const run = spawnSync('npm', args, { cwd: stage.workdir, env: { ...process.env, ...stage.env, NODE_ENV: stage.env.NODE_ENV ?? '' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    if (run.status !== 0) throw new Error(`line ${line}: ${step} failed (${run.status ?? run.signal}):\n${`${run.stdout}\n${run.stderr}`.trim().slice(-3_000)}`);
+    const run = spawnSync('npm', args, {
+      cwd: stage.workdir,
+      env: { ...process.env, ...stage.env, NODE_ENV: stage.env.NODE_ENV ?? '' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0)
+      throw new Error(
+        `line ${line}: ${step} failed (${run.status ?? run.signal}):\n${`${run.stdout}\n${run.stderr}`.trim().slice(-3_000)}`,
+      );
     return;
   }
   const mkdir = /^mkdir -p (.+)$/.exec(step);
   if (mkdir) {
-    for (const path of (mkdir[1] as string).split(/\s+/)) mkdirSync(inStage(path), { recursive: true });
+    for (const path of (mkdir[1] as string).split(/\s+/))
+      mkdirSync(inStage(path), { recursive: true });
     return;
   }
   const chown = /^chown (\S+) (.+)$/.exec(step);
   if (chown) {
-    if (options.owner) for (const path of (chown[2] as string).split(/\s+/)) chownSync(inStage(path), options.owner.uid, options.owner.gid);
+    if (options.owner)
+      for (const path of (chown[2] as string).split(/\s+/))
+        chownSync(inStage(path), options.owner.uid, options.owner.gid);
     return;
   }
   throw new Error(`line ${line}: the Docker-less build cannot follow RUN ${step}`);

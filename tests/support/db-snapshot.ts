@@ -9,7 +9,13 @@ export async function snapshot(...databases: Database[]): Promise<Record<string,
     );
     for (const { table_name } of tables) {
       const rows = await database.rows(sql.raw(`select * from "${table_name}"`));
-      const text = rows.map((r) => JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v))).sort();
+      const text = rows
+        .map((r) =>
+          JSON.stringify(r, (_k, v: unknown) =>
+            v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+          ),
+        )
+        .sort();
       out[table_name] = text.join('\n');
     }
   }

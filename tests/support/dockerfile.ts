@@ -42,7 +42,11 @@ export function parseDockerfile(text: string): Stage[] {
     const instruction = { keyword: (m[1] as string).toUpperCase(), args: m[2] ?? '', line: first };
     if (instruction.keyword === 'FROM') {
       const [from = '', as, name] = instruction.args.split(/\s+/);
-      stages.push({ name: as?.toUpperCase() === 'AS' && name ? name : String(stages.length), from, instructions: [] });
+      stages.push({
+        name: as?.toUpperCase() === 'AS' && name ? name : String(stages.length),
+        from,
+        instructions: [],
+      });
     } else {
       const stage = stages.at(-1);
       if (!stage) throw new Error(`line ${first}: ${instruction.keyword} before the first FROM`);
@@ -67,18 +71,30 @@ export function parseCopy(args: string): Copy {
 
 /** A command in exec form (`["node", "x.mjs"]`) as its words, or in shell form as the string `sh -c` runs. */
 export function parseCommand(args: string): { exec: string[] } | { shell: string } {
-  return args.trim().startsWith('[') ? { exec: JSON.parse(args) as string[] } : { shell: args.trim() };
+  return args.trim().startsWith('[')
+    ? { exec: JSON.parse(args) as string[] }
+    : { shell: args.trim() };
 }
 
 /** HEALTHCHECK's options and its command (after `CMD`). */
-export function parseHealthcheck(args: string): { options: Record<string, string>; command: ReturnType<typeof parseCommand> } {
+export function parseHealthcheck(args: string): {
+  options: Record<string, string>;
+  command: ReturnType<typeof parseCommand>;
+} {
   const m = /^((?:--[\w-]+=\S+\s+)*)CMD\s+(.*)$/.exec(args.trim());
   if (!m) throw new Error(`HEALTHCHECK ${args}: expected [options] CMD command`);
-  const options = Object.fromEntries((m[1] ?? '').trim().split(/\s+/).filter(Boolean).map((o) => o.slice(2).split('=') as [string, string]));
+  const options = Object.fromEntries(
+    (m[1] ?? '')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((o) => o.slice(2).split('=') as [string, string]),
+  );
   return { options, command: parseCommand(m[2] ?? '') };
 }
 
-export const instructionsOf = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+export const instructionsOf = (stage: Stage, keyword: string) =>
+  stage.instructions.filter((i) => i.keyword === keyword);
 
 /**
  * A .dockerignore as a predicate over context paths (relative, with `/`):

@@ -1,6 +1,10 @@
 import type { ClaimKeyPackagesResponse, InboxEntry, InboxPage } from '@rchat/protocol';
 
-type Forged = InboxEntry extends infer E ? (E extends InboxEntry ? Omit<E, 'seq' | 'createdAt'> : never) : never;
+type Forged = InboxEntry extends infer E
+  ? E extends InboxEntry
+    ? Omit<E, 'seq' | 'createdAt'>
+    : never
+  : never;
 
 /**
  * A test double for a malicious server (or anyone who can write to its
@@ -21,7 +25,10 @@ export class MaliciousServer {
 
   /** Claim answers for `userId` also carry these KeyPackages. */
   addToClaims(userId: string, keyPackages: ClaimKeyPackagesResponse['keyPackages']): void {
-    this.extraKeyPackages.set(userId, [...(this.extraKeyPackages.get(userId) ?? []), ...keyPackages]);
+    this.extraKeyPackages.set(userId, [
+      ...(this.extraKeyPackages.get(userId) ?? []),
+      ...keyPackages,
+    ]);
   }
 
   readonly fetch: typeof fetch = async (input, init) => {
@@ -33,14 +40,20 @@ export class MaliciousServer {
       const page = (await res.json()) as InboxPage;
       let seq = Math.max(page.headSeq, ...page.entries.map((e) => e.seq));
       const createdAt = new Date().toISOString();
-      const entries = [...page.entries, ...this.forged.splice(0).map((f) => ({ ...f, seq: ++seq, createdAt }) as InboxEntry)];
+      const entries = [
+        ...page.entries,
+        ...this.forged.splice(0).map((f) => ({ ...f, seq: ++seq, createdAt }) as InboxEntry),
+      ];
       return Response.json({ entries, headSeq: seq } satisfies InboxPage);
     }
     const claim = /^\/users\/([^/]+)\/key-packages\/claim$/.exec(url.pathname);
     const extra = claim ? this.extraKeyPackages.get(decodeURIComponent(claim[1] ?? '')) : undefined;
     if (method === 'POST' && extra && res.ok) {
       const answer = (await res.json()) as ClaimKeyPackagesResponse;
-      return Response.json({ ...answer, keyPackages: [...answer.keyPackages, ...extra] } satisfies ClaimKeyPackagesResponse);
+      return Response.json({
+        ...answer,
+        keyPackages: [...answer.keyPackages, ...extra],
+      } satisfies ClaimKeyPackagesResponse);
     }
     return res;
   };

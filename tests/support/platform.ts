@@ -27,9 +27,17 @@ export interface Platform extends ServerApp {
  * named by DATABASE_URL, with NATS when NATS_URL is set.
  */
 export async function startPlatform(
-  options: { dataDir?: string; env?: Record<string, string>; databaseUrl?: string; logTo?: { level: string; destination: DestinationStream }; clock?: () => Date } = {},
+  options: {
+    dataDir?: string;
+    env?: Record<string, string>;
+    databaseUrl?: string;
+    logTo?: { level: string; destination: DestinationStream };
+    clock?: () => Date;
+  } = {},
 ): Promise<Platform> {
-  const databaseUrl = options.databaseUrl ?? (process.env.DATABASE_URL ? await createTestDatabase(process.env.DATABASE_URL) : undefined);
+  const databaseUrl =
+    options.databaseUrl ??
+    (process.env.DATABASE_URL ? await createTestDatabase(process.env.DATABASE_URL) : undefined);
   const env: Record<string, string | undefined> = {
     RATE_LIMIT_AUTH_PER_MINUTE: '100000',
     RATE_LIMIT_SEARCH_PER_MINUTE: '100000',
@@ -38,9 +46,19 @@ export async function startPlatform(
     ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
     ...options.env,
   };
-  const config = loadServerConfig({ LOG_LEVEL: options.logTo?.level ?? process.env.TEST_LOG_LEVEL ?? 'silent', PORT: '0' });
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'rchat-test', ...(options.logTo ? { destination: options.logTo.destination } : {}) });
-  const server = await createServerApp(config, env, logger, { memory: !options.dataDir && !databaseUrl, ...(options.clock ? { clock: options.clock } : {}) });
+  const config = loadServerConfig({
+    LOG_LEVEL: options.logTo?.level ?? process.env.TEST_LOG_LEVEL ?? 'silent',
+    PORT: '0',
+  });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    name: 'rchat-test',
+    ...(options.logTo ? { destination: options.logTo.destination } : {}),
+  });
+  const server = await createServerApp(config, env, logger, {
+    memory: !options.dataDir && !databaseUrl,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
   const ownsDatabase = databaseUrl !== undefined && options.databaseUrl === undefined;
   const http = server.app.server;
@@ -50,7 +68,9 @@ export async function startPlatform(
     url,
     databaseUrl,
     stopListening: async () => {
-      const closed = new Promise<void>((resolve, reject) => http.close((e) => (e ? reject(e) : resolve())));
+      const closed = new Promise<void>((resolve, reject) =>
+        http.close((e) => (e ? reject(e) : resolve())),
+      );
       http.closeAllConnections();
       await closed;
     },
@@ -58,7 +78,8 @@ export async function startPlatform(
     close: async () => {
       if (!http.listening) await listenOn(http, Number(port)); // the app closes a listening server
       await closeOrExplain(server);
-      if (ownsDatabase && process.env.DATABASE_URL) await dropTestDatabase(process.env.DATABASE_URL, databaseUrl);
+      if (ownsDatabase && process.env.DATABASE_URL)
+        await dropTestDatabase(process.env.DATABASE_URL, databaseUrl);
     },
   };
 }
@@ -78,9 +99,17 @@ async function closeOrExplain(server: ServerApp): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const stuck = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const handles = (process as unknown as { _getActiveHandles(): object[] })._getActiveHandles().map((h) => h.constructor.name);
-      const requests = (process as unknown as { _getActiveRequests(): object[] })._getActiveRequests().map((r) => r.constructor.name);
-      reject(new Error(`The platform did not close within 30 s: ${server.delivery.connections} event streams open; handles ${handles.join(', ')}; requests ${requests.join(', ') || 'none'}`));
+      const handles = (process as unknown as { _getActiveHandles(): object[] })
+        ._getActiveHandles()
+        .map((h) => h.constructor.name);
+      const requests = (process as unknown as { _getActiveRequests(): object[] })
+        ._getActiveRequests()
+        .map((r) => r.constructor.name);
+      reject(
+        new Error(
+          `The platform did not close within 30 s: ${server.delivery.connections} event streams open; handles ${handles.join(', ')}; requests ${requests.join(', ') || 'none'}`,
+        ),
+      );
     }, 30_000);
   });
   try {

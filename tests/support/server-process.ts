@@ -7,7 +7,11 @@ export async function freePort(): Promise<number> {
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      srv.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -33,10 +37,16 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
   return { child, output: () => out, exited };
 }
 
-export async function waitUntilReady(url: string, proc: ServerProcess, timeoutMs = 60_000, init?: RequestInit): Promise<void> {
+export async function waitUntilReady(
+  url: string,
+  proc: ServerProcess,
+  timeoutMs = 60_000,
+  init?: RequestInit,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`server exited early:\n${proc.output().slice(-2000)}`);
+    if (proc.child.exitCode !== null)
+      throw new Error(`server exited early:\n${proc.output().slice(-2000)}`);
     try {
       const res = await fetch(`${url}/readyz`, init);
       if (res.ok) return;

@@ -3,7 +3,11 @@
  * receive buffer (Node cannot shrink SO_RCVBUF): a client that can read
  * slowly, or not at all, with little buffered on its side. The socket is `s`.
  */
-export function smallWindowStream(platformUrl: string, token: string, headers: Record<string, string> = {}): string {
+export function smallWindowStream(
+  platformUrl: string,
+  token: string,
+  headers: Record<string, string> = {},
+): string {
   const { port } = new URL(platformUrl);
   const extra = Object.entries(headers)
     .map(([k, v]) => `${k}: ${v}\\r\\n`)

@@ -9,6 +9,8 @@ import type { RchatClient } from '@rchat/sdk';
 export default async function echoBot(client: RchatClient): Promise<void> {
   client.on('message', (message) => {
     if (message.own || message.status !== 'sent' || message.content.kind !== 'text') return;
-    client.sendText(message.conversationId, `echo: ${message.content.text}`).catch((e: unknown) => console.error(`could not answer: ${String(e)}`));
+    client
+      .sendText(message.conversationId, `echo: ${message.content.text}`)
+      .catch((e: unknown) => console.error(`could not answer: ${String(e)}`));
   });
 }

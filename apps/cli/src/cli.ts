@@ -22,7 +22,12 @@ const optionSpec = {
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   let home: Home | undefined;
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: optionSpec, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: optionSpec,
+      allowPositionals: true,
+      strict: true,
+    });
     const [name, ...args] = positionals;
     if (name === undefined || name === 'help') {
       (name === undefined && !values.help ? io.err : io.out)(usage());
@@ -34,13 +39,33 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
       io.out(commandUsage(command));
       return 0;
     }
-    for (const option of ['limit', 'password-stdin', 'passphrase', 'yes', 'invite'] as const satisfies readonly CommandOption[]) {
-      if (values[option] !== undefined && !command.options.includes(option)) throw new CliError(`\`${name}\` takes no --${option}.\n\n${commandUsage(command)}`, USAGE);
+    for (const option of [
+      'limit',
+      'password-stdin',
+      'passphrase',
+      'yes',
+      'invite',
+    ] as const satisfies readonly CommandOption[]) {
+      if (values[option] !== undefined && !command.options.includes(option))
+        throw new CliError(`\`${name}\` takes no --${option}.\n\n${commandUsage(command)}`, USAGE);
     }
-    if (args.length < command.args.min || args.length > command.args.max) throw new CliError(`Wrong number of arguments.\n\n${commandUsage(command)}`, USAGE);
-    const settings = resolveSettings({ server: values.server, home: values.home, passwordStdin: values['password-stdin'] }, env);
+    if (args.length < command.args.min || args.length > command.args.max)
+      throw new CliError(`Wrong number of arguments.\n\n${commandUsage(command)}`, USAGE);
+    const settings = resolveSettings(
+      { server: values.server, home: values.home, passwordStdin: values['password-stdin'] },
+      env,
+    );
     const limit = parseLimit(values.limit);
-    return await command.run({ args, limit, passphrase: values.passphrase ?? false, yes: values.yes ?? false, invite: values.invite, settings, io, openHome: async (options) => (home = await openHome(settings, options)) });
+    return await command.run({
+      args,
+      limit,
+      passphrase: values.passphrase ?? false,
+      yes: values.yes ?? false,
+      invite: values.invite,
+      settings,
+      io,
+      openHome: async (options) => (home = await openHome(settings, options)),
+    });
   } catch (e) {
     io.err(`rchat: ${describe(e, home)}`);
     return e instanceof CliError ? e.exitCode : isParseError(e) ? USAGE : 1;
@@ -52,18 +77,27 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Pr
 function parseLimit(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`--limit takes a whole number of messages, 1 or more (got "${value}").`, USAGE);
+  if (!Number.isInteger(n) || n < 1)
+    throw new CliError(
+      `--limit takes a whole number of messages, 1 or more (got "${value}").`,
+      USAGE,
+    );
   return n;
 }
 
 /** The sentence for an error: the SDK's and the server's messages are written for people already. */
 function describe(e: unknown, home: Home | undefined): string {
-  if (e instanceof RchatError && (e.code === 'NETWORK' || e.code === 'TIMEOUT') && home) return `${e.message} (server: ${home.server})`;
+  if (e instanceof RchatError && (e.code === 'NETWORK' || e.code === 'TIMEOUT') && home)
+    return `${e.message} (server: ${home.server})`;
   if (e instanceof RchatError && e.code === 'IDENTITY_RESET') return identityResetText();
   return e instanceof Error ? e.message : String(e);
 }
 
-const isParseError = (e: unknown) => e instanceof TypeError && 'code' in e && typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS');
+const isParseError = (e: unknown) =>
+  e instanceof TypeError &&
+  'code' in e &&
+  typeof e.code === 'string' &&
+  e.code.startsWith('ERR_PARSE_ARGS');
 
 function commandUsage(c: Command): string {
   return `Usage: rchat ${c.name}${c.synopsis ? ` ${c.synopsis}` : ''}${c.options.includes('password-stdin') ? ' [--password-stdin]' : ''}\n  ${c.summary}\n\n${globalOptions}`;
@@ -71,7 +105,16 @@ function commandUsage(c: Command): string {
 
 export function usage(): string {
   const lines = commands.map((c) => `  ${`${c.name} ${c.synopsis}`.padEnd(36)}${c.summary}`);
-  return ['rchat: end-to-end encrypted messaging in the terminal', '', 'Usage: rchat <command> [options]', '', 'Commands:', ...lines, '', globalOptions].join('\n');
+  return [
+    'rchat: end-to-end encrypted messaging in the terminal',
+    '',
+    'Usage: rchat <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    globalOptions,
+  ].join('\n');
 }
 
 const globalOptions = `Options:

@@ -19,7 +19,8 @@ export function watchConnection(client: RchatClient, io: Io): Promise<never> {
   let asking = false;
   return new Promise<never>((_, reject) => {
     client.on('alert', (alert) => {
-      if (alert.kind === 'account-identity-reset') reject(new CliError(identityResetText(client.username)));
+      if (alert.kind === 'account-identity-reset')
+        reject(new CliError(identityResetText(client.username)));
       else io.err(`alert: ${alert.message}`);
     });
     client.on('status', (status) => {
@@ -36,7 +37,10 @@ export function watchConnection(client: RchatClient, io: Io): Promise<never> {
         () => (asking = false),
         (e: unknown) => {
           asking = false;
-          if (e instanceof RchatError && sessionEnded.has(e.code)) reject(new CliError(`${e.message} Run \`rchat login ${client.username}\` to sign in again.`));
+          if (e instanceof RchatError && sessionEnded.has(e.code))
+            reject(
+              new CliError(`${e.message} Run \`rchat login ${client.username}\` to sign in again.`),
+            );
         },
       );
     });
@@ -48,7 +52,12 @@ export function watchConnection(client: RchatClient, io: Io): Promise<never> {
  * (or until the session ends, or `failure` rejects); then closes the stream
  * and lets the entries already received finish, so the cursor is saved.
  */
-export async function runLive(client: RchatClient, io: Io, banner: string, failure?: Promise<never>): Promise<void> {
+export async function runLive(
+  client: RchatClient,
+  io: Io,
+  banner: string,
+  failure?: Promise<never>,
+): Promise<void> {
   const stopped = untilStopped();
   await startStream(client);
   const ended = watchConnection(client, io);

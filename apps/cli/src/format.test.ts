@@ -25,12 +25,29 @@ describe('how a message is printed', () => {
   });
 
   it('says why a message cannot be shown, and when an own message did not go out', () => {
-    expect(formatMessage(message({ content: { kind: 'undecryptable', reason: 'The message was altered after it was sent and cannot be trusted.' } }), 'bob', noon)).toBe(
+    expect(
+      formatMessage(
+        message({
+          content: {
+            kind: 'undecryptable',
+            reason: 'The message was altered after it was sent and cannot be trusted.',
+          },
+        }),
+        'bob',
+        noon,
+      ),
+    ).toBe(
       '[09:05:07] bob: (cannot be read: The message was altered after it was sent and cannot be trusted.)',
     );
-    expect(formatMessage(message({ content: { kind: 'unavailable' } }), 'bob', noon)).toMatch(/before this device joined/);
-    expect(formatMessage(message({ content: { kind: 'unknown', type: 'poll' } }), 'bob', noon)).toMatch(/"poll" message/);
-    expect(formatMessage(message({ own: true, status: 'failed' }), 'alice', noon)).toBe('[09:05:07] alice: hello (not sent)');
+    expect(formatMessage(message({ content: { kind: 'unavailable' } }), 'bob', noon)).toMatch(
+      /before this device joined/,
+    );
+    expect(
+      formatMessage(message({ content: { kind: 'unknown', type: 'poll' } }), 'bob', noon),
+    ).toMatch(/"poll" message/);
+    expect(formatMessage(message({ own: true, status: 'failed' }), 'alice', noon)).toBe(
+      '[09:05:07] alice: hello (not sent)',
+    );
   });
 
   it('cannot drive the terminal: escape sequences, carriage returns and direction overrides are neutralised', () => {
@@ -39,6 +56,12 @@ describe('how a message is printed', () => {
   });
 
   it('indents the lines of a multi-line message so none can pose as another message', () => {
-    expect(formatMessage(message({ content: { kind: 'text', text: 'one\n[09:00:00] alice: two' } }), 'bob', noon)).toBe('[09:05:07] bob: one\n    [09:00:00] alice: two');
+    expect(
+      formatMessage(
+        message({ content: { kind: 'text', text: 'one\n[09:00:00] alice: two' } }),
+        'bob',
+        noon,
+      ),
+    ).toBe('[09:05:07] bob: one\n    [09:00:00] alice: two');
   });
 });

@@ -2,7 +2,12 @@ import type { ChatMessage, MessageContent } from '@rchat/sdk';
 
 /** `[time] username: text`, one message per line, as `listen`, `history` and the bot runner print it. */
 export function formatMessage(message: ChatMessage, sender: string, now = new Date()): string {
-  const status = message.status === 'sent' ? '' : message.status === 'failed' ? ' (not sent)' : ` (${message.status})`;
+  const status =
+    message.status === 'sent'
+      ? ''
+      : message.status === 'failed'
+        ? ' (not sent)'
+        : ` (${message.status})`;
   return `[${formatTime(message.sentAt, now)}] ${sender}: ${formatContent(message.content)}${status}`;
 }
 
@@ -24,8 +29,13 @@ export function formatTime(ms: number, now = new Date()): string {
   const t = new Date(ms);
   const pad = (n: number) => String(n).padStart(2, '0');
   const clock = `${pad(t.getHours())}:${pad(t.getMinutes())}`;
-  const sameDay = t.getFullYear() === now.getFullYear() && t.getMonth() === now.getMonth() && t.getDate() === now.getDate();
-  return sameDay ? `${clock}:${pad(t.getSeconds())}` : `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${clock}`;
+  const sameDay =
+    t.getFullYear() === now.getFullYear() &&
+    t.getMonth() === now.getMonth() &&
+    t.getDate() === now.getDate();
+  return sameDay
+    ? `${clock}:${pad(t.getSeconds())}`
+    : `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())} ${clock}`;
 }
 
 /**
@@ -35,6 +45,11 @@ export function formatTime(ms: number, now = new Date()): string {
  * message cannot pose as the next line.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => (c === '\t' ? '  ' : '\uFFFD')).replace(/\n/g, '\n    ');
+  return text
+    .replace(
+      // eslint-disable-next-line no-control-regex
+      /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+      (c) => (c === '\t' ? '  ' : '\uFFFD'),
+    )
+    .replace(/\n/g, '\n    ');
 }

@@ -36,7 +36,9 @@ async function race(home: string, count: number): Promise<string[]> {
   const done = join(signals, 'done');
   const outputs = Array.from({ length: count }, () => '');
   const exits = Array.from({ length: count }, (_, i) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', racer, home, go, done], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', racer, home, go, done], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     child.stdout.on('data', (b: Buffer) => (outputs[i] += b.toString()));
     return new Promise((resolve) => child.on('close', resolve));
   });

@@ -29,7 +29,14 @@ export function lockHome(home: string): void {
       const owner = readText(join(home, `lock.${top}`));
       if (owner === null) continue; // removed as we looked: look again
       const pid = Number(owner);
-      if (owner !== RELEASED && Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) throw heldBy(pid, home);
+      if (
+        owner !== RELEASED &&
+        Number.isInteger(pid) &&
+        pid > 0 &&
+        pid !== process.pid &&
+        isRunning(pid)
+      )
+        throw heldBy(pid, home);
     }
     const mine = top + 1;
     if (!createWhole(home, `lock.${mine}`, String(process.pid))) continue; // another process took this number
@@ -37,7 +44,8 @@ export function lockHome(home: string): void {
       rmSync(join(home, `lock.${mine}`), { force: true });
       continue;
     }
-    for (const n of generations(home)) if (n < mine) rmSync(join(home, `lock.${n}`), { force: true });
+    for (const n of generations(home))
+      if (n < mine) rmSync(join(home, `lock.${n}`), { force: true });
     process.once('exit', () => release(home, `lock.${mine}`));
     return;
   }
@@ -53,7 +61,8 @@ function heldBy(pid: number, home: string): CliError {
 /** The `lock` file of earlier versions: a running owner still holds the home; a stale one is cleared. */
 function refuseIfLegacyLockHeld(home: string): void {
   const owner = Number(readText(join(home, 'lock')));
-  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner)) throw heldBy(owner, home);
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner))
+    throw heldBy(owner, home);
   rmSync(join(home, 'lock'), { force: true });
 }
 

@@ -19,7 +19,10 @@ export interface Home {
 }
 
 /** Opens the home (created 0700). Unless `lock` is false, holds it for this process (see `lockHome`). */
-export async function openHome(settings: Settings, options: { lock: boolean } = { lock: true }): Promise<Home> {
+export async function openHome(
+  settings: Settings,
+  options: { lock: boolean } = { lock: true },
+): Promise<Home> {
   await mkdir(settings.home, { recursive: true, mode: 0o700 });
   if (options.lock) lockHome(settings.home);
   const serverFile = join(settings.home, 'server');
@@ -29,7 +32,11 @@ export async function openHome(settings: Settings, options: { lock: boolean } = 
     dir: settings.home,
     storage,
     server,
-    clientOptions: { baseUrl: server, storage, deviceName: `rchat CLI on ${hostname()}`.slice(0, 64) },
+    clientOptions: {
+      baseUrl: server,
+      storage,
+      deviceName: `rchat CLI on ${hostname()}`.slice(0, 64),
+    },
     rememberServer: () => writeFile(serverFile, `${server}\n`, { mode: 0o600 }),
   };
 }

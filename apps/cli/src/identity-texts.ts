@@ -5,7 +5,10 @@ import { formatTime } from './format.ts';
 function changeOf(conversation: ChatConversation): { name: string; reset: string } {
   const change = conversation.identityChange;
   const name = change?.username ?? conversation.peer.username;
-  return { name, reset: change?.resetAt ? ` (reset ${formatTime(Date.parse(change.resetAt))})` : '' };
+  return {
+    name,
+    reset: change?.resetAt ? ` (reset ${formatTime(Date.parse(change.resetAt))})` : '',
+  };
 }
 
 /** Why nothing is sent into a conversation whose peer's identity changed, and the commands that compare and accept. */

@@ -15,19 +15,35 @@ export const QUEUED_NOTICE = 'Queued: will be sent the next time rchat runs.';
  * has no retry: send it again). Answers what is left, or null when the wait
  * ran out (then everything unsent stays queued).
  */
-export async function deliverOutbox(client: RchatClient, io: Io, except?: string): Promise<ChatMessage[] | null> {
+export async function deliverOutbox(
+  client: RchatClient,
+  io: Io,
+  except?: string,
+): Promise<ChatMessage[] | null> {
   let timer: NodeJS.Timeout | undefined;
-  const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), OUTBOX_WAIT_MS)));
-  const left = await Promise.race([client.flushOutbox(), waited]).finally(() => clearTimeout(timer));
+  const waited = new Promise<null>(
+    (resolve) => (timer = setTimeout(() => resolve(null), OUTBOX_WAIT_MS)),
+  );
+  const left = await Promise.race([client.flushOutbox(), waited]).finally(() =>
+    clearTimeout(timer),
+  );
   const others = (left ?? []).filter((m) => m.clientMsgId !== except);
   const peers = new Map((await client.knownConversations()).map((c) => [c.id, c.peer.username]));
   for (const m of others.filter((m) => m.status === 'failed')) {
-    io.err(`${notSent(m, peers.get(m.conversationId) ?? 'someone')} It was written earlier; send it again if it still matters.`);
+    io.err(
+      `${notSent(m, peers.get(m.conversationId) ?? 'someone')} It was written earlier; send it again if it still matters.`,
+    );
     await client.discard(m.clientMsgId);
   }
   const queued = others.filter((m) => m.status === 'queued').length;
-  if (left === null) io.err('The server did not answer in time: what is not sent yet stays queued and is sent the next time rchat runs.');
-  else if (queued > 0) io.err(`${queued === 1 ? '1 message written earlier is' : `${queued} messages written earlier are`} still queued: they will be sent the next time rchat runs.`);
+  if (left === null)
+    io.err(
+      'The server did not answer in time: what is not sent yet stays queued and is sent the next time rchat runs.',
+    );
+  else if (queued > 0)
+    io.err(
+      `${queued === 1 ? '1 message written earlier is' : `${queued} messages written earlier are`} still queued: they will be sent the next time rchat runs.`,
+    );
   return left;
 }
 

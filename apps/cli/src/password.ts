@@ -24,22 +24,32 @@ export class SecretInput {
 
   /** The account password. */
   password(options: { confirm: boolean }): Promise<string> {
-    if (!this.settings.passwordStdin && this.settings.passwordFromEnv !== undefined) return Promise.resolve(this.settings.passwordFromEnv);
+    if (!this.settings.passwordStdin && this.settings.passwordFromEnv !== undefined)
+      return Promise.resolve(this.settings.passwordFromEnv);
     return this.secret('Password', options, 'set RCHAT_PASSWORD or pipe it with --password-stdin');
   }
 
   /** Another secret (`label` is its prompt, like "Recovery key"). */
-  async secret(label: string, options: { confirm: boolean }, scripted = 'pipe it with --password-stdin'): Promise<string> {
+  async secret(
+    label: string,
+    options: { confirm: boolean },
+    scripted = 'pipe it with --password-stdin',
+  ): Promise<string> {
     const name = label.toLowerCase();
     if (this.settings.passwordStdin) {
       const line = await this.nextLine();
-      if (!line) throw new CliError(`--password-stdin was given but standard input held no ${name}${this.taken > 1 ? ` on line ${this.taken} (one secret a line)` : ''}.`);
+      if (!line)
+        throw new CliError(
+          `--password-stdin was given but standard input held no ${name}${this.taken > 1 ? ` on line ${this.taken} (one secret a line)` : ''}.`,
+        );
       return line;
     }
-    if (!this.io.stdin.isTTY) throw new CliError(`No ${name}: type it at a terminal, or for scripts ${scripted}.`);
+    if (!this.io.stdin.isTTY)
+      throw new CliError(`No ${name}: type it at a terminal, or for scripts ${scripted}.`);
     const terminal = (this.terminal ??= new HiddenLines(this.io.stdin));
     const value = await terminal.read(`${label}: `);
-    if (options.confirm && (await terminal.read(`${label} (again): `)) !== value) throw new CliError(`The two ${name}s differ; nothing was changed.`);
+    if (options.confirm && (await terminal.read(`${label} (again): `)) !== value)
+      throw new CliError(`The two ${name}s differ; nothing was changed.`);
     return value;
   }
 
@@ -49,7 +59,9 @@ export class SecretInput {
    * echo ('' when input ends).
    */
   async answer(prompt: string, signal?: AbortSignal): Promise<string> {
-    return this.settings.passwordStdin ? (await this.nextLine()).trim() : ask(this.io, prompt, signal);
+    return this.settings.passwordStdin
+      ? (await this.nextLine()).trim()
+      : ask(this.io, prompt, signal);
   }
 
   private async nextLine(): Promise<string> {
@@ -59,7 +71,11 @@ export class SecretInput {
 }
 
 /** The password for register and login (see SecretInput). */
-export function readPassword(settings: Settings, io: Io, options: { confirm: boolean }): Promise<string> {
+export function readPassword(
+  settings: Settings,
+  io: Io,
+  options: { confirm: boolean },
+): Promise<string> {
   return new SecretInput(settings, io).password(options);
 }
 

@@ -7,7 +7,11 @@ import type { Io } from './command.ts';
  * Ctrl-C, or when `signal` fires. The prompt goes to stderr.
  */
 export function ask(io: Io, prompt: string, signal?: AbortSignal): Promise<string> {
-  const lines = createInterface({ input: io.stdin, output: process.stderr, terminal: io.stdin.isTTY === true });
+  const lines = createInterface({
+    input: io.stdin,
+    output: process.stderr,
+    terminal: io.stdin.isTTY === true,
+  });
   return new Promise<string>((resolve) => {
     let answer = '';
     lines.once('close', () => resolve(answer));

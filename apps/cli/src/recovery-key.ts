@@ -10,7 +10,9 @@ export function printRecoveryKey(client: RchatClient, io: Io): void {
   io.out('');
   io.out(`    ${recoveryKey}`);
   io.out('');
-  io.out(`It restores your account and your message history on a new device (\`rchat restore ${client.username}\`) if this one is lost.`);
+  io.out(
+    `It restores your account and your message history on a new device (\`rchat restore ${client.username}\`) if this one is lost.`,
+  );
   io.out('It is shown only now: rchat keeps no copy, and no one can show it to you again.');
   io.out('(`rchat set-passphrase` adds a passphrase you can remember that does the same.)');
 }

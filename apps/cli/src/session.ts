@@ -28,7 +28,10 @@ export async function flushBackups(): Promise<void> {
 /** The account this home is signed in to, or a CliError saying how to sign in. */
 export async function signedInClient(home: Home): Promise<RchatClient> {
   const client = await RchatClient.restore(home.clientOptions);
-  if (!client) throw new CliError('Not signed in. Run `rchat login <username>`, or `rchat register <username>` for a new account.');
+  if (!client)
+    throw new CliError(
+      'Not signed in. Run `rchat login <username>`, or `rchat register <username>` for a new account.',
+    );
   return opening(client);
 }
 
@@ -64,10 +67,18 @@ export async function startStream(client: RchatClient): Promise<void> {
   const lost = new Promise<never>((_, reject) => {
     offs.push(
       client.on('status', (status) => {
-        if (status === 'reconnecting') reject(new RchatError('NETWORK', 'The live connection to the server failed; check the connection and try again.', 0));
+        if (status === 'reconnecting')
+          reject(
+            new RchatError(
+              'NETWORK',
+              'The live connection to the server failed; check the connection and try again.',
+              0,
+            ),
+          );
       }),
       client.on('alert', (alert) => {
-        if (alert.kind === 'account-identity-reset') reject(new CliError(identityResetText(client.username)));
+        if (alert.kind === 'account-identity-reset')
+          reject(new CliError(identityResetText(client.username)));
       }),
     );
   });
@@ -79,7 +90,8 @@ export async function startStream(client: RchatClient): Promise<void> {
 }
 
 /** A message of another account, or of this account from another device, as the server stored it. */
-export const isIncoming = (client: RchatClient, m: ChatMessage) => m.senderDeviceId !== client.deviceId && m.status === 'sent';
+export const isIncoming = (client: RchatClient, m: ChatMessage) =>
+  m.senderDeviceId !== client.deviceId && m.status === 'sent';
 
 /**
  * `catchUp`, printing on stderr the messages of others it decrypted: a

@@ -19,12 +19,24 @@ export interface Settings {
 }
 
 /** The only place the client reads its environment. */
-export function resolveSettings(flags: { server?: string | undefined; home?: string | undefined; passwordStdin?: boolean | undefined }, env: NodeJS.ProcessEnv): Settings {
+export function resolveSettings(
+  flags: {
+    server?: string | undefined;
+    home?: string | undefined;
+    passwordStdin?: boolean | undefined;
+  },
+  env: NodeJS.ProcessEnv,
+): Settings {
   const server = flags.server ?? nonEmpty(env.RCHAT_SERVER);
   const cwd = nonEmpty(env.INIT_CWD) ?? process.cwd(); // npm runs scripts from the package root and names the caller's directory here
   return {
     server: server === undefined ? undefined : serverUrl(server),
-    home: resolve(cwd, flags.home ?? nonEmpty(env.RCHAT_HOME) ?? join(nonEmpty(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'rchat')),
+    home: resolve(
+      cwd,
+      flags.home ??
+        nonEmpty(env.RCHAT_HOME) ??
+        join(nonEmpty(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'rchat'),
+    ),
     passwordFromEnv: nonEmpty(env.RCHAT_PASSWORD),
     passwordStdin: flags.passwordStdin ?? false,
     cwd,
@@ -34,8 +46,13 @@ export function resolveSettings(flags: { server?: string | undefined; home?: str
 /** An http(s) URL without a trailing slash, or a usage error that says what is expected. */
 export function serverUrl(value: string): string {
   const url = URL.canParse(value) ? new URL(value) : undefined;
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') throw new CliError(`The server must be an http:// or https:// URL, like ${DEFAULT_SERVER} (got "${value}").`, USAGE);
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    throw new CliError(
+      `The server must be an http:// or https:// URL, like ${DEFAULT_SERVER} (got "${value}").`,
+      USAGE,
+    );
   return url.toString().replace(/\/$/, '');
 }
 
-const nonEmpty = (value: string | undefined) => (value === undefined || value === '' ? undefined : value);
+const nonEmpty = (value: string | undefined) =>
+  value === undefined || value === '' ? undefined : value;

@@ -9,7 +9,9 @@ import { SecretInput } from './password.ts';
  * signed in as that user already: there is nothing to do. `input` reads the
  * secrets asked for next.
  */
-export async function beginSignIn(ctx: CommandContext): Promise<{ home: Home; username: string; input: SecretInput; password: string } | null> {
+export async function beginSignIn(
+  ctx: CommandContext,
+): Promise<{ home: Home; username: string; input: SecretInput; password: string } | null> {
   const username = ctx.args[0] ?? '';
   const home = await ctx.openHome();
   const current = await RchatClient.restore(home.clientOptions);

@@ -15,8 +15,20 @@ const erin = { name: uniqueName('erin'), home: '' };
 const frank = { name: uniqueName('frank'), home: '' };
 const NEW_PASSWORD = 'a brand new passphrase 42';
 
-const run = (who: { home: string }, args: string[], options: { password?: string; stdin?: string } = {}) =>
-  rchat(args, { RCHAT_SERVER: platform.url, RCHAT_HOME: who.home, RCHAT_PASSWORD: options.password ?? PASSWORD }, options.stdin === undefined ? {} : { stdin: options.stdin });
+const run = (
+  who: { home: string },
+  args: string[],
+  options: { password?: string; stdin?: string } = {},
+) =>
+  rchat(
+    args,
+    {
+      RCHAT_SERVER: platform.url,
+      RCHAT_HOME: who.home,
+      RCHAT_PASSWORD: options.password ?? PASSWORD,
+    },
+    options.stdin === undefined ? {} : { stdin: options.stdin },
+  );
 
 /** Another session of erin's, signed in with the password alone. */
 async function otherSession(password: string): Promise<RchatApi> {
@@ -30,7 +42,10 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'rchat-account-'));
   erin.home = join(root, 'erin');
   frank.home = join(root, 'frank');
-  const [e, f] = await Promise.all([run(erin, ['register', erin.name]), run(frank, ['register', frank.name])]);
+  const [e, f] = await Promise.all([
+    run(erin, ['register', erin.name]),
+    run(frank, ['register', frank.name]),
+  ]);
   expect([e.code, f.code]).toEqual([0, 0]);
 });
 
@@ -42,13 +57,19 @@ afterAll(async () => {
 describe('rchat account commands', () => {
   it('change-password: refuses a wrong current password, then signs the other devices out and keeps this one', async () => {
     const other = await otherSession(PASSWORD);
-    const wrong = await run(erin, ['change-password', '--password-stdin'], { stdin: `not my password\n${NEW_PASSWORD}\n${NEW_PASSWORD}\n` });
+    const wrong = await run(erin, ['change-password', '--password-stdin'], {
+      stdin: `not my password\n${NEW_PASSWORD}\n${NEW_PASSWORD}\n`,
+    });
     expect(wrong).toMatchObject({ code: 1, stdout: '' });
     expect(wrong.stderr).toBe('rchat: The current password is wrong; nothing was changed.\n');
 
-    const changed = await run(erin, ['change-password', '--password-stdin'], { stdin: `${PASSWORD}\n${NEW_PASSWORD}\n${NEW_PASSWORD}\n` });
+    const changed = await run(erin, ['change-password', '--password-stdin'], {
+      stdin: `${PASSWORD}\n${NEW_PASSWORD}\n${NEW_PASSWORD}\n`,
+    });
     expect(changed).toMatchObject({ code: 0, stderr: '' });
-    expect(changed.stdout).toBe('Password changed. 1 other device was signed out: they sign in again with the new password. This device stays signed in.\n');
+    expect(changed.stdout).toBe(
+      'Password changed. 1 other device was signed out: they sign in again with the new password. This device stays signed in.\n',
+    );
     expect((await rejection(other.devices())).code).toBe('INVALID_REFRESH_TOKEN');
     expect((await run(erin, ['whoami'])).code).toBe(0);
   });
@@ -70,12 +91,22 @@ describe('rchat account commands', () => {
     expect(no.code).toBe(1);
     expect(no.stderr).toContain(`Delete ${erin.name}? [y/N] `);
     expect(no.stderr).toContain('rchat: Nothing was deleted.');
-    const piped = await run(erin, ['delete-account', '--password-stdin'], { stdin: `${NEW_PASSWORD}\n` });
-    expect(piped).toMatchObject({ code: 1, stderr: 'rchat: With --password-stdin, add --yes to confirm the deletion.\n' });
+    const piped = await run(erin, ['delete-account', '--password-stdin'], {
+      stdin: `${NEW_PASSWORD}\n`,
+    });
+    expect(piped).toMatchObject({
+      code: 1,
+      stderr: 'rchat: With --password-stdin, add --yes to confirm the deletion.\n',
+    });
     expect((await run(erin, ['whoami'])).code).toBe(0);
 
-    const yes = await run(erin, ['delete-account', '--yes', '--password-stdin'], { stdin: `${NEW_PASSWORD}\n` });
-    expect(yes).toMatchObject({ code: 0, stdout: `Deleted the account ${erin.name}. Its keys on this device were erased too.\n` });
+    const yes = await run(erin, ['delete-account', '--yes', '--password-stdin'], {
+      stdin: `${NEW_PASSWORD}\n`,
+    });
+    expect(yes).toMatchObject({
+      code: 0,
+      stdout: `Deleted the account ${erin.name}. Its keys on this device were erased too.\n`,
+    });
     expect((await run(erin, ['whoami'])).code).not.toBe(0);
     const login = await run(erin, ['login', erin.name], { password: NEW_PASSWORD });
     expect(login.stderr).toContain('The username or password is wrong');
@@ -84,6 +115,9 @@ describe('rchat account commands', () => {
     expect(list.stdout).toContain(`${erin.name}`);
     expect(list.stdout).toContain('(deleted their account)');
     const send = await run(frank, ['send', erin.name, 'hello?']);
-    expect(send).toMatchObject({ code: 1, stderr: `rchat: ${erin.name} deleted their account: messages can no longer be sent to them.\n` });
+    expect(send).toMatchObject({
+      code: 1,
+      stderr: `rchat: ${erin.name} deleted their account: messages can no longer be sent to them.\n`,
+    });
   });
 });

@@ -19,13 +19,18 @@ export class RchatProcess {
   private readonly child: ChildProcess;
 
   constructor(args: string[], env: Record<string, string>, stdin?: string) {
-    this.child = spawn(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [bin, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     this.child.stdout?.on('data', (b: Buffer) => (this.stdout += b.toString()));
     this.child.stderr?.on('data', (b: Buffer) => (this.stderr += b.toString()));
     this.child.stdin?.end(stdin);
     // 'close', not 'exit': by then everything it printed has been read.
     this.exited = new Promise((resolve) =>
-      this.child.on('close', (code, signal) => resolve({ code, ...(signal ? { signal } : {}), stdout: this.stdout, stderr: this.stderr })),
+      this.child.on('close', (code, signal) =>
+        resolve({ code, ...(signal ? { signal } : {}), stdout: this.stdout, stderr: this.stderr }),
+      ),
     );
   }
 
@@ -37,8 +42,12 @@ export class RchatProcess {
   async waitFor(pattern: RegExp, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.stdout) && !pattern.test(this.stderr)) {
-      if (!this.running) throw new Error(`rchat exited before printing ${pattern}:\n${this.stdout}\n${this.stderr}`);
-      if (Date.now() > deadline) throw new Error(`rchat printed nothing matching ${pattern} within ${timeoutMs} ms:\n${this.stdout}\n${this.stderr}`);
+      if (!this.running)
+        throw new Error(`rchat exited before printing ${pattern}:\n${this.stdout}\n${this.stderr}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `rchat printed nothing matching ${pattern} within ${timeoutMs} ms:\n${this.stdout}\n${this.stderr}`,
+        );
       await new Promise((r) => setTimeout(r, 25));
     }
   }
@@ -62,7 +71,11 @@ export const messageLines = (out: string) =>
     .map((l) => l.replace(/^\[[^\]]+\] /, ''));
 
 /** Runs one `rchat` command to its end (bounded; killed when it takes longer). */
-export async function rchat(args: string[], env: Record<string, string>, options: { stdin?: string; timeoutMs?: number } = {}): Promise<Finished> {
+export async function rchat(
+  args: string[],
+  env: Record<string, string>,
+  options: { stdin?: string; timeoutMs?: number } = {},
+): Promise<Finished> {
   const p = new RchatProcess(args, env, options.stdin);
   try {
     return await bounded(p.exited, options.timeoutMs ?? 30_000, `rchat ${args.join(' ')}`);
@@ -73,6 +86,12 @@ export async function rchat(args: string[], env: Record<string, string>, options
 
 function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) =>
+      (timer = setTimeout(
+        () => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)),
+        ms,
+      )),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

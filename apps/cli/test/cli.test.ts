@@ -17,8 +17,14 @@ const live: RchatProcess[] = [];
 const alice = { name: uniqueName('alice'), home: '' };
 const bob = { name: uniqueName('bob'), home: '' };
 
-const env = (home: string, extra: Record<string, string> = {}) => ({ RCHAT_SERVER: platform.url, RCHAT_HOME: home, RCHAT_PASSWORD: PASSWORD, ...extra });
-const run = (user: { home: string }, args: string[], extra?: Record<string, string>) => rchat(args, env(user.home, extra));
+const env = (home: string, extra: Record<string, string> = {}) => ({
+  RCHAT_SERVER: platform.url,
+  RCHAT_HOME: home,
+  RCHAT_PASSWORD: PASSWORD,
+  ...extra,
+});
+const run = (user: { home: string }, args: string[], extra?: Record<string, string>) =>
+  rchat(args, env(user.home, extra));
 function start(user: { home: string }, args: string[]): RchatProcess {
   const p = new RchatProcess(args, env(user.home));
   live.push(p);
@@ -40,13 +46,18 @@ afterAll(async () => {
 
 describe('rchat in two terminals', () => {
   it('registers two people, each on their own device, and keeps the keys private', async () => {
-    const [a, b] = await Promise.all([run(alice, ['register', alice.name]), run(bob, ['register', bob.name])]);
+    const [a, b] = await Promise.all([
+      run(alice, ['register', alice.name]),
+      run(bob, ['register', bob.name]),
+    ]);
     expect(a.stderr).toBe('');
     expect(a).toMatchObject({ code: 0 });
     expect(b).toMatchObject({ code: 0 });
     expect((await stat(alice.home)).mode & 0o777).toBe(0o700);
     expect((await run(alice, ['whoami'])).stdout).toBe(`${alice.name} on ${platform.url}\n`);
-    expect((await run(bob, ['users', alice.name.slice(0, 8)])).stdout.split('\n')).toContain(alice.name);
+    expect((await run(bob, ['users', alice.name.slice(0, 8)])).stdout.split('\n')).toContain(
+      alice.name,
+    );
   });
 
   it('shows a message sent with `rchat send` live in the other terminal running `rchat listen`', async () => {
@@ -54,7 +65,9 @@ describe('rchat in two terminals', () => {
     await listening.waitFor(/Listening as/);
     const sent = await run(alice, ['send', bob.name, 'hello', 'bob,', 'it is me']);
     expect(sent).toMatchObject({ code: 0, stderr: '' });
-    await listening.waitFor(new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\] ${alice.name}: hello bob, it is me$`, 'm'));
+    await listening.waitFor(
+      new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\] ${alice.name}: hello bob, it is me$`, 'm'),
+    );
 
     // A second process on the same device is refused, so the two cannot overwrite each other's keys.
     const second = await run(bob, ['send', alice.name, 'hi']);
@@ -73,7 +86,10 @@ describe('rchat in two terminals', () => {
     await listening.waitFor(/and one more, live/);
     const finished = await listening.interrupt();
     expect(finished.code).toBe(0);
-    expect(messageLines(finished.stdout)).toEqual([`${alice.name}: sent while you were away`, `${alice.name}: and one more, live`]);
+    expect(messageLines(finished.stdout)).toEqual([
+      `${alice.name}: sent while you were away`,
+      `${alice.name}: and one more, live`,
+    ]);
   });
 
   it('shows the history of a conversation from both sides, oldest first, and unread counts', async () => {
@@ -91,13 +107,22 @@ describe('rchat in two terminals', () => {
       `${alice.name}: and one more, live`,
       `${bob.name}: hi alice`,
     ]);
-    const [bobsLastTwo, after] = await Promise.all([run(bob, ['history', alice.name, '--limit', '2']), run(alice, ['conversations'])]);
-    expect(messageLines(bobsLastTwo.stdout)).toEqual([`${alice.name}: and one more, live`, `${bob.name}: hi alice`]);
+    const [bobsLastTwo, after] = await Promise.all([
+      run(bob, ['history', alice.name, '--limit', '2']),
+      run(alice, ['conversations']),
+    ]);
+    expect(messageLines(bobsLastTwo.stdout)).toEqual([
+      `${alice.name}: and one more, live`,
+      `${bob.name}: hi alice`,
+    ]);
     expect(after.stdout).toMatch(new RegExp(`^${bob.name}\\s+read\\s+last `, 'm'));
   });
 
   it('gives both people the same safety number', async () => {
-    const [a, b] = await Promise.all([run(alice, ['safety-number', bob.name]), run(bob, ['safety-number', alice.name])]);
+    const [a, b] = await Promise.all([
+      run(alice, ['safety-number', bob.name]),
+      run(bob, ['safety-number', alice.name]),
+    ]);
     expect(a).toMatchObject({ code: 0, stderr: '' });
     expect(b).toMatchObject({ code: 0, stderr: '' });
     // Only the indented number lines (usernames carry digits too).
@@ -130,7 +155,12 @@ describe('rchat in two terminals', () => {
     const aliceHere = await RchatClient.restore(options);
     if (!aliceHere) throw new Error('alice is not signed in');
     await aliceHere.start();
-    const laptop = await RchatClient.loginWithIdentity({ baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'laptop' }, alice.name, PASSWORD, aliceHere.identityKeyPair);
+    const laptop = await RchatClient.loginWithIdentity(
+      { baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'laptop' },
+      alice.name,
+      PASSWORD,
+      aliceHere.identityKeyPair,
+    );
     expect(await aliceHere.addDeviceToConversations(laptop.deviceId)).toBe(1);
     aliceHere.stop();
     await listening.waitFor(new RegExp(`notice: ${alice.name} added a device`));
@@ -147,12 +177,22 @@ describe('rchat in two terminals', () => {
       run(alice, ['login', alice.name], { RCHAT_PASSWORD: 'not the password at all' }),
       run({ home: join(root, 'new-laptop') }, ['login', alice.name]),
     ]);
-    expect(wrong).toMatchObject({ code: 1, stderr: 'rchat: The username or password is wrong.\n', stdout: '' });
+    expect(wrong).toMatchObject({
+      code: 1,
+      stderr: 'rchat: The username or password is wrong.\n',
+      stdout: '',
+    });
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toMatch(/new device/);
 
-    const again = await rchat(['login', alice.name, '--password-stdin'], env(alice.home, { RCHAT_PASSWORD: '' }), { stdin: `${PASSWORD}\n` });
+    const again = await rchat(
+      ['login', alice.name, '--password-stdin'],
+      env(alice.home, { RCHAT_PASSWORD: '' }),
+      { stdin: `${PASSWORD}\n` },
+    );
     expect(again.code).toBe(0);
-    expect(messageLines((await run(alice, ['history', bob.name, '--limit', '1'])).stdout)).toEqual([`${bob.name}: echo: ping`]);
+    expect(messageLines((await run(alice, ['history', bob.name, '--limit', '1'])).stdout)).toEqual([
+      `${bob.name}: echo: ping`,
+    ]);
   });
 });

@@ -18,16 +18,27 @@ const linked = { home: '' };
 let recoveryKey = '';
 let linkedId = '';
 
-const env = (home: string, extra: Record<string, string> = {}) => ({ RCHAT_SERVER: platform.url, RCHAT_HOME: home, RCHAT_PASSWORD: PASSWORD, ...extra });
+const env = (home: string, extra: Record<string, string> = {}) => ({
+  RCHAT_SERVER: platform.url,
+  RCHAT_HOME: home,
+  RCHAT_PASSWORD: PASSWORD,
+  ...extra,
+});
 const run = (device: { home: string }, args: string[], stdin?: string) =>
-  rchat(args, env(device.home, stdin === undefined ? {} : { RCHAT_PASSWORD: '' }), stdin === undefined ? {} : { stdin });
+  rchat(
+    args,
+    env(device.home, stdin === undefined ? {} : { RCHAT_PASSWORD: '' }),
+    stdin === undefined ? {} : { stdin },
+  );
 const captured = (pattern: RegExp, text: string) => pattern.exec(text)?.[1] ?? '';
-const deviceIds = (listing: string) => [...listing.matchAll(/[0-9a-f]{8}-[0-9a-f-]{27}/g)].map((m) => m[0]).sort();
+const deviceIds = (listing: string) =>
+  [...listing.matchAll(/[0-9a-f]{8}-[0-9a-f-]{27}/g)].map((m) => m[0]).sort();
 
 beforeAll(async () => {
   platform = await startPlatform();
   root = await mkdtemp(join(tmpdir(), 'rchat-devices-'));
-  for (const device of [carol, dave, restored, linked]) device.home = join(root, String(Math.random()).slice(2));
+  for (const device of [carol, dave, restored, linked])
+    device.home = join(root, String(Math.random()).slice(2));
 });
 
 afterAll(async () => {
@@ -38,7 +49,10 @@ afterAll(async () => {
 
 describe('rchat on several devices of one account', () => {
   it('shows the recovery key once at registration; a login without keys and a wrong key say what to do', async () => {
-    const [c, d] = await Promise.all([run(carol, ['register', carol.name]), run(dave, ['register', dave.name])]);
+    const [c, d] = await Promise.all([
+      run(carol, ['register', carol.name]),
+      run(dave, ['register', dave.name]),
+    ]);
     expect(c).toMatchObject({ code: 0, stderr: '' });
     expect(d.code).toBe(0);
     recoveryKey = captured(/^ {4}([0-9A-Z]{4}(?:-[0-9A-Z]{4}){7})$/m, c.stdout);
@@ -57,14 +71,22 @@ describe('rchat on several devices of one account', () => {
     expect(keyless.stderr).toContain(`\`rchat link ${carol.name}\``);
     expect(keyless.stderr).toContain(`\`rchat restore ${carol.name}\``);
     expect(wrong).toMatchObject({ code: 1, stdout: '' });
-    expect(wrong.stderr).toMatch(/^rchat: This recovery key does not open this account’s backup\. Nothing was changed/);
+    expect(wrong.stderr).toMatch(
+      /^rchat: This recovery key does not open this account’s backup\. Nothing was changed/,
+    );
   });
 
   it('restores from the recovery key on a new device, with the history from before', async () => {
-    const restoring = await run(restored, ['restore', carol.name, '--password-stdin'], `${PASSWORD}\n${recoveryKey}\n`);
+    const restoring = await run(
+      restored,
+      ['restore', carol.name, '--password-stdin'],
+      `${PASSWORD}\n${recoveryKey}\n`,
+    );
     expect(restoring).toMatchObject({ code: 0, stderr: '' });
     expect(restoring.stdout).toMatch(new RegExp(`^Restored ${carol.name} on `));
-    expect(messageLines((await run(restored, ['history', dave.name])).stdout)).toEqual([`${carol.name}: sent before the new devices`]);
+    expect(messageLines((await run(restored, ['history', dave.name])).stdout)).toEqual([
+      `${carol.name}: sent before the new devices`,
+    ]);
   });
 
   it('links a device: both sides show the same check code, both confirm it, and the linked one reads new messages', async () => {
@@ -79,14 +101,19 @@ describe('rchat on several devices of one account', () => {
     const finished = await linking.exited;
     expect(finished.code).toBe(0);
     expect(finished.stderr).toContain('Do the check codes match? [y/N] ');
-    expect(finished.stdout).toMatch(new RegExp(`^Linked: this device is signed in as ${carol.name} on `, 'm'));
+    expect(finished.stdout).toMatch(
+      new RegExp(`^Linked: this device is signed in as ${carol.name} on `, 'm'),
+    );
     const checkCode = /^Check code: (\d{3} \d{3})/m;
     expect(captured(checkCode, finished.stdout)).not.toBe('');
     expect(captured(checkCode, finished.stdout)).toBe(captured(checkCode, confirming.stdout));
     linkedId = captured(/^New device: .+ \(([0-9a-f-]{36})\)$/m, confirming.stdout);
 
     expect((await run(dave, ['send', carol.name, 'after linking'])).code).toBe(0);
-    expect(messageLines((await run(linked, ['history', dave.name])).stdout)).toEqual([`${carol.name}: sent before the new devices`, `${dave.name}: after linking`]);
+    expect(messageLines((await run(linked, ['history', dave.name])).stdout)).toEqual([
+      `${carol.name}: sent before the new devices`,
+      `${dave.name}: after linking`,
+    ]);
   });
 
   it('lists the devices and removes the linked one; sets a backup passphrase', async () => {
@@ -98,7 +125,10 @@ describe('rchat on several devices of one account', () => {
     ]);
     expect(passphrase).toMatchObject({ code: 0, stderr: '' });
     expect(passphrase.stdout).toContain(`\`rchat restore ${carol.name} --passphrase\``);
-    expect(short).toMatchObject({ code: 1, stderr: 'rchat: A passphrase has at least 10 characters.\n' });
+    expect(short).toMatchObject({
+      code: 1,
+      stderr: 'rchat: A passphrase has at least 10 characters.\n',
+    });
     expect(before.code).toBe(0);
     const [header, ...rows] = before.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^name\s+id\s+created\s+last seen$/);
@@ -107,10 +137,18 @@ describe('rchat on several devices of one account', () => {
     expect(rows.some((r) => r.includes(linkedId))).toBe(true);
 
     // Meanwhile, linking another device is started and cancelled with Ctrl-C: it leaves no device behind.
-    const [removed, cancelled] = await Promise.all([run(carol, ['remove-device', linkedId]), cancelledLink()]);
-    expect(cancelled).toMatchObject({ code: 130, stderr: expect.stringContaining('Linking was cancelled: nothing was shared') as unknown });
+    const [removed, cancelled] = await Promise.all([
+      run(carol, ['remove-device', linkedId]),
+      cancelledLink(),
+    ]);
+    expect(cancelled).toMatchObject({
+      code: 130,
+      stderr: expect.stringContaining('Linking was cancelled: nothing was shared') as unknown,
+    });
     expect(removed.code).toBe(0);
-    expect(removed.stdout).toMatch(new RegExp(`^Removed rchat CLI on .+ \\(${linkedId}\\): it is signed out`));
+    expect(removed.stdout).toMatch(
+      new RegExp(`^Removed rchat CLI on .+ \\(${linkedId}\\): it is signed out`),
+    );
     // Before it changes keys, the device catches up, and shows what came meanwhile.
     expect(messageLines(removed.stderr)).toEqual([`${dave.name}: after linking`]);
     const after = await run(carol, ['devices']);
@@ -123,15 +161,26 @@ describe('rchat on several devices of one account', () => {
     const devicesBefore = (await run(carol, ['devices'])).stdout;
     expect(deviceIds(devicesBefore)).toHaveLength(2);
     // Scripted: with --password-stdin the answer to the check code question is the line after the password.
-    const linking = new RchatProcess(['link', carol.name, '--password-stdin'], env(refusing.home, { RCHAT_PASSWORD: '' }), `${PASSWORD}\nn\n`);
+    const linking = new RchatProcess(
+      ['link', carol.name, '--password-stdin'],
+      env(refusing.home, { RCHAT_PASSWORD: '' }),
+      `${PASSWORD}\nn\n`,
+    );
     live.push(linking);
     await linking.waitFor(/^Link code: \S+$/m);
     const code = captured(/^Link code: (\S+)$/m, linking.stdout);
-    const [confirming, refused] = await Promise.all([run(carol, ['link-device', code], 'y\n'), linking.exited]);
+    const [confirming, refused] = await Promise.all([
+      run(carol, ['link-device', code], 'y\n'),
+      linking.exited,
+    ]);
     expect(refused).toMatchObject({ code: 1 });
-    expect(refused.stderr).toMatch(/^rchat: Not linked: the check codes differ, so nothing was shared and this device is not signed in\./m);
+    expect(refused.stderr).toMatch(
+      /^rchat: Not linked: the check codes differ, so nothing was shared and this device is not signed in\./m,
+    );
     expect(confirming).toMatchObject({ code: 1 });
-    expect(confirming.stderr).toMatch(/^rchat: Linking was cancelled on the other device; nothing was shared\.$/m);
+    expect(confirming.stderr).toMatch(
+      /^rchat: Linking was cancelled on the other device; nothing was shared\.$/m,
+    );
     expect(confirming.stdout).not.toMatch(/^Linked /m);
     // Nothing stayed behind: the refusing home is signed in to nothing, and the account's devices are as before.
     expect((await run(refusing, ['whoami'])).code).not.toBe(0);

@@ -38,19 +38,28 @@ describe('rchat register and the registration policy', () => {
     const plain = await run(platform, ['register', uniqueName('olive')]);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/^Registered olive_/);
-    expect((await run(platform, ['register', uniqueName('otto'), '--invite', 'whatever'])).code).toBe(0);
+    expect(
+      (await run(platform, ['register', uniqueName('otto'), '--invite', 'whatever'])).code,
+    ).toBe(0);
   });
 
   it('invite: says how to pass the code, reports a wrong one as refused, and registers with the right one', async () => {
-    const platform = await start({ REGISTRATION: 'invite', REGISTRATION_INVITE_CODES: `first-code-0000,${INVITE}` });
+    const platform = await start({
+      REGISTRATION: 'invite',
+      REGISTRATION_INVITE_CODES: `first-code-0000,${INVITE}`,
+    });
     const name = uniqueName('iris');
     const missing = await run(platform, ['register', name]);
     expect(missing).toMatchObject({ code: 1, stdout: '' });
-    expect(missing.stderr).toBe(`rchat: ${platform.url} accepts new accounts only with an invite code from its operator: rchat register ${name} --invite <code>\n`);
+    expect(missing.stderr).toBe(
+      `rchat: ${platform.url} accepts new accounts only with an invite code from its operator: rchat register ${name} --invite <code>\n`,
+    );
 
     const wrong = await run(platform, ['register', name, '--invite', 'not-the-code']);
     expect(wrong).toMatchObject({ code: 1, stdout: '' });
-    expect(wrong.stderr).toBe(`rchat: ${platform.url} refused the invite code: This server needs a valid invite code to register. Check the code with the operator.\n`);
+    expect(wrong.stderr).toBe(
+      `rchat: ${platform.url} refused the invite code: This server needs a valid invite code to register. Check the code with the operator.\n`,
+    );
 
     const home = join(root, 'iris');
     const right = await run(platform, ['register', name, '--invite', INVITE], home);
@@ -67,7 +76,11 @@ describe('rchat register and the registration policy', () => {
     const platform = await start({ REGISTRATION: 'closed', REGISTRATION_INVITE_CODES: INVITE });
     for (const extra of [[], ['--invite', INVITE]]) {
       const refused = await run(platform, ['register', uniqueName('carl'), ...extra]);
-      expect(refused).toMatchObject({ code: 1, stdout: '', stderr: `rchat: ${platform.url} does not accept new accounts. Ask its operator for one.\n` });
+      expect(refused).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: `rchat: ${platform.url} does not accept new accounts. Ask its operator for one.\n`,
+      });
     }
   });
 });

@@ -11,7 +11,8 @@ let outcome = 'won';
 try {
   lockHome(home);
 } catch (e) {
-  outcome = e instanceof Error && /Another rchat process/.test(e.message) ? 'held' : `failed: ${String(e)}`;
+  outcome =
+    e instanceof Error && /Another rchat process/.test(e.message) ? 'held' : `failed: ${String(e)}`;
 }
 process.stdout.write(`${outcome}\n`);
 // A winner keeps the lock (and its process) until every contender has decided.

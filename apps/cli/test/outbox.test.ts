@@ -13,7 +13,11 @@ const live: RchatProcess[] = [];
 const alice = { name: uniqueName('alice'), home: '' };
 const bob = { name: uniqueName('bob'), home: '' };
 
-const env = (home: string) => ({ RCHAT_SERVER: platform.url, RCHAT_HOME: home, RCHAT_PASSWORD: PASSWORD });
+const env = (home: string) => ({
+  RCHAT_SERVER: platform.url,
+  RCHAT_HOME: home,
+  RCHAT_PASSWORD: PASSWORD,
+});
 const run = (user: { home: string }, args: string[]) => rchat(args, env(user.home));
 const QUEUED = 'Queued: will be sent the next time rchat runs.';
 
@@ -29,7 +33,10 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'rchat-cli-outbox-'));
   alice.home = join(root, 'alice');
   bob.home = join(root, 'bob');
-  const [a, b] = await Promise.all([run(alice, ['register', alice.name]), run(bob, ['register', bob.name])]);
+  const [a, b] = await Promise.all([
+    run(alice, ['register', alice.name]),
+    run(bob, ['register', bob.name]),
+  ]);
   expect(a.code).toBe(0);
   expect(b.code).toBe(0);
 });
@@ -42,7 +49,10 @@ afterAll(async () => {
 
 describe('rchat send with the server unreachable', () => {
   it('queues the message, says so, and the next run of any command sends it, in order, once', async () => {
-    expect(await run(alice, ['send', bob.name, 'before the outage'])).toMatchObject({ code: 0, stderr: '' });
+    expect(await run(alice, ['send', bob.name, 'before the outage'])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
     await platform.stopListening();
     try {
       const first = await run(alice, ['send', bob.name, 'typed during the outage']);
@@ -59,7 +69,11 @@ describe('rchat send with the server unreachable', () => {
     const listed = await run(alice, ['conversations']);
     expect(listed.code).toBe(0);
     expect(listed.stderr).toBe('');
-    expect(await bobSees()).toEqual([`${alice.name}: before the outage`, `${alice.name}: typed during the outage`, `${alice.name}: and a second one`]);
+    expect(await bobSees()).toEqual([
+      `${alice.name}: before the outage`,
+      `${alice.name}: typed during the outage`,
+      `${alice.name}: and a second one`,
+    ]);
   });
 
   it('`rchat listen` sends what an earlier run queued', async () => {
@@ -74,7 +88,11 @@ describe('rchat send with the server unreachable', () => {
     await listening.waitFor(/Listening as/);
     const deadline = Date.now() + 30_000;
     let seen: string[] = [];
-    while (!(seen = await bobSees()).includes(`${alice.name}: queued for listen`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    while (
+      !(seen = await bobSees()).includes(`${alice.name}: queued for listen`) &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 200));
     expect(seen.filter((l) => l.endsWith('queued for listen'))).toHaveLength(1);
     expect(seen.at(-1)).toBe(`${alice.name}: queued for listen`);
     expect((await listening.interrupt()).code).toBe(0);

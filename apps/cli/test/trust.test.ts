@@ -18,8 +18,14 @@ const alice = { name: uniqueName('alice'), home: '' };
 let bob: TestClient;
 let bobAfterReset: TestClient;
 
-const env = (home: string, extra: Record<string, string> = {}) => ({ RCHAT_SERVER: platform.url, RCHAT_HOME: home, RCHAT_PASSWORD: PASSWORD, ...extra });
-const run = (home: string, args: string[], stdin?: string) => rchat(args, env(home), stdin === undefined ? {} : { stdin });
+const env = (home: string, extra: Record<string, string> = {}) => ({
+  RCHAT_SERVER: platform.url,
+  RCHAT_HOME: home,
+  RCHAT_PASSWORD: PASSWORD,
+  ...extra,
+});
+const run = (home: string, args: string[], stdin?: string) =>
+  rchat(args, env(home), stdin === undefined ? {} : { stdin });
 const FINGERPRINT = /[0-9a-f]{4}( [0-9a-f]{4}){7}/;
 
 beforeAll(async () => {
@@ -27,7 +33,14 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'rchat-trust-'));
   alice.home = join(root, 'alice');
   const storage = createMemoryStorage();
-  bob = observe(await RchatClient.register({ baseUrl: platform.url, storage, deviceName: 'bob phone' }, uniqueName('bob'), PASSWORD), storage);
+  bob = observe(
+    await RchatClient.register(
+      { baseUrl: platform.url, storage, deviceName: 'bob phone' },
+      uniqueName('bob'),
+      PASSWORD,
+    ),
+    storage,
+  );
   stopped.push(bob.client);
   await bob.client.start();
 });
@@ -42,25 +55,43 @@ afterAll(async () => {
 describe('rchat when an encryption identity changes', () => {
   it('lists the devices of a conversation with their owners and key fingerprints', async () => {
     expect((await run(alice.home, ['register', alice.name])).code).toBe(0);
-    expect(await run(alice.home, ['send', bob.client.username, 'hello bob'])).toMatchObject({ code: 0, stderr: '' });
+    expect(await run(alice.home, ['send', bob.client.username, 'hello bob'])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
     const listed = await run(alice.home, ['devices', bob.client.username]);
     expect(listed).toMatchObject({ code: 0, stderr: '' });
     const [header, ...rows] = listed.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^user\s+device\s+added\s+key fingerprint$/);
     expect(rows).toHaveLength(2);
     const [conversation] = await bob.client.conversations();
-    const bobsPhone = (await bob.client.conversationDevices(conversation?.id ?? '')).find((d) => d.current);
+    const bobsPhone = (await bob.client.conversationDevices(conversation?.id ?? '')).find(
+      (d) => d.current,
+    );
     expect(bobsPhone?.fingerprint).toMatch(FINGERPRINT);
-    expect(rows[0]).toMatch(new RegExp(`^${bob.client.username}\\s+bob phone\\s+.+\\s+${bobsPhone?.fingerprint}$`));
+    expect(rows[0]).toMatch(
+      new RegExp(`^${bob.client.username}\\s+bob phone\\s+.+\\s+${bobsPhone?.fingerprint}$`),
+    );
     expect(rows[1]).toMatch(new RegExp(`^${alice.name}\\s+.+\\(this device\\)$`));
 
     const none = await run(alice.home, ['devices', 'nobody_here']);
-    expect(none).toMatchObject({ code: 1, stderr: 'rchat: You have no conversation with nobody_here: `rchat conversations` lists yours.\n' });
+    expect(none).toMatchObject({
+      code: 1,
+      stderr:
+        'rchat: You have no conversation with nobody_here: `rchat conversations` lists yours.\n',
+    });
   });
 
   it('refuses to send after bob reset his identity, naming the command that accepts; sends once alice accepted', async () => {
     const storage = createMemoryStorage();
-    bobAfterReset = observe(await RchatClient.resetIdentity({ baseUrl: platform.url, storage, deviceName: 'bob new phone' }, bob.client.username, PASSWORD), storage);
+    bobAfterReset = observe(
+      await RchatClient.resetIdentity(
+        { baseUrl: platform.url, storage, deviceName: 'bob new phone' },
+        bob.client.username,
+        PASSWORD,
+      ),
+      storage,
+    );
     stopped.push(bobAfterReset.client);
     await bobAfterReset.client.start();
     const name = bob.client.username;
@@ -69,9 +100,13 @@ describe('rchat when an encryption identity changes', () => {
     expect(refused.code).toBe(1);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toContain(`rchat: ${name}'s encryption identity changed (reset `);
-    expect(refused.stderr).toContain(`(\`rchat safety-number ${name}\`), then accept it with \`rchat accept-identity ${name}\`.`);
+    expect(refused.stderr).toContain(
+      `(\`rchat safety-number ${name}\`), then accept it with \`rchat accept-identity ${name}\`.`,
+    );
     const listed = await run(alice.home, ['conversations']);
-    expect(listed.stdout).toContain(`sending is paused until you accept it with \`rchat accept-identity ${name}\``);
+    expect(listed.stdout).toContain(
+      `sending is paused until you accept it with \`rchat accept-identity ${name}\``,
+    );
     const safety = await run(alice.home, ['safety-number', name]);
     expect(safety.code).toBe(0);
     expect(safety.stderr).toMatch(/^WARNING: .*encryption identity changed/);
@@ -79,11 +114,18 @@ describe('rchat when an encryption identity changes', () => {
     const accepted = await run(alice.home, ['accept-identity', name]);
     expect(accepted).toMatchObject({ code: 0, stderr: '' });
     expect(accepted.stdout).toMatch(new RegExp(`^Accepted ${name}'s new encryption identity`));
-    expect((await run(alice.home, ['accept-identity', name])).stdout).toBe(`Nothing to accept: ${name}'s encryption identity has not changed.\n`);
+    expect((await run(alice.home, ['accept-identity', name])).stdout).toBe(
+      `Nothing to accept: ${name}'s encryption identity has not changed.\n`,
+    );
 
-    expect(await run(alice.home, ['send', name, 'after accepting'])).toMatchObject({ code: 0, stderr: '' });
+    expect(await run(alice.home, ['send', name, 'after accepting'])).toMatchObject({
+      code: 0,
+      stderr: '',
+    });
     const [conversation] = await bobAfterReset.client.conversations();
-    expect(await waitForTexts(bobAfterReset, conversation?.id ?? '', conversation?.peer.userId ?? '', 1)).toEqual(['after accepting']);
+    expect(
+      await waitForTexts(bobAfterReset, conversation?.id ?? '', conversation?.peer.userId ?? '', 1),
+    ).toEqual(['after accepting']);
     const devices = (await run(alice.home, ['devices', name])).stdout;
     expect(devices).toContain('bob new phone');
     expect(devices).not.toMatch(/bob phone/);
@@ -108,18 +150,30 @@ describe('rchat when an encryption identity changes', () => {
 
     const ended = await listening.exited;
     expect(ended.code).toBe(1);
-    expect(ended.stderr).toContain(`rchat: Someone reset the encryption identity of ${alice.name}, so this device was signed out`);
+    expect(ended.stderr).toContain(
+      `rchat: Someone reset the encryption identity of ${alice.name}, so this device was signed out`,
+    );
     // A command on the old home says the same; one on the new home finds bob's conversation waiting for him to accept.
     const old = await run(alice.home, ['send', bob.client.username, 'from the old home']);
     expect(old.code).toBe(1);
     expect(old.stderr).toContain('Someone reset the encryption identity');
     const [conversation] = await bobAfterReset.client.conversations();
-    await expect.poll(async () => (await bobAfterReset.client.conversations())[0]?.encryption, { timeout: 30_000 }).toBe('identity-changed');
-    await expect(bobAfterReset.client.sendText(conversation?.id ?? '', 'not yet')).rejects.toMatchObject({ code: 'IDENTITY_CHANGED' });
+    await expect
+      .poll(async () => (await bobAfterReset.client.conversations())[0]?.encryption, {
+        timeout: 30_000,
+      })
+      .toBe('identity-changed');
+    await expect(
+      bobAfterReset.client.sendText(conversation?.id ?? '', 'not yet'),
+    ).rejects.toMatchObject({ code: 'IDENTITY_CHANGED' });
   });
 
   it('refuses a reset on the home that holds the identity', async () => {
-    const refused = await run(join(root, 'alice-new-laptop'), ['reset-identity', alice.name], 'reset\n');
+    const refused = await run(
+      join(root, 'alice-new-laptop'),
+      ['reset-identity', alice.name],
+      'reset\n',
+    );
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/holds its encryption identity: there is nothing to reset/);
   });

@@ -1,8 +1,19 @@
 import { readFileSync } from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
-import { createHttpApp, openBus, openSharedDatabase, type HttpApp, type Logger } from '@rchat/server-kit';
+import {
+  createHttpApp,
+  openBus,
+  openSharedDatabase,
+  type HttpApp,
+  type Logger,
+} from '@rchat/server-kit';
 import { createUsersService, loadUsersConfig, type UsersService } from '@rchat/users';
-import { createChatService, loadChatConfig, localUserDirectory, type ChatService } from '@rchat/chat';
+import {
+  createChatService,
+  loadChatConfig,
+  localUserDirectory,
+  type ChatService,
+} from '@rchat/chat';
 import { createDeliveryService, loadDeliveryConfig, type DeliveryService } from '@rchat/delivery';
 import type { ServerConfig } from './config.ts';
 import { registerWebClient } from './web-static.ts';
@@ -34,8 +45,19 @@ export async function createServerApp(
   // In-process bus by default; with NATS_URL several single-process servers can share PostgreSQL and NATS.
   const bus = await openBus(usersConfig, 'rchat', logger);
   // Embedded, users and chat share one PGlite; with DATABASE_URL each has its own pool, as scaled out.
-  const database = await openSharedDatabase({ url: usersConfig.DATABASE_URL, dataDir: usersConfig.DATA_DIR, memory, services: ['users', 'chat'], logger });
-  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), { bus, memory, database, clock: options.clock });
+  const database = await openSharedDatabase({
+    url: usersConfig.DATABASE_URL,
+    dataDir: usersConfig.DATA_DIR,
+    memory,
+    services: ['users', 'chat'],
+    logger,
+  });
+  const users = await createUsersService(usersConfig, logger.child({ component: 'users' }), {
+    bus,
+    memory,
+    database,
+    clock: options.clock,
+  });
   const chat = await createChatService(chatConfig, logger.child({ component: 'chat' }), {
     bus,
     keySet: users.keySet,
@@ -47,12 +69,16 @@ export async function createServerApp(
     memory,
     database,
   });
-  const delivery = await createDeliveryService(deliveryConfig, logger.child({ component: 'delivery' }), {
-    bus,
-    keySet: users.keySet,
-    readInbox: chat.readInbox,
-    revocations: users.revocations,
-  });
+  const delivery = await createDeliveryService(
+    deliveryConfig,
+    logger.child({ component: 'delivery' }),
+    {
+      bus,
+      keySet: users.keySet,
+      readInbox: chat.readInbox,
+      revocations: users.revocations,
+    },
+  );
 
   const app = createHttpApp({
     logger,
@@ -61,7 +87,14 @@ export async function createServerApp(
     trustProxy: usersConfig.TRUST_PROXY,
     metricsToken: usersConfig.METRICS_TOKEN,
     maxRefusedBodyBytes: usersConfig.MAX_REFUSED_BODY_BYTES,
-    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE ? { https: { cert: readFileSync(config.TLS_CERT_FILE), key: readFileSync(config.TLS_KEY_FILE) } } : {}),
+    ...(config.TLS_CERT_FILE && config.TLS_KEY_FILE
+      ? {
+          https: {
+            cert: readFileSync(config.TLS_CERT_FILE),
+            key: readFileSync(config.TLS_KEY_FILE),
+          },
+        }
+      : {}),
   });
   await app.register(rateLimit, { global: false });
   users.register(app);

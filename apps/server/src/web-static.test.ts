@@ -8,7 +8,8 @@ import { createHttpApp, createLogger, type HttpApp } from '@rchat/server-kit';
 import { isApiPath, registerWebClient } from './web-static.ts';
 
 const logger = createLogger({ level: 'silent', name: 'web-static-test' });
-const html = '<!doctype html><title>rchat</title><script type="module" src="/assets/index-abc123.js"></script>';
+const html =
+  '<!doctype html><title>rchat</title><script type="module" src="/assets/index-abc123.js"></script>';
 const script = `console.log(${JSON.stringify('x'.repeat(2000))});`;
 
 describe('web client serving', () => {
@@ -53,7 +54,11 @@ describe('web client serving', () => {
     expect(plain.statusCode).toBe(200);
     expect(plain.body).toBe(script);
     expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
-    const gz = await app.inject({ method: 'GET', url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'gzip' } });
+    const gz = await app.inject({
+      method: 'GET',
+      url: '/assets/index-abc123.js',
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(gz.headers['content-encoding']).toBe('gzip');
     expect(gz.headers['content-type']).toMatch(/javascript/);
     const icon = await app.inject({ method: 'GET', url: '/favicon.svg' });
@@ -64,7 +69,17 @@ describe('web client serving', () => {
   it('never shadows the API: its routes answer, and unknown API paths keep the JSON 404', async () => {
     expect((await app.inject({ method: 'GET', url: '/users/abc' })).json()).toEqual({ id: 'api' });
     expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    for (const url of ['/users/abc/nothing', '/conversations/x/y', '/auth/whatever', '/.well-known/other', '/internal/inbox', '/events/x', '/keys/x', '/inbox/x', '/devices/x/y/z']) {
+    for (const url of [
+      '/users/abc/nothing',
+      '/conversations/x/y',
+      '/auth/whatever',
+      '/.well-known/other',
+      '/internal/inbox',
+      '/events/x',
+      '/keys/x',
+      '/inbox/x',
+      '/devices/x/y/z',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
       expect(res.json<{ error: { code: string } }>().error.code).toBe('NOT_FOUND');
@@ -76,7 +91,12 @@ describe('web client serving', () => {
   });
 
   it('answers a missing file and other methods with 404, not the page', async () => {
-    for (const [method, url] of [['GET', '/assets/gone-123.js'], ['GET', '/robots.txt'], ['POST', '/'], ['POST', '/login']] as const) {
+    for (const [method, url] of [
+      ['GET', '/assets/gone-123.js'],
+      ['GET', '/robots.txt'],
+      ['POST', '/'],
+      ['POST', '/login'],
+    ] as const) {
       const res = await app.inject({ method, url });
       expect(res.statusCode, `${method} ${url}`).toBe(404);
       expect(res.headers['content-type']).toMatch(/json/);

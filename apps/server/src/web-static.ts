@@ -5,7 +5,22 @@ import type { FastifyReply } from 'fastify';
 import type { HttpApp, Logger } from '@rchat/server-kit';
 
 /** First path segments that belong to the API (and nginx routes to services): never answered with the web client. */
-export const apiSegments: ReadonlySet<string> = new Set(['auth', 'users', 'devices', 'keys', 'link', 'backup', '.well-known', 'conversations', 'inbox', 'events', 'internal', 'healthz', 'readyz', 'metrics']);
+export const apiSegments: ReadonlySet<string> = new Set([
+  'auth',
+  'users',
+  'devices',
+  'keys',
+  'link',
+  'backup',
+  '.well-known',
+  'conversations',
+  'inbox',
+  'events',
+  'internal',
+  'healthz',
+  'readyz',
+  'metrics',
+]);
 
 /**
  * The page's policy: scripts, styles and connections only from this origin,
@@ -39,7 +54,10 @@ export function isApiPath(pathname: string): boolean {
 
 /** Files under assets/ carry a content hash in their name: they never change, so browsers may keep them for a year. */
 function setFileHeaders(reply: FastifyReply, path: string, root: string): void {
-  const relative = path.slice(root.length + 1).split(sep).join('/');
+  const relative = path
+    .slice(root.length + 1)
+    .split(sep)
+    .join('/');
   if (basename(relative) === 'index.html') {
     for (const [k, v] of Object.entries(pageHeaders)) void reply.header(k, v);
   } else if (relative.startsWith('assets/')) {
@@ -57,10 +75,17 @@ function setFileHeaders(reply: FastifyReply, path: string, root: string): void {
  * path that is not an API path and does not name a file (client routes such as
  * /login and /chat/:id). Returns false, and serves nothing, when there is no build.
  */
-export async function registerWebClient(app: HttpApp, distDir: string, logger: Logger): Promise<boolean> {
+export async function registerWebClient(
+  app: HttpApp,
+  distDir: string,
+  logger: Logger,
+): Promise<boolean> {
   const root = resolve(distDir);
   if (!existsSync(join(root, 'index.html'))) {
-    logger.warn({ distDir: root }, 'no built web client: only the API is served (run `npm run build -w @rchat/web`, or set WEB_DIST_DIR)');
+    logger.warn(
+      { distDir: root },
+      'no built web client: only the API is served (run `npm run build -w @rchat/web`, or set WEB_DIST_DIR)',
+    );
     return false;
   }
   await app.register(fastifyStatic, {
@@ -79,7 +104,9 @@ export async function registerWebClient(app: HttpApp, distDir: string, logger: L
     return reply.sendFile('index.html');
   };
   app.get('/', { logLevel: 'warn' }, (_request, reply) => page('/', reply));
-  app.get('/*', { logLevel: 'warn' }, (request, reply) => page(request.url.split('?')[0] ?? '/', reply));
+  app.get('/*', { logLevel: 'warn' }, (request, reply) =>
+    page(request.url.split('?')[0] ?? '/', reply),
+  );
   logger.info({ distDir: root }, 'serving the web client at /');
   return true;
 }

@@ -10,7 +10,10 @@ import { navigate, parseRoute, usePathname } from './router.ts';
 // The main page is its own chunk, loaded once someone is signed in.
 const MainPage = lazy(() => import('./pages/main-page.tsx'));
 
-type Session = { state: 'loading' } | { state: 'signed-out'; notice?: string } | { state: 'signed-in'; client: ChatClient };
+type Session =
+  | { state: 'loading' }
+  | { state: 'signed-out'; notice?: string }
+  | { state: 'signed-in'; client: ChatClient };
 
 function Splash() {
   return (
@@ -35,13 +38,27 @@ export function App() {
         // Another tab signed in or out: follow it. (A sign-in in this tab moves on by itself, after the recovery key.)
         const follow = () => {
           const client = t.session();
-          setSession((s) => (client ? (s.state === 'signed-in' && s.client === client ? s : { state: 'signed-in', client }) : s.state === 'signed-in' || s.state === 'loading' ? { state: 'signed-out' } : s));
+          setSession((s) =>
+            client
+              ? s.state === 'signed-in' && s.client === client
+                ? s
+                : { state: 'signed-in', client }
+              : s.state === 'signed-in' || s.state === 'loading'
+                ? { state: 'signed-out' }
+                : s,
+          );
         };
         follow();
         off = t.onChange(follow);
         setTabs(t);
       },
-      () => !cancelled && setSession({ state: 'signed-out', notice: 'This browser could not open its local key storage. Log in again; if this keeps happening, allow site data for this page.' }),
+      () =>
+        !cancelled &&
+        setSession({
+          state: 'signed-out',
+          notice:
+            'This browser could not open its local key storage. Log in again; if this keeps happening, allow site data for this page.',
+        }),
     );
     return () => {
       cancelled = true;
@@ -51,19 +68,35 @@ export function App() {
 
   // Unauthenticated visits go to the login page; authenticated ones to the main page.
   useEffect(() => {
-    if (session.state === 'signed-out' && route.page !== 'login') navigate('/login', { replace: true });
+    if (session.state === 'signed-out' && route.page !== 'login')
+      navigate('/login', { replace: true });
     if (session.state === 'signed-in' && route.page === 'login') navigate('/', { replace: true });
   }, [session.state, route.page]);
 
-  const signedIn = useCallback((client: ChatClient) => setSession({ state: 'signed-in', client }), []);
-  const signedOut = useCallback((notice?: string) => setSession(notice ? { state: 'signed-out', notice } : { state: 'signed-out' }), []);
+  const signedIn = useCallback(
+    (client: ChatClient) => setSession({ state: 'signed-in', client }),
+    [],
+  );
+  const signedOut = useCallback(
+    (notice?: string) =>
+      setSession(notice ? { state: 'signed-out', notice } : { state: 'signed-out' }),
+    [],
+  );
 
   if (session.state === 'loading') return <Splash />;
   if (tabs && role === 'elsewhere') return <OpenElsewhere tabs={tabs} />;
-  if (session.state === 'signed-out') return <LoginPage onSignedIn={signedIn} {...(session.notice ? { notice: session.notice } : {})} />;
+  if (session.state === 'signed-out')
+    return (
+      <LoginPage onSignedIn={signedIn} {...(session.notice ? { notice: session.notice } : {})} />
+    );
   return (
     <Suspense fallback={<Splash />}>
-      <MainPage client={session.client} tabs={tabs} conversationId={route.page === 'main' ? route.conversationId : null} onSignedOut={signedOut} />
+      <MainPage
+        client={session.client}
+        tabs={tabs}
+        conversationId={route.page === 'main' ? route.conversationId : null}
+        onSignedOut={signedOut}
+      />
     </Suspense>
   );
 }

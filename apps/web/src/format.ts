@@ -2,7 +2,10 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 const dayFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
 const fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
-const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+const sameDay = (a: Date, b: Date) =>
+  a.getFullYear() === b.getFullYear() &&
+  a.getMonth() === b.getMonth() &&
+  a.getDate() === b.getDate();
 
 /** Short time for a message or list item: "14:05" today, "3 Mar" before. */
 export function shortTime(date: Date, now = new Date()): string {
@@ -16,7 +19,10 @@ export const fullTime = (date: Date) => fullFormat.format(date);
 
 export const initial = (name: string) => (name[0] ?? '?').toUpperCase();
 
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+});
 
 /** A date with its time, e.g. "3 Mar 2025, 14:05" (device lists). */
 export const dateTime = (date: Date) => dateTimeFormat.format(date);

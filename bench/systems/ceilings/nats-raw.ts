@@ -17,7 +17,12 @@ export class NatsRawDriver implements SystemDriver {
     version: '?',
     persisted: false,
     delivery: 'push',
-    settings: { server: NATS_URL, mode: 'core pub/sub (no JetStream)', client: `nats.js ${packageVersion('nats')}`, note: 'shared machine server, not started by the harness' },
+    settings: {
+      server: NATS_URL,
+      mode: 'core pub/sub (no JetStream)',
+      client: `nats.js ${packageVersion('nats')}`,
+      note: 'shared machine server, not started by the harness',
+    },
   };
   // No idle row: a NATS subscription is not a client's connection to a chat server (and the suite stays under 15 minutes).
   readonly supports = { fanout: true, idle: false };

@@ -45,18 +45,23 @@ export class PgInsertDriver implements SystemDriver {
     const pool = new pg.Pool({ connectionString: benchDbUrl(), max: POOL_SIZE });
     this.pool = pool;
     await pool.query(MESSAGES_DDL('bench_live_messages'));
-    await pool.query('CREATE TABLE IF NOT EXISTS bench_live_conversations (id bigint PRIMARY KEY, last_seq bigint NOT NULL DEFAULT 0)');
+    await pool.query(
+      'CREATE TABLE IF NOT EXISTS bench_live_conversations (id bigint PRIMARY KEY, last_seq bigint NOT NULL DEFAULT 0)',
+    );
     await pool.query('TRUNCATE bench_live_messages, bench_live_conversations');
     const settings = await pgSettings(pool);
     this.info.version = `PostgreSQL ${settings.server_version ?? '?'}`;
-    for (const [k, v] of Object.entries(settings)) if (k !== 'server_version') this.info.settings[k] = v;
+    for (const [k, v] of Object.entries(settings))
+      if (k !== 'server_version') this.info.settings[k] = v;
   }
 
   async stop(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
     if (pool === undefined) return;
-    await pool.query('TRUNCATE bench_live_messages, bench_live_conversations').catch(() => undefined);
+    await pool
+      .query('TRUNCATE bench_live_messages, bench_live_conversations')
+      .catch(() => undefined);
     await pool.end();
   }
 
@@ -71,7 +76,10 @@ export class PgInsertDriver implements SystemDriver {
     return Promise.resolve({
       user,
       prepare: async (to: string) => {
-        await pool.query('INSERT INTO bench_live_conversations (id) VALUES ($1) ON CONFLICT DO NOTHING', [conversationOf(user, to)]);
+        await pool.query(
+          'INSERT INTO bench_live_conversations (id) VALUES ($1) ON CONFLICT DO NOTHING',
+          [conversationOf(user, to)],
+        );
       },
       send: (to: string, id: number, size: number) => {
         pool

@@ -21,7 +21,14 @@ export class SseRelayDriver extends NodeCeilingDriver {
     version: `node ${process.version} http`,
     persisted: false,
     delivery: 'push',
-    settings: { keepAlive: true, socketsPerSender: 8, bodyEncoding: 'JSON + base64', auth: 'none', storage: 'none', process: 'single Node.js process' },
+    settings: {
+      keepAlive: true,
+      socketsPerSender: 8,
+      bodyEncoding: 'JSON + base64',
+      auth: 'none',
+      storage: 'none',
+      process: 'single Node.js process',
+    },
   };
   private txn = 0;
 
@@ -32,7 +39,8 @@ export class SseRelayDriver extends NodeCeilingDriver {
       onEvent: (event) => {
         const parsed = JSON.parse(event.data) as RelayEvent;
         const ciphertext = parsed.message?.ciphertext;
-        if (ciphertext !== undefined) options.onDelivery(binaryPayloadId(Buffer.from(ciphertext, 'base64')), now());
+        if (ciphertext !== undefined)
+          options.onDelivery(binaryPayloadId(Buffer.from(ciphertext, 'base64')), now());
       },
       onError: (e) => this.errors.add(e),
     });
@@ -42,7 +50,10 @@ export class SseRelayDriver extends NodeCeilingDriver {
       user,
       prepare: () => Promise.resolve(),
       send: (to, id, size) => {
-        const body = { txnId: `t${(this.txn += 1)}`, ciphertext: binaryPayload(id, size).toString('base64') };
+        const body = {
+          txnId: `t${(this.txn += 1)}`,
+          ciphertext: binaryPayload(id, size).toString('base64'),
+        };
         client()
           .json('POST', `/send?to=${encodeURIComponent(to)}`, body, [201])
           .catch((e: unknown) => this.errors.add(e));

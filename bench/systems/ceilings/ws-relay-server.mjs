@@ -8,7 +8,12 @@ import { WebSocketServer } from 'ws';
 
 const port = Number(process.argv[2] ?? 0);
 const sockets = new Map();
-const wss = new WebSocketServer({ host: '127.0.0.1', port, perMessageDeflate: false, maxPayload: 1 << 20 });
+const wss = new WebSocketServer({
+  host: '127.0.0.1',
+  port,
+  perMessageDeflate: false,
+  maxPayload: 1 << 20,
+});
 
 wss.on('connection', (ws, req) => {
   const user = new URL(req.url ?? '/', 'http://relay').searchParams.get('user') ?? '';

@@ -20,14 +20,23 @@ export class WsRelayDriver extends NodeCeilingDriver {
     version: `node ${process.version}, ws ${packageVersion('ws')}`,
     persisted: false,
     delivery: 'push',
-    settings: { perMessageDeflate: false, tcpNoDelay: true, auth: 'none', storage: 'none', process: 'single Node.js process' },
+    settings: {
+      perMessageDeflate: false,
+      tcpNoDelay: true,
+      auth: 'none',
+      storage: 'none',
+      process: 'single Node.js process',
+    },
   };
 
   async connect(user: string, options: ConnectOptions): Promise<Endpoint> {
-    const ws = new WebSocket(`ws://127.0.0.1:${this.server.port}/?user=${encodeURIComponent(user)}`, {
-      perMessageDeflate: false,
-      ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
-    });
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${this.server.port}/?user=${encodeURIComponent(user)}`,
+      {
+        perMessageDeflate: false,
+        ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
+      },
+    );
     ws.binaryType = 'nodebuffer';
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

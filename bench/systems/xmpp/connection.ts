@@ -19,7 +19,12 @@ export interface XmppLogin {
 }
 
 export const xmlEscape = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;').replace(/"/g, '&quot;');
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/'/g, '&apos;')
+    .replace(/"/g, '&quot;');
 
 const textOf = (xml: string, tag: string): string => {
   const match = new RegExp(`<${tag}[^>]*>([^<]*)</${tag}>`).exec(xml);
@@ -60,10 +65,16 @@ export class XmppConnection {
     const conn = new XmppConnection(socket, login.domain);
     const failed = new Promise<never>((_, reject) => {
       socket.once('error', reject);
-      socket.once('close', () => reject(new Error(`connection closed during login of ${login.username}`)));
+      socket.once('close', () =>
+        reject(new Error(`connection closed during login of ${login.username}`)),
+      );
     });
     failed.catch(() => undefined);
-    await withTimeout(Promise.race([conn.login(login), failed]), login.timeoutMs ?? 60_000, `XMPP login ${login.username}@${login.domain}`);
+    await withTimeout(
+      Promise.race([conn.login(login), failed]),
+      login.timeoutMs ?? 60_000,
+      `XMPP login ${login.username}@${login.domain}`,
+    );
     socket.removeAllListeners('close');
     socket.removeAllListeners('error');
     socket.on('error', () => socket.destroy());
@@ -86,13 +97,17 @@ export class XmppConnection {
 
   private openStream(): Promise<string> {
     const features = this.next((x) => x.startsWith('<stream:features'));
-    this.send(`<?xml version='1.0'?><stream:stream to='${this.domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`);
+    this.send(
+      `<?xml version='1.0'?><stream:stream to='${this.domain}' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>`,
+    );
     return features;
   }
 
   private async iq(body: string, type: 'set' | 'get' = 'set'): Promise<string> {
     const id = `q${(this.ids += 1)}`;
-    const reply = this.next((x) => x.startsWith('<iq') && (x.includes(`id='${id}'`) || x.includes(`id="${id}"`)));
+    const reply = this.next(
+      (x) => x.startsWith('<iq') && (x.includes(`id='${id}'`) || x.includes(`id="${id}"`)),
+    );
     this.send(`<iq type='${type}' id='${id}'>${body}</iq>`);
     return reply;
   }
@@ -103,23 +118,36 @@ export class XmppConnection {
       const reply = await this.iq(
         `<query xmlns='jabber:iq:register'><username>${xmlEscape(login.username)}</username><password>${xmlEscape(login.password)}</password></query>`,
       );
-      if (!/type=['"]result['"]/.test(reply) && !reply.includes('<conflict')) throw new Error(`registration of ${login.username} failed: ${reply}`);
+      if (!/type=['"]result['"]/.test(reply) && !reply.includes('<conflict'))
+        throw new Error(`registration of ${login.username} failed: ${reply}`);
     }
-    if (!features.includes('SCRAM-SHA-1')) throw new Error(`server offers no SCRAM-SHA-1: ${features}`);
+    if (!features.includes('SCRAM-SHA-1'))
+      throw new Error(`server offers no SCRAM-SHA-1: ${features}`);
     const scram = new ScramSha1(login.username, login.password);
     const challenge = this.next((x) => x.startsWith('<challenge') || x.startsWith('<failure'));
-    this.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>${scram.first()}</auth>`);
+    this.send(
+      `<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-1'>${scram.first()}</auth>`,
+    );
     const first = await challenge;
-    if (first.startsWith('<failure')) throw new Error(`SASL failed for ${login.username}: ${first}`);
+    if (first.startsWith('<failure'))
+      throw new Error(`SASL failed for ${login.username}: ${first}`);
     const outcome = this.next((x) => x.startsWith('<success') || x.startsWith('<failure'));
-    this.send(`<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>${scram.final(textOf(first, 'challenge'))}</response>`);
+    this.send(
+      `<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>${scram.final(textOf(first, 'challenge'))}</response>`,
+    );
     const result = await outcome;
-    if (result.startsWith('<failure')) throw new Error(`SASL failed for ${login.username}: ${result}`);
+    if (result.startsWith('<failure'))
+      throw new Error(`SASL failed for ${login.username}: ${result}`);
     scram.verify(textOf(result, 'success'));
     features = await this.openStream();
-    const bound = await this.iq(`<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${xmlEscape(login.resource)}</resource></bind>`);
+    const bound = await this.iq(
+      `<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${xmlEscape(login.resource)}</resource></bind>`,
+    );
     if (!/type=['"]result['"]/.test(bound)) throw new Error(`bind failed: ${bound}`);
-    if (features.includes('urn:ietf:params:xml:ns:xmpp-session') && !features.includes('<optional')) {
+    if (
+      features.includes('urn:ietf:params:xml:ns:xmpp-session') &&
+      !features.includes('<optional')
+    ) {
       await this.iq(`<session xmlns='urn:ietf:params:xml:ns:xmpp-session'/>`);
     }
     if (login.carbons === true) {

@@ -28,7 +28,11 @@ export class XmppDriver implements SystemDriver {
       version: '?',
       persisted,
       delivery: 'push',
-      settings: { ...server.settings, client: 'raw-socket XMPP client (bench/systems/xmpp)', messageType: 'chat to bare JID' },
+      settings: {
+        ...server.settings,
+        client: 'raw-socket XMPP client (bench/systems/xmpp)',
+        messageType: 'chat to bare JID',
+      },
     };
     // Idle-connection memory does not depend on archiving: measured on the relay variant only.
     this.supports = { fanout: true, idle: !persisted };
@@ -45,7 +49,15 @@ export class XmppDriver implements SystemDriver {
   }
 
   private login(user: string, extra: Partial<XmppLogin>): XmppLogin {
-    return { host: '127.0.0.1', port: this.server.port, domain: this.server.domain, username: user, password: PASSWORD, resource: 'r0', ...extra };
+    return {
+      host: '127.0.0.1',
+      port: this.server.port,
+      domain: this.server.domain,
+      username: user,
+      password: PASSWORD,
+      resource: 'r0',
+      ...extra,
+    };
   }
 
   /** Registers missing accounts in-band (XEP-0077), a few at a time. */
@@ -87,7 +99,10 @@ export class XmppDriver implements SystemDriver {
     return {
       user,
       prepare: () => Promise.resolve(),
-      send: (to, id, size) => conn.send(`<message to='${to}@${domain}' id='rb-${id}' type='chat'><body>${textPayload(id, size)}</body></message>`),
+      send: (to, id, size) =>
+        conn.send(
+          `<message to='${to}@${domain}' id='rb-${id}' type='chat'><body>${textPayload(id, size)}</body></message>`,
+        ),
       close: () => conn.close(),
     };
   }

@@ -49,12 +49,29 @@ export class EjabberdServer extends PackagedServer implements XmppServer {
   async start(): Promise<void> {
     const dir = this.makeDir(['spool', 'logs']);
     writeOwned(join(dir, 'inetrc'), '', dir);
-    writeOwned(join(dir, 'ejabberd.yml'), renderTemplate(CONFIG, { PORT: String(this.port), ARCHIVE: this.archive ? MAM_LINE : '' }), dir);
-    writeOwned(join(dir, 'ejabberdctl.cfg'), renderTemplate(CTL_CONFIG, { DIR: dir, PORT: String(this.port) }), dir);
+    writeOwned(
+      join(dir, 'ejabberd.yml'),
+      renderTemplate(CONFIG, { PORT: String(this.port), ARCHIVE: this.archive ? MAM_LINE : '' }),
+      dir,
+    );
+    writeOwned(
+      join(dir, 'ejabberdctl.cfg'),
+      renderTemplate(CTL_CONFIG, { DIR: dir, PORT: String(this.port) }),
+      dir,
+    );
     this.epmdBefore = pidsByComm('epmd');
     this.startedEpmd = !(await epmdListening());
-    const args = [`--config-dir ${dir}`, `--config ${join(dir, 'ejabberd.yml')}`, `--ctl-config ${join(dir, 'ejabberdctl.cfg')}`, `--spool ${join(dir, 'spool')}`, `--logs ${join(dir, 'logs')}`];
-    this.proc.start(`/usr/sbin/ejabberdctl ${args.join(' ')} foreground`, { ...process.env, HOME: dir });
+    const args = [
+      `--config-dir ${dir}`,
+      `--config ${join(dir, 'ejabberd.yml')}`,
+      `--ctl-config ${join(dir, 'ejabberdctl.cfg')}`,
+      `--spool ${join(dir, 'spool')}`,
+      `--logs ${join(dir, 'logs')}`,
+    ];
+    this.proc.start(`/usr/sbin/ejabberdctl ${args.join(' ')} foreground`, {
+      ...process.env,
+      HOME: dir,
+    });
     await this.proc.ready(this.port, 60_000);
   }
 
@@ -64,7 +81,8 @@ export class EjabberdServer extends PackagedServer implements XmppServer {
     await this.shutdown(errors);
     if (this.startedEpmd) {
       // We started an epmd (bound to 127.0.0.1) for this node: stop that one only.
-      for (const pid of pidsByComm('epmd').filter((p) => !this.epmdBefore.includes(p))) await run('kill', [String(pid)]).catch(() => undefined);
+      for (const pid of pidsByComm('epmd').filter((p) => !this.epmdBefore.includes(p)))
+        await run('kill', [String(pid)]).catch(() => undefined);
       this.startedEpmd = false;
     }
   }

@@ -30,9 +30,16 @@ export class ProsodyServer extends PackagedServer implements XmppServer {
 
   async start(): Promise<void> {
     const dir = this.makeDir(['data', 'certs']);
-    const config = renderTemplate(TEMPLATE, { DIR: dir, PORT: String(this.port), ARCHIVE: this.archive ? '"mam";' : '' });
+    const config = renderTemplate(TEMPLATE, {
+      DIR: dir,
+      PORT: String(this.port),
+      ARCHIVE: this.archive ? '"mam";' : '',
+    });
     writeOwned(join(dir, 'prosody.cfg.lua'), config, dir);
-    this.proc.start(`/usr/bin/prosody --config ${join(dir, 'prosody.cfg.lua')} -F`, { ...process.env, HOME: dir });
+    this.proc.start(`/usr/bin/prosody --config ${join(dir, 'prosody.cfg.lua')} -F`, {
+      ...process.env,
+      HOME: dir,
+    });
     await this.proc.ready(this.port, 20_000);
   }
 

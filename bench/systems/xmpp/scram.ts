@@ -30,11 +30,14 @@ export class ScramSha1 {
   /** Base64 client-final message for the server's base64 challenge. */
   final(challengeB64: string): string {
     const serverFirst = Buffer.from(challengeB64, 'base64').toString('utf8');
-    const attrs = new Map(serverFirst.split(',').map((kv) => [kv.slice(0, 1), kv.slice(2)] as const));
+    const attrs = new Map(
+      serverFirst.split(',').map((kv) => [kv.slice(0, 1), kv.slice(2)] as const),
+    );
     const serverNonce = attrs.get('r') ?? '';
     const salt = attrs.get('s') ?? '';
     const iterations = Number(attrs.get('i') ?? '0');
-    if (!serverNonce.startsWith(this.nonce) || salt === '' || !(iterations > 0)) throw new Error(`bad SCRAM challenge: ${serverFirst}`);
+    if (!serverNonce.startsWith(this.nonce) || salt === '' || !(iterations > 0))
+      throw new Error(`bad SCRAM challenge: ${serverFirst}`);
     const cacheKey = `${this.password}\u0000${salt}\u0000${iterations}`;
     let salted = saltedCache.get(cacheKey);
     if (salted === undefined) {
@@ -58,6 +61,7 @@ export class ScramSha1 {
     const match = /v=([^,]+)/.exec(text);
     const got = Buffer.from(match?.[1] ?? '', 'base64');
     const want = this.expectedServerSignature;
-    if (want === undefined || got.length !== want.length || !timingSafeEqual(got, want)) throw new Error('SCRAM server signature mismatch');
+    if (want === undefined || got.length !== want.length || !timingSafeEqual(got, want))
+      throw new Error('SCRAM server signature mismatch');
   }
 }

@@ -1,7 +1,23 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { descendants, run, spawnServer, stopGroup, waitForPort, type Managed } from '../../lib/proc.ts';
+import {
+  descendants,
+  run,
+  spawnServer,
+  stopGroup,
+  waitForPort,
+  type Managed,
+} from '../../lib/proc.ts';
 
 /** What the generic XMPP driver needs from a server's lifecycle. */
 export interface XmppServer {
@@ -33,10 +49,14 @@ export function renderTemplate(templateUrl: URL, values: Record<string, string>)
 export function userTempDir(prefix: string, user: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o755);
-  const fields = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith(`${user}:`))?.split(':');
+  const fields = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${user}:`))
+    ?.split(':');
   const uid = Number(fields?.[2]);
   const gid = Number(fields?.[3]);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`system user ${user} missing (is the package installed? run bench/setup.sh)`);
+  if (!Number.isInteger(uid) || !Number.isInteger(gid))
+    throw new Error(`system user ${user} missing (is the package installed? run bench/setup.sh)`);
   chownSync(dir, uid, gid);
   return dir;
 }
@@ -65,14 +85,23 @@ export class UserProcess {
   ) {}
 
   start(commandLine: string, env: NodeJS.ProcessEnv): void {
-    this.managed = spawnServer('runuser', ['-u', this.user, '--', 'sh', '-c', `ulimit -n ${SERVER_NOFILE} && exec ${commandLine}`], env);
+    this.managed = spawnServer(
+      'runuser',
+      ['-u', this.user, '--', 'sh', '-c', `ulimit -n ${SERVER_NOFILE} && exec ${commandLine}`],
+      env,
+    );
   }
 
   async ready(port: number, timeoutMs: number): Promise<void> {
     const managed = this.managed;
     if (managed === undefined) throw new Error(`${this.label} not started`);
     try {
-      await waitForPort(port, timeoutMs, '127.0.0.1', () => managed.child.exitCode === null && managed.child.signalCode === null);
+      await waitForPort(
+        port,
+        timeoutMs,
+        '127.0.0.1',
+        () => managed.child.exitCode === null && managed.child.signalCode === null,
+      );
     } catch (e) {
       throw new Error(`${this.label} did not start: ${(e as Error).message}\n${managed.tail()}`);
     }
@@ -140,6 +169,7 @@ export abstract class PackagedServer {
     await this.proc.stop();
     removeDir(this.dir);
     this.dir = undefined;
-    if (errors.trim() !== '') process.stderr.write(`${this.debPackage} log errors:\n${errors.slice(-2000)}\n`);
+    if (errors.trim() !== '')
+      process.stderr.write(`${this.debPackage} log errors:\n${errors.slice(-2000)}\n`);
   }
 }

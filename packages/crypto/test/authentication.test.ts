@@ -1,7 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCapabilities, defaultLifetime, encodeMlsMessage, generateKeyPackageWithKey, getCiphersuiteFromName, getCiphersuiteImpl } from 'ts-mls';
-import { addMembers, confirmCommit, createGroup, credentialForCertificate, generateIdentityKeyPair, joinGroup, staticTrustSource, createMlsClient } from '../src/index.ts';
-import { addAndJoin, deliver, expectOk, groupOf, makeDevice, makeUser, TestDirectory, type TestDevice } from './fixtures.ts';
+import {
+  defaultCapabilities,
+  defaultLifetime,
+  encodeMlsMessage,
+  generateKeyPackageWithKey,
+  getCiphersuiteFromName,
+  getCiphersuiteImpl,
+} from 'ts-mls';
+import {
+  addMembers,
+  confirmCommit,
+  createGroup,
+  credentialForCertificate,
+  generateIdentityKeyPair,
+  joinGroup,
+  staticTrustSource,
+  createMlsClient,
+} from '../src/index.ts';
+import {
+  addAndJoin,
+  deliver,
+  expectOk,
+  groupOf,
+  makeDevice,
+  makeUser,
+  TestDirectory,
+  type TestDevice,
+} from './fixtures.ts';
 
 async function aliceAlone() {
   const directory = new TestDirectory();
@@ -21,8 +46,14 @@ describe('the Authentication Service', () => {
     expect(outcome.kind).toBe('refused');
     if (outcome.kind !== 'refused') return;
     expect(outcome.problems).toHaveLength(1);
-    expect(outcome.problems[0]).toMatchObject({ kind: 'wrong-identity', userId: 'carol', deviceId: 'carol-evil' });
-    expect(outcome.message).toMatch(/device carol-evil of user carol is signed by identity key [0-9a-f]{16}…, not by the key trusted for this user/);
+    expect(outcome.problems[0]).toMatchObject({
+      kind: 'wrong-identity',
+      userId: 'carol',
+      deviceId: 'carol-evil',
+    });
+    expect(outcome.message).toMatch(
+      /device carol-evil of user carol is signed by identity key [0-9a-f]{16}…, not by the key trusted for this user/,
+    );
   });
 
   it('refuses unknown users, revoked devices and expired certificates', async () => {
@@ -37,7 +68,9 @@ describe('the Authentication Service', () => {
     const later = { ...a1, client: createMlsClient({ trust: directory, now: () => soon + 1 }) };
 
     const kinds = async (device: TestDevice, committer: TestDevice = a1) => {
-      const outcome = await addMembers(committer.client, groupOf(a1), [device.bundles[0]!.keyPackage]);
+      const outcome = await addMembers(committer.client, groupOf(a1), [
+        device.bundles[0]!.keyPackage,
+      ]);
       return outcome.kind === 'refused' ? outcome.problems.map((p) => p.kind) : outcome.kind;
     };
     expect(await kinds(stranger)).toEqual(['unknown-user']);
@@ -51,14 +84,30 @@ describe('the Authentication Service', () => {
     const erin = await makeUser(directory, 'erin', 2);
     const [e1, e2] = erin.devices as [TestDevice, TestDevice];
     // A KeyPackage whose leaf signs with e2's key but carries e1's certificate.
-    const impl = await getCiphersuiteImpl(getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'));
-    const { publicPackage } = await generateKeyPackageWithKey(credentialForCertificate(e1.keys.certificate), defaultCapabilities(), defaultLifetime, [], {
-      signKey: e2.keys.signaturePrivateKey,
-      publicKey: e2.keys.certificate.deviceSignatureKey,
-    }, impl);
-    const swapped = encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: publicPackage });
+    const impl = await getCiphersuiteImpl(
+      getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'),
+    );
+    const { publicPackage } = await generateKeyPackageWithKey(
+      credentialForCertificate(e1.keys.certificate),
+      defaultCapabilities(),
+      defaultLifetime,
+      [],
+      {
+        signKey: e2.keys.signaturePrivateKey,
+        publicKey: e2.keys.certificate.deviceSignatureKey,
+      },
+      impl,
+    );
+    const swapped = encodeMlsMessage({
+      version: 'mls10',
+      wireformat: 'mls_key_package',
+      keyPackage: publicPackage,
+    });
     const outcome = await addMembers(a1.client, groupOf(a1), [swapped]);
-    expect(outcome).toMatchObject({ kind: 'refused', problems: [{ kind: 'device-key-mismatch', deviceId: 'erin-d1' }] });
+    expect(outcome).toMatchObject({
+      kind: 'refused',
+      problems: [{ kind: 'device-key-mismatch', deviceId: 'erin-d1' }],
+    });
   });
 
   it('validates credentials when processing a commit from another member', async () => {
@@ -78,7 +127,10 @@ describe('the Authentication Service', () => {
     const pending = expectOk(await addMembers(a1.client, groupOf(a1), [c1.bundles[0]!.keyPackage]));
     a1.group = confirmCommit(pending);
     const [atBob] = await deliver(pending.commit, [bobView]);
-    expect(atBob).toMatchObject({ kind: 'refused', problems: [{ kind: 'unknown-user', userId: 'carol' }] });
+    expect(atBob).toMatchObject({
+      kind: 'refused',
+      problems: [{ kind: 'unknown-user', userId: 'carol' }],
+    });
     expect(groupOf(bobView).epoch).toBe(pending.epoch - 1n);
   });
 
@@ -88,9 +140,19 @@ describe('the Authentication Service', () => {
     const [b1] = bob.devices as [TestDevice];
     const pending = expectOk(await addMembers(a1.client, groupOf(a1), [b1.bundles[0]!.keyPackage]));
     // Bob pins a different key for Alice than the one that signed her certificate.
-    const pinned = staticTrustSource({ alice: { identityKey: generateIdentityKeyPair().publicKey }, bob: { identityKey: directory.identities.get('bob')! } });
-    const joined = await joinGroup(createMlsClient({ trust: pinned }), pending.welcome!, b1.bundles);
-    expect(joined).toMatchObject({ kind: 'refused', problems: [{ kind: 'wrong-identity', userId: 'alice' }] });
+    const pinned = staticTrustSource({
+      alice: { identityKey: generateIdentityKeyPair().publicKey },
+      bob: { identityKey: directory.identities.get('bob')! },
+    });
+    const joined = await joinGroup(
+      createMlsClient({ trust: pinned }),
+      pending.welcome!,
+      b1.bundles,
+    );
+    expect(joined).toMatchObject({
+      kind: 'refused',
+      problems: [{ kind: 'wrong-identity', userId: 'alice' }],
+    });
     const ok = await joinGroup(b1.client, pending.welcome!, b1.bundles);
     expect(ok.kind).toBe('ok');
   });
@@ -101,7 +163,11 @@ describe('the Authentication Service', () => {
     const [b1] = bob.devices as [TestDevice];
     const pending = expectOk(await addMembers(a1.client, groupOf(a1), [b1.bundles[0]!.keyPackage]));
     const strict = createMlsClient({ trust: directory, allowedCipherSuites: [3] });
-    expect(await joinGroup(strict, pending.welcome!, b1.bundles)).toMatchObject({ kind: 'suite-not-allowed' });
-    expect(() => createMlsClient({ trust: directory, allowedCipherSuites: [9999] })).toThrow(/allows no suite/);
+    expect(await joinGroup(strict, pending.welcome!, b1.bundles)).toMatchObject({
+      kind: 'suite-not-allowed',
+    });
+    expect(() => createMlsClient({ trust: directory, allowedCipherSuites: [9999] })).toThrow(
+      /allows no suite/,
+    );
   });
 });

@@ -1,6 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { chooseCipherSuite, createGroup, epochAuthenticator, isPostQuantumCipherSuite, supportedCipherSuites, toBase64 } from '../src/index.ts';
-import { addAndJoin, deliver, groupOf, makeUser, send, TestDirectory, textOf, type TestDevice } from './fixtures.ts';
+import {
+  chooseCipherSuite,
+  createGroup,
+  epochAuthenticator,
+  isPostQuantumCipherSuite,
+  supportedCipherSuites,
+  toBase64,
+} from '../src/index.ts';
+import {
+  addAndJoin,
+  deliver,
+  groupOf,
+  makeUser,
+  send,
+  TestDirectory,
+  textOf,
+  type TestDevice,
+} from './fixtures.ts';
 
 describe('cipher suites chosen by operator policy', () => {
   it('picks the policy default and refuses what the policy forbids', () => {
@@ -20,7 +36,11 @@ describe('cipher suites chosen by operator policy', () => {
     a1.group = await createGroup(a1.client, a1.keys);
     await addAndJoin(a1, [], [b1]);
     expect(groupOf(b1).cipherSuite).toBe(suite);
-    expect(textOf((await deliver(await send(a1, 'post-quantum hello'), [b1]))[0]!)).toBe('post-quantum hello');
-    expect(toBase64(epochAuthenticator(groupOf(a1)))).toBe(toBase64(epochAuthenticator(groupOf(b1))));
+    expect(textOf((await deliver(await send(a1, 'post-quantum hello'), [b1]))[0]!)).toBe(
+      'post-quantum hello',
+    );
+    expect(toBase64(epochAuthenticator(groupOf(a1)))).toBe(
+      toBase64(epochAuthenticator(groupOf(b1))),
+    );
   });
 });

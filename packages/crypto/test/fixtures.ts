@@ -54,16 +54,31 @@ export async function makeDevice(
   options: { suite?: CipherSuiteId; expiresAt?: number; now?: () => number } = {},
 ): Promise<TestDevice> {
   const suite = options.suite ?? 1;
-  const keys = await createDeviceKeys(identity, { userId, deviceId, cipherSuite: suite, expiresAt: options.expiresAt ?? Date.now() + year });
-  const client = createMlsClient({ trust, allowedCipherSuites: [suite], ...(options.now === undefined ? {} : { now: options.now }) });
+  const keys = await createDeviceKeys(identity, {
+    userId,
+    deviceId,
+    cipherSuite: suite,
+    expiresAt: options.expiresAt ?? Date.now() + year,
+  });
+  const client = createMlsClient({
+    trust,
+    allowedCipherSuites: [suite],
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   return { userId, deviceId, keys, client, bundles: [await generateKeyPackage(keys)] };
 }
 
-export async function makeUser(directory: TestDirectory, userId: string, devices: number, suite: CipherSuiteId = 1): Promise<{ identity: IdentityKeyPair; devices: TestDevice[] }> {
+export async function makeUser(
+  directory: TestDirectory,
+  userId: string,
+  devices: number,
+  suite: CipherSuiteId = 1,
+): Promise<{ identity: IdentityKeyPair; devices: TestDevice[] }> {
   const identity = generateIdentityKeyPair();
   directory.identities.set(userId, identity.publicKey);
   const out: TestDevice[] = [];
-  for (let i = 1; i <= devices; i++) out.push(await makeDevice(userId, `${userId}-d${i}`, identity, directory, { suite }));
+  for (let i = 1; i <= devices; i++)
+    out.push(await makeDevice(userId, `${userId}-d${i}`, identity, directory, { suite }));
   return { identity, devices: out };
 }
 
@@ -78,8 +93,18 @@ export function groupOf(device: TestDevice): Group {
 }
 
 /** The committer adds devices; the sequencer accepts; others apply the commit; joiners join. */
-export async function addAndJoin(committer: TestDevice, others: readonly TestDevice[], joiners: readonly TestDevice[]): Promise<void> {
-  const pending = expectOk(await addMembers(committer.client, groupOf(committer), joiners.map((j) => j.bundles[0]?.keyPackage ?? new Uint8Array())));
+export async function addAndJoin(
+  committer: TestDevice,
+  others: readonly TestDevice[],
+  joiners: readonly TestDevice[],
+): Promise<void> {
+  const pending = expectOk(
+    await addMembers(
+      committer.client,
+      groupOf(committer),
+      joiners.map((j) => j.bundles[0]?.keyPackage ?? new Uint8Array()),
+    ),
+  );
   committer.group = confirmCommit(pending);
   await deliver(pending.commit, others);
   for (const j of joiners) {
@@ -91,7 +116,10 @@ export async function addAndJoin(committer: TestDevice, others: readonly TestDev
 }
 
 /** Delivers one MLS message to each recipient; returns their outcomes. */
-export async function deliver(message: Uint8Array, recipients: readonly TestDevice[]): Promise<ReceiveOutcome[]> {
+export async function deliver(
+  message: Uint8Array,
+  recipients: readonly TestDevice[],
+): Promise<ReceiveOutcome[]> {
   const outcomes: ReceiveOutcome[] = [];
   for (const r of recipients) {
     const outcome = await receiveMessage(r.client, groupOf(r), message);
@@ -102,12 +130,19 @@ export async function deliver(message: Uint8Array, recipients: readonly TestDevi
 }
 
 export async function send(sender: TestDevice, text: string): Promise<Uint8Array> {
-  const { group, message } = await encryptMessage(sender.client, groupOf(sender), new TextEncoder().encode(text));
+  const { group, message } = await encryptMessage(
+    sender.client,
+    groupOf(sender),
+    new TextEncoder().encode(text),
+  );
   sender.group = group;
   return message;
 }
 
 export function textOf(outcome: ReceiveOutcome): string {
-  if (outcome.kind !== 'application') throw new Error(`expected an application message, got ${outcome.kind}${'message' in outcome ? `: ${outcome.message}` : ''}`);
+  if (outcome.kind !== 'application')
+    throw new Error(
+      `expected an application message, got ${outcome.kind}${'message' in outcome ? `: ${outcome.message}` : ''}`,
+    );
   return new TextDecoder().decode(outcome.plaintext);
 }

@@ -12,9 +12,20 @@ import {
   selfUpdate,
   toBase64,
 } from '../src/index.ts';
-import { addAndJoin, deliver, expectOk, groupOf, makeUser, send, TestDirectory, textOf, type TestDevice } from './fixtures.ts';
+import {
+  addAndJoin,
+  deliver,
+  expectOk,
+  groupOf,
+  makeUser,
+  send,
+  TestDirectory,
+  textOf,
+  type TestDevice,
+} from './fixtures.ts';
 
-const authenticators = (devices: readonly TestDevice[]) => new Set(devices.map((d) => toBase64(epochAuthenticator(groupOf(d)))));
+const authenticators = (devices: readonly TestDevice[]) =>
+  new Set(devices.map((d) => toBase64(epochAuthenticator(groupOf(d)))));
 
 async function twoUsers() {
   const directory = new TestDirectory();
@@ -30,7 +41,11 @@ async function twoUsers() {
 describe('a conversation between two users, one with two devices', () => {
   it('adds both devices of a user and exchanges 100 messages each way', async () => {
     const { a1, b1, b2 } = await twoUsers();
-    expect(groupMembers(groupOf(b2)).map((m) => `${m.userId}/${m.deviceId}`)).toEqual(['alice/alice-d1', 'bob/bob-d1', 'bob/bob-d2']);
+    expect(groupMembers(groupOf(b2)).map((m) => `${m.userId}/${m.deviceId}`)).toEqual([
+      'alice/alice-d1',
+      'bob/bob-d1',
+      'bob/bob-d2',
+    ]);
     for (let i = 0; i < 100; i++) {
       const fromAlice = await send(a1, `a${i}`);
       const [atB1, atB2] = await deliver(fromAlice, [b1, b2]);
@@ -57,7 +72,9 @@ describe('a conversation between two users, one with two devices', () => {
   it('removes a device, which cannot read the next epoch', async () => {
     const { a1, b1, b2 } = await twoUsers();
     const stolenCopy = exportGroup(groupOf(b2));
-    const pending = expectOk(await removeDevices(a1.client, groupOf(a1), [{ userId: 'bob', deviceId: 'bob-d2' }]));
+    const pending = expectOk(
+      await removeDevices(a1.client, groupOf(a1), [{ userId: 'bob', deviceId: 'bob-d2' }]),
+    );
     a1.group = confirmCommit(pending);
     const [atB1, atB2] = await deliver(pending.commit, [b1, b2]);
     expect(atB1?.kind === 'commit' && atB1.removed.map((m) => m.deviceId)).toEqual(['bob-d2']);
@@ -94,7 +111,10 @@ describe('a conversation between two users, one with two devices', () => {
     const second = await send(a1, 'second');
     const tampered = first.slice();
     tampered[tampered.length - 1]! ^= 0x01;
-    expect((await deliver(tampered, [b1]))[0]).toMatchObject({ kind: 'undecryptable', reason: 'tampered' });
+    expect((await deliver(tampered, [b1]))[0]).toMatchObject({
+      kind: 'undecryptable',
+      reason: 'tampered',
+    });
     expect(textOf((await deliver(second, [b1]))[0]!)).toBe('second');
     expect(textOf((await deliver(first, [b1]))[0]!)).toBe('first');
   });
@@ -104,7 +124,7 @@ describe('a conversation between two users, one with two devices', () => {
     const message = await send(a1, 'integrity');
     for (let i = 0; i < message.length; i += Math.max(1, Math.floor(message.length / 40))) {
       const copy = message.slice();
-      copy[i]! ^= 1 << i % 8;
+      copy[i]! ^= 1 << (i % 8);
       const outcome = (await deliver(copy, [b1]))[0];
       expect(outcome?.kind).not.toBe('application');
     }
@@ -124,9 +144,13 @@ describe('a conversation between two users, one with two devices', () => {
     textOf((await deliver(message, [b1]))[0]!);
     const restored = importGroup(b1.client, exportGroup(groupOf(b1)));
     if (restored.kind !== 'ok') throw new Error(restored.message);
-    expect(await receiveMessage(b1.client, restored.group, message)).toMatchObject({ kind: 'replay' });
+    expect(await receiveMessage(b1.client, restored.group, message)).toMatchObject({
+      kind: 'replay',
+    });
     b1.group = restored.group;
-    expect(textOf((await deliver(await send(a1, 'after restore'), [b1]))[0]!)).toBe('after restore');
+    expect(textOf((await deliver(await send(a1, 'after restore'), [b1]))[0]!)).toBe(
+      'after restore',
+    );
   });
 
   it('refuses to use a spent group state', async () => {
@@ -156,7 +180,9 @@ describe('concurrent commits and three clients', () => {
     const applied = await deliver(winner.commit, [b1, b2, c1]);
     expect(applied.map((o) => o.kind)).toEqual(['commit', 'commit', 'commit']);
     // A stray copy of the losing commit is stale for everyone.
-    expect((await deliver(loser.commit, [a1, c1])).map((o) => o.kind === 'undecryptable' && o.reason)).toEqual(['wrong-epoch', 'wrong-epoch']);
+    expect(
+      (await deliver(loser.commit, [a1, c1])).map((o) => o.kind === 'undecryptable' && o.reason),
+    ).toEqual(['wrong-epoch', 'wrong-epoch']);
 
     const redo = expectOk(await selfUpdate(b1.client, groupOf(b1)));
     expect(redo.epoch).toBe(epoch + 2n);
@@ -166,6 +192,10 @@ describe('concurrent commits and three clients', () => {
     expect(authenticators(all).size).toBe(1);
 
     const hello = await send(c1, 'from carol');
-    expect((await deliver(hello, [a1, b1, b2])).map(textOf)).toEqual(['from carol', 'from carol', 'from carol']);
+    expect((await deliver(hello, [a1, b1, b2])).map(textOf)).toEqual([
+      'from carol',
+      'from carol',
+      'from carol',
+    ]);
   });
 });

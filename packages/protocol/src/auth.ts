@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { deviceNameSchema, idSchema, usernameSchema } from './common.ts';
 
-const usernameInput = z.string().max(64).transform((s) => s.toLowerCase()).pipe(usernameSchema);
+const usernameInput = z
+  .string()
+  .max(64)
+  .transform((s) => s.toLowerCase())
+  .pipe(usernameSchema);
 
 export const deviceInputSchema = z.strictObject({
   /** Client-chosen device id; a new one is created when absent. */
@@ -40,7 +44,10 @@ export const loginRequestSchema = z.strictObject({
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 /** A single-use challenge (valid 2 minutes) to sign when signing in as an existing device. */
-export const loginChallengeResponseSchema = z.object({ challenge: z.string(), expiresAt: z.string() });
+export const loginChallengeResponseSchema = z.object({
+  challenge: z.string(),
+  expiresAt: z.string(),
+});
 export type LoginChallengeResponse = z.infer<typeof loginChallengeResponseSchema>;
 
 export const refreshRequestSchema = z.strictObject({ refreshToken: z.string().min(1).max(512) });
@@ -61,10 +68,16 @@ export const deleteAccountRequestSchema = z.strictObject({ password: z.string().
 export type DeleteAccountRequest = z.infer<typeof deleteAccountRequestSchema>;
 
 /** How many other devices had their sessions ended (password change, sign-out of other devices). */
-export const signedOutDevicesResponseSchema = z.object({ signedOutDevices: z.number().int().nonnegative() });
+export const signedOutDevicesResponseSchema = z.object({
+  signedOutDevices: z.number().int().nonnegative(),
+});
 export type SignedOutDevicesResponse = z.infer<typeof signedOutDevicesResponseSchema>;
 
-export const userSchema = z.object({ id: idSchema, username: usernameSchema, createdAt: z.string() });
+export const userSchema = z.object({
+  id: idSchema,
+  username: usernameSchema,
+  createdAt: z.string(),
+});
 export type User = z.infer<typeof userSchema>;
 
 export const deviceSchema = z.object({

@@ -30,10 +30,16 @@ export type CreateConversationRequest = z.infer<typeof createConversationRequest
 
 export const conversationParamsSchema = z.strictObject({ id: idSchema });
 
-export const listConversationsResponseSchema = z.object({ conversations: z.array(conversationSchema) });
+export const listConversationsResponseSchema = z.object({
+  conversations: z.array(conversationSchema),
+});
 
 /** Client transaction id: makes a send idempotent per device. */
-export const txnIdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'txnId may contain only A-Z, a-z, 0-9, underscore and hyphen.');
+export const txnIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'txnId may contain only A-Z, a-z, 0-9, underscore and hyphen.');
 
 export const sendMessageRequestSchema = z.strictObject({
   txnId: txnIdSchema,
@@ -114,5 +120,9 @@ export type HistoryResponse = z.infer<typeof historyResponseSchema>;
 export const readMarkerRequestSchema = z.strictObject({ seq: seqSchema });
 export type ReadMarkerRequest = z.infer<typeof readMarkerRequestSchema>;
 
-export const readMarkerResponseSchema = z.object({ conversationId: idSchema, readSeq: seqSchema, unreadCount: z.number().int() });
+export const readMarkerResponseSchema = z.object({
+  conversationId: idSchema,
+  readSeq: seqSchema,
+  unreadCount: z.number().int(),
+});
 export type ReadMarkerResponse = z.infer<typeof readMarkerResponseSchema>;

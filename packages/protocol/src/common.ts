@@ -25,8 +25,13 @@ export const deviceNameSchema = z
   .trim()
   .min(1, 'A device name must not be empty.')
   .max(64, 'A device name must be at most 64 characters.')
-  .refine((name) => !hiddenOrControlCharacter.test(name), 'A device name must not contain control characters, bidirectional overrides or invisible (zero-width) characters.')
-  .describe('Shown in device lists: 1–64 characters after trimming, none of them a control, bidirectional-override or invisible (zero-width) character.');
+  .refine(
+    (name) => !hiddenOrControlCharacter.test(name),
+    'A device name must not contain control characters, bidirectional overrides or invisible (zero-width) characters.',
+  )
+  .describe(
+    'Shown in device lists: 1–64 characters after trimming, none of them a control, bidirectional-override or invisible (zero-width) character.',
+  );
 
 /**
  * Standard base64 (with padding) of opaque bytes: the alphabet, at most two
@@ -45,4 +50,5 @@ export const seqSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTE
 /** Query-string integers arrive as strings. */
 export const querySeqSchema = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
-export const limitSchema = (max: number, dflt: number) => z.coerce.number().int().min(1).max(max).default(dflt);
+export const limitSchema = (max: number, dflt: number) =>
+  z.coerce.number().int().min(1).max(max).default(dflt);

@@ -10,7 +10,11 @@ const inboxBase = { seq: seqSchema, createdAt: z.string() };
 
 export const inboxEntrySchema = z.discriminatedUnion('type', [
   z.object({ ...inboxBase, type: z.literal('message'), message: messageSchema }),
-  z.object({ ...inboxBase, type: z.literal('conversation'), conversation: conversationSchema.omit({ readSeq: true, unreadCount: true }) }),
+  z.object({
+    ...inboxBase,
+    type: z.literal('conversation'),
+    conversation: conversationSchema.omit({ readSeq: true, unreadCount: true }),
+  }),
   z.object({ ...inboxBase, type: z.literal('read'), conversationId: idSchema, readSeq: seqSchema }),
   z.object({ ...inboxBase, type: z.literal('commit'), commit: commitSchema }),
   z.object({
@@ -26,9 +30,21 @@ export const inboxEntrySchema = z.discriminatedUnion('type', [
     senderDeviceId: idSchema,
   }),
   /** A member's device that is not in the conversation's group yet (restored from a recovery key) asks any member device to add it. */
-  z.object({ ...inboxBase, type: z.literal('join-request'), conversationId: idSchema, userId: idSchema, deviceId: idSchema }),
+  z.object({
+    ...inboxBase,
+    type: z.literal('join-request'),
+    conversationId: idSchema,
+    userId: idSchema,
+    deviceId: idSchema,
+  }),
   /** A member deleted their account: a remaining member device removes that user's leaves from the group with a commit. */
-  z.object({ ...inboxBase, type: z.literal('account-deleted'), conversationId: idSchema, userId: idSchema, username: z.string() }),
+  z.object({
+    ...inboxBase,
+    type: z.literal('account-deleted'),
+    conversationId: idSchema,
+    userId: idSchema,
+    username: z.string(),
+  }),
 ]);
 export type InboxEntry = z.infer<typeof inboxEntrySchema>;
 export type InboxEntryType = InboxEntry['type'];
@@ -71,15 +87,24 @@ export const deviceRevokedEventSchema = z.object({
   sessionId: idSchema.optional(),
 });
 export type DeviceRevokedEvent = z.infer<typeof deviceRevokedEventSchema>;
-export const revokedDevicesResponseSchema = z.object({ revoked: z.array(deviceRevokedEventSchema) });
+export const revokedDevicesResponseSchema = z.object({
+  revoked: z.array(deviceRevokedEventSchema),
+});
 
 /** Most users one active-devices read may name. */
 export const MAX_ACTIVE_DEVICES_USERS = 100;
 /** Internal read (users → chat): the devices of some users that are not removed; chat's inbox retention waits for each. */
 export const activeDevicesQuerySchema = z.strictObject({
-  users: z.string().transform((s) => s.split(',')).pipe(z.array(idSchema).min(1).max(MAX_ACTIVE_DEVICES_USERS)),
+  users: z
+    .string()
+    .transform((s) => s.split(','))
+    .pipe(z.array(idSchema).min(1).max(MAX_ACTIVE_DEVICES_USERS)),
 });
-export const activeDeviceSchema = z.object({ userId: idSchema, deviceId: idSchema, certified: z.boolean() });
+export const activeDeviceSchema = z.object({
+  userId: idSchema,
+  deviceId: idSchema,
+  certified: z.boolean(),
+});
 export type ActiveDevice = z.infer<typeof activeDeviceSchema>;
 export const activeDevicesResponseSchema = z.object({ devices: z.array(activeDeviceSchema) });
 
@@ -98,4 +123,6 @@ export const eventsQuerySchema = z.strictObject({
 export const accountsDeletedSubject = 'rchat.accounts.deleted';
 export const accountDeletedEventSchema = z.object({ userId: idSchema });
 export type AccountDeletedEvent = z.infer<typeof accountDeletedEventSchema>;
-export const deletedAccountsResponseSchema = z.object({ deleted: z.array(accountDeletedEventSchema) });
+export const deletedAccountsResponseSchema = z.object({
+  deleted: z.array(accountDeletedEventSchema),
+});

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { base64Schema, idSchema } from './common.ts';
 
 /** Ed25519 public key, base64 (32 bytes). */
-export const identityKeySchema = base64Schema.length(44, 'An identity key is 32 bytes (44 base64 characters).');
+export const identityKeySchema = base64Schema.length(
+  44,
+  'An identity key is 32 bytes (44 base64 characters).',
+);
 
 /** A KeyPackage (RFC 9420 §10), base64 of its MLS encoding. */
 export const keyPackageSchema = base64Schema.min(4).max(16_384);
@@ -41,10 +44,18 @@ export const uploadKeyPackagesRequestSchema = z.strictObject({
 });
 export type UploadKeyPackagesRequest = z.infer<typeof uploadKeyPackagesRequestSchema>;
 
-export const keyPackageCountSchema = z.object({ oneTime: z.number().int(), lastResort: z.boolean() });
+export const keyPackageCountSchema = z.object({
+  oneTime: z.number().int(),
+  lastResort: z.boolean(),
+});
 export type KeyPackageCount = z.infer<typeof keyPackageCountSchema>;
 
-export const deviceKeysSchema = z.object({ deviceId: idSchema, name: z.string(), certificate: z.string(), createdAt: z.string() });
+export const deviceKeysSchema = z.object({
+  deviceId: idSchema,
+  name: z.string(),
+  certificate: z.string(),
+  createdAt: z.string(),
+});
 
 /** The key directory entry of a user: what a client needs to authenticate their devices. */
 export const userKeysSchema = z.object({
@@ -57,7 +68,12 @@ export const userKeysSchema = z.object({
 });
 export type UserKeys = z.infer<typeof userKeysSchema>;
 
-export const claimedKeyPackageSchema = z.object({ deviceId: idSchema, certificate: z.string(), keyPackage: z.string(), lastResort: z.boolean() });
+export const claimedKeyPackageSchema = z.object({
+  deviceId: idSchema,
+  certificate: z.string(),
+  keyPackage: z.string(),
+  lastResort: z.boolean(),
+});
 
 export const claimKeyPackagesResponseSchema = z.object({
   userId: idSchema,

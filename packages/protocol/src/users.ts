@@ -14,7 +14,10 @@ export const searchUsersQuerySchema = z.strictObject({
     .string()
     .trim()
     .toLowerCase()
-    .min(USER_SEARCH_MIN_LENGTH, `Type at least ${USER_SEARCH_MIN_LENGTH} characters of a username to search.`)
+    .min(
+      USER_SEARCH_MIN_LENGTH,
+      `Type at least ${USER_SEARCH_MIN_LENGTH} characters of a username to search.`,
+    )
     .max(32, 'A username is at most 32 characters.'),
   limit: limitSchema(50, 20),
   /** Opaque cursor: the last username of the previous page. */

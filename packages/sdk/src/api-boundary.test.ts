@@ -32,7 +32,12 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const handler = handlers.get(`${req.method ?? ''} ${req.url ?? ''}`);
     if (handler) handler(req, res);
-    else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'No such route in this test.' } }));
+    else
+      res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(
+          JSON.stringify({ error: { code: 'NOT_FOUND', message: 'No such route in this test.' } }),
+        );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -42,8 +47,16 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function answer(route: string, status: number, body: string, contentType = 'application/json', headers: Record<string, string> = {}): void {
-  handlers.set(route, (_req, res) => res.writeHead(status, { 'content-type': contentType, ...headers }).end(body));
+function answer(
+  route: string,
+  status: number,
+  body: string,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): void {
+  handlers.set(route, (_req, res) =>
+    res.writeHead(status, { 'content-type': contentType, ...headers }).end(body),
+  );
 }
 
 async function failure(p: Promise<unknown>): Promise<RchatError> {
@@ -59,7 +72,12 @@ const api = (options: { requestTimeoutMs?: number } = {}) => new RchatApi({ base
 
 describe('the SDK at the HTTP boundary', () => {
   it("a proxy's HTML 502 page is UNAVAILABLE with the proxy's status, not a SyntaxError", async () => {
-    answer('GET /.well-known/rchat', 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
+    answer(
+      'GET /.well-known/rchat',
+      502,
+      '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      'text/html',
+    );
     const e = await failure(api().wellKnown());
     expect({ code: e.code, status: e.status }).toEqual({ code: 'UNAVAILABLE', status: 502 });
     expect(e.message).toMatch(/unavailable/i);
@@ -67,19 +85,44 @@ describe('the SDK at the HTTP boundary', () => {
 
   it("a proxy's 413 and 429 pages keep their meaning", async () => {
     answer('GET /.well-known/rchat', 413, '<html>Request Entity Too Large</html>', 'text/html');
-    expect(await failure(api().wellKnown())).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', status: 413 });
+    expect(await failure(api().wellKnown())).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+    });
     answer('GET /.well-known/rchat', 429, 'slow down', 'text/plain', { 'retry-after': '7' });
-    expect(await failure(api().wellKnown())).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterSeconds: 7 });
+    expect(await failure(api().wellKnown())).toMatchObject({
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryAfterSeconds: 7,
+    });
   });
 
   it("rchat's own error body keeps its code, status, details and Retry-After", async () => {
-    const body = { error: { code: 'RATE_LIMITED', message: 'Too many requests; retry later.', requestId: 'r1', details: [{ path: 'x', message: 'y' }] } };
-    answer('GET /.well-known/rchat', 429, JSON.stringify(body), 'application/json', { 'retry-after': '3' });
-    expect(await failure(api().wellKnown())).toMatchObject({ code: 'RATE_LIMITED', status: 429, retryAfterSeconds: 3, details: [{ path: 'x', message: 'y' }] });
+    const body = {
+      error: {
+        code: 'RATE_LIMITED',
+        message: 'Too many requests; retry later.',
+        requestId: 'r1',
+        details: [{ path: 'x', message: 'y' }],
+      },
+    };
+    answer('GET /.well-known/rchat', 429, JSON.stringify(body), 'application/json', {
+      'retry-after': '3',
+    });
+    expect(await failure(api().wellKnown())).toMatchObject({
+      code: 'RATE_LIMITED',
+      status: 429,
+      retryAfterSeconds: 3,
+      details: [{ path: 'x', message: 'y' }],
+    });
   });
 
   it('an error body with a code rchat does not have is BAD_RESPONSE (4xx) or UNAVAILABLE (5xx)', async () => {
-    answer('GET /.well-known/rchat', 418, JSON.stringify({ error: { code: 'I_AM_A_TEAPOT', message: 'short and stout' } }));
+    answer(
+      'GET /.well-known/rchat',
+      418,
+      JSON.stringify({ error: { code: 'I_AM_A_TEAPOT', message: 'short and stout' } }),
+    );
     expect(await failure(api().wellKnown())).toMatchObject({ code: 'BAD_RESPONSE', status: 418 });
     answer('GET /.well-known/rchat', 500, JSON.stringify({ message: 'Internal Server Error' }));
     expect(await failure(api().wellKnown())).toMatchObject({ code: 'UNAVAILABLE', status: 500 });
@@ -97,13 +140,21 @@ describe('the SDK at the HTTP boundary', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"apiVersion": 1, ');
     });
-    expect(await failure(api({ requestTimeoutMs: 300 }).wellKnown())).toMatchObject({ code: 'TIMEOUT', status: 0 });
+    expect(await failure(api({ requestTimeoutMs: 300 }).wellKnown())).toMatchObject({
+      code: 'TIMEOUT',
+      status: 0,
+    });
   });
 
   it('a success body that is not JSON is BAD_RESPONSE with its status', async () => {
     answer('GET /.well-known/rchat', 200, '{"apiVersion": 1,', 'application/json');
     expect(await failure(api().wellKnown())).toMatchObject({ code: 'BAD_RESPONSE', status: 200 });
-    answer('GET /.well-known/rchat', 200, '<!doctype html><title>Sign in to the Wi-Fi</title>', 'text/html');
+    answer(
+      'GET /.well-known/rchat',
+      200,
+      '<!doctype html><title>Sign in to the Wi-Fi</title>',
+      'text/html',
+    );
     expect(await failure(api().wellKnown())).toMatchObject({ code: 'BAD_RESPONSE', status: 200 });
   });
 
@@ -111,15 +162,28 @@ describe('the SDK at the HTTP boundary', () => {
     const { id: _id, ...withoutId } = conversation;
     answer(`GET /conversations/${conversation.id}`, 200, JSON.stringify(withoutId));
     const missing = await failure(api().conversation(conversation.id));
-    expect({ code: missing.code, status: missing.status }).toEqual({ code: 'BAD_RESPONSE', status: 200 });
+    expect({ code: missing.code, status: missing.status }).toEqual({
+      code: 'BAD_RESPONSE',
+      status: 200,
+    });
     expect(missing.details).toEqual([expect.objectContaining({ path: 'id' })]);
-    answer('GET /conversations', 200, JSON.stringify({ conversations: [{ ...conversation, unreadCount: 'many' }] }));
+    answer(
+      'GET /conversations',
+      200,
+      JSON.stringify({ conversations: [{ ...conversation, unreadCount: 'many' }] }),
+    );
     const wrong = await failure(api().conversations());
-    expect(wrong.details).toEqual([expect.objectContaining({ path: 'conversations.0.unreadCount' })]);
+    expect(wrong.details).toEqual([
+      expect.objectContaining({ path: 'conversations.0.unreadCount' }),
+    ]);
   });
 
   it('a well-formed response is returned as the route table types it (unknown fields dropped)', async () => {
-    answer('GET /conversations', 200, JSON.stringify({ conversations: [{ ...conversation, futureField: 1 }] }));
+    answer(
+      'GET /conversations',
+      200,
+      JSON.stringify({ conversations: [{ ...conversation, futureField: 1 }] }),
+    );
     const [first] = await api().conversations();
     expect(first?.id).toBe(conversation.id);
     expect(first).not.toHaveProperty('futureField');
@@ -144,9 +208,17 @@ describe('the event stream at the HTTP boundary', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`id: 4\nevent: ready\ndata: {"headSeq":4}\n\n`);
     });
-    const session = { accessToken: 't', refreshToken: 'r', accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() } as never;
+    const session = {
+      accessToken: 't',
+      refreshToken: 'r',
+      accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    } as never;
     const errors: unknown[] = [];
-    const stream = new RchatApi({ baseUrl, session }).events({ idleTimeoutMs: 200, maxBackoffMs: 50, onStatus: (status, e) => status === 'reconnecting' && e && errors.push(e) });
+    const stream = new RchatApi({ baseUrl, session }).events({
+      idleTimeoutMs: 200,
+      maxBackoffMs: 50,
+      onStatus: (status, e) => status === 'reconnecting' && e && errors.push(e),
+    });
     try {
       await expect.poll(() => lastEventIds.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
     } finally {
@@ -164,9 +236,16 @@ describe('the event stream at the HTTP boundary', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(`event: ready\ndata: {"headSeq":"four"}\n\n`);
     });
-    const session = { accessToken: 't', refreshToken: 'r', accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString() } as never;
+    const session = {
+      accessToken: 't',
+      refreshToken: 'r',
+      accessTokenExpiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+    } as never;
     const errors: unknown[] = [];
-    const stream = new RchatApi({ baseUrl, session }).events({ maxBackoffMs: 50, onStatus: (status, e) => status === 'reconnecting' && e && errors.push(e) });
+    const stream = new RchatApi({ baseUrl, session }).events({
+      maxBackoffMs: 50,
+      onStatus: (status, e) => status === 'reconnecting' && e && errors.push(e),
+    });
     try {
       await expect.poll(() => errors.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1);
     } finally {

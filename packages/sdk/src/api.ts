@@ -1,5 +1,20 @@
-import { errorBodySchema, type CommitRequest, type LoginRequest, type RegisterRequest, type ResetIdentityRequest, type SendMessageRequest, type SessionResponse, type UploadKeyPackagesRequest } from '@rchat/protocol';
-import { badResponse, errorFromAnswer, networkError, parseJson, timeoutError } from './answer-errors.ts';
+import {
+  errorBodySchema,
+  type CommitRequest,
+  type LoginRequest,
+  type RegisterRequest,
+  type ResetIdentityRequest,
+  type SendMessageRequest,
+  type SessionResponse,
+  type UploadKeyPackagesRequest,
+} from '@rchat/protocol';
+import {
+  badResponse,
+  errorFromAnswer,
+  networkError,
+  parseJson,
+  timeoutError,
+} from './answer-errors.ts';
 import { RchatError } from './errors.ts';
 import { EventStream, type EventStreamOptions } from './event-stream.ts';
 import { pathOf, responseSchemaOf, type ResponseOf, type RouteKey } from './route-responses.ts';
@@ -54,7 +69,11 @@ export class RchatApi {
 
   async logout(): Promise<void> {
     const s = this.sessionState;
-    if (s) await this.request('POST /auth/logout', { body: { refreshToken: s.refreshToken }, auth: false });
+    if (s)
+      await this.request('POST /auth/logout', {
+        body: { refreshToken: s.refreshToken },
+        auth: false,
+      });
     this.setSession(null);
   }
 
@@ -64,7 +83,12 @@ export class RchatApi {
       const s = this.sessionState;
       if (!s) throw new RchatError('UNAUTHENTICATED', 'Not signed in.', 0);
       try {
-        this.setSession(await this.request('POST /auth/refresh', { body: { refreshToken: s.refreshToken }, auth: false }));
+        this.setSession(
+          await this.request('POST /auth/refresh', {
+            body: { refreshToken: s.refreshToken },
+            auth: false,
+          }),
+        );
       } finally {
         this.refreshing = null;
       }
@@ -78,11 +102,14 @@ export class RchatApi {
   }
 
   wellKnown = () => this.request('GET /.well-known/rchat', { auth: false });
-  searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) => this.request('GET /users', { query: { query, limit: opts.limit, after: opts.after } });
+  searchUsers = (query: string, opts: { limit?: number; after?: string } = {}) =>
+    this.request('GET /users', { query: { query, limit: opts.limit, after: opts.after } });
   getUser = (id: string) => this.request('GET /users/:id', { params: { id } });
-  changePassword = (currentPassword: string, newPassword: string) => this.request('PUT /auth/password', { body: { currentPassword, newPassword } });
+  changePassword = (currentPassword: string, newPassword: string) =>
+    this.request('PUT /auth/password', { body: { currentPassword, newPassword } });
   signOutOtherDevices = () => this.request('POST /auth/sign-out-others', { body: {} });
-  deleteAccount = (password: string) => this.request('POST /auth/delete-account', { body: { password } });
+  deleteAccount = (password: string) =>
+    this.request('POST /auth/delete-account', { body: { password } });
   removeDevice = (id: string) => this.request('DELETE /devices/:id', { params: { id } });
   devices = async () => (await this.request('GET /devices')).devices;
   createConversation = (peer: string) => this.request('POST /conversations', { body: { peer } });
@@ -91,29 +118,47 @@ export class RchatApi {
   /** `signal` ends a request that takes too long (it then fails with NETWORK; a resend under the same txnId is safe). */
   sendMessage = (id: string, body: SendMessageRequest, options: { signal?: AbortSignal } = {}) =>
     this.request('POST /conversations/:id/messages', { params: { id }, body, ...options });
-  history = (id: string, opts: { before?: number; limit?: number } = {}) => this.request('GET /conversations/:id/messages', { params: { id }, query: opts });
-  markRead = (id: string, seq: number) => this.request('POST /conversations/:id/read', { params: { id }, body: { seq } });
-  inbox = (after: number, limit?: number) => this.request('GET /inbox', { query: { after, limit } });
+  history = (id: string, opts: { before?: number; limit?: number } = {}) =>
+    this.request('GET /conversations/:id/messages', { params: { id }, query: opts });
+  markRead = (id: string, seq: number) =>
+    this.request('POST /conversations/:id/read', { params: { id }, body: { seq } });
+  inbox = (after: number, limit?: number) =>
+    this.request('GET /inbox', { query: { after, limit } });
 
-  setIdentityKey = (identityKey: string) => this.request('PUT /keys/identity', { body: { identityKey } });
-  resetIdentity = (body: ResetIdentityRequest) => this.request('POST /keys/identity/reset', { body });
+  setIdentityKey = (identityKey: string) =>
+    this.request('PUT /keys/identity', { body: { identityKey } });
+  resetIdentity = (body: ResetIdentityRequest) =>
+    this.request('POST /keys/identity/reset', { body });
   loginChallenge = () => this.request('POST /auth/challenge', { auth: false });
-  setDeviceCertificate = (certificate: string) => this.request('PUT /devices/current/certificate', { body: { certificate } });
-  uploadKeyPackages = (body: UploadKeyPackagesRequest) => this.request('POST /devices/current/key-packages', { body });
+  setDeviceCertificate = (certificate: string) =>
+    this.request('PUT /devices/current/certificate', { body: { certificate } });
+  uploadKeyPackages = (body: UploadKeyPackagesRequest) =>
+    this.request('POST /devices/current/key-packages', { body });
   keyPackageCount = () => this.request('GET /devices/current/key-packages/count');
   userKeys = (id: string) => this.request('GET /users/:id/keys', { params: { id } });
-  claimKeyPackages = (id: string, exceptDeviceIds?: string[]) => this.request('POST /users/:id/key-packages/claim', { params: { id }, body: exceptDeviceIds ? { exceptDeviceIds } : {} });
+  claimKeyPackages = (id: string, exceptDeviceIds?: string[]) =>
+    this.request('POST /users/:id/key-packages/claim', {
+      params: { id },
+      body: exceptDeviceIds ? { exceptDeviceIds } : {},
+    });
   openLinkSession = () => this.request('POST /link/sessions', { body: {} });
   linkSessions = () => this.request('GET /link/sessions');
-  requestJoin = (id: string) => this.request('POST /conversations/:id/join-requests', { params: { id }, body: {} });
-  postLinkMessage = (id: string, ciphertext: string) => this.request('POST /link/sessions/:id/messages', { params: { id }, body: { ciphertext } });
-  linkMessages = (id: string, after = 0) => this.request('GET /link/sessions/:id/messages', { params: { id }, query: { after } });
-  putSecretStorage = (ciphertext: string) => this.request('PUT /backup/secret', { body: { ciphertext } });
+  requestJoin = (id: string) =>
+    this.request('POST /conversations/:id/join-requests', { params: { id }, body: {} });
+  postLinkMessage = (id: string, ciphertext: string) =>
+    this.request('POST /link/sessions/:id/messages', { params: { id }, body: { ciphertext } });
+  linkMessages = (id: string, after = 0) =>
+    this.request('GET /link/sessions/:id/messages', { params: { id }, query: { after } });
+  putSecretStorage = (ciphertext: string) =>
+    this.request('PUT /backup/secret', { body: { ciphertext } });
   secretStorage = () => this.request('GET /backup/secret');
   appendBackup = (entries: string[]) => this.request('POST /backup/entries', { body: { entries } });
-  backupEntries = (after = 0, limit?: number) => this.request('GET /backup/entries', { query: { after, limit } });
-  submitCommit = (id: string, body: CommitRequest) => this.request('POST /conversations/:id/commits', { params: { id }, body });
-  commits = (id: string, since: number, limit?: number) => this.request('GET /conversations/:id/commits', { params: { id }, query: { since, limit } });
+  backupEntries = (after = 0, limit?: number) =>
+    this.request('GET /backup/entries', { query: { after, limit } });
+  submitCommit = (id: string, body: CommitRequest) =>
+    this.request('POST /conversations/:id/commits', { params: { id }, body });
+  commits = (id: string, since: number, limit?: number) =>
+    this.request('GET /conversations/:id/commits', { params: { id }, query: { since, limit } });
 
   /** The live stream of the caller's inbox (Server-Sent Events), resuming after `since`. */
   events(options: Omit<EventStreamOptions, 'url' | 'token' | 'fetch'> = {}): EventStream {
@@ -136,32 +181,53 @@ export class RchatApi {
    * response schema. Every failure is an RchatError: the server's code, or
    * NETWORK, TIMEOUT, BAD_RESPONSE, or UNAVAILABLE for a proxy's error page.
    */
-  async request<K extends RouteKey>(route: K, call: Call = {}, retried = false): Promise<ResponseOf<K>> {
+  async request<K extends RouteKey>(
+    route: K,
+    call: Call = {},
+    retried = false,
+  ): Promise<ResponseOf<K>> {
     const auth = call.auth ?? true;
     if (auth && this.accessTokenExpiring()) await this.refresh();
     const headers: Record<string, string> = {};
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    if (auth && this.sessionState) headers.authorization = `Bearer ${this.sessionState.accessToken}`;
+    if (auth && this.sessionState)
+      headers.authorization = `Bearer ${this.sessionState.accessToken}`;
     const search = call.query ? qs(call.query) : '';
     const url = `${this.baseUrl}${pathOf(route, call.params)}${search ? `?${search}` : ''}`;
     const method = route.slice(0, route.indexOf(' '));
-    const answer = await this.fetchWithTimeout(url, { method, headers, ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}) }, call.signal);
-    if (answer.status === 401 && auth && !retried && this.sessionState && !isRevocation(answer.text)) {
+    const answer = await this.fetchWithTimeout(
+      url,
+      { method, headers, ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}) },
+      call.signal,
+    );
+    if (
+      answer.status === 401 &&
+      auth &&
+      !retried &&
+      this.sessionState &&
+      !isRevocation(answer.text)
+    ) {
       await this.refresh();
       return this.request(route, call, true);
     }
-    if (answer.status < 200 || answer.status >= 300) throw errorFromAnswer(answer.status, answer.text, answer.retryAfter);
+    if (answer.status < 200 || answer.status >= 300)
+      throw errorFromAnswer(answer.status, answer.text, answer.retryAfter);
     const schema = responseSchemaOf(route);
     if (!schema) return undefined as ResponseOf<K>;
     const json = parseJson(answer.text);
     if (json === undefined) throw badResponse(answer.status, 'is not JSON');
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw badResponse(answer.status, `does not match what ${route} answers`, parsed.error.issues);
+    if (!parsed.success)
+      throw badResponse(answer.status, `does not match what ${route} answers`, parsed.error.issues);
     return parsed.data as ResponseOf<K>;
   }
 
   /** Fetches and reads the whole answer within the request timeout. */
-  private async fetchWithTimeout(url: string, init: RequestInit, signal?: AbortSignal): Promise<{ status: number; text: string; retryAfter: string | null }> {
+  private async fetchWithTimeout(
+    url: string,
+    init: RequestInit,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; text: string; retryAfter: string | null }> {
     const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -170,9 +236,15 @@ export class RchatApi {
     signal?.addEventListener('abort', cancel, { once: true });
     try {
       const res = await this.fetchImpl(url, { ...init, signal: controller.signal });
-      return { status: res.status, text: await res.text(), retryAfter: res.headers.get('retry-after') };
+      return {
+        status: res.status,
+        text: await res.text(),
+        retryAfter: res.headers.get('retry-after'),
+      };
     } catch (cause) {
-      throw controller.signal.aborted && !signal?.aborted ? timeoutError(timeoutMs) : networkError(cause);
+      throw controller.signal.aborted && !signal?.aborted
+        ? timeoutError(timeoutMs)
+        : networkError(cause);
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', cancel);
@@ -194,7 +266,10 @@ export class RchatApi {
 /** A 401 that no token refresh can fix (the device was removed, or signed out by an identity reset). */
 function isRevocation(text: string): boolean {
   const body = errorBodySchema.safeParse(parseJson(text));
-  return body.success && (body.data.error.code === 'DEVICE_REVOKED' || body.data.error.code === 'IDENTITY_RESET');
+  return (
+    body.success &&
+    (body.data.error.code === 'DEVICE_REVOKED' || body.data.error.code === 'IDENTITY_RESET')
+  );
 }
 
 function qs(params: Record<string, string | number | undefined>): string {

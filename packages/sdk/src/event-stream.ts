@@ -1,6 +1,17 @@
-import { inboxEntrySchema, streamByeSchema, streamReadySchema, type InboxEntry } from '@rchat/protocol';
+import {
+  inboxEntrySchema,
+  streamByeSchema,
+  streamReadySchema,
+  type InboxEntry,
+} from '@rchat/protocol';
 import type { z } from 'zod';
-import { badResponse, errorFromAnswer, networkError, parseJson, timeoutError } from './answer-errors.ts';
+import {
+  badResponse,
+  errorFromAnswer,
+  networkError,
+  parseJson,
+  timeoutError,
+} from './answer-errors.ts';
 import { RchatError } from './errors.ts';
 import { SseParser } from './sse-parser.ts';
 
@@ -73,7 +84,10 @@ export class EventStream {
       try {
         const token = await this.options.token(renew);
         renew = false;
-        const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
+        const headers: Record<string, string> = {
+          accept: 'text/event-stream',
+          authorization: `Bearer ${token}`,
+        };
         const from = (await this.options.resumeFrom?.()) ?? this.seq;
         if (from !== undefined) headers['last-event-id'] = String(from);
         const res = await this.connect(fetchImpl, headers);
@@ -81,7 +95,12 @@ export class EventStream {
           renew = true;
           throw new RchatError('UNAUTHENTICATED', 'The event stream needs a fresh token.', 401);
         }
-        if (!res.ok) throw errorFromAnswer(res.status, await res.text().catch(() => ''), res.headers.get('retry-after'));
+        if (!res.ok)
+          throw errorFromAnswer(
+            res.status,
+            await res.text().catch(() => ''),
+            res.headers.get('retry-after'),
+          );
         if (!res.body) throw badResponse(res.status, 'has no event stream');
         const outcome = await this.consume(res.body);
         if (outcome === 'token-expired') renew = true;
@@ -98,14 +117,23 @@ export class EventStream {
         this.options.onStatus?.('reconnecting', e);
       }
       if (this.stopped) break;
-      const backoff = attempt === 0 ? this.retryMs : Math.min(this.options.maxBackoffMs ?? 30_000, this.retryMs * 2 ** Math.min(attempt - 1, 5));
+      const backoff =
+        attempt === 0
+          ? this.retryMs
+          : Math.min(
+              this.options.maxBackoffMs ?? 30_000,
+              this.retryMs * 2 ** Math.min(attempt - 1, 5),
+            );
       await sleep(backoff * (attempt === 0 ? 1 : 0.5 + Math.random() / 2));
     }
     this.options.onStatus?.('closed');
   }
 
   /** Opens the stream; the answer's headers must arrive within the connect timeout. */
-  private async connect(fetchImpl: typeof fetch, headers: Record<string, string>): Promise<Response> {
+  private async connect(
+    fetchImpl: typeof fetch,
+    headers: Record<string, string>,
+  ): Promise<Response> {
     const controller = this.controller as AbortController;
     const timeoutMs = this.options.connectTimeoutMs ?? 30_000;
     let timedOut = false;
@@ -151,17 +179,30 @@ export class EventStream {
   }
 }
 
-const fatalCodes = new Set<string>(['INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED', 'IDENTITY_RESET']);
+const fatalCodes = new Set<string>([
+  'INVALID_REFRESH_TOKEN',
+  'REFRESH_TOKEN_REUSED',
+  'DEVICE_REVOKED',
+  'IDENTITY_RESET',
+]);
 
 /** One event's data, checked; a malformed one ends this connection with BAD_RESPONSE (the stream reconnects from its cursor). */
 function parseEvent<S extends z.ZodType>(schema: S, data: string): z.output<S> {
   const parsed = schema.safeParse(parseJson(data));
-  if (!parsed.success) throw badResponse(200, 'carries an event that does not match the protocol', parsed.error.issues);
+  if (!parsed.success)
+    throw badResponse(
+      200,
+      'carries an event that does not match the protocol',
+      parsed.error.issues,
+    );
   return parsed.data;
 }
 
 /** The next chunk, or a TIMEOUT when none comes within `ms` (the reader is cancelled, so the connection ends). */
-async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, ms: number): Promise<ReadableStreamReadResult<Uint8Array>> {
+async function readWithin(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  ms: number,
+): Promise<ReadableStreamReadResult<Uint8Array>> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const idle = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -8,7 +8,17 @@ export { USER_SEARCH_MIN_LENGTH } from '@rchat/protocol';
 export { passphraseProblem, minPassphraseLength } from '@rchat/crypto';
 export { RchatClient, type RchatClientOptions } from './client/rchat-client.ts';
 export type { NewDeviceLink, ExistingDeviceLink } from './client/device-link.ts';
-export type { ChatMessage, MessageContent, ChatConversation, ConversationPeer, SafetyNumberInfo, ClientEvents, ConversationDevice, IdentityChange, SecurityAlert } from './client/types.ts';
+export type {
+  ChatMessage,
+  MessageContent,
+  ChatConversation,
+  ConversationPeer,
+  SafetyNumberInfo,
+  ClientEvents,
+  ConversationDevice,
+  IdentityChange,
+  SecurityAlert,
+} from './client/types.ts';
 export type { ClientStorage } from './storage/storage.ts';
 export { createMemoryStorage } from './storage/memory-storage.ts';
 export type { ClientErrorCode, RchatErrorCode } from './errors.ts';

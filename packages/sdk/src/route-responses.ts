@@ -4,14 +4,23 @@ import type { z } from 'zod';
 type Route = (typeof routeTable)[number];
 
 /** A route of the protocol's route table, named as "METHOD /path/:param". */
-export type RouteKey = Route extends infer R ? (R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never) : never;
+export type RouteKey = Route extends infer R
+  ? R extends { method: infer M extends string; path: infer P extends string }
+    ? `${M} ${P}`
+    : never
+  : never;
 
-type RouteOf<K extends RouteKey> = K extends `${infer M} ${infer P}` ? Extract<Route, { method: M; path: P }> : never;
+type RouteOf<K extends RouteKey> = K extends `${infer M} ${infer P}`
+  ? Extract<Route, { method: M; path: P }>
+  : never;
 
 /** What a route answers on success, as its response schema in the route table says (void when it answers 204). */
-export type ResponseOf<K extends RouteKey> = RouteOf<K> extends { response: infer S extends z.ZodType } ? z.output<S> : void;
+export type ResponseOf<K extends RouteKey> =
+  RouteOf<K> extends { response: infer S extends z.ZodType } ? z.output<S> : void;
 
-const responseSchemas = new Map<string, z.ZodType | undefined>(routeTable.map((r) => [`${r.method} ${r.path}`, 'response' in r ? r.response : undefined]));
+const responseSchemas = new Map<string, z.ZodType | undefined>(
+  routeTable.map((r) => [`${r.method} ${r.path}`, 'response' in r ? r.response : undefined]),
+);
 
 /** The schema a route's success answer must match, or undefined for a route that answers no body. */
 export function responseSchemaOf(key: RouteKey): z.ZodType | undefined {

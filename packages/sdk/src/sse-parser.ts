@@ -26,7 +26,12 @@ export class SseParser {
       this.buffer = this.buffer.slice(nl + (this.buffer.startsWith('\r\n', nl) ? 2 : 1));
       if (line === '') {
         if (this.data.length > 0 || this.retry !== undefined || this.id !== undefined) {
-          out.push({ id: this.id, event: this.event || 'message', data: this.data.join('\n'), retry: this.retry });
+          out.push({
+            id: this.id,
+            event: this.event || 'message',
+            data: this.data.join('\n'),
+            retry: this.retry,
+          });
         }
         this.data = [];
         this.event = '';

@@ -3,18 +3,30 @@ import { AppError } from './app-error.ts';
 import type { TokenVerifier, VerifiedToken } from './jwt-verifier.ts';
 
 /** Extracts and verifies the caller's access token (Bearer header; the query only where allowed). */
-export async function authenticate(request: FastifyRequest, verifier: TokenVerifier, options: { allowQueryToken?: boolean } = {}): Promise<VerifiedToken> {
+export async function authenticate(
+  request: FastifyRequest,
+  verifier: TokenVerifier,
+  options: { allowQueryToken?: boolean } = {},
+): Promise<VerifiedToken> {
   const header = request.headers.authorization;
   let token: string | undefined;
   if (typeof header === 'string') {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw new AppError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <access token>".', { headers: { 'www-authenticate': 'Bearer' } });
+    if (!match)
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'The Authorization header must be "Bearer <access token>".',
+        { headers: { 'www-authenticate': 'Bearer' } },
+      );
     token = match[1];
   } else if (options.allowQueryToken) {
     const q = (request.query as Record<string, unknown> | undefined)?.access_token;
     if (typeof q === 'string') token = q;
   }
-  if (!token) throw new AppError('UNAUTHENTICATED', 'Sign in first: this request needs an access token.', { headers: { 'www-authenticate': 'Bearer' } });
+  if (!token)
+    throw new AppError('UNAUTHENTICATED', 'Sign in first: this request needs an access token.', {
+      headers: { 'www-authenticate': 'Bearer' },
+    });
   return verifier.verify(token);
 }
 

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { connect, nkeyAuthenticator, type ConnectionOptions, type NatsConnection, type Subscription as NatsSubscription } from 'nats';
+import {
+  connect,
+  nkeyAuthenticator,
+  type ConnectionOptions,
+  type NatsConnection,
+  type Subscription as NatsSubscription,
+} from 'nats';
 import type { Logger } from './logger.ts';
 
 /**
@@ -68,8 +74,11 @@ export interface BusSettings {
 }
 
 /** The connection options that carry a process's NATS credentials: a user and password, or an nkey (the seed never leaves the process; NATS checks a signature). */
-export function natsCredentials(settings: BusSettings): Pick<ConnectionOptions, 'user' | 'pass' | 'authenticator'> {
-  if (settings.NATS_USER && settings.NATS_PASSWORD) return { user: settings.NATS_USER, pass: settings.NATS_PASSWORD };
+export function natsCredentials(
+  settings: BusSettings,
+): Pick<ConnectionOptions, 'user' | 'pass' | 'authenticator'> {
+  if (settings.NATS_USER && settings.NATS_PASSWORD)
+    return { user: settings.NATS_USER, pass: settings.NATS_PASSWORD };
   if (settings.NATS_NKEY_SEED_FILE) {
     const seed = readFileSync(settings.NATS_NKEY_SEED_FILE, 'utf8').trim();
     return { authenticator: nkeyAuthenticator(new TextEncoder().encode(seed)) };
@@ -84,13 +93,26 @@ function describeCredentials(settings: BusSettings): string {
   return 'without credentials (set NATS_USER and NATS_PASSWORD, or NATS_NKEY_SEED_FILE)';
 }
 
-export async function createNatsBus(settings: BusSettings & { NATS_URL: string }, name: string, logger: Logger): Promise<Bus> {
+export async function createNatsBus(
+  settings: BusSettings & { NATS_URL: string },
+  name: string,
+  logger: Logger,
+): Promise<Bus> {
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: settings.NATS_URL, name, maxReconnectAttempts: -1, reconnectTimeWait: 500, ...natsCredentials(settings) });
+    nc = await connect({
+      servers: settings.NATS_URL,
+      name,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      ...natsCredentials(settings),
+    });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`Could not connect to NATS at ${settings.NATS_URL} ${describeCredentials(settings)}: ${reason}`, { cause: err });
+    throw new Error(
+      `Could not connect to NATS at ${settings.NATS_URL} ${describeCredentials(settings)}: ${reason}`,
+      { cause: err },
+    );
   }
   const link = new NatsLink(nc, logger);
   return {
@@ -126,7 +148,9 @@ export async function createNatsBus(settings: BusSettings & { NATS_URL: string }
 }
 
 export async function openBus(settings: BusSettings, name: string, logger: Logger): Promise<Bus> {
-  return settings.NATS_URL ? createNatsBus({ ...settings, NATS_URL: settings.NATS_URL }, name, logger) : createMemoryBus();
+  return settings.NATS_URL
+    ? createNatsBus({ ...settings, NATS_URL: settings.NATS_URL }, name, logger)
+    : createMemoryBus();
 }
 
 /** Bytes of events held while the connection is away; past it, later events are dropped (readers repair from the store). */
@@ -164,7 +188,10 @@ class NatsLink {
     try {
       this.nc.publish(subject, data);
     } catch (err) {
-      this.logger.warn({ err, subject }, 'NATS refused an event; readers will repair the gap from the store');
+      this.logger.warn(
+        { err, subject },
+        'NATS refused an event; readers will repair the gap from the store',
+      );
     }
   }
 
@@ -175,7 +202,11 @@ class NatsLink {
 
   private hold(subject: string, data: string): void {
     if (this.heldBytes + data.length > MAX_HELD_BYTES) {
-      if (this.droppedWhileAway++ === 0) this.logger.warn({ heldBytes: this.heldBytes }, 'NATS is away and the held events reached their bound; dropping more (readers repair from the store)');
+      if (this.droppedWhileAway++ === 0)
+        this.logger.warn(
+          { heldBytes: this.heldBytes },
+          'NATS is away and the held events reached their bound; dropping more (readers repair from the store)',
+        );
       return;
     }
     this.held.push({ subject, data });
@@ -185,7 +216,8 @@ class NatsLink {
   private async watch(): Promise<void> {
     for await (const status of this.nc.status()) {
       // Attempts repeat every reconnectTimeWait while the server is away: only the changes are worth a line.
-      if (status.type === 'reconnecting' || status.type === 'pingTimer') this.logger.debug({ type: status.type }, 'NATS status');
+      if (status.type === 'reconnecting' || status.type === 'pingTimer')
+        this.logger.debug({ type: status.type }, 'NATS status');
       else this.logger.info({ type: status.type }, 'NATS status');
       if (status.type === 'disconnect') this.connected = false;
       if (status.type === 'reconnect') this.reconnected();
@@ -195,7 +227,11 @@ class NatsLink {
   private reconnected(): void {
     this.connected = true;
     const held = this.held;
-    if (held.length > 0 || this.droppedWhileAway > 0) this.logger.info({ sent: held.length, dropped: this.droppedWhileAway }, 'NATS is back; sending the events held while it was away');
+    if (held.length > 0 || this.droppedWhileAway > 0)
+      this.logger.info(
+        { sent: held.length, dropped: this.droppedWhileAway },
+        'NATS is back; sending the events held while it was away',
+      );
     this.held = [];
     this.heldBytes = 0;
     this.droppedWhileAway = 0;

@@ -18,8 +18,12 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
           ? 'The request did not arrive in time.'
           : 'The request is not valid HTTP/1.1.';
     const status = httpStatusByCode.VALIDATION_FAILED;
-    const body = JSON.stringify({ error: { code: 'VALIDATION_FAILED', message } } satisfies ErrorBody);
-    socket.write(`HTTP/1.1 ${status} Bad Request\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+    const body = JSON.stringify({
+      error: { code: 'VALIDATION_FAILED', message },
+    } satisfies ErrorBody);
+    socket.write(
+      `HTTP/1.1 ${status} Bad Request\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(error);
 }

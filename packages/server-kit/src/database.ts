@@ -41,7 +41,8 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const database: Database = {
       db,
       kind: 'postgres',
-      rows: async <T extends Record<string, unknown>>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+      rows: async <T extends Record<string, unknown>>(query: SQL) =>
+        ((await db.execute(query)) as unknown as { rows: T[] }).rows,
       ping: async () => {
         await pool.query('select 1');
       },
@@ -50,7 +51,9 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     await database.ping();
     return database;
   }
-  return pgliteDatabase(await openPglite(options.memory ? undefined : resolve(join(options.dataDir, options.name))));
+  return pgliteDatabase(
+    await openPglite(options.memory ? undefined : resolve(join(options.dataDir, options.name))),
+  );
 }
 
 function pgliteDatabase(client: PGlite): Database {
@@ -58,7 +61,8 @@ function pgliteDatabase(client: PGlite): Database {
   return {
     db,
     kind: 'pglite',
-    rows: async <T extends Record<string, unknown>>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    rows: async <T extends Record<string, unknown>>(query: SQL) =>
+      ((await db.execute(query)) as unknown as { rows: T[] }).rows,
     ping: async () => {
       await client.query('select 1');
     },
@@ -69,6 +73,9 @@ function pgliteDatabase(client: PGlite): Database {
 export { sql };
 
 /** Runs raw SQL through the typed query layer and returns its rows (both drivers answer `{ rows }`). */
-export async function queryRows<T extends Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+export async function queryRows<T extends Record<string, unknown>>(
+  db: Db,
+  query: SQL,
+): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }

@@ -1,4 +1,10 @@
-import { deviceRevokedEventSchema, devicesRevokedSubject, revokedDevicesResponseSchema, type DeviceRevokedEvent, type RevocationReason } from '@rchat/protocol';
+import {
+  deviceRevokedEventSchema,
+  devicesRevokedSubject,
+  revokedDevicesResponseSchema,
+  type DeviceRevokedEvent,
+  type RevocationReason,
+} from '@rchat/protocol';
 import type { Bus, BusSubscription } from './bus.ts';
 import type { Logger } from './logger.ts';
 import { readInternal } from './internal-read.ts';
@@ -8,7 +14,15 @@ import { RetryingTask } from './retrying-task.ts';
 export type RevocationSource = () => Promise<DeviceRevokedEvent[]>;
 
 export function remoteRevocationSource(usersUrl: string, internalToken: string): RevocationSource {
-  return async () => (await readInternal(usersUrl, '/internal/revoked-devices', internalToken, revokedDevicesResponseSchema)).revoked;
+  return async () =>
+    (
+      await readInternal(
+        usersUrl,
+        '/internal/revoked-devices',
+        internalToken,
+        revokedDevicesResponseSchema,
+      )
+    ).revoked;
 }
 
 /**
@@ -29,7 +43,11 @@ export class DeviceRevocations {
     async () => {
       for (const e of (await this.source?.()) ?? []) this.add(e);
     },
-    (err, retryInMs) => this.logger.warn({ err, retryInMs }, 'could not load recent device revocations; relying on the bus, and trying again'),
+    (err, retryInMs) =>
+      this.logger.warn(
+        { err, retryInMs },
+        'could not load recent device revocations; relying on the bus, and trying again',
+      ),
   );
 
   constructor(

@@ -1,4 +1,11 @@
-import { importJWK, jwtVerify, errors as joseErrors, type JSONWebKeySet, type JWK, type CryptoKey as JoseKey } from 'jose';
+import {
+  importJWK,
+  jwtVerify,
+  errors as joseErrors,
+  type JSONWebKeySet,
+  type JWK,
+  type CryptoKey as JoseKey,
+} from 'jose';
 import { accessClaimsSchema, type AccessClaims, type RevocationReason } from '@rchat/protocol';
 import { AppError } from './app-error.ts';
 
@@ -70,7 +77,11 @@ export function createTokenVerifier(
       try {
         await refresh();
       } catch (cause) {
-        throw new AppError('UNAVAILABLE', 'Token keys cannot be fetched right now; retry shortly.', { cause });
+        throw new AppError(
+          'UNAVAILABLE',
+          'Token keys cannot be fetched right now; retry shortly.',
+          { cause },
+        );
       }
       key = keys.get(kid);
     }
@@ -80,7 +91,10 @@ export function createTokenVerifier(
 
   function refuseEnded(claims: AccessClaims): void {
     revokedCheck(options.isRevoked?.(claims.did));
-    if (claims.sid !== undefined && options.isSessionEnded?.(claims.sid)) throw unauthenticated('This session has ended (signed out from another device, or the password changed); sign in again.');
+    if (claims.sid !== undefined && options.isSessionEnded?.(claims.sid))
+      throw unauthenticated(
+        'This session has ended (signed out from another device, or the password changed); sign in again.',
+      );
   }
 
   return {
@@ -99,14 +113,16 @@ export function createTokenVerifier(
           ...(options.now ? { currentDate: new Date(options.now()) } : {}),
         });
         const claims = accessClaimsSchema.safeParse(payload);
-        if (!claims.success || typeof payload.exp !== 'number') throw unauthenticated('The access token lacks required claims.');
+        if (!claims.success || typeof payload.exp !== 'number')
+          throw unauthenticated('The access token lacks required claims.');
         const result = { ...claims.data, expiresAt: payload.exp * 1000 };
         refuseEnded(result);
         verified.set(token, result);
         return { ...result };
       } catch (e) {
         if (e instanceof AppError) throw e;
-        if (e instanceof joseErrors.JWTExpired) throw unauthenticated('The access token has expired; refresh it.');
+        if (e instanceof joseErrors.JWTExpired)
+          throw unauthenticated('The access token has expired; refresh it.');
         throw unauthenticated('The access token is invalid.', e);
       }
     },
@@ -138,7 +154,8 @@ class VerifiedTokens {
   set(token: string, result: VerifiedToken): void {
     if (this.max <= 0) return;
     this.entries.set(token, result);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    if (this.entries.size > this.max)
+      this.entries.delete(this.entries.keys().next().value as string);
   }
 
   clear(): void {
@@ -151,11 +168,22 @@ function revokedCheck(revocation: boolean | RevocationReason | undefined): void 
   if (!revocation) return;
   const headers = { 'www-authenticate': 'Bearer' };
   if (revocation === 'identity-reset') {
-    throw new AppError('IDENTITY_RESET', "This device was signed out because your account's encryption identity was reset from another device.", { headers });
+    throw new AppError(
+      'IDENTITY_RESET',
+      "This device was signed out because your account's encryption identity was reset from another device.",
+      { headers },
+    );
   }
-  throw new AppError('DEVICE_REVOKED', 'This device was removed from the account; sign in again as a new device.', { headers });
+  throw new AppError(
+    'DEVICE_REVOKED',
+    'This device was removed from the account; sign in again as a new device.',
+    { headers },
+  );
 }
 
 function unauthenticated(message: string, cause?: unknown): AppError {
-  return new AppError('UNAUTHENTICATED', message, { cause, headers: { 'www-authenticate': 'Bearer' } });
+  return new AppError('UNAUTHENTICATED', message, {
+    cause,
+    headers: { 'www-authenticate': 'Bearer' },
+  });
 }

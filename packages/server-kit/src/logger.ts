@@ -20,7 +20,11 @@ export const redactPaths = [
   '*.privateKey',
 ];
 
-export function createLogger(options: { level: string; name: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  level: string;
+  name: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   const opts: LoggerOptions = {
     name: options.name,
     level: options.level,
@@ -28,7 +32,11 @@ export function createLogger(options: { level: string; name: string; destination
     base: { service: options.name },
     timestamp: pino.stdTimeFunctions.isoTime,
     serializers: {
-      req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url ?? '') }),
+      req: (req: { method?: string; url?: string; id?: string; ip?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: redactUrl(req.url ?? ''),
+      }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,
     },
@@ -49,7 +57,8 @@ export function redactUrl(url: string): string {
   const at = url.indexOf('?');
   const path = at === -1 ? url : url.slice(0, at);
   const query = at === -1 ? null : url.slice(at + 1);
-  const redacted = query === null ? path : `${path}?${query.split('&').map(redactQueryPair).join('&')}`;
+  const redacted =
+    query === null ? path : `${path}?${query.split('&').map(redactQueryPair).join('&')}`;
   return redacted.replace(jwtShape, '[redacted]');
 }
 
@@ -60,7 +69,9 @@ function redactQueryPair(pair: string): string {
   if (eq === -1) return pair;
   const name = pair.slice(0, eq);
   const value = pair.slice(eq + 1);
-  const hidden = fullyDecoded(name).trim().toLowerCase() === 'access_token' || /access_token=/i.test(fullyDecoded(value));
+  const hidden =
+    fullyDecoded(name).trim().toLowerCase() === 'access_token' ||
+    /access_token=/i.test(fullyDecoded(value));
   return hidden ? `${name}=[redacted]` : pair;
 }
 
@@ -72,7 +83,9 @@ function fullyDecoded(text: string): string {
     try {
       next = decodeURIComponent(current);
     } catch {
-      next = current.replace(/%([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      next = current.replace(/%([0-9a-f]{2})/gi, (_m, hex: string) =>
+        String.fromCharCode(parseInt(hex, 16)),
+      );
     }
     if (next === current) return current;
     current = next;

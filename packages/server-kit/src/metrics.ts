@@ -13,8 +13,10 @@ export function createMetrics() {
   return {
     registry,
     httpDuration,
-    counter: (name: string, help: string, labelNames: readonly string[] = []) => new Counter({ name, help, labelNames, registers: [registry] }),
-    gauge: (name: string, help: string, labelNames: readonly string[] = []) => new Gauge({ name, help, labelNames, registers: [registry] }),
+    counter: (name: string, help: string, labelNames: readonly string[] = []) =>
+      new Counter({ name, help, labelNames, registers: [registry] }),
+    gauge: (name: string, help: string, labelNames: readonly string[] = []) =>
+      new Gauge({ name, help, labelNames, registers: [registry] }),
   };
 }
 

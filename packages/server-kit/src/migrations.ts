@@ -16,7 +16,12 @@ export interface Migration {
  * `schema_migrations` per service, so services may share a database. Statements are split at a `;` that ends a line, since
  * PGlite's extended protocol takes one statement per query.
  */
-export async function migrate(database: Database, service: string, migrations: readonly Migration[], logger?: Logger): Promise<string[]> {
+export async function migrate(
+  database: Database,
+  service: string,
+  migrations: readonly Migration[],
+  logger?: Logger,
+): Promise<string[]> {
   const ids = migrations.map((m) => m.id);
   if (new Set(ids).size !== ids.length || ids.some((id, i) => i > 0 && id <= (ids[i - 1] ?? ''))) {
     throw new Error(`Migrations of ${service} must have unique ids in ascending order.`);
@@ -28,11 +33,19 @@ export async function migrate(database: Database, service: string, migrations: r
     await tx.execute(
       sql`create table if not exists schema_migrations (service text not null, id text not null, applied_at timestamptz not null default now(), primary key (service, id))`,
     );
-    const done = new Set(((await tx.execute(sql`select id from schema_migrations where service = ${service}`)) as unknown as { rows: { id: string }[] }).rows.map((r) => r.id));
+    const done = new Set(
+      (
+        (await tx.execute(
+          sql`select id from schema_migrations where service = ${service}`,
+        )) as unknown as { rows: { id: string }[] }
+      ).rows.map((r) => r.id),
+    );
     for (const migration of migrations) {
       if (done.has(migration.id)) continue;
       for (const statement of splitStatements(migration.sql)) await tx.execute(sql.raw(statement));
-      await tx.execute(sql`insert into schema_migrations (service, id) values (${service}, ${migration.id})`);
+      await tx.execute(
+        sql`insert into schema_migrations (service, id) values (${service}, ${migration.id})`,
+      );
       applied.push(migration.id);
       logger?.info({ migration: migration.id }, 'applied migration');
     }

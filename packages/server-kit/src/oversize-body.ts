@@ -15,7 +15,10 @@ const LINGER_MS = 30_000;
  * after the answer and drops what still arrives until the client stops or
  * 30 s pass, so the client reads the answer instead of a reset.
  */
-export async function settleOversizeBody(raw: IncomingMessage, maxDiscardBytes: number): Promise<void> {
+export async function settleOversizeBody(
+  raw: IncomingMessage,
+  maxDiscardBytes: number,
+): Promise<void> {
   if (raw.complete || raw.readableEnded || raw.destroyed) return;
   const declared = Number(raw.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxDiscardBytes) return lingerAfterAnswer(raw);

@@ -32,7 +32,9 @@ const pgliteDir = join(dirname(pglitePath), '..');
  * cannot be written, every new folder runs initdb.
  */
 async function createDataFolder(dir: string): Promise<void> {
-  const { version } = JSON.parse(readFileSync(join(pgliteDir, 'package.json'), 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(join(pgliteDir, 'package.json'), 'utf8')) as {
+    version: string;
+  };
   const template = join(pgliteDir, '../../.cache/rchat', `pglite-${version}-initdb`);
   if (existsSync(join(template, 'PG_VERSION'))) {
     cpSync(template, dir, { recursive: true });
@@ -60,12 +62,19 @@ require(pglite).PGlite.create(dir, { startParams: JSON.parse(startParams) }).the
 `;
 
 async function initdbInChildProcess(dir: string): Promise<void> {
-  const child = spawn(process.execPath, ['-e', initdbScript, pglitePath, dir, JSON.stringify(startParams)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['-e', initdbScript, pglitePath, dir, JSON.stringify(startParams)],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2_000)));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', resolve);
   });
-  if (code !== 0) throw new Error(`creating the PGlite database in ${dir} failed: ${stderr.trim() || `exit code ${code}`}`);
+  if (code !== 0)
+    throw new Error(
+      `creating the PGlite database in ${dir} failed: ${stderr.trim() || `exit code ${code}`}`,
+    );
 }

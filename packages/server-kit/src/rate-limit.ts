@@ -9,7 +9,10 @@ const WINDOW_MS = 60_000;
  * only routes that opt in are limited; event streams never are). Over the
  * limit the route answers 429 RATE_LIMITED with Retry-After.
  */
-export function rateLimited(max: number, keyGenerator?: (request: FastifyRequest) => string | Promise<string>) {
+export function rateLimited(
+  max: number,
+  keyGenerator?: (request: FastifyRequest) => string | Promise<string>,
+) {
   return {
     rateLimit: {
       max,
@@ -65,13 +68,23 @@ export class KeyedLimit {
       this.windows.delete(key);
       window = { start: at, count: 0 };
       this.windows.set(key, window);
-      if (this.windows.size > this.maxKeys) this.windows.delete(this.windows.keys().next().value as string);
+      if (this.windows.size > this.maxKeys)
+        this.windows.delete(this.windows.keys().next().value as string);
     }
     window.count++;
-    if (window.count > this.max) throw rateLimitedError(WINDOW_MS - (at - window.start), `Too many ${this.what}; wait a moment and try again.`);
+    if (window.count > this.max)
+      throw rateLimitedError(
+        WINDOW_MS - (at - window.start),
+        `Too many ${this.what}; wait a moment and try again.`,
+      );
   }
 }
 
-function rateLimitedError(ttlMs: number, message = 'Too many attempts; wait a moment and try again.'): AppError {
-  return new AppError('RATE_LIMITED', message, { headers: { 'retry-after': String(Math.max(1, Math.ceil(ttlMs / 1000))) } });
+function rateLimitedError(
+  ttlMs: number,
+  message = 'Too many attempts; wait a moment and try again.',
+): AppError {
+  return new AppError('RATE_LIMITED', message, {
+    headers: { 'retry-after': String(Math.max(1, Math.ceil(ttlMs / 1000))) },
+  });
 }

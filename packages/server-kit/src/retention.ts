@@ -32,8 +32,16 @@ export type RetentionReport = Record<string, number>;
 
 /** Settings of scheduled retention that every service with a database shares. */
 export const retentionConfigShape = {
-  RETENTION_INTERVAL_SECONDS: env.int(3_600, 0, 7 * 86_400).describe('Seconds between runs of the scheduled cleanup of expired data (see docs/operations.md, Retention); 0 turns it off.'),
-  RETENTION_BATCH_SIZE: env.int(1_000, 1, 100_000).describe('Most rows one cleanup statement deletes (short statements hold few locks; a run goes on batch by batch).'),
+  RETENTION_INTERVAL_SECONDS: env
+    .int(3_600, 0, 7 * 86_400)
+    .describe(
+      'Seconds between runs of the scheduled cleanup of expired data (see docs/operations.md, Retention); 0 turns it off.',
+    ),
+  RETENTION_BATCH_SIZE: env
+    .int(1_000, 1, 100_000)
+    .describe(
+      'Most rows one cleanup statement deletes (short statements hold few locks; a run goes on batch by batch).',
+    ),
 };
 
 const counterName = 'rchat_retention_deleted_total';
@@ -64,7 +72,12 @@ export class RetentionSchedule {
   /** Counts deleted rows in `rchat_retention_deleted_total{service,kind}` (one counter per registry, shared by services in one process). */
   observe(metrics: Metrics): void {
     const existing = metrics.registry.getSingleMetric(counterName) as Counter | undefined;
-    this.deleted = existing ?? (metrics.counter(counterName, 'Rows deleted by scheduled retention, by service and kind.', ['service', 'kind']) as Counter);
+    this.deleted =
+      existing ??
+      (metrics.counter(counterName, 'Rows deleted by scheduled retention, by service and kind.', [
+        'service',
+        'kind',
+      ]) as Counter);
   }
 
   /** Runs every task once now (or joins the run in progress); a failing task is logged and the others still run. */
@@ -117,7 +130,11 @@ export class RetentionSchedule {
  * `stop` is aborted, so no statement holds locks on many rows and a closing
  * service waits for one batch at most; answers the total.
  */
-export async function deleteInBatches(deleteBatch: (batchSize: number) => Promise<number>, batchSize: number, stop?: AbortSignal): Promise<number> {
+export async function deleteInBatches(
+  deleteBatch: (batchSize: number) => Promise<number>,
+  batchSize: number,
+  stop?: AbortSignal,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const n = await deleteBatch(batchSize);

@@ -26,14 +26,25 @@ export interface SharedDatabaseOptions {
  * earlier version that holds one PGlite folder per service (it is used as it
  * is, not converted).
  */
-export async function openSharedDatabase(options: SharedDatabaseOptions): Promise<Database | undefined> {
+export async function openSharedDatabase(
+  options: SharedDatabaseOptions,
+): Promise<Database | undefined> {
   if (options.url) return undefined;
   if (!options.memory && !existsSync(join(options.dataDir, sharedDatabaseName, 'PG_VERSION'))) {
-    const separate = options.services.filter((s) => existsSync(join(options.dataDir, s, 'PG_VERSION')));
+    const separate = options.services.filter((s) =>
+      existsSync(join(options.dataDir, s, 'PG_VERSION')),
+    );
     if (separate.length > 0) {
-      options.logger?.info({ dataDir: options.dataDir, databases: separate }, 'DATA_DIR holds one database per service (made by an earlier version): opening them as they are');
+      options.logger?.info(
+        { dataDir: options.dataDir, databases: separate },
+        'DATA_DIR holds one database per service (made by an earlier version): opening them as they are',
+      );
       return undefined;
     }
   }
-  return openDatabase({ dataDir: options.dataDir, name: sharedDatabaseName, memory: options.memory });
+  return openDatabase({
+    dataDir: options.dataDir,
+    name: sharedDatabaseName,
+    memory: options.memory,
+  });
 }

@@ -31,11 +31,23 @@ export function onShutdownSignal(stop: () => Promise<void>, logger: Logger, grac
 }
 
 /** Listens, and stops gracefully on SIGTERM/SIGINT: the `main.ts` of every service. */
-export async function serve(app: { listen(o: { host: string; port: number }): Promise<string>; close(): Promise<unknown>; shuttingDown: { value: boolean } }, config: { HOST: string; PORT: number; SHUTDOWN_GRACE_MS: number }, logger: Logger): Promise<string> {
+export async function serve(
+  app: {
+    listen(o: { host: string; port: number }): Promise<string>;
+    close(): Promise<unknown>;
+    shuttingDown: { value: boolean };
+  },
+  config: { HOST: string; PORT: number; SHUTDOWN_GRACE_MS: number },
+  logger: Logger,
+): Promise<string> {
   const address = await app.listen({ host: config.HOST, port: config.PORT });
-  onShutdownSignal(async () => {
-    app.shuttingDown.value = true;
-    await app.close();
-  }, logger, config.SHUTDOWN_GRACE_MS);
+  onShutdownSignal(
+    async () => {
+      app.shuttingDown.value = true;
+      await app.close();
+    },
+    logger,
+    config.SHUTDOWN_GRACE_MS,
+  );
   return address;
 }

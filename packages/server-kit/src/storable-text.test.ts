@@ -11,13 +11,21 @@ describe('findUnstorableText', () => {
   });
 
   it('lets every real character through, including those outside the BMP', () => {
-    expect(findUnstorableText({ a: 'emoji 😀, CJK 漢字, RTL שלום', b: [1, true, null], c: 'end \uD83D\uDE00' })).toBeUndefined();
+    expect(
+      findUnstorableText({
+        a: 'emoji 😀, CJK 漢字, RTL שלום',
+        b: [1, true, null],
+        c: 'end \uD83D\uDE00',
+      }),
+    ).toBeUndefined();
     expect(findUnstorableText(undefined)).toBeUndefined();
   });
 
   it('walks 10,000 levels of nesting without using the call stack', () => {
     const deep = JSON.parse(`${'{"a":'.repeat(10_000)}"\\u0000"${'}'.repeat(10_000)}`) as unknown;
     expect(findUnstorableText(deep)).toHaveLength(10_000);
-    expect(findUnstorableText(JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`))).toBeUndefined();
+    expect(
+      findUnstorableText(JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)),
+    ).toBeUndefined();
   });
 });

@@ -28,16 +28,33 @@ async function roundTrip(publisher: Bus, subscriber: Bus): Promise<void> {
 
 // The NATS adapter runs when NATS_URL names a server (CI sets it); the in-process one always does.
 const adapters: { name: string; make: () => Promise<[Bus, Bus]> }[] = [
-  { name: 'in-process', make: async () => { const bus = createMemoryBus(); return [bus, bus]; } },
+  {
+    name: 'in-process',
+    make: async () => {
+      const bus = createMemoryBus();
+      return [bus, bus];
+    },
+  },
   ...(process.env.NATS_URL
-    ? [{ name: 'NATS, across two connections', make: async (): Promise<[Bus, Bus]> => [await createNatsBus({ NATS_URL: process.env.NATS_URL ?? '' }, 'test-a', logger), await createNatsBus({ NATS_URL: process.env.NATS_URL ?? '' }, 'test-b', logger)] }]
+    ? [
+        {
+          name: 'NATS, across two connections',
+          make: async (): Promise<[Bus, Bus]> => [
+            await createNatsBus({ NATS_URL: process.env.NATS_URL ?? '' }, 'test-a', logger),
+            await createNatsBus({ NATS_URL: process.env.NATS_URL ?? '' }, 'test-b', logger),
+          ],
+        },
+      ]
     : []),
 ];
 
 describe('bus', () => {
-  it.each(adapters)('$name: delivers copies to subscribers until they unsubscribe', async ({ make }) => {
-    const [publisher, subscriber] = await make();
-    buses.push(publisher, subscriber);
-    await roundTrip(publisher, subscriber);
-  });
+  it.each(adapters)(
+    '$name: delivers copies to subscribers until they unsubscribe',
+    async ({ make }) => {
+      const [publisher, subscriber] = await make();
+      buses.push(publisher, subscriber);
+      await roundTrip(publisher, subscriber);
+    },
+  );
 });

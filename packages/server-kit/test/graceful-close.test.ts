@@ -21,15 +21,19 @@ describe('closing the HTTP app', () => {
     await app.listen({ host: '127.0.0.1', port: 0 });
     const { port } = app.server.address() as { port: number };
     const agent = new http.Agent({ keepAlive: true });
-    const answer = new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
-      http
-        .get({ host: '127.0.0.1', port, path: '/slow', agent }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
-        })
-        .on('error', reject);
-    });
+    const answer = new Promise<{ status: number; connection: string | undefined; body: string }>(
+      (resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path: '/slow', agent }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }),
+            );
+          })
+          .on('error', reject);
+      },
+    );
     await arrived;
     const closed = app.close();
     while (app.server.listening) await new Promise((r) => setTimeout(r, 5)); // closing has begun

@@ -23,17 +23,38 @@ describe('/metrics', () => {
 
   it('answers only the bearer of the token, and says how to ask', async () => {
     const server = app(token);
-    for (const authorization of [undefined, 'Bearer wrong-token', `Bearer ${token}x`, `Basic ${token}`, token]) {
-      const res = await server.inject({ method: 'GET', url: '/metrics', headers: authorization ? { authorization } : {} });
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token',
+      `Bearer ${token}x`,
+      `Basic ${token}`,
+      token,
+    ]) {
+      const res = await server.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: authorization ? { authorization } : {},
+      });
       expect(res.statusCode, authorization ?? '(none)').toBe(401);
       expect(res.headers['www-authenticate']).toBe('Bearer realm="metrics"');
-      expect(res.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED', message: 'Metrics need "Authorization: Bearer <METRICS_TOKEN>".' } });
+      expect(res.json()).toMatchObject({
+        error: {
+          code: 'UNAUTHENTICATED',
+          message: 'Metrics need "Authorization: Bearer <METRICS_TOKEN>".',
+        },
+      });
       expect(res.body).not.toContain('rchat_http_request_duration_seconds');
     }
     await server.inject({ method: 'GET', url: '/healthz' });
-    const ok = await server.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+    const ok = await server.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.headers['content-type']).toMatch(/^text\/plain/);
-    expect(ok.body).toContain('rchat_http_request_duration_seconds_bucket{le="0.001",method="GET",route="/healthz",status="200"}');
+    expect(ok.body).toContain(
+      'rchat_http_request_duration_seconds_bucket{le="0.001",method="GET",route="/healthz",status="200"}',
+    );
   });
 });

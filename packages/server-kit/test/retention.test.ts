@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, createMetrics, deleteInBatches, RetentionSchedule, type RetentionTask } from '../src/index.ts';
+import {
+  createLogger,
+  createMetrics,
+  deleteInBatches,
+  RetentionSchedule,
+  type RetentionTask,
+} from '../src/index.ts';
 
 const logger = createLogger({ level: 'silent', name: 'test' });
 afterEach(() => {
@@ -21,7 +27,14 @@ describe('RetentionSchedule', () => {
         },
       },
     ];
-    const schedule = new RetentionSchedule({ service: 'test', intervalMs: 60_000, firstRunMs: 1_000, tasks, logger, now: () => clock });
+    const schedule = new RetentionSchedule({
+      service: 'test',
+      intervalMs: 60_000,
+      firstRunMs: 1_000,
+      tasks,
+      logger,
+      now: () => clock,
+    });
     const metrics = createMetrics();
     schedule.observe(metrics);
     schedule.start();
@@ -31,7 +44,9 @@ describe('RetentionSchedule', () => {
     expect(seen).toEqual([clock]); // the failing task did not stop the other
     await vi.advanceTimersByTimeAsync(60_000);
     expect(seen).toHaveLength(2);
-    expect(await metrics.registry.getSingleMetricAsString('rchat_retention_deleted_total')).toContain('rchat_retention_deleted_total{service="test",kind="things"} 6');
+    expect(
+      await metrics.registry.getSingleMetricAsString('rchat_retention_deleted_total'),
+    ).toContain('rchat_retention_deleted_total{service="test",kind="things"} 6');
     await schedule.stop();
     await vi.advanceTimersByTimeAsync(10 * 60_000);
     expect(seen).toHaveLength(2);
@@ -57,7 +72,8 @@ describe('RetentionSchedule', () => {
 
   it('two services in one process share the counter', () => {
     const metrics = createMetrics();
-    const make = (service: string) => new RetentionSchedule({ service, intervalMs: 0, logger, tasks: [] });
+    const make = (service: string) =>
+      new RetentionSchedule({ service, intervalMs: 0, logger, tasks: [] });
     make('users').observe(metrics);
     expect(() => make('chat').observe(metrics)).not.toThrow();
   });

@@ -23,7 +23,9 @@ describe('the database the single-process server shares between services', () =>
     if (!first) throw new Error('expected a shared database');
     await first.rows(sql`create table kept (n int)`);
     await first.rows(sql`insert into kept values (7)`);
-    const [setting] = await first.rows<{ shared_buffers: string }>(sql`select current_setting('shared_buffers') as shared_buffers`);
+    const [setting] = await first.rows<{ shared_buffers: string }>(
+      sql`select current_setting('shared_buffers') as shared_buffers`,
+    );
     expect(setting?.shared_buffers).toBe('16MB');
     await first.close();
     expect(existsSync(join(dataDir, sharedDatabaseName, 'PG_VERSION'))).toBe(true);
@@ -40,7 +42,14 @@ describe('the database the single-process server shares between services', () =>
     await own.close();
     expect(await openSharedDatabase({ dataDir, memory: false, services })).toBeUndefined();
     expect(existsSync(join(dataDir, sharedDatabaseName))).toBe(false);
-    expect(await openSharedDatabase({ url: 'postgres://127.0.0.1:1/none', dataDir, memory: false, services })).toBeUndefined();
+    expect(
+      await openSharedDatabase({
+        url: 'postgres://127.0.0.1:1/none',
+        dataDir,
+        memory: false,
+        services,
+      }),
+    ).toBeUndefined();
   });
 
   it('is in memory when asked', async () => {

@@ -18,7 +18,9 @@ afterAll(async () => {
 
 function listen(server: Server): Promise<number> {
   closers.push(() => new Promise((r) => server.close(r)));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)),
+  );
 }
 
 /** An app whose one route runs `select 1` through drizzle over a node-postgres pool on `port`, as a service's queries do. */
@@ -28,7 +30,10 @@ function appQuerying(port: number): HttpApp {
   const db = drizzle({ client: pool });
   const app = createHttpApp({ logger });
   app.get('/query', async () => (await db.execute(sql`select 1`)).rows);
-  closers.push(() => pool.end(), () => app.close());
+  closers.push(
+    () => pool.end(),
+    () => app.close(),
+  );
   return app;
 }
 
@@ -40,7 +45,12 @@ describe('errors of a database that is away', () => {
     const res = await appQuerying(port).inject({ method: 'GET', url: '/query' });
     expect(res.statusCode).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
-    expect(res.json()).toMatchObject({ error: { code: 'UNAVAILABLE', message: 'The database cannot be reached right now; retry shortly.' } });
+    expect(res.json()).toMatchObject({
+      error: {
+        code: 'UNAVAILABLE',
+        message: 'The database cannot be reached right now; retry shortly.',
+      },
+    });
   });
 
   it('answers 503 when the server cuts the connection', async () => {

@@ -3,13 +3,26 @@ import { exportJWK, generateKeyPair, SignJWT, type JSONWebKeySet, type JWK } fro
 import { AppError, createTokenVerifier } from '../src/index.ts';
 
 async function keyPair(kid: string) {
-  const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const { publicKey, privateKey } = await generateKeyPair('EdDSA', {
+    crv: 'Ed25519',
+    extractable: true,
+  });
   return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA' } as JWK };
 }
 
-const claims = { sub: '00000000-0000-4000-8000-000000000001', did: '00000000-0000-4000-8000-000000000002', usr: 'alice' };
+const claims = {
+  sub: '00000000-0000-4000-8000-000000000001',
+  did: '00000000-0000-4000-8000-000000000002',
+  usr: 'alice',
+};
 const sign = (k: Awaited<ReturnType<typeof keyPair>>, exp = '5m') =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: k.kid }).setIssuer('rchat').setAudience('rchat').setIssuedAt().setExpirationTime(exp).sign(k.privateKey);
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', kid: k.kid })
+    .setIssuer('rchat')
+    .setAudience('rchat')
+    .setIssuedAt()
+    .setExpirationTime(exp)
+    .sign(k.privateKey);
 
 describe('token verifier', () => {
   it('follows key rotation: a token from a new key verifies after one refresh, old keys keep working while published', async () => {
@@ -17,10 +30,13 @@ describe('token verifier', () => {
     const k2 = await keyPair('k2');
     let published: JSONWebKeySet = { keys: [k1.jwk] };
     let fetches = 0;
-    const verifier = createTokenVerifier(async () => {
-      fetches++;
-      return published;
-    }, { minRefreshMs: 0 });
+    const verifier = createTokenVerifier(
+      async () => {
+        fetches++;
+        return published;
+      },
+      { minRefreshMs: 0 },
+    );
     expect((await verifier.verify(await sign(k1))).usr).toBe('alice');
     expect(fetches).toBe(1);
     expect((await verifier.verify(await sign(k1))).sub).toBe(claims.sub);
@@ -33,17 +49,24 @@ describe('token verifier', () => {
 
     published = { keys: [k2.jwk] };
     const stranger = await keyPair('k3');
-    await expect(verifier.verify(await sign(stranger))).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(verifier.verify(await sign(stranger))).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
   });
 
   it('refetches keys at most once per interval when unknown key ids keep coming', async () => {
     let fetches = 0;
-    const verifier = createTokenVerifier(async () => {
-      fetches++;
-      return { keys: [] };
-    }, { minRefreshMs: 60_000 });
+    const verifier = createTokenVerifier(
+      async () => {
+        fetches++;
+        return { keys: [] };
+      },
+      { minRefreshMs: 60_000 },
+    );
     for (let i = 0; i < 5; i++) {
-      await expect(verifier.verify(await sign(await keyPair(`x${i}`)))).rejects.toBeInstanceOf(AppError);
+      await expect(verifier.verify(await sign(await keyPair(`x${i}`)))).rejects.toBeInstanceOf(
+        AppError,
+      );
     }
     expect(fetches).toBe(1);
   });
@@ -60,7 +83,11 @@ describe('token verifier', () => {
     let published: JSONWebKeySet = { keys: [k1.jwk] };
     let clock = Date.now();
     const revoked = new Set<string>();
-    const verifier = createTokenVerifier(async () => published, { minRefreshMs: 0, now: () => clock, isRevoked: (did) => revoked.has(did) });
+    const verifier = createTokenVerifier(async () => published, {
+      minRefreshMs: 0,
+      now: () => clock,
+      isRevoked: (did) => revoked.has(did),
+    });
     const token = await sign(k1, '5m');
     expect((await verifier.verify(token)).usr).toBe('alice');
     expect((await verifier.verify(token)).usr).toBe('alice');
@@ -84,7 +111,9 @@ describe('token verifier', () => {
   it('refuses a forged token every time, also with a cache of one token', async () => {
     const k = await keyPair('k1');
     let fetches = 0;
-    const verifier = createTokenVerifier(async () => (fetches++, { keys: [k.jwk] }), { cacheSize: 1 });
+    const verifier = createTokenVerifier(async () => (fetches++, { keys: [k.jwk] }), {
+      cacheSize: 1,
+    });
     const [a, b] = [await sign(k), await sign(k, '6m')];
     await verifier.verify(a);
     await verifier.verify(b);

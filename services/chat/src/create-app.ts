@@ -1,23 +1,48 @@
 import rateLimit from '@fastify/rate-limit';
-import { createHttpApp, openBus, remoteDeletedAccountsSource, remoteKeySet, remoteRevocationSource, type HttpApp, type Logger } from '@rchat/server-kit';
+import {
+  createHttpApp,
+  openBus,
+  remoteDeletedAccountsSource,
+  remoteKeySet,
+  remoteRevocationSource,
+  type HttpApp,
+  type Logger,
+} from '@rchat/server-kit';
 import type { ChatConfig } from './config.ts';
 import { createChatService, type ChatService } from './create-service.ts';
 import { httpUserDirectory } from './adapters/user-directory.ts';
 import { remoteActiveDevices } from './adapters/active-devices.ts';
 
 /** The chat service as its own HTTP app (scaled-out mode); does not listen. */
-export async function createChatApp(config: Readonly<ChatConfig>, logger: Logger): Promise<{ app: HttpApp; service: ChatService }> {
-  if (!config.USERS_URL) throw new Error('USERS_URL is required when the chat service runs on its own.');
+export async function createChatApp(
+  config: Readonly<ChatConfig>,
+  logger: Logger,
+): Promise<{ app: HttpApp; service: ChatService }> {
+  if (!config.USERS_URL)
+    throw new Error('USERS_URL is required when the chat service runs on its own.');
   const bus = await openBus(config, 'chat', logger);
   const service = await createChatService(config, logger, {
     bus,
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
     users: httpUserDirectory(config.USERS_URL),
-    revocations: config.INTERNAL_TOKEN ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN) : async () => [],
-    deletedAccounts: config.INTERNAL_TOKEN ? remoteDeletedAccountsSource(config.USERS_URL, config.INTERNAL_TOKEN) : undefined,
-    activeDevices: config.INTERNAL_TOKEN ? remoteActiveDevices(config.USERS_URL, config.INTERNAL_TOKEN) : undefined,
+    revocations: config.INTERNAL_TOKEN
+      ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN)
+      : async () => [],
+    deletedAccounts: config.INTERNAL_TOKEN
+      ? remoteDeletedAccountsSource(config.USERS_URL, config.INTERNAL_TOKEN)
+      : undefined,
+    activeDevices: config.INTERNAL_TOKEN
+      ? remoteActiveDevices(config.USERS_URL, config.INTERNAL_TOKEN)
+      : undefined,
   });
-  const app = createHttpApp({ logger, readiness: { database: service.ready }, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN, maxRefusedBodyBytes: config.MAX_REFUSED_BODY_BYTES });
+  const app = createHttpApp({
+    logger,
+    readiness: { database: service.ready },
+    corsOrigins: config.CORS_ORIGINS,
+    trustProxy: config.TRUST_PROXY,
+    metricsToken: config.METRICS_TOKEN,
+    maxRefusedBodyBytes: config.MAX_REFUSED_BODY_BYTES,
+  });
   await app.register(rateLimit, { global: false });
   service.register(app);
   app.addHook('onClose', async () => {

@@ -1,5 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, DeviceRevocations, KeyedLimit, migrate, openDatabase, RetentionSchedule, type Bus, type Metrics, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource, watchAccountDeletions } from '@rchat/server-kit';
+import {
+  createTokenVerifier,
+  DeviceRevocations,
+  KeyedLimit,
+  migrate,
+  openDatabase,
+  RetentionSchedule,
+  type Bus,
+  type Metrics,
+  type Database,
+  type KeySetSource,
+  type DeletedAccountsSource,
+  type Logger,
+  type RevocationSource,
+  watchAccountDeletions,
+} from '@rchat/server-kit';
 import type { InboxPage, InboxQuery } from '@rchat/protocol';
 import type { ChatConfig } from './config.ts';
 import type { ActiveDevicesSource, ChatDeps, UserDirectory } from './app/deps.ts';
@@ -37,8 +52,20 @@ export interface ChatServiceOptions {
   database?: Database | undefined;
 }
 
-export async function createChatService(config: Readonly<ChatConfig>, logger: Logger, options: ChatServiceOptions): Promise<ChatService> {
-  const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'chat', memory: options.memory ?? false, logger }));
+export async function createChatService(
+  config: Readonly<ChatConfig>,
+  logger: Logger,
+  options: ChatServiceOptions,
+): Promise<ChatService> {
+  const database =
+    options.database ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      name: 'chat',
+      memory: options.memory ?? false,
+      logger,
+    }));
   await migrate(database, 'chat', chatMigrations, logger);
   const deps: ChatDeps = {
     db: database.db,
@@ -47,13 +74,29 @@ export async function createChatService(config: Readonly<ChatConfig>, logger: Lo
     config,
     logger,
     now: options.clock ?? (() => new Date()),
-    limits: { commitsPerConversation: new KeyedLimit(config.RATE_LIMIT_COMMITS_PER_CONVERSATION_PER_MINUTE, 'commits in this conversation') },
+    limits: {
+      commitsPerConversation: new KeyedLimit(
+        config.RATE_LIMIT_COMMITS_PER_CONVERSATION_PER_MINUTE,
+        'commits in this conversation',
+      ),
+    },
   };
   const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
   await revoked.start();
-  const verifier = createTokenVerifier(options.keySet, { isRevoked: revoked.isRevoked, isSessionEnded: revoked.isSessionEnded });
-  const stopDeletions = await watchAccountDeletions(options.bus, options.deletedAccounts, logger, (e) => recordAccountDeletion(deps, e.userId));
-  if (!options.activeDevices) logger.warn('inbox retention is off: the users service cannot be asked for devices (set INTERNAL_TOKEN)');
+  const verifier = createTokenVerifier(options.keySet, {
+    isRevoked: revoked.isRevoked,
+    isSessionEnded: revoked.isSessionEnded,
+  });
+  const stopDeletions = await watchAccountDeletions(
+    options.bus,
+    options.deletedAccounts,
+    logger,
+    (e) => recordAccountDeletion(deps, e.userId),
+  );
+  if (!options.activeDevices)
+    logger.warn(
+      'inbox retention is off: the users service cannot be asked for devices (set INTERNAL_TOKEN)',
+    );
   const retention = new RetentionSchedule({
     service: 'chat',
     intervalMs: config.RETENTION_INTERVAL_SECONDS * 1000,

@@ -1,4 +1,11 @@
-import { createHttpApp, openBus, remoteKeySet, remoteRevocationSource, type HttpApp, type Logger } from '@rchat/server-kit';
+import {
+  createHttpApp,
+  openBus,
+  remoteKeySet,
+  remoteRevocationSource,
+  type HttpApp,
+  type Logger,
+} from '@rchat/server-kit';
 import type { DeliveryConfig } from './config.ts';
 import { createDeliveryService, type DeliveryService } from './create-service.ts';
 import { httpInboxReader } from './adapters/http-inbox-reader.ts';
@@ -12,11 +19,19 @@ async function ping(base: string | undefined): Promise<void> {
 }
 
 /** The delivery service as its own HTTP app (scaled-out mode); does not listen. */
-export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger: Logger): Promise<{ app: HttpApp; service: DeliveryService }> {
+export async function createDeliveryApp(
+  config: Readonly<DeliveryConfig>,
+  logger: Logger,
+): Promise<{ app: HttpApp; service: DeliveryService }> {
   if (!config.USERS_URL || !config.CHAT_URL || !config.INTERNAL_TOKEN) {
-    throw new Error('USERS_URL, CHAT_URL and INTERNAL_TOKEN are required when the delivery service runs on its own.');
+    throw new Error(
+      'USERS_URL, CHAT_URL and INTERNAL_TOKEN are required when the delivery service runs on its own.',
+    );
   }
-  if (!config.NATS_URL) logger.warn('NATS_URL is not set: only messages sent through this process reach its streams live.');
+  if (!config.NATS_URL)
+    logger.warn(
+      'NATS_URL is not set: only messages sent through this process reach its streams live.',
+    );
   const bus = await openBus(config, 'delivery', logger);
   const service = await createDeliveryService(config, logger, {
     bus,
@@ -24,7 +39,18 @@ export async function createDeliveryApp(config: Readonly<DeliveryConfig>, logger
     readInbox: httpInboxReader(config.CHAT_URL, config.INTERNAL_TOKEN),
     revocations: remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN),
   });
-  const app = createHttpApp({ logger, corsOrigins: config.CORS_ORIGINS, trustProxy: config.TRUST_PROXY, metricsToken: config.METRICS_TOKEN, maxRefusedBodyBytes: config.MAX_REFUSED_BODY_BYTES, readiness: { bus: () => bus.flush(), users: () => ping(config.USERS_URL), chat: () => ping(config.CHAT_URL) } });
+  const app = createHttpApp({
+    logger,
+    corsOrigins: config.CORS_ORIGINS,
+    trustProxy: config.TRUST_PROXY,
+    metricsToken: config.METRICS_TOKEN,
+    maxRefusedBodyBytes: config.MAX_REFUSED_BODY_BYTES,
+    readiness: {
+      bus: () => bus.flush(),
+      users: () => ping(config.USERS_URL),
+      chat: () => ping(config.CHAT_URL),
+    },
+  });
   service.register(app);
   app.addHook('onClose', async () => bus.close());
   return { app, service };

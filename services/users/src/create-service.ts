@@ -1,5 +1,18 @@
 import type { FastifyInstance } from 'fastify';
-import { createTokenVerifier, DeviceRevocations, migrate, openDatabase, RetentionSchedule, type Bus, type Metrics, type Database, type KeySetSource, type DeletedAccountsSource, type Logger, type RevocationSource } from '@rchat/server-kit';
+import {
+  createTokenVerifier,
+  DeviceRevocations,
+  migrate,
+  openDatabase,
+  RetentionSchedule,
+  type Bus,
+  type Metrics,
+  type Database,
+  type KeySetSource,
+  type DeletedAccountsSource,
+  type Logger,
+  type RevocationSource,
+} from '@rchat/server-kit';
 import type { ActiveDevice, User } from '@rchat/protocol';
 import type { UsersConfig } from './config.ts';
 import type { UsersDeps } from './app/deps.ts';
@@ -41,18 +54,36 @@ export interface UsersServiceOptions {
   clock?: (() => Date) | undefined;
 }
 
-export async function createUsersService(config: Readonly<UsersConfig>, logger: Logger, options: UsersServiceOptions): Promise<UsersService> {
-  const database = options.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, name: 'users', memory: options.memory ?? false, logger }));
+export async function createUsersService(
+  config: Readonly<UsersConfig>,
+  logger: Logger,
+  options: UsersServiceOptions,
+): Promise<UsersService> {
+  const database =
+    options.database ??
+    (await openDatabase({
+      url: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      name: 'users',
+      memory: options.memory ?? false,
+      logger,
+    }));
   await migrate(database, 'users', usersMigrations, logger);
   const keys = new SigningKeys(database.db, config.SIGNING_KEY_ROTATION_DAYS * 86_400_000, logger);
   await keys.ensureCurrent();
   const rotation = setInterval(() => {
-    keys.ensureCurrent().catch((err: unknown) => logger.error({ err }, 'signing key rotation check failed'));
+    keys
+      .ensureCurrent()
+      .catch((err: unknown) => logger.error({ err }, 'signing key rotation check failed'));
   }, 3_600_000);
   rotation.unref();
   const deps: UsersDeps = {
     db: database.db,
-    hasher: createArgon2Hasher({ memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_ITERATIONS, parallelism: config.ARGON2_PARALLELISM }),
+    hasher: createArgon2Hasher({
+      memoryCost: config.ARGON2_MEMORY_KIB,
+      timeCost: config.ARGON2_ITERATIONS,
+      parallelism: config.ARGON2_PARALLELISM,
+    }),
     keys,
     config,
     logger,
@@ -61,8 +92,18 @@ export async function createUsersService(config: Readonly<UsersConfig>, logger: 
   const keySet: KeySetSource = () => keys.jwks();
   const revoked = new DeviceRevocations(options.bus, () => recentRevocations(deps), logger);
   await revoked.start();
-  const verifier = createTokenVerifier(keySet, { minRefreshMs: 0, isRevoked: revoked.isRevoked, isSessionEnded: revoked.isSessionEnded });
-  const retention = new RetentionSchedule({ service: 'users', intervalMs: config.RETENTION_INTERVAL_SECONDS * 1000, tasks: usersRetentionTasks(deps), logger: logger.child({ component: 'retention' }), now: deps.now });
+  const verifier = createTokenVerifier(keySet, {
+    minRefreshMs: 0,
+    isRevoked: revoked.isRevoked,
+    isSessionEnded: revoked.isSessionEnded,
+  });
+  const retention = new RetentionSchedule({
+    service: 'users',
+    intervalMs: config.RETENTION_INTERVAL_SECONDS * 1000,
+    tasks: usersRetentionTasks(deps),
+    logger: logger.child({ component: 'retention' }),
+    now: deps.now,
+  });
   retention.start();
   return {
     register: (app) => {

@@ -7,18 +7,29 @@ export const PASSWORD = 'correct horse battery staple';
 export const uniqueName = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex')}`;
 
 /** Waits until the locator's text contains `text` (or matches it); works inside hooks too. */
-export async function waitForText(locator: Locator, text: string | RegExp, timeout = 20_000): Promise<void> {
+export async function waitForText(
+  locator: Locator,
+  text: string | RegExp,
+  timeout = 20_000,
+): Promise<void> {
   const deadline = Date.now() + timeout;
   let seen = '';
   for (;;) {
     seen = (await locator.count()) > 0 ? await locator.first().innerText() : '';
     if (typeof text === 'string' ? seen.includes(text) : text.test(seen)) return;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${String(text)}; the text is: ${JSON.stringify(seen)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out waiting for ${String(text)}; the text is: ${JSON.stringify(seen)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-export async function fillCredentials(page: Page, username: string, password = PASSWORD): Promise<void> {
+export async function fillCredentials(
+  page: Page,
+  username: string,
+  password = PASSWORD,
+): Promise<void> {
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
 }
@@ -61,7 +72,8 @@ export async function startConversation(page: Page, peer: string): Promise<void>
 
 export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' });
 export const conversationList = (page: Page) => page.getByRole('list', { name: 'Conversations' });
-export const conversationItem = (page: Page, peer: string) => conversationList(page).getByRole('listitem').filter({ hasText: peer });
+export const conversationItem = (page: Page, peer: string) =>
+  conversationList(page).getByRole('listitem').filter({ hasText: peer });
 
 /** Types into the composer and presses Enter. */
 export async function send(page: Page, text: string): Promise<void> {

@@ -3,7 +3,16 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 /** Debian's Chromium (apt-get install chromium); never a downloaded browser build. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface TestBrowser {
   browser: Browser;
@@ -24,7 +33,8 @@ export async function launchBrowser(): Promise<TestBrowser> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
   return {
     browser,
-    newContext: ({ width = 1280, height = 800 } = {}) => browser.newContext({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'UTC' }),
+    newContext: ({ width = 1280, height = 800 } = {}) =>
+      browser.newContext({ viewport: { width, height }, locale: 'en-GB', timezoneId: 'UTC' }),
     async newPage(context) {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -50,10 +60,35 @@ const recorded = new WeakMap<Page, string[]>();
  * gets when another device's key change won the race (the SDK applies that
  * one and tries again), or the requests and live streams a server outage cut.
  */
-export function consoleErrors(pages: Page[], allow: { failedRequests?: boolean; epochConflicts?: boolean; outage?: boolean } = {}): string[] {
+export function consoleErrors(
+  pages: Page[],
+  allow: { failedRequests?: boolean; epochConflicts?: boolean; outage?: boolean } = {},
+): string[] {
   return pages
     .flatMap((p) => recorded.get(p) ?? [])
-    .filter((e) => !(allow.failedRequests && /Failed to load resource: (the server responded with a status of 4\d\d|net::ERR_CONNECTION_REFUSED)/.test(e)))
-    .filter((e) => !(allow.epochConflicts && /Failed to load resource: the server responded with a status of 409 \(Conflict\)/.test(e)))
-    .filter((e) => !(allow.outage && /Failed to load resource: net::ERR_(CONNECTION_REFUSED|INCOMPLETE_CHUNKED_ENCODING|CONNECTION_RESET|EMPTY_RESPONSE)/.test(e)));
+    .filter(
+      (e) =>
+        !(
+          allow.failedRequests &&
+          /Failed to load resource: (the server responded with a status of 4\d\d|net::ERR_CONNECTION_REFUSED)/.test(
+            e,
+          )
+        ),
+    )
+    .filter(
+      (e) =>
+        !(
+          allow.epochConflicts &&
+          /Failed to load resource: the server responded with a status of 409 \(Conflict\)/.test(e)
+        ),
+    )
+    .filter(
+      (e) =>
+        !(
+          allow.outage &&
+          /Failed to load resource: net::ERR_(CONNECTION_REFUSED|INCOMPLETE_CHUNKED_ENCODING|CONNECTION_RESET|EMPTY_RESPONSE)/.test(
+            e,
+          )
+        ),
+    );
 }

@@ -9,7 +9,9 @@ export const WEB_DIST_DIR = fileURLToPath(new URL('../../../apps/web/dist', impo
  * The whole platform in this process, serving the built web client at its URL (built by the global setup).
  * `env` overrides the services' settings (e.g. `{ REGISTRATION: 'invite', REGISTRATION_INVITE_CODES: '…' }`).
  */
-export async function startWebPlatform(options: { env?: Record<string, string> } = {}): Promise<Platform> {
+export async function startWebPlatform(
+  options: { env?: Record<string, string> } = {},
+): Promise<Platform> {
   return startPlatform(options);
 }
 
@@ -17,7 +19,8 @@ export async function startWebPlatform(options: { env?: Record<string, string> }
 function forms(value: unknown, out: Buffer[] = []): Buffer[] {
   if (typeof value === 'string') {
     out.push(Buffer.from(value));
-    if (value.length >= 8 && /^[A-Za-z0-9+/]+={0,2}$/.test(value)) out.push(Buffer.from(value, 'base64'));
+    if (value.length >= 8 && /^[A-Za-z0-9+/]+={0,2}$/.test(value))
+      out.push(Buffer.from(value, 'base64'));
     if (/^\\x[0-9a-f]+$/i.test(value)) out.push(Buffer.from(value.slice(2), 'hex'));
   } else if (Array.isArray(value)) {
     for (const v of value) forms(v, out);
@@ -31,9 +34,17 @@ function forms(value: unknown, out: Buffer[] = []): Buffer[] {
  * Reads every row of every table of both databases (binary columns arrive as
  * base64) and counts the values that hold each needle, as text or inside their bytes.
  */
-export async function countInServerData(platform: Platform, needles: string[]): Promise<Record<string, number>> {
+export async function countInServerData(
+  platform: Platform,
+  needles: string[],
+): Promise<Record<string, number>> {
   const tables = await snapshot(platform.users.database, platform.chat.database);
   expect(Object.keys(tables)).toEqual(expect.arrayContaining(['messages', 'users']));
-  const values = Object.values(tables).flatMap((rows) => rows.split('\n').filter(Boolean).flatMap((row) => forms(JSON.parse(row))));
+  const values = Object.values(tables).flatMap((rows) =>
+    rows
+      .split('\n')
+      .filter(Boolean)
+      .flatMap((row) => forms(JSON.parse(row))),
+  );
   return Object.fromEntries(needles.map((n) => [n, values.filter((v) => v.includes(n)).length]));
 }

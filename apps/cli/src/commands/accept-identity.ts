@@ -5,7 +5,8 @@ import { catchUpAndShow, signedInClient } from '../session.ts';
 export const acceptIdentity: Command = {
   name: 'accept-identity',
   synopsis: '<username>',
-  summary: "after someone's encryption identity changed: trust the new one, so messages can be sent again",
+  summary:
+    "after someone's encryption identity changed: trust the new one, so messages can be sent again",
   options: [],
   args: { min: 1, max: 1 },
   async run({ args: [username = ''], openHome, io }) {
@@ -19,8 +20,12 @@ export const acceptIdentity: Command = {
       return 0;
     }
     await client.acceptIdentityChange(conversation.id);
-    io.out(`Accepted ${peer}'s new encryption identity: messages to ${peer} are encrypted to their current devices again.`);
-    io.out(`\`rchat safety-number ${peer}\` shows the new safety number to compare, and \`rchat devices ${peer}\` the devices that can read the conversation.`);
+    io.out(
+      `Accepted ${peer}'s new encryption identity: messages to ${peer} are encrypted to their current devices again.`,
+    );
+    io.out(
+      `\`rchat safety-number ${peer}\` shows the new safety number to compare, and \`rchat devices ${peer}\` the devices that can read the conversation.`,
+    );
     return 0;
   },
 };

@@ -25,7 +25,12 @@ export const bot: Command = {
     // starts, so it also sees the messages that arrived while it was stopped.
     const failed = Promise.resolve(run(client)).then(() => new Promise<never>(() => {})); // a bot that returns keeps running on its subscriptions
     failed.catch(() => undefined); // seen by runLive; not an unhandled rejection while the stream starts
-    await runLive(client, io, `Bot ${modulePath} is running as ${client.username} on ${home.server}. Ctrl-C stops.`, failed);
+    await runLive(
+      client,
+      io,
+      `Bot ${modulePath} is running as ${client.username} on ${home.server}. Ctrl-C stops.`,
+      failed,
+    );
     return 0;
   },
 };
@@ -33,6 +38,9 @@ export const bot: Command = {
 async function loadBot(path: string): Promise<Bot> {
   if (!existsSync(path)) throw new CliError(`There is no bot module at ${path}.`);
   const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
-  if (typeof module.default !== 'function') throw new CliError(`${path} must export a default function: export default async (client) => { … }.`);
+  if (typeof module.default !== 'function')
+    throw new CliError(
+      `${path} must export a default function: export default async (client) => { … }.`,
+    );
   return module.default as Bot;
 }

@@ -14,7 +14,10 @@ export const changePassword: Command = {
     const current = await secrets.password({ confirm: false });
     const next = await secrets.secret('New password', { confirm: true });
     const signedOut = await client.changePassword(current, next);
-    const others = signedOut === 0 ? 'No other device was signed in.' : `${signedOut === 1 ? '1 other device was' : `${signedOut} other devices were`} signed out: they sign in again with the new password.`;
+    const others =
+      signedOut === 0
+        ? 'No other device was signed in.'
+        : `${signedOut === 1 ? '1 other device was' : `${signedOut} other devices were`} signed out: they sign in again with the new password.`;
     io.out(`Password changed. ${others} This device stays signed in.`);
     return 0;
   },

@@ -13,7 +13,8 @@ export const conversations: Command = {
     const client = await signedInClient(await openHome());
     await catchUpAndShow(client, io);
     const list = await client.conversations();
-    if (list.length === 0) io.err('No conversations yet: `rchat send <username> <text>` starts one.');
+    if (list.length === 0)
+      io.err('No conversations yet: `rchat send <username> <text>` starts one.');
     const width = Math.max(0, ...list.map((c) => c.peer.username.length));
     for (const c of list) {
       const unread = c.unreadCount > 0 ? `${c.unreadCount} unread` : 'read';
@@ -24,7 +25,9 @@ export const conversations: Command = {
           : c.encryption === 'identity-changed'
             ? `  (${identityChangedNotice(c)})`
             : '  (waiting for encryption keys)';
-      io.out(`${c.peer.username.padEnd(width)}  ${unread.padEnd(10)}  last ${formatTime(Date.parse(c.lastActivityAt))}${keys}`);
+      io.out(
+        `${c.peer.username.padEnd(width)}  ${unread.padEnd(10)}  last ${formatTime(Date.parse(c.lastActivityAt))}${keys}`,
+      );
     }
     return 0;
   },

@@ -13,8 +13,11 @@ export const deleteAccount: Command = {
     const client = await signedInClient(await openHome());
     if (!yes) {
       // Standard input holds the password with --password-stdin, so it cannot also hold the answer.
-      if (settings.passwordStdin) throw new CliError('With --password-stdin, add --yes to confirm the deletion.');
-      io.err(`This deletes the account ${client.username} for good: every device is signed out, your keys and backups are erased from the server, and the people you talk to see that you deleted your account. The username stays reserved.`);
+      if (settings.passwordStdin)
+        throw new CliError('With --password-stdin, add --yes to confirm the deletion.');
+      io.err(
+        `This deletes the account ${client.username} for good: every device is signed out, your keys and backups are erased from the server, and the people you talk to see that you deleted your account. The username stays reserved.`,
+      );
       const answer = await ask(io, `Delete ${client.username}? [y/N] `);
       if (!/^y(es)?$/i.test(answer)) throw new CliError('Nothing was deleted.');
     }

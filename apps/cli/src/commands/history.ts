@@ -21,7 +21,8 @@ export const history: Command = {
     const conversation = await findConversation(client, username);
     const { messages, more } = await lastMessages(client, conversation.id, limit);
     if (messages.length === 0) io.err(`No messages with ${conversation.peer.username} yet.`);
-    for (const m of messages) io.out(formatMessage(m, m.own ? client.username : conversation.peer.username));
+    for (const m of messages)
+      io.out(formatMessage(m, m.own ? client.username : conversation.peer.username));
     if (more) io.err(`(older messages not shown: --limit ${limit * 2} shows more)`);
     const newest = Math.max(0, ...messages.map((m) => m.seq));
     if (newest > conversation.readSeq) await client.markRead(conversation.id, newest);
@@ -32,16 +33,26 @@ export const history: Command = {
 async function findConversation(client: RchatClient, username: string): Promise<ChatConversation> {
   const name = username.toLowerCase();
   const found = (await client.conversations()).find((c) => c.peer.username === name);
-  if (!found) throw new CliError(`You have no conversation with ${name} yet: \`rchat send ${name} <text>\` starts one.`);
+  if (!found)
+    throw new CliError(
+      `You have no conversation with ${name} yet: \`rchat send ${name} <text>\` starts one.`,
+    );
   return found;
 }
 
 /** The newest `limit` messages, oldest first, paging back as far as needed. */
-async function lastMessages(client: RchatClient, conversationId: string, limit: number): Promise<{ messages: ChatMessage[]; more: boolean }> {
+async function lastMessages(
+  client: RchatClient,
+  conversationId: string,
+  limit: number,
+): Promise<{ messages: ChatMessage[]; more: boolean }> {
   let messages: ChatMessage[] = [];
   let before: number | undefined;
   for (;;) {
-    const page = await client.history(conversationId, { limit: Math.min(PAGE, limit - messages.length), ...(before === undefined ? {} : { before }) });
+    const page = await client.history(conversationId, {
+      limit: Math.min(PAGE, limit - messages.length),
+      ...(before === undefined ? {} : { before }),
+    });
     messages = [...page.messages, ...messages];
     if (page.nextBefore === null) return { messages, more: false };
     if (messages.length >= limit) return { messages, more: true };

@@ -20,14 +20,20 @@ export const linkDevice: Command = {
     io.out(`Check code: ${pending.checkCode}`);
     io.out(`New device: ${name} (${pending.deviceId})`);
     const stop = stopSignal();
-    const answer = await ask(io, 'Do both devices show the same check code? [y/N] ', stop.signal).finally(() => stop.release());
+    const answer = await ask(
+      io,
+      'Do both devices show the same check code? [y/N] ',
+      stop.signal,
+    ).finally(() => stop.release());
     if (!/^y(es)?$/i.test(answer)) {
       await pending.abort();
       io.err('Not linked: nothing was shared with the new device.');
       return 1;
     }
     const { conversations } = await confirmed(pending, io);
-    io.out(`Linked ${name}; added it to ${conversations} conversation${conversations === 1 ? '' : 's'}.`);
+    io.out(
+      `Linked ${name}; added it to ${conversations} conversation${conversations === 1 ? '' : 's'}.`,
+    );
     return 0;
   },
 };
@@ -36,7 +42,9 @@ export const linkDevice: Command = {
 async function confirmed(pending: ExistingDeviceLink, io: Io): Promise<{ conversations: number }> {
   io.err('Waiting for the new device to confirm… (Ctrl-C cancels)');
   const waiting = stopSignal();
-  waiting.signal.addEventListener('abort', () => void pending.abort().catch(() => undefined), { once: true });
+  waiting.signal.addEventListener('abort', () => void pending.abort().catch(() => undefined), {
+    once: true,
+  });
   try {
     return await pending.confirm({
       onNewDeviceConfirmed: () => {
@@ -45,7 +53,8 @@ async function confirmed(pending: ExistingDeviceLink, io: Io): Promise<{ convers
       },
     });
   } catch (e) {
-    if (waiting.signal.aborted) throw new CliError('Not linked: cancelled, and nothing was shared with the new device.', 130);
+    if (waiting.signal.aborted)
+      throw new CliError('Not linked: cancelled, and nothing was shared with the new device.', 130);
     throw e;
   } finally {
     waiting.release();

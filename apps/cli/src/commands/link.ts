@@ -24,10 +24,14 @@ export const link: Command = {
         `The code works until ${formatTime(Date.parse(pending.expiresAt))}.`,
     );
     // With --password-stdin the answer to the check code is the line after the password.
-    const answer = ctx.settings.passwordStdin ? () => begun.input.secret('Answer to the check code question', { confirm: false }) : (signal: AbortSignal) => ask(io, QUESTION, signal);
+    const answer = ctx.settings.passwordStdin
+      ? () => begun.input.secret('Answer to the check code question', { confirm: false })
+      : (signal: AbortSignal) => ask(io, QUESTION, signal);
     const client = opening(await linked(pending, io, answer));
     await home.rememberServer();
-    io.out(`Linked: this device is signed in as ${client.username} on ${home.server}, with the account's keys and the message history from the backup.`);
+    io.out(
+      `Linked: this device is signed in as ${client.username} on ${home.server}, with the account's keys and the message history from the backup.`,
+    );
     for (const warning of client.backupWarnings) io.err(`warning: ${warning}`);
     return 0;
   },
@@ -41,7 +45,11 @@ const QUESTION = 'Do the check codes match? [y/N] ';
  * answer) stops the link on both devices; Ctrl-C (or any failure) cancels.
  * Either way no device is left behind.
  */
-async function linked(pending: NewDeviceLink<RchatClient>, io: Io, answer: (signal: AbortSignal) => Promise<string>): Promise<RchatClient> {
+async function linked(
+  pending: NewDeviceLink<RchatClient>,
+  io: Io,
+  answer: (signal: AbortSignal) => Promise<string>,
+): Promise<RchatClient> {
   const stop = stopSignal();
   try {
     io.err('Waiting for the other device… (Ctrl-C cancels)');
@@ -74,4 +82,5 @@ async function linked(pending: NewDeviceLink<RchatClient>, io: Io, answer: (sign
   }
 }
 
-const cancelled = () => new CliError('Linking was cancelled: nothing was shared, and this device is not signed in.', 130);
+const cancelled = () =>
+  new CliError('Linking was cancelled: nothing was shared, and this device is not signed in.', 130);

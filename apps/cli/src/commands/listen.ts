@@ -30,14 +30,24 @@ export const listen: Command = {
       printing = printing.then(async () => {
         const peer = names.peerOf(change.conversationId);
         // Named by the device's owner; which conversation, when that is not the other person.
-        const where = async (userId: string) => ((await names.of(userId)) === peer || !peer ? '' : ` to the conversation with ${peer}`);
+        const where = async (userId: string) =>
+          (await names.of(userId)) === peer || !peer ? '' : ` to the conversation with ${peer}`;
         for (const d of change.added.filter((d) => d.deviceId !== client.deviceId)) {
-          io.err(`notice: ${await names.of(d.userId)} added a device${await where(d.userId)}; messages there are now encrypted to it too.`);
+          io.err(
+            `notice: ${await names.of(d.userId)} added a device${await where(d.userId)}; messages there are now encrypted to it too.`,
+          );
         }
-        for (const d of change.removed) io.err(`notice: ${await names.of(d.userId)} removed a device${await where(d.userId)}; it can no longer read what is sent there.`);
+        for (const d of change.removed)
+          io.err(
+            `notice: ${await names.of(d.userId)} removed a device${await where(d.userId)}; it can no longer read what is sent there.`,
+          );
       });
     });
-    client.on('accountDeleted', (e) => io.err(`notice: ${e.username} deleted their account; their devices were removed from the conversation and nothing more can be sent to them.`));
+    client.on('accountDeleted', (e) =>
+      io.err(
+        `notice: ${e.username} deleted their account; their devices were removed from the conversation and nothing more can be sent to them.`,
+      ),
+    );
     try {
       await runLive(client, io, `Listening as ${client.username} on ${home.server}. Ctrl-C stops.`);
     } finally {

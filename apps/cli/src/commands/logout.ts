@@ -15,7 +15,9 @@ export const logout: Command = {
       return 0;
     }
     await client.logout();
-    io.out(`Signed out ${client.username}. The keys stay in ${home.dir}: \`rchat login ${client.username}\` signs in again.`);
+    io.out(
+      `Signed out ${client.username}. The keys stay in ${home.dir}: \`rchat login ${client.username}\` signs in again.`,
+    );
     return 0;
   },
 };

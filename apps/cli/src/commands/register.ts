@@ -14,18 +14,35 @@ export const register: Command = {
     const home = await openHome();
     // The server's registration policy first, so nobody types a password twice for nothing.
     const { registration } = await new RchatApi({ baseUrl: home.server }).wellKnown();
-    if (registration === 'closed') throw new CliError(`${home.server} does not accept new accounts. Ask its operator for one.`);
-    if (registration === 'invite' && !invite) throw new CliError(`${home.server} accepts new accounts only with an invite code from its operator: rchat register ${username} --invite <code>`);
+    if (registration === 'closed')
+      throw new CliError(`${home.server} does not accept new accounts. Ask its operator for one.`);
+    if (registration === 'invite' && !invite)
+      throw new CliError(
+        `${home.server} accepts new accounts only with an invite code from its operator: rchat register ${username} --invite <code>`,
+      );
     const password = await readPassword(settings, io, { confirm: true });
     try {
-      const client = opening(await RchatClient.register(home.clientOptions, username, password, registration === 'invite' && invite ? { inviteCode: invite } : {}));
+      const client = opening(
+        await RchatClient.register(
+          home.clientOptions,
+          username,
+          password,
+          registration === 'invite' && invite ? { inviteCode: invite } : {},
+        ),
+      );
       await home.rememberServer();
-      io.out(`Registered ${client.username} on ${home.server}. This device's keys are in ${home.dir}; they never leave it.`);
+      io.out(
+        `Registered ${client.username} on ${home.server}. This device's keys are in ${home.dir}; they never leave it.`,
+      );
       printRecoveryKey(client, io);
       return 0;
     } catch (e) {
       if (e instanceof RchatError && e.code === 'REGISTRATION_CLOSED') {
-        throw new CliError(registration === 'invite' ? `${home.server} refused the invite code: ${e.message} Check the code with the operator.` : `${home.server} refused the registration: ${e.message}`);
+        throw new CliError(
+          registration === 'invite'
+            ? `${home.server} refused the invite code: ${e.message} Check the code with the operator.`
+            : `${home.server} refused the registration: ${e.message}`,
+        );
       }
       throw e;
     }

@@ -13,10 +13,18 @@ export const removeDevice: Command = {
     // Removing the device from each conversation is a commit: start from the current epochs.
     await catchUpAndShow(client, io);
     const device = (await client.devices()).find((d) => d.id === id.toLowerCase());
-    if (!device) throw new CliError(`None of your devices has the id ${printable(id)}: \`rchat devices\` lists them.`);
-    if (device.current) throw new CliError('That is this device: remove it from another of your devices, or sign out here with `rchat logout`.');
+    if (!device)
+      throw new CliError(
+        `None of your devices has the id ${printable(id)}: \`rchat devices\` lists them.`,
+      );
+    if (device.current)
+      throw new CliError(
+        'That is this device: remove it from another of your devices, or sign out here with `rchat logout`.',
+      );
     await client.removeDevice(device.id);
-    io.out(`Removed ${printable(device.name)} (${device.id}): it is signed out, and it cannot read anything sent in your conversations from now on.`);
+    io.out(
+      `Removed ${printable(device.name)} (${device.id}): it is signed out, and it cannot read anything sent in your conversations from now on.`,
+    );
     return 0;
   },
 };

@@ -14,8 +14,14 @@ export const safetyNumber: Command = {
     const conversation = await client.startConversation({ username });
     const peer = conversation.peer.username;
     const info = await client.safetyNumber(conversation.id);
-    if (conversation.encryption === 'identity-changed') io.err(`WARNING: ${identityChangedNotice(conversation)} Compare this number with ${peer} first.`);
-    else if (info.identityKeyChanged) io.err(`WARNING: ${peer}'s identity key changed since this device first saw it. Until you have compared the new number, someone may be reading along.`);
+    if (conversation.encryption === 'identity-changed')
+      io.err(
+        `WARNING: ${identityChangedNotice(conversation)} Compare this number with ${peer} first.`,
+      );
+    else if (info.identityKeyChanged)
+      io.err(
+        `WARNING: ${peer}'s identity key changed since this device first saw it. Until you have compared the new number, someone may be reading along.`,
+      );
     io.out(`Safety number with ${peer}:`);
     const blocks = info.formatted.split(' ');
     for (let i = 0; i < blocks.length; i += 3) io.out(`  ${blocks.slice(i, i + 3).join(' ')}`);

@@ -10,7 +10,11 @@ export const users: Command = {
   args: { min: 1, max: 1 },
   async run({ args: [given = ''], openHome, io }) {
     const prefix = given.trim().toLowerCase();
-    if (prefix.length < USER_SEARCH_MIN_LENGTH) throw new CliError(`Type at least ${USER_SEARCH_MIN_LENGTH} characters of a username to search (got "${prefix}").`, USAGE);
+    if (prefix.length < USER_SEARCH_MIN_LENGTH)
+      throw new CliError(
+        `Type at least ${USER_SEARCH_MIN_LENGTH} characters of a username to search (got "${prefix}").`,
+        USAGE,
+      );
     const client = await signedInClient(await openHome());
     const found = await client.searchUsers(prefix, 50);
     if (found.length === 0) io.err(`No one else's username starts with "${prefix}".`);

@@ -1,6 +1,23 @@
-import type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, ExistingDeviceLink, NewDeviceLink as SdkNewDeviceLink, SafetyNumberInfo } from '@rchat/sdk';
+import type {
+  ChatConversation,
+  ChatMessage,
+  ClientEvents,
+  ConversationDevice,
+  ExistingDeviceLink,
+  NewDeviceLink as SdkNewDeviceLink,
+  SafetyNumberInfo,
+} from '@rchat/sdk';
 
-export type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, ExistingDeviceLink, MessageContent, SafetyNumberInfo, SecurityAlert } from '@rchat/sdk';
+export type {
+  ChatConversation,
+  ChatMessage,
+  ClientEvents,
+  ConversationDevice,
+  ExistingDeviceLink,
+  MessageContent,
+  SafetyNumberInfo,
+  SecurityAlert,
+} from '@rchat/sdk';
 /** Rules the client checks before asking the server (which refuses the same). */
 export { USER_SEARCH_MIN_LENGTH, minPassphraseLength, passphraseProblem } from '@rchat/sdk';
 
@@ -44,7 +61,10 @@ export interface ChatClient {
   searchUsers(prefix: string, limit?: number): Promise<UserSummary[]>;
   startConversation(peer: { userId: string } | { username: string }): Promise<ChatConversation>;
   conversations(): Promise<ChatConversation[]>;
-  history(conversationId: string, page?: { before?: number; limit?: number }): Promise<{ messages: ChatMessage[]; nextBefore: number | null }>;
+  history(
+    conversationId: string,
+    page?: { before?: number; limit?: number },
+  ): Promise<{ messages: ChatMessage[]; nextBefore: number | null }>;
   sendText(conversationId: string, text: string): Promise<ChatMessage>;
   retry(clientMsgId: string): Promise<ChatMessage>;
   markRead(conversationId: string, seq?: number): Promise<void>;

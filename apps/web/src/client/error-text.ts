@@ -9,7 +9,12 @@ interface CodedError {
 }
 
 function isCodedError(error: unknown): error is CodedError {
-  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { message?: unknown }).message === 'string';
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { message?: unknown }).message === 'string'
+  );
 }
 
 /** The error's code (an RchatError's, or any error shaped like one), if it has one. */
@@ -20,7 +25,11 @@ export function errorCode(error: unknown): string | undefined {
 function firstDetail(details: unknown): string | undefined {
   if (!Array.isArray(details)) return undefined;
   const first: unknown = details[0];
-  return typeof first === 'object' && first !== null && typeof (first as { message?: unknown }).message === 'string' ? (first as { message: string }).message : undefined;
+  return typeof first === 'object' &&
+    first !== null &&
+    typeof (first as { message?: unknown }).message === 'string'
+    ? (first as { message: string }).message
+    : undefined;
 }
 
 /** Why a device was signed out by an identity reset, and what to do (the login page and the main page say it alike). */
@@ -88,7 +97,8 @@ export function restoreErrorText(error: unknown, username: string): string {
 
 /** A sentence for a failed action on the main page: every code the server or the SDK may raise has its case. */
 export function actionErrorText(error: unknown): string {
-  if (!isCodedError(error)) return error instanceof Error ? error.message : 'Something went wrong. Try again.';
+  if (!isCodedError(error))
+    return error instanceof Error ? error.message : 'Something went wrong. Try again.';
   const code = error.code as RchatErrorCode;
   switch (code) {
     case 'NETWORK':
@@ -183,5 +193,14 @@ export function accountErrorText(error: unknown): string {
 
 /** Errors after which this browser's session cannot go on: the person must log in again. */
 export function endsSession(error: unknown): boolean {
-  return isCodedError(error) && ['UNAUTHENTICATED', 'INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED', 'IDENTITY_RESET'].includes(error.code);
+  return (
+    isCodedError(error) &&
+    [
+      'UNAUTHENTICATED',
+      'INVALID_REFRESH_TOKEN',
+      'REFRESH_TOKEN_REUSED',
+      'DEVICE_REVOKED',
+      'IDENTITY_RESET',
+    ].includes(error.code)
+  );
 }

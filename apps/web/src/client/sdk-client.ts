@@ -1,5 +1,10 @@
 // The SDK with its MLS crypto: loaded as its own chunk (see session.ts).
-import { RchatClient, type ClientStorage, type NewDeviceLink as SdkNewDeviceLink, type RchatClientOptions } from '@rchat/sdk';
+import {
+  RchatClient,
+  type ClientStorage,
+  type NewDeviceLink as SdkNewDeviceLink,
+  type RchatClientOptions,
+} from '@rchat/sdk';
 import { openIndexedDbStorage } from '@rchat/sdk/browser';
 import { AccountHub } from '../tabs/account-hub.ts';
 import type { Fence } from '../tabs/fence.ts';
@@ -19,13 +24,19 @@ const runtime: HubRuntime = {
   // A leader's client reaches storage and network through its term's fence.
   options: async (fence: Fence): Promise<RchatClientOptions> => {
     storage ??= openIndexedDbStorage();
-    return { baseUrl: location.origin, storage: fence.storage(await storage), fetch: fence.fetch, deviceName: browserDeviceName() };
+    return {
+      baseUrl: location.origin,
+      storage: fence.storage(await storage),
+      fetch: fence.fetch,
+      deviceName: browserDeviceName(),
+    };
   },
   restore: (options) => RchatClient.restore(options),
   methods: callableMethods(RchatClient.prototype),
 };
 
-export type AccountTabs = Tabs & Pick<AccountHub, 'ready' | 'openError' | 'signIn' | 'leaderOptions' | 'adoptClient'>;
+export type AccountTabs = Tabs &
+  Pick<AccountHub, 'ready' | 'openError' | 'signIn' | 'leaderOptions' | 'adoptClient'>;
 
 let tabs: AccountTabs | null = null;
 
@@ -37,7 +48,10 @@ let tabs: AccountTabs | null = null;
 export function openTabs(): AccountTabs {
   if (tabs) return tabs;
   const locks = (navigator as Partial<Navigator>).locks;
-  tabs = locks && typeof BroadcastChannel === 'function' ? new AccountHub(new BroadcastChannel(CHANNEL_NAME), locks, runtime) : openSoloTab(runtime);
+  tabs =
+    locks && typeof BroadcastChannel === 'function'
+      ? new AccountHub(new BroadcastChannel(CHANNEL_NAME), locks, runtime)
+      : openSoloTab(runtime);
   return tabs;
 }
 
@@ -45,8 +59,14 @@ export function login(username: string, password: string): Promise<ChatClient> {
   return openTabs().signIn((o) => RchatClient.login(o, username, password));
 }
 
-export function register(username: string, password: string, inviteCode?: string): Promise<ChatClient> {
-  return openTabs().signIn((o) => RchatClient.register(o, username, password, inviteCode ? { inviteCode } : {}));
+export function register(
+  username: string,
+  password: string,
+  inviteCode?: string,
+): Promise<ChatClient> {
+  return openTabs().signIn((o) =>
+    RchatClient.register(o, username, password, inviteCode ? { inviteCode } : {}),
+  );
 }
 
 export async function startLink(username: string, password: string): Promise<NewDeviceLink> {
@@ -55,8 +75,14 @@ export async function startLink(username: string, password: string): Promise<New
   return linkAdoptedBy(link, t);
 }
 
-export function restoreFromBackup(username: string, password: string, secret: BackupSecret): Promise<ChatClient> {
-  return openTabs().signIn((o) => RchatClient.restoreFromRecoveryKey(o, username, password, secret));
+export function restoreFromBackup(
+  username: string,
+  password: string,
+  secret: BackupSecret,
+): Promise<ChatClient> {
+  return openTabs().signIn((o) =>
+    RchatClient.restoreFromRecoveryKey(o, username, password, secret),
+  );
 }
 
 export function resetIdentity(username: string, password: string): Promise<ChatClient> {

@@ -24,9 +24,16 @@ export async function openTabs(): Promise<Tabs> {
 }
 
 /** `inviteCode` only for registering on a server whose policy is `invite`. */
-export async function signIn(mode: SignInMode, username: string, password: string, inviteCode?: string): Promise<ChatClient> {
+export async function signIn(
+  mode: SignInMode,
+  username: string,
+  password: string,
+  inviteCode?: string,
+): Promise<ChatClient> {
   const sdk = await loadSdk();
-  return mode === 'login' ? sdk.login(username, password) : sdk.register(username, password, inviteCode);
+  return mode === 'login'
+    ? sdk.login(username, password)
+    : sdk.register(username, password, inviteCode);
 }
 
 /** On a browser with no keys for the account: shows a code for a signed-in device to type. */
@@ -35,7 +42,11 @@ export async function startLink(username: string, password: string): Promise<New
 }
 
 /** On a browser with no keys for the account: opens the key backup with the recovery key or passphrase. */
-export async function restoreFromBackup(username: string, password: string, secret: BackupSecret): Promise<ChatClient> {
+export async function restoreFromBackup(
+  username: string,
+  password: string,
+  secret: BackupSecret,
+): Promise<ChatClient> {
   return (await loadSdk()).restoreFromBackup(username, password, secret);
 }
 

@@ -22,14 +22,28 @@ export function AccountDialog({ client, onClose, onDeleted }: Props) {
     <ModalDialog title="Your account" onClose={onClose}>
       <p className="details-help">Signed in as {client.username}.</p>
       {deleting ? (
-        <DeleteAccountForm client={client} onCancel={() => setDeleting(false)} onDeleted={onDeleted} />
+        <DeleteAccountForm
+          client={client}
+          onCancel={() => setDeleting(false)}
+          onDeleted={onDeleted}
+        />
       ) : (
         <>
           <ChangePasswordForm client={client} />
           <section className="dialog-section">
             <h3>Other devices</h3>
-            <p className="details-help">Lost a phone, or signed in on a shared computer? Sign out everywhere else: those devices must log in again to come back.</p>
-            <button type="button" className="button" disabled={signOut.busy} onClick={() => void signOut.run(async () => signedOutText(await client.signOutOtherDevices()))}>
+            <p className="details-help">
+              Lost a phone, or signed in on a shared computer? Sign out everywhere else: those
+              devices must log in again to come back.
+            </p>
+            <button
+              type="button"
+              className="button"
+              disabled={signOut.busy}
+              onClick={() =>
+                void signOut.run(async () => signedOutText(await client.signOutOtherDevices()))
+              }
+            >
               Sign out other devices
             </button>
             <ActionOutcome action={signOut} />

@@ -29,7 +29,9 @@ export function AppHeader({ client, status, onStart, onDevices, onAccount, onLog
       <div className="account">
         <span role="status" className={`connection ${status}`} title={statusText[status]}>
           <span className="connection-dot" aria-hidden="true" />
-          <span className={status === 'live' ? 'sr-only' : 'connection-text'}>{statusText[status]}</span>
+          <span className={status === 'live' ? 'sr-only' : 'connection-text'}>
+            {statusText[status]}
+          </span>
         </span>
         <span className="current-user" aria-label={`Signed in as ${client.username}`}>
           {client.username}

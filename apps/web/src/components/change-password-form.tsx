@@ -24,10 +24,31 @@ export function ChangePasswordForm({ client }: { client: ChatClient }) {
   return (
     <section className="dialog-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Change password</h3>
-      <p className="details-help">Every other device is signed out and must log in again with the new password. This one stays signed in.</p>
+      <p className="details-help">
+        Every other device is signed out and must log in again with the new password. This one stays
+        signed in.
+      </p>
       <form onSubmit={submit}>
-        <TextField label="Current password" name="current-password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} disabled={action.busy} required />
-        <TextField label="New password" name="new-password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} disabled={action.busy} required />
+        <TextField
+          label="Current password"
+          name="current-password"
+          type="password"
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.target.value)}
+          disabled={action.busy}
+          required
+        />
+        <TextField
+          label="New password"
+          name="new-password"
+          type="password"
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.target.value)}
+          disabled={action.busy}
+          required
+        />
         <button type="submit" className="button primary" disabled={action.busy}>
           {action.busy ? 'Changing…' : 'Change password'}
         </button>

@@ -58,7 +58,11 @@ export function Composer({ peerName, onSend, blocked = null }: Props) {
         disabled={blocked !== null}
         aria-describedby={blocked ? `${id}-blocked` : undefined}
       />
-      <button type="submit" className="button primary send-button" disabled={empty || blocked !== null}>
+      <button
+        type="submit"
+        className="button primary send-button"
+        disabled={empty || blocked !== null}
+      >
         Send
       </button>
     </form>

@@ -47,7 +47,8 @@ export function ConversationDetails({ id, peerName, safety, devices, ownUserId, 
             ))}
           </p>
           <p className="details-help">
-            Compare this number with {peerName} in person or over a channel you trust. If both of you see the same number, nobody can read your messages in between.
+            Compare this number with {peerName} in person or over a channel you trust. If both of
+            you see the same number, nobody can read your messages in between.
           </p>
           {info.verified ? (
             <p className="verified-state verified">
@@ -56,14 +57,21 @@ export function ConversationDetails({ id, peerName, safety, devices, ownUserId, 
           ) : (
             <div className="verified-state">
               <span>Not verified yet.</span>
-              <button type="button" className="button primary" onClick={() => void verify()} disabled={busy}>
+              <button
+                type="button"
+                className="button primary"
+                onClick={() => void verify()}
+                disabled={busy}
+              >
                 Mark as verified
               </button>
             </div>
           )}
         </>
       ) : safety.error ? (
-        <p className="details-help">The safety number is not available yet: {actionErrorText(safety.error)}</p>
+        <p className="details-help">
+          The safety number is not available yet: {actionErrorText(safety.error)}
+        </p>
       ) : (
         <p className="details-help">Computing the safety number…</p>
       )}
@@ -73,7 +81,10 @@ export function ConversationDetails({ id, peerName, safety, devices, ownUserId, 
         </p>
       )}
       <h3 className="details-subhead">Devices in this conversation</h3>
-      <p className="details-help">Every device below can read what is sent here from now on. If one is not yours or {peerName}'s, stop and compare safety numbers.</p>
+      <p className="details-help">
+        Every device below can read what is sent here from now on. If one is not yours or {peerName}
+        's, stop and compare safety numbers.
+      </p>
       <ConversationDeviceList devices={devices} ownUserId={ownUserId} />
     </section>
   );

@@ -8,14 +8,21 @@ function sorted(devices: ConversationDevice[], ownUserId: string): ConversationD
   const added = (d: ConversationDevice) => (d.addedAt ? Date.parse(d.addedAt) : 0);
   return [...devices].sort(
     (a, b) =>
-      Number(a.userId === ownUserId) - Number(b.userId === ownUserId) || a.username.localeCompare(b.username) || Number(b.current) - Number(a.current) || added(a) - added(b),
+      Number(a.userId === ownUserId) - Number(b.userId === ownUserId) ||
+      a.username.localeCompare(b.username) ||
+      Number(b.current) - Number(a.current) ||
+      added(a) - added(b),
   );
 }
 
 function DeviceItem({ device }: { device: ConversationDevice }) {
   const name = device.name ?? 'Unnamed device';
   return (
-    <li className="conversation-device" data-device-id={device.deviceId} aria-current={device.current ? 'true' : undefined}>
+    <li
+      className="conversation-device"
+      data-device-id={device.deviceId}
+      aria-current={device.current ? 'true' : undefined}
+    >
       <span className="device-name">
         <span className="device-owner">{device.username}</span> · {name}
         {device.current && ' (this device)'}
@@ -41,7 +48,13 @@ function DeviceItem({ device }: { device: ConversationDevice }) {
  * was added and its key's fingerprint. A device here that its owner does not
  * recognise means someone else reads along.
  */
-export function ConversationDeviceList({ devices, ownUserId }: { devices: ConversationDevices; ownUserId: string }) {
+export function ConversationDeviceList({
+  devices,
+  ownUserId,
+}: {
+  devices: ConversationDevices;
+  ownUserId: string;
+}) {
   const { list, error } = devices;
   if (list === null) return <ListPending what="devices" error={error} onRetry={devices.reload} />;
   return (

@@ -15,8 +15,10 @@ const unreadText = (n: number) => (n === 1 ? '1 unread message' : `${n} unread m
 
 function preview(c: ChatConversation, last: ChatMessage | undefined, unread: number): string {
   // Until it is accepted, the changed identity matters more than the newest message.
-  if (c.encryption === 'identity-changed') return `${c.identityChange?.username ?? c.peer.username}'s encryption identity changed: sending paused`;
-  if (last?.content.kind === 'text') return `${last.own ? 'You: ' : ''}${last.content.text.split('\n')[0] ?? ''}`;
+  if (c.encryption === 'identity-changed')
+    return `${c.identityChange?.username ?? c.peer.username}'s encryption identity changed: sending paused`;
+  if (last?.content.kind === 'text')
+    return `${last.own ? 'You: ' : ''}${last.content.text.split('\n')[0] ?? ''}`;
   if (unread > 0) return unread === 1 ? '1 new message' : `${unread} new messages`;
   return c.encryption === 'ready' ? 'End-to-end encrypted' : 'Setting up encryption…';
 }
@@ -36,11 +38,25 @@ export function ConversationList({ conversations, lastMessages, openId, onOpen }
         {conversations.map((c) => {
           const unread = c.id === openId ? 0 : c.unreadCount;
           const changed = c.encryption === 'identity-changed';
-          const label = [c.peer.username, ...(unread > 0 ? [unreadText(unread)] : []), ...(changed ? ['encryption identity changed'] : [])].join(', ');
-          const classes = ['conversation-item', unread > 0 ? 'unread' : '', changed ? 'identity-changed-item' : ''].filter(Boolean).join(' ');
+          const label = [
+            c.peer.username,
+            ...(unread > 0 ? [unreadText(unread)] : []),
+            ...(changed ? ['encryption identity changed'] : []),
+          ].join(', ');
+          const classes = [
+            'conversation-item',
+            unread > 0 ? 'unread' : '',
+            changed ? 'identity-changed-item' : '',
+          ]
+            .filter(Boolean)
+            .join(' ');
           return (
             <li key={c.id} role="listitem" aria-label={label} className={classes}>
-              <a href={conversationPath(c.id)} aria-current={c.id === openId ? 'page' : undefined} onClick={(e) => open(e, c.id)}>
+              <a
+                href={conversationPath(c.id)}
+                aria-current={c.id === openId ? 'page' : undefined}
+                onClick={(e) => open(e, c.id)}
+              >
                 <span className="avatar" aria-hidden="true">
                   {initial(c.peer.username)}
                 </span>
@@ -48,7 +64,9 @@ export function ConversationList({ conversations, lastMessages, openId, onOpen }
                 <time className="conversation-time" dateTime={c.lastActivityAt}>
                   {shortTime(new Date(c.lastActivityAt))}
                 </time>
-                <span className="conversation-preview">{preview(c, lastMessages.get(c.id), unread)}</span>
+                <span className="conversation-preview">
+                  {preview(c, lastMessages.get(c.id), unread)}
+                </span>
                 {unread > 0 && (
                   <span className="unread-badge">
                     {unread}
@@ -60,7 +78,11 @@ export function ConversationList({ conversations, lastMessages, openId, onOpen }
           );
         })}
       </ul>
-      {conversations.length === 0 && <p className="list-note">No conversations yet. Search for a username above and choose Start conversation.</p>}
+      {conversations.length === 0 && (
+        <p className="list-note">
+          No conversations yet. Search for a username above and choose Start conversation.
+        </p>
+      )}
     </>
   );
 }

@@ -38,22 +38,44 @@ function subtitle(conversation: ChatConversation, verified: boolean): string {
 
 /** An alert as a line in the log: a changed identity briefly (the banner above says the rest), others as the SDK words them, with names for user ids. */
 function alertText(alert: SecurityAlert, nameOf: (userId: string) => string): string {
-  if (alert.kind === 'peer-identity-changed' && alert.userId) return `${nameOf(alert.userId)}'s encryption identity changed`;
+  if (alert.kind === 'peer-identity-changed' && alert.userId)
+    return `${nameOf(alert.userId)}'s encryption identity changed`;
   return alert.message.replace(/user ([0-9a-f-]{36})/g, (_, id: string) => nameOf(id));
 }
 
 /** The device and alert lines of the conversation, in the order they came, with names for user ids. */
-function useSystemLines(deviceChanges: DeviceChange[], alerts: AlertLine[], nameOf: (userId: string) => string): SystemLine[] {
+function useSystemLines(
+  deviceChanges: DeviceChange[],
+  alerts: AlertLine[],
+  nameOf: (userId: string) => string,
+): SystemLine[] {
   return useMemo(() => {
-    const devices = deviceChanges.map((c) => ({ key: c.key, afterSeq: c.afterSeq, text: deviceChangeText(c, nameOf) }));
-    const warnings = alerts.map(({ key, afterSeq, alert }) => ({ key, afterSeq, text: alertText(alert, nameOf), warning: true }));
+    const devices = deviceChanges.map((c) => ({
+      key: c.key,
+      afterSeq: c.afterSeq,
+      text: deviceChangeText(c, nameOf),
+    }));
+    const warnings = alerts.map(({ key, afterSeq, alert }) => ({
+      key,
+      afterSeq,
+      text: alertText(alert, nameOf),
+      warning: true,
+    }));
     // Stable: lines at the same position keep the order in which they were added to each list.
     return [...devices, ...warnings].sort((a, b) => a.afterSeq - b.afterSeq);
   }, [deviceChanges, alerts, nameOf]);
 }
 
 /** One open conversation: header, identity and safety details, messages and the composer. */
-export function ConversationView({ client, conversation, deviceChanges, alerts, onBack, onRead, onError }: Props) {
+export function ConversationView({
+  client,
+  conversation,
+  deviceChanges,
+  alerts,
+  onBack,
+  onRead,
+  onError,
+}: Props) {
   const { id, peer, unreadCount, encryption, identityChange } = conversation;
   const data = useMessages(client, id, onError);
   const safety = useSafetyNumber(client, id, encryption);
@@ -63,13 +85,28 @@ export function ConversationView({ client, conversation, deviceChanges, alerts, 
   const detailsId = useId();
 
   const nameOf = useCallback(
-    (userId: string) => (userId === peer.userId ? peer.username : userId === client.userId ? client.username : (devices.names.get(userId) ?? `user ${userId}`)),
+    (userId: string) =>
+      userId === peer.userId
+        ? peer.username
+        : userId === client.userId
+          ? client.username
+          : (devices.names.get(userId) ?? `user ${userId}`),
     [peer, client, devices.names],
   );
   const systemLines = useSystemLines(deviceChanges, alerts, nameOf);
   // Nothing can follow a deletion, so its line goes after everything.
   const lines = useMemo(
-    () => (peer.deleted ? [...systemLines, { key: 'peer-deleted', afterSeq: Number.MAX_SAFE_INTEGER, text: `${peer.username} deleted their account` }] : systemLines),
+    () =>
+      peer.deleted
+        ? [
+            ...systemLines,
+            {
+              key: 'peer-deleted',
+              afterSeq: Number.MAX_SAFE_INTEGER,
+              text: `${peer.username} deleted their account`,
+            },
+          ]
+        : systemLines,
     [systemLines, peer.username, peer.deleted],
   );
 
@@ -88,8 +125,14 @@ export function ConversationView({ client, conversation, deviceChanges, alerts, 
     if (visible) markRead();
   }, [visible, markRead]);
 
-  const send = useCallback((text: string) => void client.sendText(id, text).catch(onError), [client, id, onError]);
-  const retry = useCallback((clientMsgId: string) => void client.retry(clientMsgId).catch(onError), [client, onError]);
+  const send = useCallback(
+    (text: string) => void client.sendText(id, text).catch(onError),
+    [client, id, onError],
+  );
+  const retry = useCallback(
+    (clientMsgId: string) => void client.retry(clientMsgId).catch(onError),
+    [client, onError],
+  );
   const accept = useCallback(() => client.acceptIdentityChange(id), [client, id]);
   // From a banner: open the details (with the safety number) and take the reader there.
   const showDetails = useCallback(() => {
@@ -101,11 +144,19 @@ export function ConversationView({ client, conversation, deviceChanges, alerts, 
     });
   }, [detailsId]);
 
-  const changed = encryption === 'identity-changed' ? (identityChange ?? { userId: peer.userId, username: peer.username, resetAt: null }) : null;
+  const changed =
+    encryption === 'identity-changed'
+      ? (identityChange ?? { userId: peer.userId, username: peer.username, resetAt: null })
+      : null;
   return (
     <section className="conversation" aria-labelledby={`${detailsId}-title`}>
       <header className="conversation-head">
-        <button type="button" className="icon-button back-button" onClick={onBack} aria-label="Back to conversations">
+        <button
+          type="button"
+          className="icon-button back-button"
+          onClick={onBack}
+          aria-label="Back to conversations"
+        >
           <span aria-hidden="true">←</span>
         </button>
         <span className="avatar" aria-hidden="true">
@@ -113,28 +164,56 @@ export function ConversationView({ client, conversation, deviceChanges, alerts, 
         </span>
         <div className="conversation-title">
           <h2 id={`${detailsId}-title`}>{peer.username}</h2>
-          <span className="conversation-sub">{subtitle(conversation, safety.info?.verified === true)}</span>
+          <span className="conversation-sub">
+            {subtitle(conversation, safety.info?.verified === true)}
+          </span>
         </div>
-        <button type="button" className="button" aria-expanded={detailsOpen} aria-controls={detailsId} onClick={() => setDetailsOpen((o) => !o)}>
+        <button
+          type="button"
+          className="button"
+          aria-expanded={detailsOpen}
+          aria-controls={detailsId}
+          onClick={() => setDetailsOpen((o) => !o)}
+        >
           Details
         </button>
       </header>
       <div className="conversation-notices">
-        {changed && <IdentityChangeBanner change={changed} onAccept={accept} onCompare={showDetails} />}
+        {changed && (
+          <IdentityChangeBanner change={changed} onAccept={accept} onCompare={showDetails} />
+        )}
         {detailsOpen && (
-          <ConversationDetails id={detailsId} peerName={peer.username} safety={safety} devices={devices} ownUserId={client.userId} onClose={() => setDetailsOpen(false)} />
+          <ConversationDetails
+            id={detailsId}
+            peerName={peer.username}
+            safety={safety}
+            devices={devices}
+            ownUserId={client.userId}
+            onClose={() => setDetailsOpen(false)}
+          />
         )}
       </div>
-      <MessageLog peerName={peer.username} data={data} lines={lines} onRetry={retry} onAtBottom={markRead} />
+      <MessageLog
+        peerName={peer.username}
+        data={data}
+        lines={lines}
+        onRetry={retry}
+        onAtBottom={markRead}
+      />
       {peer.deleted ? (
         <p className="composer-closed" role="note">
-          {peer.username} deleted their account. You can read your history here, but no new messages can be sent.
+          {peer.username} deleted their account. You can read your history here, but no new messages
+          can be sent.
         </p>
       ) : (
         <Composer
           peerName={peer.username}
           onSend={send}
-          blocked={changed ? `You cannot send messages here until you accept ${changed.username}'s new encryption identity (see above).` : null}
+          blocked={
+            changed
+              ? `You cannot send messages here until you accept ${changed.username}'s new encryption identity (see above).`
+              : null
+          }
         />
       )}
     </section>

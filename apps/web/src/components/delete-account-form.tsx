@@ -31,16 +31,37 @@ export function DeleteAccountForm({ client, onCancel, onDeleted }: Props) {
     <section className="dialog-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Delete account</h3>
       <p className="details-help" id={`${id}-what`}>
-        This cannot be undone. All your devices are signed out, your keys and backups are erased from the server, and the people you talk to see that you deleted your account. Your username stays reserved, so nobody can take it to pose as you.
+        This cannot be undone. All your devices are signed out, your keys and backups are erased
+        from the server, and the people you talk to see that you deleted your account. Your username
+        stays reserved, so nobody can take it to pose as you.
       </p>
       <form onSubmit={submit} aria-describedby={`${id}-what`}>
-        <TextField label="Current password" name="current-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} disabled={action.busy} required autoFocus />
+        <TextField
+          label="Current password"
+          name="current-password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          disabled={action.busy}
+          required
+          autoFocus
+        />
         <label className="check-field">
-          <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} disabled={action.busy} />
+          <input
+            type="checkbox"
+            checked={confirmed}
+            onChange={(e) => setConfirmed(e.target.checked)}
+            disabled={action.busy}
+          />
           <span>Yes, delete my account and its messages for good</span>
         </label>
         <div className="device-confirm-actions">
-          <button type="submit" className="button danger" disabled={action.busy || !confirmed || password === ''}>
+          <button
+            type="submit"
+            className="button danger"
+            disabled={action.busy || !confirmed || password === ''}
+          >
             {action.busy ? 'Deleting…' : 'Delete account'}
           </button>
           <button type="button" className="button" onClick={onCancel} disabled={action.busy}>

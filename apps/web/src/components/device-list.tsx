@@ -22,7 +22,15 @@ function Times({ device }: { device: AccountDevice }) {
 }
 
 /** Asks once more before removing: the device is signed out and loses access to new messages. */
-function ConfirmRemove({ device, onRemove, onKeep }: { device: AccountDevice; onRemove: () => Promise<void>; onKeep: () => void }) {
+function ConfirmRemove({
+  device,
+  onRemove,
+  onKeep,
+}: {
+  device: AccountDevice;
+  onRemove: () => Promise<void>;
+  onKeep: () => void;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
 
@@ -40,10 +48,17 @@ function ConfirmRemove({ device, onRemove, onKeep }: { device: AccountDevice; on
   return (
     <div className="device-confirm" role="group" aria-label={`Remove ${device.name}?`}>
       <p>
-        Remove {device.name}? It is signed out at once and cannot read anything sent from now on. Messages it already shows stay on it.
+        Remove {device.name}? It is signed out at once and cannot read anything sent from now on.
+        Messages it already shows stay on it.
       </p>
       <div className="device-confirm-actions">
-        <button type="button" className="button danger" onClick={() => void remove()} disabled={busy} autoFocus>
+        <button
+          type="button"
+          className="button danger"
+          onClick={() => void remove()}
+          disabled={busy}
+          autoFocus
+        >
           {busy ? 'Removing…' : 'Remove device'}
         </button>
         <button type="button" className="button" onClick={onKeep} disabled={busy}>
@@ -68,7 +83,12 @@ export function DeviceList({ devices }: { devices: Devices }) {
   return (
     <ul className="device-list" aria-label="Your devices">
       {list.map((d) => (
-        <li key={d.id} className="device-item" data-device-id={d.id} aria-current={d.current ? 'true' : undefined}>
+        <li
+          key={d.id}
+          className="device-item"
+          data-device-id={d.id}
+          aria-current={d.current ? 'true' : undefined}
+        >
           <div className="device-info">
             <span className="device-name">
               {d.name}
@@ -78,9 +98,18 @@ export function DeviceList({ devices }: { devices: Devices }) {
           </div>
           {!d.current &&
             (confirming === d.id ? (
-              <ConfirmRemove device={d} onRemove={() => devices.remove(d.id)} onKeep={() => setConfirming(null)} />
+              <ConfirmRemove
+                device={d}
+                onRemove={() => devices.remove(d.id)}
+                onKeep={() => setConfirming(null)}
+              />
             ) : (
-              <button type="button" className="button" onClick={() => setConfirming(d.id)} aria-label={`Remove ${d.name}, added ${dateTime(new Date(d.createdAt))}`}>
+              <button
+                type="button"
+                className="button"
+                onClick={() => setConfirming(d.id)}
+                aria-label={`Remove ${d.name}, added ${dateTime(new Date(d.createdAt))}`}
+              >
                 Remove
               </button>
             ))}

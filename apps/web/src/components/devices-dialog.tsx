@@ -14,7 +14,10 @@ export function DevicesDialog({ client, onClose }: Props) {
   const devices = useDevices(client);
   return (
     <ModalDialog title="Your devices" onClose={onClose}>
-      <p className="details-help">Every device below can read your conversations. Remove one you no longer use or have lost: it is signed out at once.</p>
+      <p className="details-help">
+        Every device below can read your conversations. Remove one you no longer use or have lost:
+        it is signed out at once.
+      </p>
       <DeviceList devices={devices} />
       <LinkDeviceForm client={client} onLinked={devices.reload} />
     </ModalDialog>

@@ -48,17 +48,25 @@ export function IdentityChangeBanner({ change, onAccept, onCompare }: Props) {
         {resetAt
           ? `${username} reset their encryption identity, as someone does who lost every device and their recovery key — or someone else did, with ${username}'s password.`
           : `This happens when ${username} resets their encryption identity — or when someone is intercepting the conversation.`}{' '}
-        Nothing is sent to {username} until you accept the new identity. Compare safety numbers with {username} first, in person or over a channel you trust.
+        Nothing is sent to {username} until you accept the new identity. Compare safety numbers with{' '}
+        {username} first, in person or over a channel you trust.
       </p>
       <div className="banner-actions">
-        <button type="button" className="button primary" onClick={() => void accept()} disabled={busy}>
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => void accept()}
+          disabled={busy}
+        >
           Accept
         </button>
         <button type="button" className="button" onClick={onCompare}>
           Compare safety numbers
         </button>
       </div>
-      {busy && <p className="banner-status">Adding {username}'s new devices to the conversation…</p>}
+      {busy && (
+        <p className="banner-status">Adding {username}'s new devices to the conversation…</p>
+      )}
       {error && <p className="form-error">{error}</p>}
     </div>
   );

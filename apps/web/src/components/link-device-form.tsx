@@ -97,13 +97,27 @@ export function LinkDeviceForm({ client, onLinked }: Props) {
           <p className="check-code" aria-label={`Check code ${link.checkCode}`}>
             {link.checkCode}
           </p>
-          <p className="details-help">Link it only if both codes are the same; the new device asks you to confirm there too. If they differ, someone else may be trying to link a device to your account.</p>
+          <p className="details-help">
+            Link it only if both codes are the same; the new device asks you to confirm there too.
+            If they differ, someone else may be trying to link a device to your account.
+          </p>
           <div className="device-confirm-actions">
-            <button type="button" className="button primary" onClick={() => void confirm(link)} disabled={busy} autoFocus>
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => void confirm(link)}
+              disabled={busy}
+              autoFocus
+            >
               Codes match — link
             </button>
             {/* While the new device has not confirmed, nothing was sent: this person may still cancel. */}
-            <button type="button" className="button" onClick={() => void abort(link)} disabled={busy && phase !== 'waiting'}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void abort(link)}
+              disabled={busy && phase !== 'waiting'}
+            >
               They differ — cancel
             </button>
           </div>
@@ -111,7 +125,8 @@ export function LinkDeviceForm({ client, onLinked }: Props) {
       ) : (
         <form onSubmit={findDevice} noValidate>
           <p className="details-help" id={`${id}-how`}>
-            On the new device, log in and choose <strong>Link from a signed-in device</strong>. Then type the code it shows here.
+            On the new device, log in and choose <strong>Link from a signed-in device</strong>. Then
+            type the code it shows here.
           </p>
           <TextField
             label="Code from the new device"

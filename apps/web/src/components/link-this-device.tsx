@@ -55,7 +55,11 @@ export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Pro
       onSignedIn(client);
     };
     // After "They differ" the link fails on purpose: the view says so already.
-    run().catch((error: unknown) => !abort.signal.aborted && setView((v) => (v.state === 'rejected' ? v : { state: 'failed', error })));
+    run().catch(
+      (error: unknown) =>
+        !abort.signal.aborted &&
+        setView((v) => (v.state === 'rejected' ? v : { state: 'failed', error })),
+    );
     return () => {
       abort.abort();
       if (link && !done) void link.cancel().catch(() => undefined);
@@ -94,22 +98,39 @@ export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Pro
       {view.state === 'code' && (
         <>
           <p className="step-text" id={`${id}-how`}>
-            On a device where you are signed in, open <strong>Devices</strong>, then type this code under <strong>Link a new device</strong>:
+            On a device where you are signed in, open <strong>Devices</strong>, then type this code
+            under <strong>Link a new device</strong>:
           </p>
           <GroupedCode code={view.link.code} className="link-code" />
           <QrCode text={view.link.qrText} label={`QR code of the link code ${view.link.code}`} />
-          <p className="field-hint">The code works until {messageTime(new Date(view.link.expiresAt))}.</p>
+          <p className="field-hint">
+            The code works until {messageTime(new Date(view.link.expiresAt))}.
+          </p>
         </>
       )}
       <div role="status">
-        {view.state === 'check' && <CompareCheckCode checkCode={view.checkCode} onMatch={() => void codesMatch(view.link, view.checkCode)} onDiffer={() => void codesDiffer(view.link)} />}
+        {view.state === 'check' && (
+          <CompareCheckCode
+            checkCode={view.checkCode}
+            onMatch={() => void codesMatch(view.link, view.checkCode)}
+            onDiffer={() => void codesDiffer(view.link)}
+          />
+        )}
         {view.state === 'confirmed' && (
           <div className="check-box">
             <p className="check-code">{view.checkCode}</p>
-            <p>Confirmed here. Confirm on your other device too: it then sends your keys to this browser.</p>
+            <p>
+              Confirmed here. Confirm on your other device too: it then sends your keys to this
+              browser.
+            </p>
           </div>
         )}
-        {view.state === 'rejected' && <p>Not linked: the codes differed, so nothing was shared and this browser is not signed in. Someone else may have answered this browser’s code. Start again if you want to link it.</p>}
+        {view.state === 'rejected' && (
+          <p>
+            Not linked: the codes differed, so nothing was shared and this browser is not signed in.
+            Someone else may have answered this browser’s code. Start again if you want to link it.
+          </p>
+        )}
       </div>
       {view.state === 'failed' && (
         <p role="alert" className="form-error">
@@ -129,12 +150,23 @@ export function LinkThisDevice({ username, password, onSignedIn, onCancel }: Pro
 }
 
 /** The check code and the question whether the other device shows the same one. */
-function CompareCheckCode({ checkCode, onMatch, onDiffer }: { checkCode: string; onMatch: () => void; onDiffer: () => void }) {
+function CompareCheckCode({
+  checkCode,
+  onMatch,
+  onDiffer,
+}: {
+  checkCode: string;
+  onMatch: () => void;
+  onDiffer: () => void;
+}) {
   return (
     <div className="check-box">
       <p>Check that your other device shows the same code:</p>
       <p className="check-code">{checkCode}</p>
-      <p className="field-hint">Nothing is shared until you confirm here and on your other device. If the codes differ, someone else may be answering this browser.</p>
+      <p className="field-hint">
+        Nothing is shared until you confirm here and on your other device. If the codes differ,
+        someone else may be answering this browser.
+      </p>
       <div className="device-confirm-actions">
         <button type="button" className="button primary" onClick={onMatch}>
           The codes match

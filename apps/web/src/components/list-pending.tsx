@@ -1,7 +1,15 @@
 import { actionErrorText } from '../client/error-text.ts';
 
 /** In place of a list not loaded yet: "Loading …", or why it failed with Try again. */
-export function ListPending({ what, error, onRetry }: { what: string; error: unknown; onRetry: () => void }) {
+export function ListPending({
+  what,
+  error,
+  onRetry,
+}: {
+  what: string;
+  error: unknown;
+  onRetry: () => void;
+}) {
   return error ? (
     <p className="details-help">
       The {what} could not be loaded: {actionErrorText(error)}{' '}

@@ -8,21 +8,43 @@ function ContentView({ content }: { content: MessageContent }) {
     case 'text':
       return <p className="message-text">{content.text}</p>;
     case 'unknown':
-      return <p className="message-text notice">This message has a type ({content.type}) that this version of rchat cannot show yet.</p>;
+      return (
+        <p className="message-text notice">
+          This message has a type ({content.type}) that this version of rchat cannot show yet.
+        </p>
+      );
     case 'undecryptable':
-      return <p className="message-text notice warning">This message could not be decrypted: {content.reason}</p>;
+      return (
+        <p className="message-text notice warning">
+          This message could not be decrypted: {content.reason}
+        </p>
+      );
     case 'unavailable':
-      return <p className="message-text notice">This message was sent before this device joined the conversation, so it cannot be read here.</p>;
+      return (
+        <p className="message-text notice">
+          This message was sent before this device joined the conversation, so it cannot be read
+          here.
+        </p>
+      );
     default:
       return assertNever(content);
   }
 }
 
-function Status({ message, onRetry }: { message: ChatMessage; onRetry: (clientMsgId: string) => void }) {
+function Status({
+  message,
+  onRetry,
+}: {
+  message: ChatMessage;
+  onRetry: (clientMsgId: string) => void;
+}) {
   switch (message.status) {
     case 'queued':
       return (
-        <span className="message-status queued" title="Saved on this device; it is sent by itself when the server can be reached">
+        <span
+          className="message-status queued"
+          title="Saved on this device; it is sent by itself when the server can be reached"
+        >
           <span aria-hidden="true">◷</span> Queued — will send when online
         </span>
       );
@@ -43,7 +65,11 @@ function Status({ message, onRetry }: { message: ChatMessage; onRetry: (clientMs
       return (
         <span className="message-status failed" title={message.failure?.message}>
           <span aria-hidden="true">!</span> Not sent.{' '}
-          <button type="button" className="link-button" onClick={() => onRetry(message.clientMsgId)}>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => onRetry(message.clientMsgId)}
+          >
             Retry
           </button>
         </span>
@@ -62,9 +88,21 @@ interface Props {
 }
 
 /** One message: own messages on the right with their send state, others' on the left. */
-export const MessageItem = memo(function MessageItem({ message, senderName, continued, onRetry }: Props) {
+export const MessageItem = memo(function MessageItem({
+  message,
+  senderName,
+  continued,
+  onRetry,
+}: Props) {
   const at = new Date(message.createdAt ?? message.sentAt);
-  const classes = ['message', message.own ? 'own' : 'theirs', continued ? 'continued' : '', message.status === 'failed' ? 'failed' : ''].filter(Boolean).join(' ');
+  const classes = [
+    'message',
+    message.own ? 'own' : 'theirs',
+    continued ? 'continued' : '',
+    message.status === 'failed' ? 'failed' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <li className={classes} data-status={message.status}>
       <div className="bubble">

@@ -29,7 +29,8 @@ function interleave(messages: ChatMessage[], lines: SystemLine[]): Entry[] {
   const pending = [...lines];
   for (const message of messages) {
     const position = message.seq || Number.MAX_SAFE_INTEGER;
-    while (pending[0] && pending[0].afterSeq < position) entries.push({ line: pending.shift() as SystemLine });
+    while (pending[0] && pending[0].afterSeq < position)
+      entries.push({ line: pending.shift() as SystemLine });
     entries.push({ message });
   }
   return [...entries, ...pending.map((line) => ({ line }))];
@@ -89,7 +90,9 @@ export function MessageLog({ peerName, data, lines, onRetry, onAtBottom }: Props
       // Older messages were added above: keep what the reader was looking at in place.
       el.scrollTop += el.scrollHeight - before.height;
     } else if (last !== before.last) {
-      const appended = before.last ? messages.length - 1 - messages.findIndex((m) => keyOf(m) === before.last) : messages.length;
+      const appended = before.last
+        ? messages.length - 1 - messages.findIndex((m) => keyOf(m) === before.last)
+        : messages.length;
       if (!before.last || atBottom.current || (newest?.own && newest.status === 'sending')) {
         el.scrollTop = el.scrollHeight;
         atBottom.current = true;
@@ -103,7 +106,8 @@ export function MessageLog({ peerName, data, lines, onRetry, onAtBottom }: Props
     }
     rendered.current = { first, last, height: el.scrollHeight };
     // A first page shorter than the view cannot be scrolled up: load more right away.
-    if (!complete && state === 'ready' && el.scrollHeight <= el.clientHeight + LOAD_AHEAD) loadOlder();
+    if (!complete && state === 'ready' && el.scrollHeight <= el.clientHeight + LOAD_AHEAD)
+      loadOlder();
   }, [messages, lines, complete, state, loadOlder]);
 
   // Keep the newest message in view when the view itself resizes (window, on-screen keyboard, composer growing).
@@ -119,9 +123,20 @@ export function MessageLog({ peerName, data, lines, onRetry, onAtBottom }: Props
 
   return (
     <div className="message-log-wrap">
-      <div ref={logRef} className="message-log" role="log" aria-label="Messages" aria-busy={state === 'loading' || state === 'loading-older'} tabIndex={0} onScroll={onScroll}>
+      <div
+        ref={logRef}
+        className="message-log"
+        role="log"
+        aria-label="Messages"
+        aria-busy={state === 'loading' || state === 'loading-older'}
+        tabIndex={0}
+        onScroll={onScroll}
+      >
         {complete ? (
-          <p className="log-start">This is the start of your conversation with {peerName}. Messages are end-to-end encrypted: only you and {peerName} can read them.</p>
+          <p className="log-start">
+            This is the start of your conversation with {peerName}. Messages are end-to-end
+            encrypted: only you and {peerName} can read them.
+          </p>
         ) : state === 'failed' ? (
           <p className="log-start">
             Messages could not be loaded.{' '}
@@ -142,7 +157,10 @@ export function MessageLog({ peerName, data, lines, onRetry, onAtBottom }: Props
           {entries.map((entry, i) => {
             if ('line' in entry) {
               return (
-                <li key={entry.line.key} className={entry.line.warning ? 'system-line warning' : 'system-line'}>
+                <li
+                  key={entry.line.key}
+                  className={entry.line.warning ? 'system-line warning' : 'system-line'}
+                >
                   {entry.line.text}
                 </li>
               );
@@ -150,14 +168,24 @@ export function MessageLog({ peerName, data, lines, onRetry, onAtBottom }: Props
             const m = entry.message;
             const before = entries[i - 1];
             const prev = before && 'message' in before ? before.message : undefined;
-            const continued = !!prev && prev.senderUserId === m.senderUserId && m.sentAt - prev.sentAt < GROUP_MS;
-            return <MessageItem key={keyOf(m)} message={m} senderName={peerName} continued={continued} onRetry={onRetry} />;
+            const continued =
+              !!prev && prev.senderUserId === m.senderUserId && m.sentAt - prev.sentAt < GROUP_MS;
+            return (
+              <MessageItem
+                key={keyOf(m)}
+                message={m}
+                senderName={peerName}
+                continued={continued}
+                onRetry={onRetry}
+              />
+            );
           })}
         </ol>
       </div>
       {unseen > 0 && (
         <button type="button" className="new-messages" onClick={scrollToBottom}>
-          {unseen === 1 ? '1 new message' : `${unseen} new messages`} <span aria-hidden="true">↓</span>
+          {unseen === 1 ? '1 new message' : `${unseen} new messages`}{' '}
+          <span aria-hidden="true">↓</span>
         </button>
       )}
     </div>

@@ -20,7 +20,12 @@ export function ModalDialog({ title, onClose, children }: Props) {
     <dialog ref={ref} className="devices-dialog" aria-labelledby={titleId} onClose={onClose}>
       <div className="dialog-head">
         <h2 id={titleId}>{title}</h2>
-        <button type="button" className="icon-button" aria-label="Close" onClick={() => ref.current?.close()}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Close"
+          onClick={() => ref.current?.close()}
+        >
           ×
         </button>
       </div>

@@ -24,9 +24,33 @@ export default function NewDeviceStep({ username, password, reason, onSignedIn, 
     if (way === 'choose') document.title = 'New device · rchat';
   }, [way]);
 
-  if (way === 'link') return <LinkThisDevice username={username} password={password} onSignedIn={onSignedIn} onCancel={() => setWay('choose')} />;
-  if (way === 'restore') return <RestoreThisDevice username={username} password={password} onSignedIn={onSignedIn} onBack={() => setWay('choose')} />;
-  if (way === 'reset') return <ResetIdentity username={username} password={password} onReset={onSignedIn} onBack={() => setWay('choose')} />;
+  if (way === 'link')
+    return (
+      <LinkThisDevice
+        username={username}
+        password={password}
+        onSignedIn={onSignedIn}
+        onCancel={() => setWay('choose')}
+      />
+    );
+  if (way === 'restore')
+    return (
+      <RestoreThisDevice
+        username={username}
+        password={password}
+        onSignedIn={onSignedIn}
+        onBack={() => setWay('choose')}
+      />
+    );
+  if (way === 'reset')
+    return (
+      <ResetIdentity
+        username={username}
+        password={password}
+        onReset={onSignedIn}
+        onBack={() => setWay('choose')}
+      />
+    );
   return (
     <section aria-labelledby={`${id}-title`}>
       <h2 id={`${id}-title`} className="step-title">
@@ -37,16 +61,31 @@ export default function NewDeviceStep({ username, password, reason, onSignedIn, 
           {reason}
         </p>
       ) : (
-        <p className="step-text">This browser has no keys for "{username}" yet, so it cannot read your conversations. Bring your keys here in one of two ways:</p>
+        <p className="step-text">
+          This browser has no keys for "{username}" yet, so it cannot read your conversations. Bring
+          your keys here in one of two ways:
+        </p>
       )}
       <div className="choices">
-        <button type="button" className="button primary" onClick={() => setWay('link')} aria-describedby={`${id}-link`} autoFocus>
+        <button
+          type="button"
+          className="button primary"
+          onClick={() => setWay('link')}
+          aria-describedby={`${id}-link`}
+          autoFocus
+        >
           Link from a signed-in device
         </button>
         <p className="field-hint" id={`${id}-link`}>
-          With a phone or computer where you are signed in: it confirms this browser and sends it your keys.
+          With a phone or computer where you are signed in: it confirms this browser and sends it
+          your keys.
         </p>
-        <button type="button" className="button" onClick={() => setWay('restore')} aria-describedby={`${id}-restore`}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => setWay('restore')}
+          aria-describedby={`${id}-restore`}
+        >
           Restore from recovery key
         </button>
         <p className="field-hint" id={`${id}-restore`}>
@@ -55,11 +94,17 @@ export default function NewDeviceStep({ username, password, reason, onSignedIn, 
       </div>
       <div className="choices last-resort">
         <p className="field-hint">Lost every device and the recovery key too?</p>
-        <button type="button" className="button danger-outline" onClick={() => setWay('reset')} aria-describedby={`${id}-reset`}>
+        <button
+          type="button"
+          className="button danger-outline"
+          onClick={() => setWay('reset')}
+          aria-describedby={`${id}-reset`}
+        >
           Reset encryption identity
         </button>
         <p className="field-hint" id={`${id}-reset`}>
-          A new identity for your account: your contacts are told and must accept it, your other devices are signed out, and old messages do not come back.
+          A new identity for your account: your contacts are told and must accept it, your other
+          devices are signed out, and old messages do not come back.
         </p>
       </div>
       <button type="button" className="link-button" onClick={onBack}>

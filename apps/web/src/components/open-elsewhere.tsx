@@ -10,7 +10,10 @@ export function OpenElsewhere({ tabs }: { tabs: Tabs }) {
           <span className="brand-mark" aria-hidden="true" />
           rchat
         </h1>
-        <p>rchat is open in another tab of this browser, and this browser cannot share it between tabs. Use it there, or choose Use here to move it to this tab.</p>
+        <p>
+          rchat is open in another tab of this browser, and this browser cannot share it between
+          tabs. Use it there, or choose Use here to move it to this tab.
+        </p>
         <UseHereButton tabs={tabs} />
       </div>
     </main>

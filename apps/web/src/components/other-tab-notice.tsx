@@ -5,7 +5,10 @@ import { UseHereButton } from './use-here-button.tsx';
 export function OtherTabNotice({ tabs }: { tabs: Tabs }) {
   return (
     <div className="other-tab-notice" role="status">
-      <span>Your account is open in another tab of this browser; this tab works through it. Linking a device works only in that tab.</span>
+      <span>
+        Your account is open in another tab of this browser; this tab works through it. Linking a
+        device works only in that tab.
+      </span>
       <UseHereButton tabs={tabs} />
     </div>
   );

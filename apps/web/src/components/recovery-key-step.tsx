@@ -28,7 +28,12 @@ function selectText(element: HTMLElement | null): boolean {
  * recovery key, shown this once, with Copy, and an optional passphrase that
  * opens the same key backup. Continuing enters the app.
  */
-export default function RecoveryKeyStep({ client, recoveryKey, afterReset = false, onDone }: Props) {
+export default function RecoveryKeyStep({
+  client,
+  recoveryKey,
+  afterReset = false,
+  onDone,
+}: Props) {
   const [copied, setCopied] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
@@ -49,7 +54,11 @@ export default function RecoveryKeyStep({ client, recoveryKey, afterReset = fals
       setCopied('Copied. Paste it into your password manager, or write it down.');
     } catch {
       // No clipboard access (permission, or an insecure page): select it for the person to copy.
-      setCopied(selectText(document.getElementById(`${id}-key`)) ? 'The key is selected: copy it with Ctrl+C (⌘C on a Mac) or your menu.' : 'Copy the key by hand.');
+      setCopied(
+        selectText(document.getElementById(`${id}-key`))
+          ? 'The key is selected: copy it with Ctrl+C (⌘C on a Mac) or your menu.'
+          : 'Copy the key by hand.',
+      );
     }
   }
 
@@ -75,18 +84,31 @@ export default function RecoveryKeyStep({ client, recoveryKey, afterReset = fals
   }
 
   return (
-    <form onSubmit={(e) => void submit(e)} aria-busy={busy} aria-labelledby={`${id}-title`} noValidate>
+    <form
+      onSubmit={(e) => void submit(e)}
+      aria-busy={busy}
+      aria-labelledby={`${id}-title`}
+      noValidate
+    >
       <h2 id={`${id}-title`} className="step-title">
         Save your recovery key
       </h2>
       <p className="step-text" id={`${id}-about`}>
-        {afterReset && 'Your encryption identity is new, and so is your recovery key: the old key and passphrase no longer work. '}
-        If you ever have no signed-in device at hand, this key lets a new device read your conversations. Keep it somewhere safe, such as a password manager or on paper. It is
-        shown only now.
+        {afterReset &&
+          'Your encryption identity is new, and so is your recovery key: the old key and passphrase no longer work. '}
+        If you ever have no signed-in device at hand, this key lets a new device read your
+        conversations. Keep it somewhere safe, such as a password manager or on paper. It is shown
+        only now.
       </p>
       <GroupedCode code={recoveryKey} className="recovery-key" id={`${id}-key`} />
       <div className="copy-row">
-        <button type="button" className="button" onClick={() => void copy()} aria-describedby={`${id}-about`} autoFocus>
+        <button
+          type="button"
+          className="button"
+          onClick={() => void copy()}
+          aria-describedby={`${id}-about`}
+          autoFocus
+        >
           Copy
         </button>
         <span role="status" className="copy-status">
@@ -104,7 +126,8 @@ export default function RecoveryKeyStep({ client, recoveryKey, afterReset = fals
         aria-describedby={`${id}-passphrase-hint`}
       />
       <p className="field-hint" id={`${id}-passphrase-hint`}>
-        Also opens your key backup, for when the key is not at hand. Pick one of at least {minPassphraseLength} characters that you can remember and nobody can guess; leave it empty
+        Also opens your key backup, for when the key is not at hand. Pick one of at least{' '}
+        {minPassphraseLength} characters that you can remember and nobody can guess; leave it empty
         to skip.
       </p>
       <div role="alert" className="form-error">

@@ -45,22 +45,42 @@ export function ResetIdentity({ username, password, onReset, onBack }: Props) {
   }
 
   return (
-    <form onSubmit={(e) => void submit(e)} aria-busy={busy} aria-labelledby={`${id}-title`} noValidate>
+    <form
+      onSubmit={(e) => void submit(e)}
+      aria-busy={busy}
+      aria-labelledby={`${id}-title`}
+      noValidate
+    >
       <h2 id={`${id}-title`} className="step-title">
         Reset your encryption identity?
       </h2>
       <div className="reset-warning" id={`${id}-warning`}>
-        <p>Only do this if you have lost every device where you are signed in to "{username}" and your recovery key (and passphrase). A reset:</p>
+        <p>
+          Only do this if you have lost every device where you are signed in to "{username}" and
+          your recovery key (and passphrase). A reset:
+        </p>
         <ul>
           <li>signs out every other device of this account at once;</li>
-          <li>tells everyone you talk to that your identity was reset: they cannot send to you until they accept the new one, and should compare safety numbers with you first;</li>
-          <li>does not bring your old messages back: they were encrypted to keys that are now gone;</li>
+          <li>
+            tells everyone you talk to that your identity was reset: they cannot send to you until
+            they accept the new one, and should compare safety numbers with you first;
+          </li>
+          <li>
+            does not bring your old messages back: they were encrypted to keys that are now gone;
+          </li>
           <li>makes a new recovery key; the old one stops working.</li>
         </ul>
       </div>
       <label className="confirm-check">
-        <input type="checkbox" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} disabled={busy} aria-describedby={`${id}-warning`} /> I understand: my contacts
-        will be told, my other devices are signed out, and my old messages will not come back.
+        <input
+          type="checkbox"
+          checked={understood}
+          onChange={(e) => setUnderstood(e.target.checked)}
+          disabled={busy}
+          aria-describedby={`${id}-warning`}
+        />{' '}
+        I understand: my contacts will be told, my other devices are signed out, and my old messages
+        will not come back.
       </label>
       <div role="alert" className="form-error">
         {error}

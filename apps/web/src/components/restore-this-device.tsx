@@ -34,7 +34,8 @@ export function RestoreThisDevice({ username, password, onSignedIn, onBack }: Pr
     }
     setBusy(true);
     setError('');
-    const backupSecret: BackupSecret = kind === 'recovery key' ? { recoveryKey: value } : { passphrase: secret };
+    const backupSecret: BackupSecret =
+      kind === 'recovery key' ? { recoveryKey: value } : { passphrase: secret };
     try {
       onSignedIn(await restoreFromBackup(username, password, backupSecret));
     } catch (e) {
@@ -50,22 +51,44 @@ export function RestoreThisDevice({ username, password, onSignedIn, onBack }: Pr
   }
 
   return (
-    <form onSubmit={(e) => void submit(e)} aria-busy={busy} aria-labelledby={`${id}-title`} noValidate>
+    <form
+      onSubmit={(e) => void submit(e)}
+      aria-busy={busy}
+      aria-labelledby={`${id}-title`}
+      noValidate
+    >
       <h2 id={`${id}-title`} className="step-title">
         Restore from your recovery key
       </h2>
-      <p className="step-text">Your key backup on the server is encrypted: only your recovery key, or the passphrase you set next to it, opens it.</p>
+      <p className="step-text">
+        Your key backup on the server is encrypted: only your recovery key, or the passphrase you
+        set next to it, opens it.
+      </p>
       <fieldset className="secret-kind" disabled={busy}>
         <legend className="field-label">What do you have?</legend>
         <label>
-          <input type="radio" name="secret-kind" checked={kind === 'recovery key'} onChange={() => choose('recovery key')} /> My recovery key
+          <input
+            type="radio"
+            name="secret-kind"
+            checked={kind === 'recovery key'}
+            onChange={() => choose('recovery key')}
+          />{' '}
+          My recovery key
         </label>
         <label>
-          <input type="radio" name="secret-kind" checked={kind === 'passphrase'} onChange={() => choose('passphrase')} /> My passphrase
+          <input
+            type="radio"
+            name="secret-kind"
+            checked={kind === 'passphrase'}
+            onChange={() => choose('passphrase')}
+          />{' '}
+          My passphrase
         </label>
       </fieldset>
       <TextField
-        {...(kind === 'recovery key' ? { label: 'Recovery key', ...codeInputProps } : { label: 'Passphrase', type: 'password', autoComplete: 'off' })}
+        {...(kind === 'recovery key'
+          ? { label: 'Recovery key', ...codeInputProps }
+          : { label: 'Passphrase', type: 'password', autoComplete: 'off' })}
         name="secret"
         value={secret}
         onChange={(e) => setSecret(e.target.value)}
@@ -74,7 +97,9 @@ export function RestoreThisDevice({ username, password, onSignedIn, onBack }: Pr
         autoFocus
       />
       <p className="field-hint" id={`${id}-hint`}>
-        {kind === 'recovery key' ? '8 groups of 4 letters and digits, as shown when you registered; dashes and capitals are optional.' : 'The passphrase you set when you saved your recovery key.'}
+        {kind === 'recovery key'
+          ? '8 groups of 4 letters and digits, as shown when you registered; dashes and capitals are optional.'
+          : 'The passphrase you set when you saved your recovery key.'}
       </p>
       <div role="alert" className="form-error">
         {error}

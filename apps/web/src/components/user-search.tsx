@@ -1,5 +1,9 @@
 import { useEffect, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { USER_SEARCH_MIN_LENGTH, type ChatClient, type UserSummary } from '../client/chat-client.ts';
+import {
+  USER_SEARCH_MIN_LENGTH,
+  type ChatClient,
+  type UserSummary,
+} from '../client/chat-client.ts';
 import { actionErrorText } from '../client/error-text.ts';
 
 const SUGGESTIONS = 8;
@@ -16,7 +20,10 @@ interface Props {
  */
 export function UserSearch({ client, onStart }: Props) {
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<{ prefix: string; users: UserSummary[] }>({ prefix: '', users: [] });
+  const [results, setResults] = useState<{ prefix: string; users: UserSummary[] }>({
+    prefix: '',
+    users: [],
+  });
   const [active, setActive] = useState(-1);
   const [open, setOpen] = useState(false);
   const [chosen, setChosen] = useState<UserSummary | null>(null);
@@ -37,7 +44,10 @@ export function UserSearch({ client, onStart }: Props) {
       client.searchUsers(prefix, SUGGESTIONS + 1).then(
         (users) => {
           if (!current) return;
-          setResults({ prefix, users: users.filter((u) => u.id !== client.userId).slice(0, SUGGESTIONS) });
+          setResults({
+            prefix,
+            users: users.filter((u) => u.id !== client.userId).slice(0, SUGGESTIONS),
+          });
           setActive(-1);
           setOpen(true);
         },
@@ -66,7 +76,9 @@ export function UserSearch({ client, onStart }: Props) {
     setBusy(true);
     setError('');
     try {
-      await onStart(chosen && chosen.username === prefix ? { userId: chosen.id } : { username: prefix });
+      await onStart(
+        chosen && chosen.username === prefix ? { userId: chosen.id } : { username: prefix },
+      );
       setQuery('');
       setChosen(null);
       setOpen(false);
@@ -129,7 +141,13 @@ export function UserSearch({ client, onStart }: Props) {
           onBlur={() => setOpen(false)}
           onFocus={() => setOpen(suggestions.length > 0)}
         />
-        <ul id={listId} role="listbox" aria-label="Matching users" className="suggestions" hidden={!showList}>
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label="Matching users"
+          className="suggestions"
+          hidden={!showList}
+        >
           {suggestions.map((u, i) => (
             <li
               key={u.id}

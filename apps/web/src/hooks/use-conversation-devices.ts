@@ -13,7 +13,11 @@ export interface ConversationDevices {
 }
 
 /** The devices that can read a conversation, loaded again whenever a device joins or leaves it or its encryption state changes. */
-export function useConversationDevices(client: ChatClient, conversationId: string, encryption: string): ConversationDevices {
+export function useConversationDevices(
+  client: ChatClient,
+  conversationId: string,
+  encryption: string,
+): ConversationDevices {
   const [list, setList] = useState<ConversationDevice[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
@@ -26,7 +30,11 @@ export function useConversationDevices(client: ChatClient, conversationId: strin
         (devices) => {
           setList(devices);
           setError(null);
-          setNames((prev) => (devices.every((d) => prev.get(d.userId) === d.username) ? prev : new Map([...prev, ...devices.map((d) => [d.userId, d.username] as const)])));
+          setNames((prev) =>
+            devices.every((d) => prev.get(d.userId) === d.username)
+              ? prev
+              : new Map([...prev, ...devices.map((d) => [d.userId, d.username] as const)]),
+          );
         },
         setError,
       ),

@@ -10,7 +10,8 @@ export interface Devices {
   remove(deviceId: string): Promise<void>;
 }
 
-const byCurrentThenAge = (a: AccountDevice, b: AccountDevice) => Number(b.current) - Number(a.current) || Date.parse(a.createdAt) - Date.parse(b.createdAt);
+const byCurrentThenAge = (a: AccountDevice, b: AccountDevice) =>
+  Number(b.current) - Number(a.current) || Date.parse(a.createdAt) - Date.parse(b.createdAt);
 
 /** The signed-in account's devices, loaded again after each change made here. */
 export function useDevices(client: ChatClient): Devices {

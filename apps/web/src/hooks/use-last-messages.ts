@@ -9,7 +9,11 @@ export function useLastMessages(client: ChatClient): ReadonlyMap<string, ChatMes
       client.on('message', (m) =>
         setLast((prev) => {
           const current = prev.get(m.conversationId);
-          const newer = !current || current.clientMsgId === m.clientMsgId || m.seq === 0 || (current.seq !== 0 && m.seq >= current.seq);
+          const newer =
+            !current ||
+            current.clientMsgId === m.clientMsgId ||
+            m.seq === 0 ||
+            (current.seq !== 0 && m.seq >= current.seq);
           return newer ? new Map(prev).set(m.conversationId, m) : prev;
         }),
       ),

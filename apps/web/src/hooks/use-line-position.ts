@@ -6,7 +6,10 @@ import type { ChatClient, ChatConversation } from '../client/chat-client.ts';
  * when it happens now: after the newest message this page knows of, from the
  * conversation list or from messages that arrived since.
  */
-export function useLinePosition(client: ChatClient, conversations: ChatConversation[] | null): (conversationId: string) => number {
+export function useLinePosition(
+  client: ChatClient,
+  conversations: ChatConversation[] | null,
+): (conversationId: string) => number {
   const newestSeq = useRef(new Map<string, number>());
   const list = useRef(conversations);
   useEffect(() => {
@@ -16,7 +19,8 @@ export function useLinePosition(client: ChatClient, conversations: ChatConversat
   useEffect(
     () =>
       client.on('message', (m) => {
-        if (m.seq > (newestSeq.current.get(m.conversationId) ?? 0)) newestSeq.current.set(m.conversationId, m.seq);
+        if (m.seq > (newestSeq.current.get(m.conversationId) ?? 0))
+          newestSeq.current.set(m.conversationId, m.seq);
       }),
     [client],
   );

@@ -4,10 +4,12 @@ import type { ChatClient, ChatMessage } from '../client/chat-client.ts';
 export const PAGE_SIZE = 50;
 
 const same = (a: ChatMessage, b: ChatMessage) =>
-  (a.id !== null && a.id === b.id) || (a.clientMsgId !== '' && a.clientMsgId === b.clientMsgId && a.senderUserId === b.senderUserId);
+  (a.id !== null && a.id === b.id) ||
+  (a.clientMsgId !== '' && a.clientMsgId === b.clientMsgId && a.senderUserId === b.senderUserId);
 
 // Stored messages by their position; ones still sending (seq 0) after them in the order they were written.
-const order = (a: ChatMessage, b: ChatMessage) => (a.seq || Number.MAX_SAFE_INTEGER) - (b.seq || Number.MAX_SAFE_INTEGER) || a.sentAt - b.sentAt;
+const order = (a: ChatMessage, b: ChatMessage) =>
+  (a.seq || Number.MAX_SAFE_INTEGER) - (b.seq || Number.MAX_SAFE_INTEGER) || a.sentAt - b.sentAt;
 
 function merge(list: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
   const rest = list.filter((m) => !incoming.some((n) => same(m, n)));
@@ -26,7 +28,11 @@ export interface ConversationMessages {
 }
 
 /** History of one conversation, paged backwards, with live messages and send-status changes merged in. */
-export function useMessages(client: ChatClient, conversationId: string, onError: (error: unknown) => void): ConversationMessages {
+export function useMessages(
+  client: ChatClient,
+  conversationId: string,
+  onError: (error: unknown) => void,
+): ConversationMessages {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [state, setState] = useState<ConversationMessages['state']>('loading');
   const nextBefore = useRef<number | null>(null);
@@ -38,7 +44,10 @@ export function useMessages(client: ChatClient, conversationId: string, onError:
       busy.current = true;
       setState(before === null ? 'loading' : 'loading-older');
       try {
-        const page = await client.history(conversationId, { limit: PAGE_SIZE, ...(before === null ? {} : { before }) });
+        const page = await client.history(conversationId, {
+          limit: PAGE_SIZE,
+          ...(before === null ? {} : { before }),
+        });
         nextBefore.current = page.nextBefore;
         setComplete(page.nextBefore === null);
         setMessages((prev) => merge(prev, page.messages));

@@ -5,7 +5,11 @@ import { useCallback, useRef } from 'react';
  * running): runs one and applies its answer, or its error, only if no newer
  * load started meanwhile.
  */
-export function useNewestAnswer(): <T>(load: () => Promise<T>, apply: (value: T) => void, fail: (error: unknown) => void) => Promise<void> {
+export function useNewestAnswer(): <T>(
+  load: () => Promise<T>,
+  apply: (value: T) => void,
+  fail: (error: unknown) => void,
+) => Promise<void> {
   const latest = useRef(0);
   return useCallback(async (load, apply, fail) => {
     const request = ++latest.current;

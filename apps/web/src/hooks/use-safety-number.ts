@@ -14,7 +14,11 @@ export interface SafetyNumber {
  * state changes (an identity change, or accepting one) and after each warning.
  * Not computed while this device waits for the conversation's keys.
  */
-export function useSafetyNumber(client: ChatClient, conversationId: string, encryption: ChatConversation['encryption']): SafetyNumber {
+export function useSafetyNumber(
+  client: ChatClient,
+  conversationId: string,
+  encryption: ChatConversation['encryption'],
+): SafetyNumber {
   const ready = encryption !== 'waiting-for-keys';
   const [info, setInfo] = useState<SafetyNumberInfo | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -38,7 +42,8 @@ export function useSafetyNumber(client: ChatClient, conversationId: string, encr
     if (ready) void load();
     // A warning may be an identity key change (of this peer or another): look again.
     return client.on('warning', (w) => {
-      if (ready && (w.conversationId === undefined || w.conversationId === conversationId)) void load();
+      if (ready && (w.conversationId === undefined || w.conversationId === conversationId))
+        void load();
     });
   }, [client, conversationId, ready, encryption, load]);
 

@@ -21,7 +21,11 @@ export interface AlertHandlers {
  * conversation go to `handlers`; the others are kept per conversation (since
  * the page opened), for the conversation to show among its messages.
  */
-export function useSecurityAlerts(client: ChatClient, position: (conversationId: string) => number, handlers: AlertHandlers): ReadonlyMap<string, AlertLine[]> {
+export function useSecurityAlerts(
+  client: ChatClient,
+  position: (conversationId: string) => number,
+  handlers: AlertHandlers,
+): ReadonlyMap<string, AlertLine[]> {
   const [byConversation, setByConversation] = useState<ReadonlyMap<string, AlertLine[]>>(new Map());
   const lastKey = useRef(0);
   const { onAccountReset, onGeneral } = handlers;
@@ -32,8 +36,14 @@ export function useSecurityAlerts(client: ChatClient, position: (conversationId:
         if (alert.kind === 'account-identity-reset') return onAccountReset(alert);
         const { conversationId } = alert;
         if (conversationId === undefined) return onGeneral(alert);
-        const line: AlertLine = { key: `alert-${++lastKey.current}`, alert, afterSeq: position(conversationId) };
-        setByConversation((prev) => new Map(prev).set(conversationId, [...(prev.get(conversationId) ?? []), line]));
+        const line: AlertLine = {
+          key: `alert-${++lastKey.current}`,
+          alert,
+          afterSeq: position(conversationId),
+        };
+        setByConversation((prev) =>
+          new Map(prev).set(conversationId, [...(prev.get(conversationId) ?? []), line]),
+        );
       }),
     [client, position, onAccountReset, onGeneral],
   );

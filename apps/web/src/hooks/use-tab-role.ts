@@ -5,5 +5,8 @@ const noTabs = () => () => undefined;
 
 /** This tab's part in the browser's account (leader until the tabs are known). */
 export function useTabRole(tabs: Tabs | null): TabRole {
-  return useSyncExternalStore(tabs ? (listener) => tabs.onChange(listener) : noTabs, () => tabs?.role ?? 'leader');
+  return useSyncExternalStore(
+    tabs ? (listener) => tabs.onChange(listener) : noTabs,
+    () => tabs?.role ?? 'leader',
+  );
 }

@@ -16,7 +16,10 @@ const RecoveryKeyStep = lazy(() => import('../components/recovery-key-step.tsx')
 const NewDeviceStep = lazy(() => import('../components/new-device-step.tsx'));
 
 /** The form; after registering, the recovery key; after logging in on a browser without the account's keys, the ways to bring them here. */
-type Step = { step: 'form' } | { step: 'save-key'; client: ChatClient; recoveryKey: string; afterReset: boolean } | { step: 'new-device'; username: string; reason?: string };
+type Step =
+  | { step: 'form' }
+  | { step: 'save-key'; client: ChatClient; recoveryKey: string; afterReset: boolean }
+  | { step: 'new-device'; username: string; reason?: string };
 
 /** What the form tells a newcomer, by the server's registration policy (unknown until /.well-known/rchat answers). */
 function registrationHint(policy: PasswordPolicy | null): string {
@@ -66,7 +69,12 @@ export function LoginPage({ onSignedIn, notice }: Props) {
     setBusy(mode);
     setError('');
     try {
-      const client = await signIn(mode, name, password, mode === 'register' && byInvite ? inviteCode.trim() : undefined);
+      const client = await signIn(
+        mode,
+        name,
+        password,
+        mode === 'register' && byInvite ? inviteCode.trim() : undefined,
+      );
       const recoveryKey = mode === 'register' ? client.takeRecoveryKey() : null;
       if (recoveryKey === null) return onSignedIn(client);
       setStep({ step: 'save-key', client, recoveryKey, afterReset: false });
@@ -74,7 +82,11 @@ export function LoginPage({ onSignedIn, notice }: Props) {
       const code = errorCode(e);
       // After an identity reset this browser's keys are of no use any more: it is a new device again.
       if (code === 'NEW_DEVICE' || code === 'IDENTITY_RESET')
-        setStep({ step: 'new-device', username: name.toLowerCase(), ...(code === 'IDENTITY_RESET' ? { reason: signInErrorText(e, name.toLowerCase()) } : {}) });
+        setStep({
+          step: 'new-device',
+          username: name.toLowerCase(),
+          ...(code === 'IDENTITY_RESET' ? { reason: signInErrorText(e, name.toLowerCase()) } : {}),
+        });
       else setError(signInErrorText(e, name.toLowerCase()));
     }
     setBusy(null);
@@ -152,7 +164,12 @@ export function LoginPage({ onSignedIn, notice }: Props) {
                   Log in
                 </button>
                 {policy?.registration !== 'closed' && (
-                  <button type="button" className="button" disabled={busy !== null} onClick={() => void submit('register')}>
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={busy !== null}
+                    onClick={() => void submit('register')}
+                  >
                     Register
                   </button>
                 )}
@@ -167,7 +184,12 @@ export function LoginPage({ onSignedIn, notice }: Props) {
         ) : (
           <Suspense fallback={<p className="login-busy">Loading…</p>}>
             {step.step === 'save-key' ? (
-              <RecoveryKeyStep client={step.client} recoveryKey={step.recoveryKey} afterReset={step.afterReset} onDone={() => onSignedIn(step.client)} />
+              <RecoveryKeyStep
+                client={step.client}
+                recoveryKey={step.recoveryKey}
+                afterReset={step.afterReset}
+                onDone={() => onSignedIn(step.client)}
+              />
             ) : (
               <NewDeviceStep
                 username={step.username}

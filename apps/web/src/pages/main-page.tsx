@@ -3,7 +3,12 @@ import '../styles/main.css';
 import '../styles/conversation.css';
 import '../styles/devices.css';
 import type { ChatClient, SecurityAlert } from '../client/chat-client.ts';
-import { actionErrorText, endsSession, errorCode, identityResetText } from '../client/error-text.ts';
+import {
+  actionErrorText,
+  endsSession,
+  errorCode,
+  identityResetText,
+} from '../client/error-text.ts';
 import { AppHeader } from '../components/app-header.tsx';
 import { ConversationList } from '../components/conversation-list.tsx';
 import { ConversationView } from '../components/conversation-view.tsx';
@@ -22,7 +27,8 @@ import { conversationPath, navigate } from '../router.ts';
 
 const noChanges: DeviceChange[] = [];
 const noAlerts: AlertLine[] = [];
-const sessionEndedText = 'Your session has ended (it expired, or this device was signed out). Log in again.';
+const sessionEndedText =
+  'Your session has ended (it expired, or this device was signed out). Log in again.';
 
 interface Props {
   client: ChatClient;
@@ -55,7 +61,10 @@ export default function MainPage({ client, tabs, conversationId, onSignedOut }: 
     [client, onSignedOut],
   );
   const report = useCallback(
-    (error: unknown) => (endsSession(error) ? endSession(errorCode(error) === 'IDENTITY_RESET' ? identityResetText : undefined) : setNotice(actionErrorText(error))),
+    (error: unknown) =>
+      endsSession(error)
+        ? endSession(errorCode(error) === 'IDENTITY_RESET' ? identityResetText : undefined)
+        : setNotice(actionErrorText(error)),
     [endSession],
   );
   const { list, add, clearUnread } = useConversations(client, report);
@@ -64,7 +73,10 @@ export default function MainPage({ client, tabs, conversationId, onSignedOut }: 
   const position = useLinePosition(client, list);
   const deviceChanges = useDeviceChanges(client, position);
   const alertHandlers = useMemo(
-    () => ({ onAccountReset: () => endSession(identityResetText), onGeneral: (alert: SecurityAlert) => setNotice(namesForIds.current(alert.message)) }),
+    () => ({
+      onAccountReset: () => endSession(identityResetText),
+      onGeneral: (alert: SecurityAlert) => setNotice(namesForIds.current(alert.message)),
+    }),
     [endSession],
   );
   const alerts = useSecurityAlerts(client, position, alertHandlers);
@@ -120,18 +132,31 @@ export default function MainPage({ client, tabs, conversationId, onSignedOut }: 
   }, [onSignedOut]);
 
   useEffect(() => {
-    namesForIds.current = (text) => (list ?? []).reduce((t, c) => t.replaceAll(`user ${c.peer.userId}`, c.peer.username), text);
+    namesForIds.current = (text) =>
+      (list ?? []).reduce((t, c) => t.replaceAll(`user ${c.peer.userId}`, c.peer.username), text);
   }, [list]);
 
   const open = list?.find((c) => c.id === conversationId) ?? null;
   return (
     <div className={conversationId ? 'main-page has-open' : 'main-page'}>
-      <AppHeader client={client} status={status} onStart={start} onDevices={() => setDevicesOpen(true)} onAccount={() => setAccountOpen(true)} onLogout={logout} />
+      <AppHeader
+        client={client}
+        status={status}
+        onStart={start}
+        onDevices={() => setDevicesOpen(true)}
+        onAccount={() => setAccountOpen(true)}
+        onLogout={logout}
+      />
       {tabs && role === 'follower' && <OtherTabNotice tabs={tabs} />}
       <div className="panes">
         <nav className="sidebar" aria-label="Conversation list">
           <h2 className="sidebar-title">Conversations</h2>
-          <ConversationList conversations={list} lastMessages={lastMessages} openId={conversationId} onOpen={(id) => navigate(conversationPath(id))} />
+          <ConversationList
+            conversations={list}
+            lastMessages={lastMessages}
+            openId={conversationId}
+            onOpen={(id) => navigate(conversationPath(id))}
+          />
         </nav>
         <main className="content">
           {open ? (
@@ -152,7 +177,10 @@ export default function MainPage({ client, tabs, conversationId, onSignedOut }: 
               ) : (
                 <>
                   <p className="empty-title">Pick a conversation</p>
-                  <p>Choose one on the left, or search for a username above and choose Start conversation. Every message is end-to-end encrypted.</p>
+                  <p>
+                    Choose one on the left, or search for a username above and choose Start
+                    conversation. Every message is end-to-end encrypted.
+                  </p>
                 </>
               )}
             </div>
@@ -160,11 +188,22 @@ export default function MainPage({ client, tabs, conversationId, onSignedOut }: 
         </main>
       </div>
       {devicesOpen && <DevicesDialog client={client} onClose={() => setDevicesOpen(false)} />}
-      {accountOpen && <AccountDialog client={client} onClose={() => setAccountOpen(false)} onDeleted={accountDeleted} />}
+      {accountOpen && (
+        <AccountDialog
+          client={client}
+          onClose={() => setAccountOpen(false)}
+          onDeleted={accountDeleted}
+        />
+      )}
       {notice && (
         <div role="alert" className="toast">
           <span>{notice}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => setNotice('')}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Dismiss"
+            onClick={() => setNotice('')}
+          >
             ×
           </button>
         </div>

@@ -6,7 +6,13 @@ import { Fence, stopClient } from './fence.ts';
 import { HEIR_LOCK_NAME, LeaderLock } from './leader-lock.ts';
 import { leaderOnly, tabUnavailable } from './tab-error.ts';
 import { tabClient, type ClientHost } from './tab-client.ts';
-import { clientEventNames, toWireError, type AccountSummary, type ConnectionStatus, type TabMessage } from './tab-messages.ts';
+import {
+  clientEventNames,
+  toWireError,
+  type AccountSummary,
+  type ConnectionStatus,
+  type TabMessage,
+} from './tab-messages.ts';
 import type { HostedClient, HubRuntime, TabRole, Tabs } from './tabs.ts';
 
 /** How long "Use here" waits for the leader tab to hand over. */
@@ -16,7 +22,10 @@ const REQUEUE_DELAY_MS = 100;
 
 type Phase = 'starting' | 'opening' | 'leader' | 'handing-over' | 'follower';
 
-const signedOut = () => Object.assign(new Error('You are signed out in this browser. Log in again.'), { code: 'UNAUTHENTICATED' });
+const signedOut = () =>
+  Object.assign(new Error('You are signed out in this browser. Log in again.'), {
+    code: 'UNAUTHENTICATED',
+  });
 
 /**
  * The account of this browser profile, shared by its tabs. One tab, the leader
@@ -114,9 +123,12 @@ export class AccountHub implements Tabs, ClientHost {
       this.heir = true;
       try {
         const led = new Promise<void>((resolve) => this.ledListeners.add(resolve));
-        if (this.leaderId && this.leaderId !== this.tabId) this.post({ kind: 'handover', from: this.tabId, to: this.leaderId });
+        if (this.leaderId && this.leaderId !== this.tabId)
+          this.post({ kind: 'handover', from: this.tabId, to: this.leaderId });
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(tabUnavailable()), HANDOVER_TIMEOUT_MS)));
+        const late = new Promise<never>(
+          (_, reject) => (timer = setTimeout(() => reject(tabUnavailable()), HANDOVER_TIMEOUT_MS)),
+        );
         await Promise.race([led, late]).finally(() => clearTimeout(timer));
       } finally {
         this.heir = false;
@@ -146,7 +158,8 @@ export class AccountHub implements Tabs, ClientHost {
   }
 
   linkDevice(code: string): Promise<ExistingDeviceLink> {
-    if (this.phase !== 'leader' || !this.local) return Promise.reject(leaderOnly('Linking a device'));
+    if (this.phase !== 'leader' || !this.local)
+      return Promise.reject(leaderOnly('Linking a device'));
     return this.local.linkDevice(code);
   }
 
@@ -233,8 +246,11 @@ export class AccountHub implements Tabs, ClientHost {
     if (method === 'stop') return undefined;
     if (method === 'takeRecoveryKey' && remote) return null;
     if (method === 'linkDevice' && remote) throw leaderOnly('Linking a device');
-    if (!this.runtime.methods.includes(method)) throw new TypeError(`${method} is not a method of the client.`);
-    const fn = (client as unknown as Record<string, (...a: unknown[]) => unknown>)[method] as (...a: unknown[]) => unknown;
+    if (!this.runtime.methods.includes(method))
+      throw new TypeError(`${method} is not a method of the client.`);
+    const fn = (client as unknown as Record<string, (...a: unknown[]) => unknown>)[method] as (
+      ...a: unknown[]
+    ) => unknown;
     if (method !== 'logout' && method !== 'deleteAccount') return fn.apply(client, args);
     // Signing out (or deleting the account) ends the session in every tab.
     this.quietClose = true;
@@ -256,7 +272,8 @@ export class AccountHub implements Tabs, ClientHost {
     this.post({ kind: 'ack', ...reply });
     this.run(msg.method, msg.args, true).then(
       (value) => this.post({ kind: 'result', ...reply, ok: true, value }),
-      (error: unknown) => this.post({ kind: 'result', ...reply, ok: false, error: toWireError(error) }),
+      (error: unknown) =>
+        this.post({ kind: 'result', ...reply, ok: false, error: toWireError(error) }),
     );
   }
 
@@ -282,12 +299,23 @@ export class AccountHub implements Tabs, ClientHost {
       );
       this.offEvents = () => offs.forEach((off) => off());
     }
-    this.setAccount(client ? { userId: client.userId, username: client.username, deviceId: client.deviceId, backupWarnings: [...client.backupWarnings] } : null, quiet);
+    this.setAccount(
+      client
+        ? {
+            userId: client.userId,
+            username: client.username,
+            deviceId: client.deviceId,
+            backupWarnings: [...client.backupWarnings],
+          }
+        : null,
+      quiet,
+    );
     this.postState();
   }
 
   private postState(): void {
-    if (this.phase === 'leader') this.post({ kind: 'state', from: this.tabId, account: this.account, status: this.status });
+    if (this.phase === 'leader')
+      this.post({ kind: 'state', from: this.tabId, account: this.account, status: this.status });
   }
 
   // Following.
@@ -329,7 +357,11 @@ export class AccountHub implements Tabs, ClientHost {
   }
 
   private setAccount(summary: AccountSummary | null, quiet = false): void {
-    const same = summary && this.account && summary.userId === this.account.userId && summary.deviceId === this.account.deviceId;
+    const same =
+      summary &&
+      this.account &&
+      summary.userId === this.account.userId &&
+      summary.deviceId === this.account.deviceId;
     this.account = summary;
     if (same) return;
     this.client = summary ? tabClient(this, summary, this.runtime.methods) : null;
@@ -346,7 +378,8 @@ export class AccountHub implements Tabs, ClientHost {
       this.channel.postMessage(msg);
     } catch (e) {
       // Something that cannot be copied to another tab (a result with functions in it): say so instead.
-      if (msg.kind === 'result') this.channel.postMessage({ ...msg, ok: false, error: toWireError(e) } satisfies TabMessage);
+      if (msg.kind === 'result')
+        this.channel.postMessage({ ...msg, ok: false, error: toWireError(e) } satisfies TabMessage);
     }
   }
 }

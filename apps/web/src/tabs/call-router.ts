@@ -5,10 +5,21 @@ import { fromWireError, type WireError } from './tab-messages.ts';
 export const ANSWER_TIMEOUT_MS = 15_000;
 
 /** Reads that may run again in the next leader when the tab asked went away mid-call. Anything else is not repeated: it may have happened. */
-const repeatable = new Set(['start', 'conversations', 'history', 'searchUsers', 'safetyNumber', 'conversationDevices', 'devices']);
+const repeatable = new Set([
+  'start',
+  'conversations',
+  'history',
+  'searchUsers',
+  'safetyNumber',
+  'conversationDevices',
+  'devices',
+]);
 
 /** Where calls go: this tab's own client, the leader tab, or nowhere yet (no leader, or one handing over). */
-export type CallTarget = { kind: 'local' } | { kind: 'remote'; leaderId: string } | { kind: 'none' };
+export type CallTarget =
+  | { kind: 'local' }
+  | { kind: 'remote'; leaderId: string }
+  | { kind: 'none' };
 
 interface PendingCall {
   id: number;
@@ -43,7 +54,17 @@ export class CallRouter {
 
   call(method: string, args: unknown[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const call: PendingCall = { id: this.nextId++, method, args, resolve, reject, sentTo: null, started: false, movedFrom: null, timer: undefined };
+      const call: PendingCall = {
+        id: this.nextId++,
+        method,
+        args,
+        resolve,
+        reject,
+        sentTo: null,
+        started: false,
+        movedFrom: null,
+        timer: undefined,
+      };
       this.pending.set(call.id, call);
       this.dispatch(call);
     });
@@ -57,7 +78,8 @@ export class CallRouter {
       if (call.sentTo === null) this.dispatch(call);
       else if (call.sentTo !== leader) {
         // The tab that had it is no longer the leader.
-        if (call.started && !repeatable.has(call.method)) this.settle(call, () => call.reject(tabClosed()));
+        if (call.started && !repeatable.has(call.method))
+          this.settle(call, () => call.reject(tabClosed()));
         else this.dispatch({ ...call, sentTo: null, started: false });
       }
     }
@@ -78,10 +100,15 @@ export class CallRouter {
     call.sentTo = null;
   }
 
-  onResult(id: number, result: { ok: true; value: unknown } | { ok: false; error: WireError }): void {
+  onResult(
+    id: number,
+    result: { ok: true; value: unknown } | { ok: false; error: WireError },
+  ): void {
     const call = this.pending.get(id);
     if (!call) return;
-    this.settle(call, () => (result.ok ? call.resolve(result.value) : call.reject(fromWireError(result.error))));
+    this.settle(call, () =>
+      result.ok ? call.resolve(result.value) : call.reject(fromWireError(result.error)),
+    );
   }
 
   private dispatch(call: PendingCall): void {
@@ -94,7 +121,10 @@ export class CallRouter {
       this.runLocal(call.method, call.args).then(call.resolve, call.reject);
       return;
     }
-    call.timer = setTimeout(() => this.settle(call, () => call.reject(tabUnavailable())), ANSWER_TIMEOUT_MS);
+    call.timer = setTimeout(
+      () => this.settle(call, () => call.reject(tabUnavailable())),
+      ANSWER_TIMEOUT_MS,
+    );
     if (target.kind === 'remote' && target.leaderId !== call.movedFrom) {
       call.sentTo = target.leaderId;
       this.send(target.leaderId, call.id, call.method, call.args);

@@ -14,6 +14,7 @@ export class EventRelay {
   }
 
   emit(event: keyof ClientEvents, args: unknown[]): void {
-    for (const handler of [...(this.handlers.get(event) ?? [])]) (handler as (...a: unknown[]) => void)(...args);
+    for (const handler of [...(this.handlers.get(event) ?? [])])
+      (handler as (...a: unknown[]) => void)(...args);
   }
 }

@@ -12,7 +12,10 @@ export class Fence {
   private writes = true;
   private readonly writing = new Set<Promise<unknown>>();
 
-  readonly fetch: typeof fetch = (input, init) => (this.network ? globalThis.fetch(input, init) : Promise.reject(new TypeError('This tab handed the account to another tab.')));
+  readonly fetch: typeof fetch = (input, init) =>
+    this.network
+      ? globalThis.fetch(input, init)
+      : Promise.reject(new TypeError('This tab handed the account to another tab.'));
 
   storage(inner: ClientStorage): ClientStorage {
     return {
@@ -36,7 +39,8 @@ export class Fence {
   }
 
   private write(op: () => Promise<void>): Promise<void> {
-    if (!this.writes) return Promise.reject(new Error('This tab handed the account to another tab.'));
+    if (!this.writes)
+      return Promise.reject(new Error('This tab handed the account to another tab.'));
     const pending = op();
     this.writing.add(pending);
     void pending.finally(() => this.writing.delete(pending)).catch(() => undefined);
@@ -49,7 +53,11 @@ export class Fence {
  * under way finished, the backup written, the latest tokens stored, and then
  * neither network nor writes through its fence.
  */
-export async function stopClient(client: HostedClient | null, fence: Fence | null, running: Iterable<Promise<unknown>>): Promise<void> {
+export async function stopClient(
+  client: HostedClient | null,
+  fence: Fence | null,
+  running: Iterable<Promise<unknown>>,
+): Promise<void> {
   client?.stop();
   await Promise.allSettled([...running]);
   await client?.close().catch(() => undefined);

@@ -48,7 +48,8 @@ class SoloTab implements Tabs {
       if (e.key === LEASE_KEY) this.notify();
     });
     addEventListener('pagehide', () => {
-      if (this.role === 'leader' && readLease()?.tab === this.tabId) localStorage.removeItem(LEASE_KEY);
+      if (this.role === 'leader' && readLease()?.tab === this.tabId)
+        localStorage.removeItem(LEASE_KEY);
     });
     this.ready = readLease() ? Promise.resolve() : this.lead();
   }
@@ -92,7 +93,11 @@ class SoloTab implements Tabs {
   }
 
   private async lead(): Promise<void> {
-    const renew = () => localStorage.setItem(LEASE_KEY, JSON.stringify({ tab: this.tabId, until: Date.now() + LEASE_MS } satisfies Lease));
+    const renew = () =>
+      localStorage.setItem(
+        LEASE_KEY,
+        JSON.stringify({ tab: this.tabId, until: Date.now() + LEASE_MS } satisfies Lease),
+      );
     renew();
     this.renewer = setInterval(renew, RENEW_MS);
     this.role = 'leader';

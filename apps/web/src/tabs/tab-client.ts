@@ -18,7 +18,11 @@ export interface ClientHost {
  * name with plain-data arguments, answered by the leader's client.
  * `stop()` does nothing: the stream runs in the leader while the account is signed in.
  */
-export function tabClient(host: ClientHost, account: AccountSummary, methods: readonly string[]): ChatClient {
+export function tabClient(
+  host: ClientHost,
+  account: AccountSummary,
+  methods: readonly string[],
+): ChatClient {
   const own = {
     userId: account.userId,
     username: account.username,
@@ -30,11 +34,18 @@ export function tabClient(host: ClientHost, account: AccountSummary, methods: re
     takeRecoveryKey: () => host.takeRecoveryKey(),
     linkDevice: (code: string) => host.linkDevice(code),
   };
-  const forwarded = Object.fromEntries(methods.filter((m) => !(m in own)).map((m) => [m, (...args: unknown[]) => host.call(m, args)]));
+  const forwarded = Object.fromEntries(
+    methods.filter((m) => !(m in own)).map((m) => [m, (...args: unknown[]) => host.call(m, args)]),
+  );
   return Object.freeze({ ...forwarded, ...own }) as unknown as ChatClient;
 }
 
 /** The methods of a client class that can be called by name (not the constructor, accessors or `close`, which only the hub calls). */
 export function callableMethods(prototype: object): string[] {
-  return Object.getOwnPropertyNames(prototype).filter((name) => name !== 'constructor' && name !== 'close' && typeof Object.getOwnPropertyDescriptor(prototype, name)?.value === 'function');
+  return Object.getOwnPropertyNames(prototype).filter(
+    (name) =>
+      name !== 'constructor' &&
+      name !== 'close' &&
+      typeof Object.getOwnPropertyDescriptor(prototype, name)?.value === 'function',
+  );
 }

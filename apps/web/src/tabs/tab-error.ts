@@ -17,10 +17,19 @@ export class TabError extends Error {
 }
 
 export const leaderOnly = (what: string) =>
-  new TabError('LEADER_ONLY', `${what} works only in the tab that holds your account, and another tab of this browser holds it. Choose Use here, then try again.`);
+  new TabError(
+    'LEADER_ONLY',
+    `${what} works only in the tab that holds your account, and another tab of this browser holds it. Choose Use here, then try again.`,
+  );
 
 export const tabClosed = () =>
-  new TabError('TAB_CLOSED', 'The tab that held your account closed before this finished. Check whether it went through, then try again.');
+  new TabError(
+    'TAB_CLOSED',
+    'The tab that held your account closed before this finished. Check whether it went through, then try again.',
+  );
 
 export const tabUnavailable = () =>
-  new TabError('TAB_UNAVAILABLE', 'Another tab of this browser holds your account and did not answer. Choose Use here to run it in this tab, or close the other tab.');
+  new TabError(
+    'TAB_UNAVAILABLE',
+    'Another tab of this browser holds your account and did not answer. Choose Use here to run it in this tab, or close the other tab.',
+  );

@@ -37,7 +37,15 @@ export type TabMessage =
   | { kind: 'handover'; from: string; to: string };
 
 /** The events a client emits; the leader forwards each of them. `satisfies` keeps the list complete. */
-export const clientEventNames = ['message', 'conversation', 'status', 'devices', 'accountDeleted', 'warning', 'alert'] as const satisfies readonly (keyof ClientEvents)[];
+export const clientEventNames = [
+  'message',
+  'conversation',
+  'status',
+  'devices',
+  'accountDeleted',
+  'warning',
+  'alert',
+] as const satisfies readonly (keyof ClientEvents)[];
 type Missing = Exclude<keyof ClientEvents, (typeof clientEventNames)[number]>;
 // A compile error here means a client event was added without adding it to the list above.
 export const everyEventForwarded: Missing extends never ? true : Missing = true;

@@ -14,7 +14,12 @@ export function sealGroup(key: StorageKey, group: Group): Promise<Uint8Array> {
 export type OpenGroupResult = GroupImport | { kind: 'tampered'; message: string };
 
 /** Opens what sealGroup stored for `groupId`. */
-export async function openGroup(client: MlsClient, key: StorageKey, groupId: Uint8Array, sealed: Uint8Array): Promise<OpenGroupResult> {
+export async function openGroup(
+  client: MlsClient,
+  key: StorageKey,
+  groupId: Uint8Array,
+  sealed: Uint8Array,
+): Promise<OpenGroupResult> {
   const opened = await openAtRest(key, sealed, purposeOf(groupId));
   if (opened.kind !== 'ok') return opened;
   return importGroup(client, opened.plaintext);

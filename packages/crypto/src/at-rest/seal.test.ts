@@ -6,13 +6,20 @@ describe('sealing state at rest', () => {
   it('opens with the raw key and purpose it was sealed with', async () => {
     const key = generateStorageKey();
     const sealed = await sealAtRest(key, utf8('secret state'), 'group:01');
-    expect(await openAtRest(key, sealed, 'group:01')).toEqual({ kind: 'ok', plaintext: utf8('secret state') });
+    expect(await openAtRest(key, sealed, 'group:01')).toEqual({
+      kind: 'ok',
+      plaintext: utf8('secret state'),
+    });
     const again = await sealAtRest(key, utf8('secret state'), 'group:01');
     expect(again).not.toEqual(sealed);
   });
 
   it('works with a non-extractable WebCrypto key', async () => {
-    const key = await globalThis.crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    const key = await globalThis.crypto.subtle.generateKey(
+      { name: 'AES-GCM', length: 256 },
+      false,
+      ['encrypt', 'decrypt'],
+    );
     const sealed = await sealAtRest(key, utf8('x'), 'p');
     expect(await openAtRest(key, sealed, 'p')).toEqual({ kind: 'ok', plaintext: utf8('x') });
   });

@@ -14,8 +14,10 @@ function aad(purpose: string): Uint8Array {
 }
 
 function checkKey(key: StorageKey): void {
-  const bits = key instanceof Uint8Array ? key.length * 8 : (key.algorithm as AesKeyAlgorithm).length;
-  if (bits !== 256) throw new Error('A storage key is AES-256: 32 raw bytes or a 256-bit AES-GCM CryptoKey.');
+  const bits =
+    key instanceof Uint8Array ? key.length * 8 : (key.algorithm as AesKeyAlgorithm).length;
+  if (bits !== 256)
+    throw new Error('A storage key is AES-256: 32 raw bytes or a 256-bit AES-GCM CryptoKey.');
 }
 
 /**
@@ -23,23 +25,42 @@ function checkKey(key: StorageKey): void {
  * is authenticated, so a blob stored under one name cannot be swapped in for
  * another. Output: u8 version ‖ nonce ‖ ciphertext ‖ tag.
  */
-export async function sealAtRest(key: StorageKey, plaintext: Uint8Array, purpose: string): Promise<Uint8Array> {
+export async function sealAtRest(
+  key: StorageKey,
+  plaintext: Uint8Array,
+  purpose: string,
+): Promise<Uint8Array> {
   checkKey(key);
   const nonce = randomBytes(aesGcmNonceLength);
   const sealed = await aesGcmSeal(key, nonce, plaintext, aad(purpose));
   return concatBytes(Uint8Array.of(formatVersion), nonce, sealed);
 }
 
-export type OpenResult = { kind: 'ok'; plaintext: Uint8Array } | { kind: 'tampered'; message: string };
+export type OpenResult =
+  | { kind: 'ok'; plaintext: Uint8Array }
+  | { kind: 'tampered'; message: string };
 
-export async function openAtRest(key: StorageKey, sealed: Uint8Array, purpose: string): Promise<OpenResult> {
+export async function openAtRest(
+  key: StorageKey,
+  sealed: Uint8Array,
+  purpose: string,
+): Promise<OpenResult> {
   checkKey(key);
   if (sealed.length < 1 + aesGcmNonceLength + 16 || sealed[0] !== formatVersion) {
     return { kind: 'tampered', message: 'The stored blob is truncated or of an unknown format.' };
   }
   const nonce = sealed.subarray(1, 1 + aesGcmNonceLength);
-  const plaintext = await aesGcmOpen(key, nonce, sealed.subarray(1 + aesGcmNonceLength), aad(purpose));
-  if (plaintext === undefined) return { kind: 'tampered', message: 'The stored blob failed authentication: wrong key, wrong purpose, or altered bytes.' };
+  const plaintext = await aesGcmOpen(
+    key,
+    nonce,
+    sealed.subarray(1 + aesGcmNonceLength),
+    aad(purpose),
+  );
+  if (plaintext === undefined)
+    return {
+      kind: 'tampered',
+      message: 'The stored blob failed authentication: wrong key, wrong purpose, or altered bytes.',
+    };
   return { kind: 'ok', plaintext };
 }
 

@@ -5,7 +5,11 @@ import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke
  * DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM — the primitives of
  * MLS cipher suite 1.
  */
-export const hpke = new CipherSuite({ kem: new DhkemX25519HkdfSha256(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
+export const hpke = new CipherSuite({
+  kem: new DhkemX25519HkdfSha256(),
+  kdf: new HkdfSha256(),
+  aead: new Aes128Gcm(),
+});
 
 export interface HpkeKeyPair {
   privateKey: CryptoKey;
@@ -16,5 +20,8 @@ export interface HpkeKeyPair {
 export async function hpkeKeyPairFromSeed(seed: Uint8Array): Promise<HpkeKeyPair> {
   if (seed.length !== 32) throw new Error('An HPKE seed is 32 bytes.');
   const pair = await hpke.kem.deriveKeyPair(seed);
-  return { privateKey: pair.privateKey, publicKey: new Uint8Array(await hpke.kem.serializePublicKey(pair.publicKey)) };
+  return {
+    privateKey: pair.privateKey,
+    publicKey: new Uint8Array(await hpke.kem.serializePublicKey(pair.publicKey)),
+  };
 }

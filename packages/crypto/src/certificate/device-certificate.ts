@@ -10,7 +10,11 @@ export const certificateVersion = 1;
 const signingLabel = utf8('rchat device certificate v1\u0000');
 
 /** Limits that keep decoding bounded; ids are UUIDs in practice. */
-export const certificateLimits = { idBytes: 128, deviceKeyBytes: 4096, signatureBytes: 64 } as const;
+export const certificateLimits = {
+  idBytes: 128,
+  deviceKeyBytes: 4096,
+  signatureBytes: 64,
+} as const;
 
 /**
  * The identity key's statement: "device `deviceId` of user `userId` signs MLS
@@ -60,15 +64,28 @@ export interface IssueCertificateInput {
 }
 
 /** Signs a device certificate with the user's identity key. */
-export function issueDeviceCertificate(identity: IdentityKeyPair, input: IssueCertificateInput): DeviceCertificate {
+export function issueDeviceCertificate(
+  identity: IdentityKeyPair,
+  input: IssueCertificateInput,
+): DeviceCertificate {
   checkFields(input);
   const fields: DeviceCertificateFields = { ...input, identityKey: identity.publicKey };
-  return { version: certificateVersion, ...fields, signature: signEd25519(identity.privateKey, certificateSigningInput(fields)) };
+  return {
+    version: certificateVersion,
+    ...fields,
+    signature: signEd25519(identity.privateKey, certificateSigningInput(fields)),
+  };
 }
 
 function checkFields(input: IssueCertificateInput): void {
   const idOk = (id: string) => id.length > 0 && utf8(id).length <= certificateLimits.idBytes;
-  if (!idOk(input.userId) || !idOk(input.deviceId)) throw new Error(`userId and deviceId must be 1 to ${certificateLimits.idBytes} bytes.`);
-  if (!Number.isSafeInteger(input.expiresAt) || input.expiresAt < 0) throw new Error('expiresAt must be a non-negative integer (ms since the epoch).');
-  if (input.deviceSignatureKey.length === 0 || input.deviceSignatureKey.length > certificateLimits.deviceKeyBytes) throw new Error('The device signature key has an impossible length.');
+  if (!idOk(input.userId) || !idOk(input.deviceId))
+    throw new Error(`userId and deviceId must be 1 to ${certificateLimits.idBytes} bytes.`);
+  if (!Number.isSafeInteger(input.expiresAt) || input.expiresAt < 0)
+    throw new Error('expiresAt must be a non-negative integer (ms since the epoch).');
+  if (
+    input.deviceSignatureKey.length === 0 ||
+    input.deviceSignatureKey.length > certificateLimits.deviceKeyBytes
+  )
+    throw new Error('The device signature key has an impossible length.');
 }

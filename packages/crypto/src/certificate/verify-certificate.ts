@@ -28,7 +28,10 @@ export function deviceKeyFingerprint(key: Uint8Array): string {
 }
 
 /** Checks issuer, signature and expiry, in that order. */
-export function verifyDeviceCertificate(certificate: DeviceCertificate, expect: CertificateExpectations): CertificateVerification {
+export function verifyDeviceCertificate(
+  certificate: DeviceCertificate,
+  expect: CertificateExpectations,
+): CertificateVerification {
   const who = `device ${certificate.deviceId} of user ${certificate.userId}`;
   if (!bytesEqual(certificate.identityKey, expect.trustedIdentityKey)) {
     return {
@@ -36,11 +39,24 @@ export function verifyDeviceCertificate(certificate: DeviceCertificate, expect: 
       message: `The certificate of ${who} is signed by identity key ${keyFingerprint(certificate.identityKey)}…, not by the key trusted for this user (${keyFingerprint(expect.trustedIdentityKey)}…).`,
     };
   }
-  if (!verifyEd25519(certificate.identityKey, certificateSigningInput(certificate), certificate.signature)) {
-    return { kind: 'bad-signature', message: `The certificate of ${who} does not carry a valid signature of its identity key.` };
+  if (
+    !verifyEd25519(
+      certificate.identityKey,
+      certificateSigningInput(certificate),
+      certificate.signature,
+    )
+  ) {
+    return {
+      kind: 'bad-signature',
+      message: `The certificate of ${who} does not carry a valid signature of its identity key.`,
+    };
   }
   if (certificate.expiresAt <= expect.now) {
-    return { kind: 'expired', expiresAt: certificate.expiresAt, message: `The certificate of ${who} expired at ${new Date(certificate.expiresAt).toISOString()}.` };
+    return {
+      kind: 'expired',
+      expiresAt: certificate.expiresAt,
+      message: `The certificate of ${who} expired at ${new Date(certificate.expiresAt).toISOString()}.`,
+    };
   }
   return { kind: 'ok', certificate };
 }

@@ -39,7 +39,10 @@ export type StructureKind =
   | 'group_context_extensions_proposal'
   | 'commit';
 
-type Codec = { decode: (b: Uint8Array, offset: number) => [unknown, number] | undefined; encode: (v: never) => Uint8Array };
+type Codec = {
+  decode: (b: Uint8Array, offset: number) => [unknown, number] | undefined;
+  encode: (v: never) => Uint8Array;
+};
 
 const codecs: Record<StructureKind, Codec> = {
   mls_message: { decode: decodeMlsMessage, encode: encodeMlsMessage },
@@ -51,7 +54,10 @@ const codecs: Record<StructureKind, Codec> = {
   pre_shared_key_proposal: { decode: decodePSK, encode: encodePSK },
   re_init_proposal: { decode: decodeReinit, encode: encodeReinit },
   external_init_proposal: { decode: decodeExternalInit, encode: encodeExternalInit },
-  group_context_extensions_proposal: { decode: decodeGroupContextExtensions, encode: encodeGroupContextExtensions },
+  group_context_extensions_proposal: {
+    decode: decodeGroupContextExtensions,
+    encode: encodeGroupContextExtensions,
+  },
   commit: { decode: decodeCommit, encode: encodeCommit },
 };
 
@@ -64,9 +70,13 @@ export function reencode(kind: StructureKind, bytes: Uint8Array): Uint8Array | u
 }
 
 /** The wire format and content type of an MLSMessage (for checking what a vector holds). */
-export function describeMlsMessage(bytes: Uint8Array): { wireformat: string; contentType?: string } | undefined {
+export function describeMlsMessage(
+  bytes: Uint8Array,
+): { wireformat: string; contentType?: string } | undefined {
   const decoded = decodeMlsMessage(bytes, 0);
   if (decoded === undefined) return undefined;
   const m = decoded[0];
-  return m.wireformat === 'mls_public_message' ? { wireformat: m.wireformat, contentType: m.publicMessage.content.contentType } : { wireformat: m.wireformat };
+  return m.wireformat === 'mls_public_message'
+    ? { wireformat: m.wireformat, contentType: m.publicMessage.content.contentType }
+    : { wireformat: m.wireformat };
 }

@@ -20,15 +20,31 @@ export interface EpochInput {
   readonly pskSecret: Uint8Array;
 }
 
-export function groupContextOf(suite: CipherSuiteId, e: Pick<EpochInput, 'groupId' | 'epoch' | 'treeHash' | 'confirmedTranscriptHash'>): GroupContext {
-  return { version: 'mls10', cipherSuite: cipherSuiteName(suite), groupId: e.groupId, epoch: e.epoch, treeHash: e.treeHash, confirmedTranscriptHash: e.confirmedTranscriptHash, extensions: [] };
+export function groupContextOf(
+  suite: CipherSuiteId,
+  e: Pick<EpochInput, 'groupId' | 'epoch' | 'treeHash' | 'confirmedTranscriptHash'>,
+): GroupContext {
+  return {
+    version: 'mls10',
+    cipherSuite: cipherSuiteName(suite),
+    groupId: e.groupId,
+    epoch: e.epoch,
+    treeHash: e.treeHash,
+    confirmedTranscriptHash: e.confirmedTranscriptHash,
+    extensions: [],
+  };
 }
 
 /** Every secret of one epoch, plus the encoded GroupContext and external_pub. */
 export async function epochSecrets(suite: CipherSuiteId, e: EpochInput) {
   const impl = await loadCipherSuite(suite);
   const context = groupContextOf(suite, e);
-  const { keySchedule: k, joinerSecret, welcomeSecret, encryptionSecret } = await initializeEpoch(e.initSecret, e.commitSecret, context, e.pskSecret, impl.kdf);
+  const {
+    keySchedule: k,
+    joinerSecret,
+    welcomeSecret,
+    encryptionSecret,
+  } = await initializeEpoch(e.initSecret, e.commitSecret, context, e.pskSecret, impl.kdf);
   const { publicKey } = await impl.hpke.deriveKeyPair(k.externalSecret);
   return {
     groupContext: encodeGroupContext(context),
@@ -47,7 +63,13 @@ export async function epochSecrets(suite: CipherSuiteId, e: EpochInput) {
   };
 }
 
-export async function exporterSecret(suite: CipherSuiteId, exporter: Uint8Array, label: string, context: Uint8Array, length: number): Promise<Uint8Array> {
+export async function exporterSecret(
+  suite: CipherSuiteId,
+  exporter: Uint8Array,
+  label: string,
+  context: Uint8Array,
+  length: number,
+): Promise<Uint8Array> {
   return mlsExporter(exporter, label, context, length, await loadCipherSuite(suite));
 }
 
@@ -57,16 +79,26 @@ export interface ExternalPsk {
   readonly nonce: Uint8Array;
 }
 
-export async function pskSecret(suite: CipherSuiteId, psks: readonly ExternalPsk[]): Promise<Uint8Array> {
+export async function pskSecret(
+  suite: CipherSuiteId,
+  psks: readonly ExternalPsk[],
+): Promise<Uint8Array> {
   return computePskSecret(
     psks.map((p) => [{ psktype: 'external', pskId: p.id, pskNonce: p.nonce }, p.psk]),
     await loadCipherSuite(suite),
   );
 }
 
-export async function senderDataKeyAndNonce(suite: CipherSuiteId, senderDataSecret: Uint8Array, ciphertext: Uint8Array): Promise<{ key: Uint8Array; nonce: Uint8Array }> {
+export async function senderDataKeyAndNonce(
+  suite: CipherSuiteId,
+  senderDataSecret: Uint8Array,
+  ciphertext: Uint8Array,
+): Promise<{ key: Uint8Array; nonce: Uint8Array }> {
   const impl = await loadCipherSuite(suite);
-  return { key: await expandSenderDataKey(impl, senderDataSecret, ciphertext), nonce: await expandSenderDataNonce(impl, senderDataSecret, ciphertext) };
+  return {
+    key: await expandSenderDataKey(impl, senderDataSecret, ciphertext),
+    nonce: await expandSenderDataNonce(impl, senderDataSecret, ciphertext),
+  };
 }
 
 export interface RatchetKeys {
@@ -77,14 +109,26 @@ export interface RatchetKeys {
 }
 
 /** Keys and nonces of one leaf's handshake and application ratchets at each of `generations`. */
-export async function ratchetKeys(suite: CipherSuiteId, encryptionSecret: Uint8Array, leafCount: number, leaf: number, generations: readonly number[]): Promise<RatchetKeys[]> {
+export async function ratchetKeys(
+  suite: CipherSuiteId,
+  encryptionSecret: Uint8Array,
+  leafCount: number,
+  leaf: number,
+  generations: readonly number[],
+): Promise<RatchetKeys[]> {
   const impl = await loadCipherSuite(suite);
   const tree = await createSecretTree(leafCount, encryptionSecret, impl.kdf);
   const node = tree[leafToNodeIndex(toLeafIndex(leaf))];
   if (node === undefined) throw new Error(`No leaf ${leaf} in a tree of ${leafCount}.`);
   const out: RatchetKeys[] = [];
   for (const generation of generations) {
-    const config = { ...defaultKeyRetentionConfig, maximumForwardRatchetSteps: Math.max(generation + 1, defaultKeyRetentionConfig.maximumForwardRatchetSteps) };
+    const config = {
+      ...defaultKeyRetentionConfig,
+      maximumForwardRatchetSteps: Math.max(
+        generation + 1,
+        defaultKeyRetentionConfig.maximumForwardRatchetSteps,
+      ),
+    };
     const [hs] = await ratchetUntil(node.handshake, generation, config, impl.kdf);
     const [app] = await ratchetUntil(node.application, generation, config, impl.kdf);
     out.push({
@@ -98,16 +142,30 @@ export async function ratchetKeys(suite: CipherSuiteId, encryptionSecret: Uint8A
 }
 
 /** Transcript hashes after a commit, and whether its confirmation tag verifies. */
-export async function transcriptHashes(suite: CipherSuiteId, authenticatedContent: Uint8Array, interimBefore: Uint8Array, confirmationKey: Uint8Array) {
+export async function transcriptHashes(
+  suite: CipherSuiteId,
+  authenticatedContent: Uint8Array,
+  interimBefore: Uint8Array,
+  confirmationKey: Uint8Array,
+) {
   const impl = await loadCipherSuite(suite);
   const decoded = decodeAuthenticatedContent(authenticatedContent, 0);
   if (decoded === undefined) throw new Error('AuthenticatedContent does not decode.');
   const auth = decoded[0];
-  if (auth.content.contentType !== 'commit' || auth.auth.contentType !== 'commit') throw new Error('Not a commit.');
-  const confirmed = await createConfirmedHash(interimBefore, { wireformat: auth.wireformat, content: auth.content, signature: auth.auth.signature }, impl.hash);
+  if (auth.content.contentType !== 'commit' || auth.auth.contentType !== 'commit')
+    throw new Error('Not a commit.');
+  const confirmed = await createConfirmedHash(
+    interimBefore,
+    { wireformat: auth.wireformat, content: auth.content, signature: auth.auth.signature },
+    impl.hash,
+  );
   return {
     confirmedTranscriptHash: confirmed,
     interimTranscriptHash: await createInterimHash(confirmed, auth.auth.confirmationTag, impl.hash),
-    confirmationTagValid: await impl.hash.verifyMac(confirmationKey, auth.auth.confirmationTag, confirmed),
+    confirmationTagValid: await impl.hash.verifyMac(
+      confirmationKey,
+      auth.auth.confirmationTag,
+      confirmed,
+    ),
   };
 }

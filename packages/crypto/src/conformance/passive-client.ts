@@ -38,7 +38,10 @@ export interface PassiveClient {
  * Joins with the given keys and follows the group. The caller supplies the
  * Authentication Service: interop vectors carry credentials of their own.
  */
-export async function joinPassively(input: PassiveClientInput, authService: AuthenticationService): Promise<PassiveClient> {
+export async function joinPassively(
+  input: PassiveClientInput,
+  authService: AuthenticationService,
+): Promise<PassiveClient> {
   const impl = await loadCipherSuite(input.suite);
   const config: ClientConfig = {
     keyRetentionConfig: defaultKeyRetentionConfig,
@@ -49,17 +52,40 @@ export async function joinPassively(input: PassiveClientInput, authService: Auth
   };
   const kp = decodeMlsMessage(input.keyPackage, 0)?.[0];
   const welcome = decodeMlsMessage(input.welcome, 0)?.[0];
-  if (kp?.wireformat !== 'mls_key_package' || welcome?.wireformat !== 'mls_welcome') throw new Error('Expected a KeyPackage and a Welcome.');
-  const tree = input.ratchetTree === undefined ? undefined : decodeRatchetTree(input.ratchetTree, 0)?.[0];
-  const psks: Record<string, Uint8Array> = Object.fromEntries(input.externalPsks.map((p) => [bytesToBase64(p.id), p.psk]));
-  const keys = { initPrivateKey: input.initPrivateKey, hpkePrivateKey: input.encryptionPrivateKey, signaturePrivateKey: input.signaturePrivateKey };
-  let state: ClientState = await joinGroup(welcome.welcome, kp.keyPackage, keys, makePskIndex(undefined, psks), impl, tree, undefined, config);
+  if (kp?.wireformat !== 'mls_key_package' || welcome?.wireformat !== 'mls_welcome')
+    throw new Error('Expected a KeyPackage and a Welcome.');
+  const tree =
+    input.ratchetTree === undefined ? undefined : decodeRatchetTree(input.ratchetTree, 0)?.[0];
+  const psks: Record<string, Uint8Array> = Object.fromEntries(
+    input.externalPsks.map((p) => [bytesToBase64(p.id), p.psk]),
+  );
+  const keys = {
+    initPrivateKey: input.initPrivateKey,
+    hpkePrivateKey: input.encryptionPrivateKey,
+    signaturePrivateKey: input.signaturePrivateKey,
+  };
+  let state: ClientState = await joinGroup(
+    welcome.welcome,
+    kp.keyPackage,
+    keys,
+    makePskIndex(undefined, psks),
+    impl,
+    tree,
+    undefined,
+    config,
+  );
   return {
     epochAuthenticator: () => state.keySchedule.epochAuthenticator,
     async process(message) {
       const m = decodeMlsMessage(message, 0)?.[0];
-      if (m?.wireformat === 'mls_private_message') state = (await processPrivateMessage(state, m.privateMessage, makePskIndex(state, psks), impl)).newState;
-      else if (m?.wireformat === 'mls_public_message') state = (await processPublicMessage(state, m.publicMessage, makePskIndex(state, psks), impl)).newState;
+      if (m?.wireformat === 'mls_private_message')
+        state = (
+          await processPrivateMessage(state, m.privateMessage, makePskIndex(state, psks), impl)
+        ).newState;
+      else if (m?.wireformat === 'mls_public_message')
+        state = (
+          await processPublicMessage(state, m.publicMessage, makePskIndex(state, psks), impl)
+        ).newState;
       else throw new Error('Expected a proposal or commit.');
     },
   };

@@ -14,6 +14,8 @@ export const treeMath = {
   root: (leaves: number): number => root(leaves),
   left: (node: number): number | null => orNull(() => left(toNodeIndex(node))),
   right: (node: number): number | null => orNull(() => right(toNodeIndex(node))),
-  parent: (node: number, leaves: number): number | null => orNull(() => parent(toNodeIndex(node), leaves)),
-  sibling: (node: number, leaves: number): number | null => orNull(() => sibling(toNodeIndex(node), leaves)),
+  parent: (node: number, leaves: number): number | null =>
+    orNull(() => parent(toNodeIndex(node), leaves)),
+  sibling: (node: number, leaves: number): number | null =>
+    orNull(() => sibling(toNodeIndex(node), leaves)),
 };

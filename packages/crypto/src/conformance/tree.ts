@@ -1,6 +1,14 @@
 // RFC 9420 §7 ratchet tree: hashes, resolutions, validation, proposals and TreeKEM.
 import { decodeProposal } from 'ts-mls/proposal.js';
-import { addLeafNode, decodeRatchetTree, encodeRatchetTree, removeLeafNode, resolution, updateLeafNode, type RatchetTree } from 'ts-mls/ratchetTree.js';
+import {
+  addLeafNode,
+  decodeRatchetTree,
+  encodeRatchetTree,
+  removeLeafNode,
+  resolution,
+  updateLeafNode,
+  type RatchetTree,
+} from 'ts-mls/ratchetTree.js';
 import { verifyLeafNodeSignature } from 'ts-mls/leafNode.js';
 import { verifyParentHashes } from 'ts-mls/parentHash.js';
 import { treeHash, treeHashRoot } from 'ts-mls/treeHash.js';
@@ -9,7 +17,8 @@ import { loadCipherSuite, type CipherSuiteId } from '../mls/cipher-suites.ts';
 
 export function decodeTree(bytes: Uint8Array): RatchetTree {
   const decoded = decodeRatchetTree(bytes, 0);
-  if (decoded === undefined || decoded[1] !== bytes.length) throw new Error('Ratchet tree does not decode.');
+  if (decoded === undefined || decoded[1] !== bytes.length)
+    throw new Error('Ratchet tree does not decode.');
   return decoded[0];
 }
 
@@ -21,7 +30,11 @@ export interface TreeReport {
 }
 
 /** Everything a joiner checks about a received tree. */
-export async function inspectTree(suite: CipherSuiteId, treeBytes: Uint8Array, groupId: Uint8Array): Promise<TreeReport> {
+export async function inspectTree(
+  suite: CipherSuiteId,
+  treeBytes: Uint8Array,
+  groupId: Uint8Array,
+): Promise<TreeReport> {
   const impl = await loadCipherSuite(suite);
   const tree = decodeTree(treeBytes);
   const treeHashes: Uint8Array[] = [];
@@ -31,13 +44,29 @@ export async function inspectTree(suite: CipherSuiteId, treeBytes: Uint8Array, g
     treeHashes.push(await treeHash(tree, toNodeIndex(i), impl.hash));
     resolutions.push(resolution(tree, toNodeIndex(i)));
     const node = tree[i];
-    if (node?.nodeType === 'leaf') leafSignaturesValid &&= await verifyLeafNodeSignature(node.leaf, groupId, nodeToLeafIndex(toNodeIndex(i)), impl.signature);
+    if (node?.nodeType === 'leaf')
+      leafSignaturesValid &&= await verifyLeafNodeSignature(
+        node.leaf,
+        groupId,
+        nodeToLeafIndex(toNodeIndex(i)),
+        impl.signature,
+      );
   }
-  return { treeHashes, resolutions, parentHashesValid: await verifyParentHashes(tree, impl.hash), leafSignaturesValid };
+  return {
+    treeHashes,
+    resolutions,
+    parentHashesValid: await verifyParentHashes(tree, impl.hash),
+    leafSignaturesValid,
+  };
 }
 
 /** Applies one Add, Update or Remove proposal to a tree. */
-export async function applyProposalToTree(suite: CipherSuiteId, treeBytes: Uint8Array, proposalBytes: Uint8Array, sender: number) {
+export async function applyProposalToTree(
+  suite: CipherSuiteId,
+  treeBytes: Uint8Array,
+  proposalBytes: Uint8Array,
+  sender: number,
+) {
   const impl = await loadCipherSuite(suite);
   const tree = decodeTree(treeBytes);
   const proposal = decodeProposal(proposalBytes, 0)?.[0];
@@ -55,5 +84,9 @@ export async function applyProposalToTree(suite: CipherSuiteId, treeBytes: Uint8
     default:
       throw new Error('Only add, update and remove change the tree.');
   }
-  return { treeHashBefore: await treeHashRoot(tree, impl.hash), tree: encodeRatchetTree(after), treeHashAfter: await treeHashRoot(after, impl.hash) };
+  return {
+    treeHashBefore: await treeHashRoot(tree, impl.hash),
+    tree: encodeRatchetTree(after),
+    treeHashAfter: await treeHashRoot(after, impl.hash),
+  };
 }

@@ -43,15 +43,27 @@ async function derivePrivatePath(suite: CipherSuiteId, leaf: PrivateLeaf): Promi
   const impl = await loadCipherSuite(suite);
   const secrets: Record<number, Uint8Array> = Object.fromEntries(leaf.pathSecrets);
   const path = await toPrivateKeyPath(secrets, leaf.index, impl);
-  return { ...path, privateKeys: { ...path.privateKeys, [leafToNodeIndex(toLeafIndex(leaf.index))]: leaf.encryptionPrivateKey } };
+  return {
+    ...path,
+    privateKeys: {
+      ...path.privateKeys,
+      [leafToNodeIndex(toLeafIndex(leaf.index))]: leaf.encryptionPrivateKey,
+    },
+  };
 }
 
 /** True when each known path secret derives the public key stored at its node. */
-export async function pathSecretsMatchTree(suite: CipherSuiteId, treeBytes: Uint8Array, leaf: PrivateLeaf): Promise<boolean> {
+export async function pathSecretsMatchTree(
+  suite: CipherSuiteId,
+  treeBytes: Uint8Array,
+  leaf: PrivateLeaf,
+): Promise<boolean> {
   const impl = await loadCipherSuite(suite);
   const tree = decodeTree(treeBytes);
   for (const [nodeIndex, secret] of leaf.pathSecrets) {
-    const { publicKey } = await impl.hpke.deriveKeyPair(await deriveSecret(secret, 'node', impl.kdf));
+    const { publicKey } = await impl.hpke.deriveKeyPair(
+      await deriveSecret(secret, 'node', impl.kdf),
+    );
     const node = tree[nodeIndex];
     if (node === undefined) return false;
     const expected = getHpkePublicKey(node);
@@ -69,7 +81,13 @@ export interface UpdatePathResult {
   readonly freshPathAgrees: boolean;
 }
 
-export async function processUpdatePath(suite: CipherSuiteId, setting: TreeKemSetting, sender: number, updatePathBytes: Uint8Array, leaves: readonly PrivateLeaf[]): Promise<UpdatePathResult> {
+export async function processUpdatePath(
+  suite: CipherSuiteId,
+  setting: TreeKemSetting,
+  sender: number,
+  updatePathBytes: Uint8Array,
+  leaves: readonly PrivateLeaf[],
+): Promise<UpdatePathResult> {
   const impl = await loadCipherSuite(suite);
   const tree: RatchetTree = decodeTree(setting.tree);
   const updatePath = decodeUpdatePath(updatePathBytes, 0)?.[0];
@@ -81,21 +99,51 @@ export async function processUpdatePath(suite: CipherSuiteId, setting: TreeKemSe
 
   const senderLeaf = leaves.find((l) => l.index === sender);
   if (senderLeaf === undefined) throw new Error('The sender has no private state.');
-  const [fresh, freshPath, freshSecrets] = await createUpdatePath(updated, toLeafIndex(sender), context, senderLeaf.signaturePrivateKey, impl);
+  const [fresh, freshPath, freshSecrets] = await createUpdatePath(
+    updated,
+    toLeafIndex(sender),
+    context,
+    senderLeaf.signaturePrivateKey,
+    impl,
+  );
   const rootSecret = freshSecrets.at(-1);
   if (rootSecret === undefined) throw new Error('The fresh UpdatePath has no secrets.');
   const expectedFresh = await deriveSecret(rootSecret.secret, 'path', impl.kdf);
-  const freshContext = { ...context, treeHash: await treeHashRoot(fresh, impl.hash), epoch: context.epoch + 1n };
+  const freshContext = {
+    ...context,
+    treeHash: await treeHashRoot(fresh, impl.hash),
+    epoch: context.epoch + 1n,
+  };
   let freshPathAgrees = true;
 
   for (const leaf of leaves) {
     if (leaf.index === sender) continue;
     const path = await privatePathOf(suite, leaf);
-    const got = await applyUpdatePathSecret(tree, path, toLeafIndex(sender), context, updatePath, [], impl);
-    receivers.set(leaf.index, { pathSecret: got.pathSecret, commitSecret: await getCommitSecret(tree, got.nodeIndex, got.pathSecret, impl.kdf) });
-    const again = await applyUpdatePathSecret(tree, path, toLeafIndex(sender), freshContext, freshPath, [], impl);
+    const got = await applyUpdatePathSecret(
+      tree,
+      path,
+      toLeafIndex(sender),
+      context,
+      updatePath,
+      [],
+      impl,
+    );
+    receivers.set(leaf.index, {
+      pathSecret: got.pathSecret,
+      commitSecret: await getCommitSecret(tree, got.nodeIndex, got.pathSecret, impl.kdf),
+    });
+    const again = await applyUpdatePathSecret(
+      tree,
+      path,
+      toLeafIndex(sender),
+      freshContext,
+      freshPath,
+      [],
+      impl,
+    );
     const commit = await getCommitSecret(tree, again.nodeIndex, again.pathSecret, impl.kdf);
-    freshPathAgrees &&= commit.length === expectedFresh.length && commit.every((b, i) => b === expectedFresh[i]);
+    freshPathAgrees &&=
+      commit.length === expectedFresh.length && commit.every((b, i) => b === expectedFresh[i]);
   }
   return { treeHashAfter, receivers, freshPathAgrees };
 }

@@ -27,15 +27,34 @@ export type OutgoingEnvelope = TextEnvelope;
  */
 export type DecodedEnvelope =
   | ({ kind: 'text'; v: number } & TextEnvelope)
-  | { kind: 'unknown'; v: number; type: string; body: unknown; sentAt: number | undefined; clientMsgId: string | undefined; raw: Uint8Array }
+  | {
+      kind: 'unknown';
+      v: number;
+      type: string;
+      body: unknown;
+      sentAt: number | undefined;
+      clientMsgId: string | undefined;
+      raw: Uint8Array;
+    }
   | { kind: 'malformed'; message: string };
 
 /** `{v, type, body, sentAt, clientMsgId}` as UTF-8 JSON; length is hidden by MLS padding. */
 export function encodeEnvelope(envelope: OutgoingEnvelope): Uint8Array {
-  if (!Number.isSafeInteger(envelope.sentAt) || envelope.sentAt < 0) throw new Error('sentAt must be a non-negative integer (ms).');
-  if (envelope.clientMsgId.length === 0 || envelope.clientMsgId.length > 64) throw new Error('clientMsgId must be 1 to 64 characters.');
-  const bytes = utf8(JSON.stringify({ v: envelopeVersion, type: envelope.type, body: envelope.body, sentAt: envelope.sentAt, clientMsgId: envelope.clientMsgId }));
-  if (bytes.length > maxEnvelopeBytes) throw new Error(`An envelope is at most ${maxEnvelopeBytes} bytes.`);
+  if (!Number.isSafeInteger(envelope.sentAt) || envelope.sentAt < 0)
+    throw new Error('sentAt must be a non-negative integer (ms).');
+  if (envelope.clientMsgId.length === 0 || envelope.clientMsgId.length > 64)
+    throw new Error('clientMsgId must be 1 to 64 characters.');
+  const bytes = utf8(
+    JSON.stringify({
+      v: envelopeVersion,
+      type: envelope.type,
+      body: envelope.body,
+      sentAt: envelope.sentAt,
+      clientMsgId: envelope.clientMsgId,
+    }),
+  );
+  if (bytes.length > maxEnvelopeBytes)
+    throw new Error(`An envelope is at most ${maxEnvelopeBytes} bytes.`);
   return bytes;
 }
 
@@ -43,7 +62,8 @@ export function textEnvelope(text: string, clientMsgId: string, sentAt: number):
   return { type: 'text', body: { text }, sentAt, clientMsgId };
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
 
 export function decodeEnvelope(bytes: Uint8Array): DecodedEnvelope {
   const malformed = (message: string): DecodedEnvelope => ({ kind: 'malformed', message });
@@ -58,16 +78,32 @@ export function decodeEnvelope(bytes: Uint8Array): DecodedEnvelope {
   }
   if (!isRecord(parsed)) return malformed('The envelope is not an object.');
   const { v, type, body, sentAt, clientMsgId } = parsed;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) return malformed('The envelope has no valid version.');
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    return malformed('The envelope has no valid version.');
   if (typeof type !== 'string' || type.length === 0) return malformed('The envelope has no type.');
   const header = {
-    sentAt: typeof sentAt === 'number' && Number.isSafeInteger(sentAt) && sentAt >= 0 ? sentAt : undefined,
-    clientMsgId: typeof clientMsgId === 'string' && clientMsgId.length > 0 && clientMsgId.length <= 64 ? clientMsgId : undefined,
+    sentAt:
+      typeof sentAt === 'number' && Number.isSafeInteger(sentAt) && sentAt >= 0
+        ? sentAt
+        : undefined,
+    clientMsgId:
+      typeof clientMsgId === 'string' && clientMsgId.length > 0 && clientMsgId.length <= 64
+        ? clientMsgId
+        : undefined,
   };
   if (v === envelopeVersion && type === 'text') {
-    if (header.sentAt === undefined || header.clientMsgId === undefined) return malformed('A text envelope needs sentAt and clientMsgId.');
-    if (!isRecord(body) || typeof body.text !== 'string') return malformed('A text envelope needs body.text.');
-    return { kind: 'text', v, type, body: { text: body.text }, sentAt: header.sentAt, clientMsgId: header.clientMsgId };
+    if (header.sentAt === undefined || header.clientMsgId === undefined)
+      return malformed('A text envelope needs sentAt and clientMsgId.');
+    if (!isRecord(body) || typeof body.text !== 'string')
+      return malformed('A text envelope needs body.text.');
+    return {
+      kind: 'text',
+      v,
+      type,
+      body: { text: body.text },
+      sentAt: header.sentAt,
+      clientMsgId: header.clientMsgId,
+    };
   }
   return { kind: 'unknown', v, type, body, ...header, raw: bytes.slice() };
 }

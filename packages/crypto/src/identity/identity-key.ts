@@ -23,16 +23,20 @@ export function encodeIdentityKeyPair(pair: IdentityKeyPair): Uint8Array {
   return new ByteWriter().u8(formatVersion).bytes(pair.privateKey).finish();
 }
 
-export type IdentityKeyPairDecoding = { kind: 'ok'; identity: IdentityKeyPair } | { kind: 'malformed'; reason: string };
+export type IdentityKeyPairDecoding =
+  | { kind: 'ok'; identity: IdentityKeyPair }
+  | { kind: 'malformed'; reason: string };
 
 export function decodeIdentityKeyPair(bytes: Uint8Array): IdentityKeyPairDecoding {
   try {
     const r = new ByteReader(bytes);
     const version = r.u8();
-    if (version !== formatVersion) return { kind: 'malformed', reason: `Unknown identity key format ${version}.` };
+    if (version !== formatVersion)
+      return { kind: 'malformed', reason: `Unknown identity key format ${version}.` };
     const privateKey = r.bytes(32);
     r.end();
-    if (privateKey.length !== 32) return { kind: 'malformed', reason: 'An identity private key is 32 bytes.' };
+    if (privateKey.length !== 32)
+      return { kind: 'malformed', reason: 'An identity private key is 32 bytes.' };
     return { kind: 'ok', identity: { privateKey, publicKey: ed25519PublicKey(privateKey) } };
   } catch (e) {
     if (e instanceof DecodeError) return { kind: 'malformed', reason: e.message };

@@ -26,7 +26,8 @@ export interface LinkOffer {
 
 type Role = 'new' | 'existing';
 
-const info = (sessionId: string, publicKey: Uint8Array) => concatBytes(utf8(`rchat device link v1\u0000${sessionId}\u0000`), publicKey);
+const info = (sessionId: string, publicKey: Uint8Array) =>
+  concatBytes(utf8(`rchat device link v1\u0000${sessionId}\u0000`), publicKey);
 const exporterContext = utf8('rchat link channel');
 
 /** The new device's side. */
@@ -36,7 +37,11 @@ export async function createLinkOffer(sessionId: string): Promise<LinkOffer> {
     publicKey: pair.publicKey,
     accept: async (enc) => {
       try {
-        const ctx = await hpke.createRecipientContext({ recipientKey: pair.privateKey, enc, info: info(sessionId, pair.publicKey) });
+        const ctx = await hpke.createRecipientContext({
+          recipientKey: pair.privateKey,
+          enc,
+          info: info(sessionId, pair.publicKey),
+        });
         return channel(new Uint8Array(await ctx.export(exporterContext, 32)), 'new', sessionId);
       } catch {
         return undefined;
@@ -46,16 +51,31 @@ export async function createLinkOffer(sessionId: string): Promise<LinkOffer> {
 }
 
 /** The signed-in device's side: answers the offer's public key (checked against the typed code first). */
-export async function answerLinkOffer(sessionId: string, offerPublicKey: Uint8Array): Promise<{ enc: Uint8Array; channel: LinkChannel }> {
+export async function answerLinkOffer(
+  sessionId: string,
+  offerPublicKey: Uint8Array,
+): Promise<{ enc: Uint8Array; channel: LinkChannel }> {
   const recipientPublicKey = await hpke.kem.deserializePublicKey(offerPublicKey);
-  const ctx = await hpke.createSenderContext({ recipientPublicKey, info: info(sessionId, offerPublicKey) });
-  return { enc: new Uint8Array(ctx.enc), channel: channel(new Uint8Array(await ctx.export(exporterContext, 32)), 'existing', sessionId) };
+  const ctx = await hpke.createSenderContext({
+    recipientPublicKey,
+    info: info(sessionId, offerPublicKey),
+  });
+  return {
+    enc: new Uint8Array(ctx.enc),
+    channel: channel(new Uint8Array(await ctx.export(exporterContext, 32)), 'existing', sessionId),
+  };
 }
 
 function channel(secret: Uint8Array, role: Role, sessionId: string): LinkChannel {
-  const derive = (label: string, length: number) => hkdfSha256(secret, new Uint8Array(0), utf8(`${label}\u0000${sessionId}`), length);
+  const derive = (label: string, length: number) =>
+    hkdfSha256(secret, new Uint8Array(0), utf8(`${label}\u0000${sessionId}`), length);
   const check = derive('check code', 4);
-  const n = (((check[0] ?? 0) << 24) | ((check[1] ?? 0) << 16) | ((check[2] ?? 0) << 8) | (check[3] ?? 0)) >>> 0;
+  const n =
+    (((check[0] ?? 0) << 24) |
+      ((check[1] ?? 0) << 16) |
+      ((check[2] ?? 0) << 8) |
+      (check[3] ?? 0)) >>>
+    0;
   const digits = String(n % 1_000_000).padStart(6, '0');
   const keyOf = (from: Role) => derive(`key from ${from}`, 32);
   const aad = (from: Role) => utf8(`rchat link message from ${from}`);
@@ -66,6 +86,9 @@ function channel(secret: Uint8Array, role: Role, sessionId: string): LinkChannel
       const nonce = randomBytes(12);
       return concatBytes(nonce, await aesGcmSeal(keyOf(role), nonce, plaintext, aad(role)));
     },
-    open: async (sealed) => (sealed.length < 28 ? undefined : aesGcmOpen(keyOf(other), sealed.subarray(0, 12), sealed.subarray(12), aad(other))),
+    open: async (sealed) =>
+      sealed.length < 28
+        ? undefined
+        : aesGcmOpen(keyOf(other), sealed.subarray(0, 12), sealed.subarray(12), aad(other)),
   };
 }

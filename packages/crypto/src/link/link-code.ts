@@ -32,12 +32,16 @@ export interface LinkCode {
 }
 
 export function keyCommitment(publicKey: Uint8Array): Uint8Array {
-  return sha256(concatBytes(utf8('rchat link key v1\u0000'), publicKey)).subarray(0, commitmentBytes);
+  return sha256(concatBytes(utf8('rchat link key v1\u0000'), publicKey)).subarray(
+    0,
+    commitmentBytes,
+  );
 }
 
 export function formatLinkCode(sessionId: string, publicKey: Uint8Array): string {
   const rendezvous = fromHex(sessionId.replace(/-/g, '').slice(0, rendezvousBytes * 2));
-  if (!rendezvous || rendezvous.length !== rendezvousBytes) throw new Error('A link session id is a UUID.');
+  if (!rendezvous || rendezvous.length !== rendezvousBytes)
+    throw new Error('A link session id is a UUID.');
   const symbols = encodeBase32(concatBytes(rendezvous, keyCommitment(publicKey)));
   return groupsOf4(symbols + checkCharacter(symbols));
 }
@@ -49,10 +53,16 @@ export function parseLinkCode(text: string): LinkCode | undefined {
   if (clean.length === 0 || checkCharacter(symbols) !== clean.slice(-1)) return undefined;
   const body = decodeBase32(symbols, bodyBytes);
   if (!body) return undefined;
-  return { rendezvous: toHex(body.subarray(0, rendezvousBytes)), commitment: body.slice(rendezvousBytes) };
+  return {
+    rendezvous: toHex(body.subarray(0, rendezvousBytes)),
+    commitment: body.slice(rendezvousBytes),
+  };
 }
 
 /** Whether a session id and public key match the code. */
 export function linkCodeMatches(code: LinkCode, sessionId: string, publicKey: Uint8Array): boolean {
-  return sessionId.replace(/-/g, '').toLowerCase().startsWith(code.rendezvous) && bytesEqual(keyCommitment(publicKey), code.commitment);
+  return (
+    sessionId.replace(/-/g, '').toLowerCase().startsWith(code.rendezvous) &&
+    bytesEqual(keyCommitment(publicKey), code.commitment)
+  );
 }

@@ -23,7 +23,9 @@ export type CredentialProblem = {
   readonly message: string;
 };
 
-export type CredentialCheck = { kind: 'ok'; certificate: DeviceCertificate } | { kind: 'refused'; problem: CredentialProblem };
+export type CredentialCheck =
+  | { kind: 'ok'; certificate: DeviceCertificate }
+  | { kind: 'refused'; problem: CredentialProblem };
 
 export interface CredentialPolicy {
   readonly trust: TrustSource;
@@ -37,15 +39,28 @@ export interface CredentialPolicy {
  * identity key trusted for its user; its device key is the leaf's signature
  * key; it names the group's suite; it has not expired; the device is not revoked.
  */
-export async function checkCredential(credential: Credential, leafSignatureKey: Uint8Array, policy: CredentialPolicy): Promise<CredentialCheck> {
+export async function checkCredential(
+  credential: Credential,
+  leafSignatureKey: Uint8Array,
+  policy: CredentialPolicy,
+): Promise<CredentialCheck> {
   const refused = (problem: CredentialProblem): CredentialCheck => ({ kind: 'refused', problem });
   const decoded = certificateOfCredential(credential);
-  if (decoded.kind !== 'ok') return refused({ kind: 'malformed-credential', message: decoded.message });
+  if (decoded.kind !== 'ok')
+    return refused({ kind: 'malformed-credential', message: decoded.message });
   const cert = decoded.certificate;
   const who = { userId: cert.userId, deviceId: cert.deviceId };
   const trusted = await policy.trust.identityKeyOf(cert.userId);
-  if (trusted === undefined) return refused({ kind: 'unknown-user', ...who, message: `No identity key is known for user ${cert.userId}, so device ${cert.deviceId} cannot be authenticated.` });
-  const verification = verifyDeviceCertificate(cert, { trustedIdentityKey: trusted, now: policy.now() });
+  if (trusted === undefined)
+    return refused({
+      kind: 'unknown-user',
+      ...who,
+      message: `No identity key is known for user ${cert.userId}, so device ${cert.deviceId} cannot be authenticated.`,
+    });
+  const verification = verifyDeviceCertificate(cert, {
+    trustedIdentityKey: trusted,
+    now: policy.now(),
+  });
   switch (verification.kind) {
     case 'ok':
       break;
@@ -58,13 +73,25 @@ export async function checkCredential(credential: Credential, leafSignatureKey: 
       return assertNever(verification, 'certificate verification');
   }
   if (!bytesEqual(cert.deviceSignatureKey, leafSignatureKey)) {
-    return refused({ kind: 'device-key-mismatch', ...who, message: `The MLS leaf of device ${cert.deviceId} of user ${cert.userId} signs with a key other than the one its certificate names.` });
+    return refused({
+      kind: 'device-key-mismatch',
+      ...who,
+      message: `The MLS leaf of device ${cert.deviceId} of user ${cert.userId} signs with a key other than the one its certificate names.`,
+    });
   }
   if (cert.cipherSuite !== policy.cipherSuite) {
-    return refused({ kind: 'suite-mismatch', ...who, message: `The certificate of device ${cert.deviceId} is for cipher suite ${cert.cipherSuite}, but the group uses suite ${policy.cipherSuite}.` });
+    return refused({
+      kind: 'suite-mismatch',
+      ...who,
+      message: `The certificate of device ${cert.deviceId} is for cipher suite ${cert.cipherSuite}, but the group uses suite ${policy.cipherSuite}.`,
+    });
   }
   if (await policy.trust.isDeviceRevoked(cert.userId, cert.deviceId)) {
-    return refused({ kind: 'revoked', ...who, message: `Device ${cert.deviceId} of user ${cert.userId} has been revoked.` });
+    return refused({
+      kind: 'revoked',
+      ...who,
+      message: `Device ${cert.deviceId} of user ${cert.userId} has been revoked.`,
+    });
   }
   return { kind: 'ok', certificate: cert };
 }
@@ -74,7 +101,10 @@ export async function checkCredential(credential: Credential, leafSignatureKey: 
  * learns yes/no, so each refusal is also handed to `onRefused`, which lets the
  * caller report the reason.
  */
-export function createAuthenticationService(policy: CredentialPolicy, onRefused: (problem: CredentialProblem) => void): AuthenticationService {
+export function createAuthenticationService(
+  policy: CredentialPolicy,
+  onRefused: (problem: CredentialProblem) => void,
+): AuthenticationService {
   return {
     async validateCredential(credential, signaturePublicKey) {
       const check = await checkCredential(credential, signaturePublicKey, policy);

@@ -1,4 +1,10 @@
-import { ciphersuites, getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl, type CiphersuiteName } from 'ts-mls';
+import {
+  ciphersuites,
+  getCiphersuiteFromName,
+  getCiphersuiteImpl,
+  type CiphersuiteImpl,
+  type CiphersuiteName,
+} from 'ts-mls';
 import { strictEd25519Signature } from './strict-signature.ts';
 
 /** An MLS cipher suite id (RFC 9420 §17.1) that ts-mls implements. */
@@ -7,7 +13,9 @@ export type CipherSuiteId = (typeof ciphersuites)[CiphersuiteName];
 /** MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519. */
 export const defaultCipherSuite: CipherSuiteId = 1;
 
-const nameById = new Map<number, CiphersuiteName>(Object.entries(ciphersuites).map(([name, id]) => [id, name as CiphersuiteName]));
+const nameById = new Map<number, CiphersuiteName>(
+  Object.entries(ciphersuites).map(([name, id]) => [id, name as CiphersuiteName]),
+);
 
 /** Every suite this package can run, in ts-mls's order. */
 export const supportedCipherSuites: readonly CipherSuiteId[] = Object.values(ciphersuites);
@@ -32,18 +40,32 @@ export function isPostQuantumCipherSuite(id: CipherSuiteId): boolean {
   return name.includes('MLKEM') || name.includes('XWING');
 }
 
-export type CipherSuiteChoice = { kind: 'ok'; suite: CipherSuiteId } | { kind: 'not-allowed'; suite: number; message: string };
+export type CipherSuiteChoice =
+  | { kind: 'ok'; suite: CipherSuiteId }
+  | { kind: 'not-allowed'; suite: number; message: string };
 
 /**
  * Operator policy: `allowed` comes from the server's well-known document, the
  * first entry being the default. Unknown ids in the policy are ignored.
  */
-export function chooseCipherSuite(allowed: readonly number[], requested?: number): CipherSuiteChoice {
+export function chooseCipherSuite(
+  allowed: readonly number[],
+  requested?: number,
+): CipherSuiteChoice {
   const usable = allowed.filter(isSupportedCipherSuite);
   const suite = requested ?? usable[0];
-  if (suite === undefined) return { kind: 'not-allowed', suite: -1, message: 'The policy allows no cipher suite this client supports.' };
+  if (suite === undefined)
+    return {
+      kind: 'not-allowed',
+      suite: -1,
+      message: 'The policy allows no cipher suite this client supports.',
+    };
   if (!usable.includes(suite as CipherSuiteId)) {
-    return { kind: 'not-allowed', suite, message: `Cipher suite ${suite} is not allowed by the operator policy (allowed: ${usable.join(', ') || 'none'}).` };
+    return {
+      kind: 'not-allowed',
+      suite,
+      message: `Cipher suite ${suite} is not allowed by the operator policy (allowed: ${usable.join(', ') || 'none'}).`,
+    };
   }
   return { kind: 'ok', suite: suite as CipherSuiteId };
 }

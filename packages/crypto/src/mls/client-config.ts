@@ -1,4 +1,9 @@
-import { defaultKeyPackageEqualityConfig, defaultKeyRetentionConfig, defaultLifetimeConfig, type ClientConfig } from 'ts-mls';
+import {
+  defaultKeyPackageEqualityConfig,
+  defaultKeyRetentionConfig,
+  defaultLifetimeConfig,
+  type ClientConfig,
+} from 'ts-mls';
 import { createAuthenticationService, type CredentialProblem } from './authentication-service.ts';
 import type { CipherSuiteId } from './cipher-suites.ts';
 import type { MlsClient } from './mls-client.ts';
@@ -12,9 +17,15 @@ export interface Refusals {
  * A ts-mls ClientConfig wired to the rchat Authentication Service. Built fresh
  * for each operation so refusals can be reported; never the library default.
  */
-export function clientConfigFor(client: MlsClient, cipherSuite: CipherSuiteId): { config: ClientConfig; refusals: Refusals } {
+export function clientConfigFor(
+  client: MlsClient,
+  cipherSuite: CipherSuiteId,
+): { config: ClientConfig; refusals: Refusals } {
   const refusals: Refusals = { problems: [] };
-  const authService = createAuthenticationService({ trust: client.trust, now: client.now, cipherSuite }, (p) => refusals.problems.push(p));
+  const authService = createAuthenticationService(
+    { trust: client.trust, now: client.now, cipherSuite },
+    (p) => refusals.problems.push(p),
+  );
   const config: ClientConfig = {
     keyRetentionConfig: defaultKeyRetentionConfig,
     lifetimeConfig: defaultLifetimeConfig,

@@ -13,7 +13,11 @@ export interface CreateGroupOptions {
 }
 
 /** A new group whose only member is this device, at epoch 0, in the device's cipher suite. */
-export async function createGroup(client: MlsClient, device: DeviceKeys, options: CreateGroupOptions = {}): Promise<Group> {
+export async function createGroup(
+  client: MlsClient,
+  device: DeviceKeys,
+  options: CreateGroupOptions = {},
+): Promise<Group> {
   const suite = device.certificate.cipherSuite;
   assertSuiteAllowed(client, suite);
   const impl = await loadCipherSuite(suite);
@@ -21,6 +25,13 @@ export async function createGroup(client: MlsClient, device: DeviceKeys, options
   const decoded = decodeKeyPackage(own.keyPackage);
   if (decoded.kind !== 'ok') throw new Error(decoded.message);
   const { config } = clientConfigFor(client, suite);
-  const state = await createMlsGroup(options.groupId ?? randomBytes(32), decoded.keyPackage, own.privateKeys, [], impl, config);
+  const state = await createMlsGroup(
+    options.groupId ?? randomBytes(32),
+    decoded.keyPackage,
+    own.privateKeys,
+    [],
+    impl,
+    config,
+  );
   return makeGroup({ state, cipherSuite: suite, seen: [] });
 }

@@ -1,5 +1,9 @@
 import type { Credential } from 'ts-mls';
-import { decodeDeviceCertificate, encodeDeviceCertificate, type CertificateDecoding } from '../certificate/certificate-codec.ts';
+import {
+  decodeDeviceCertificate,
+  encodeDeviceCertificate,
+  type CertificateDecoding,
+} from '../certificate/certificate-codec.ts';
 import type { DeviceCertificate } from '../certificate/device-certificate.ts';
 
 /**
@@ -13,7 +17,10 @@ export function credentialForCertificate(certificate: DeviceCertificate): Creden
 
 export function certificateOfCredential(credential: Credential): CertificateDecoding {
   if (credential.credentialType !== 'basic') {
-    return { kind: 'malformed', message: `Credential type ${credential.credentialType} is not accepted; rchat leaves carry a device certificate in a basic credential.` };
+    return {
+      kind: 'malformed',
+      message: `Credential type ${credential.credentialType} is not accepted; rchat leaves carry a device certificate in a basic credential.`,
+    };
   }
   return decodeDeviceCertificate(credential.identity);
 }

@@ -1,4 +1,9 @@
-import { createApplicationMessage, encodeMlsMessage, getCiphersuiteFromName, zeroOutUint8Array } from 'ts-mls';
+import {
+  createApplicationMessage,
+  encodeMlsMessage,
+  getCiphersuiteFromName,
+  zeroOutUint8Array,
+} from 'ts-mls';
 import { cipherSuiteName, loadCipherSuite } from './cipher-suites.ts';
 import { clientConfigFor } from './client-config.ts';
 import { groupData, makeGroup, markSpent, type Group } from './group.ts';
@@ -18,15 +23,34 @@ export interface EncryptedMessage {
 }
 
 /** Encrypts application data (an encoded envelope) for the group, padded to a length bucket. */
-export async function encryptMessage(client: MlsClient, group: Group, plaintext: Uint8Array, options: EncryptOptions = {}): Promise<EncryptedMessage> {
+export async function encryptMessage(
+  client: MlsClient,
+  group: Group,
+  plaintext: Uint8Array,
+  options: EncryptOptions = {},
+): Promise<EncryptedMessage> {
   const data = groupData(group);
-  if (data.state.groupActiveState.kind !== 'active') throw new Error('This device is no longer a member of the group and cannot send to it.');
+  if (data.state.groupActiveState.kind !== 'active')
+    throw new Error('This device is no longer a member of the group and cannot send to it.');
   const impl = await loadCipherSuite(data.cipherSuite);
   const alg = getCiphersuiteFromName(cipherSuiteName(data.cipherSuite)).signature;
   const { config } = clientConfigFor(client, data.cipherSuite);
-  const state = { ...data.state, clientConfig: { ...config, paddingConfig: { kind: 'padUntilLength' as const, padUntilLength: applicationPadTarget(plaintext.length, alg) } } };
+  const state = {
+    ...data.state,
+    clientConfig: {
+      ...config,
+      paddingConfig: {
+        kind: 'padUntilLength' as const,
+        padUntilLength: applicationPadTarget(plaintext.length, alg),
+      },
+    },
+  };
   const result = await createApplicationMessage(state, plaintext, impl, options.authenticatedData);
-  const message = encodeMlsMessage({ version: 'mls10', wireformat: 'mls_private_message', privateMessage: result.privateMessage });
+  const message = encodeMlsMessage({
+    version: 'mls10',
+    wireformat: 'mls_private_message',
+    privateMessage: result.privateMessage,
+  });
   markSpent(group);
   result.consumed.forEach(zeroOutUint8Array);
   return { group: makeGroup({ ...data, state: result.newState }), message };

@@ -15,19 +15,27 @@ const formatVersion = 1;
  */
 export function exportGroup(group: Group): Uint8Array {
   const data = groupData(group);
-  const w = new ByteWriter().u8(formatVersion).u16(data.cipherSuite).bytes(encodeGroupState(data.state)).u32(data.seen.length);
+  const w = new ByteWriter()
+    .u8(formatVersion)
+    .u16(data.cipherSuite)
+    .bytes(encodeGroupState(data.state))
+    .u32(data.seen.length);
   for (const d of data.seen) w.string(d);
   return w.finish();
 }
 
-export type GroupImport = { kind: 'ok'; group: Group } | { kind: 'malformed'; message: string } | { kind: 'suite-not-allowed'; message: string };
+export type GroupImport =
+  | { kind: 'ok'; group: Group }
+  | { kind: 'malformed'; message: string }
+  | { kind: 'suite-not-allowed'; message: string };
 
 /** Restores an exported Group; the rchat Authentication Service is attached again. */
 export function importGroup(client: MlsClient, bytes: Uint8Array): GroupImport {
   try {
     const r = new ByteReader(bytes);
     const version = r.u8();
-    if (version !== formatVersion) return { kind: 'malformed', message: `Unknown group state format ${version}.` };
+    if (version !== formatVersion)
+      return { kind: 'malformed', message: `Unknown group state format ${version}.` };
     const suite = r.u16();
     const encoded = r.bytes();
     const count = r.u32();
@@ -35,14 +43,21 @@ export function importGroup(client: MlsClient, bytes: Uint8Array): GroupImport {
     const seen: string[] = [];
     for (let i = 0; i < count; i++) seen.push(r.string(64));
     r.end();
-    if (!isSupportedCipherSuite(suite)) return { kind: 'malformed', message: `Unknown cipher suite ${suite}.` };
-    if (!client.allowedCipherSuites.includes(suite)) return { kind: 'suite-not-allowed', message: `The stored group uses cipher suite ${suite}, which the operator policy no longer allows.` };
+    if (!isSupportedCipherSuite(suite))
+      return { kind: 'malformed', message: `Unknown cipher suite ${suite}.` };
+    if (!client.allowedCipherSuites.includes(suite))
+      return {
+        kind: 'suite-not-allowed',
+        message: `The stored group uses cipher suite ${suite}, which the operator policy no longer allows.`,
+      };
     const decoded = decodeGroupState(encoded, 0);
-    if (decoded === undefined || decoded[1] !== encoded.length) return { kind: 'malformed', message: 'The MLS group state does not decode.' };
+    if (decoded === undefined || decoded[1] !== encoded.length)
+      return { kind: 'malformed', message: 'The MLS group state does not decode.' };
     const state = { ...decoded[0], clientConfig: clientConfigFor(client, suite).config };
     return { kind: 'ok', group: makeGroup({ state, cipherSuite: suite, seen }) };
   } catch (e) {
-    if (e instanceof DecodeError) return { kind: 'malformed', message: `Group state is malformed: ${e.message}` };
+    if (e instanceof DecodeError)
+      return { kind: 'malformed', message: `Group state is malformed: ${e.message}` };
     throw e;
   }
 }

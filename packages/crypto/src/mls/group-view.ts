@@ -17,7 +17,12 @@ export function membersOfState(state: ClientState): GroupMember[] {
     const decoded = certificateOfCredential(node.leaf.credential);
     // Every leaf passed the Authentication Service, so decoding cannot fail; skip defensively.
     if (decoded.kind !== 'ok') return;
-    members.push({ leafIndex: nodeIndex / 2, userId: decoded.certificate.userId, deviceId: decoded.certificate.deviceId, signatureKey: node.leaf.signaturePublicKey });
+    members.push({
+      leafIndex: nodeIndex / 2,
+      userId: decoded.certificate.userId,
+      deviceId: decoded.certificate.deviceId,
+      signatureKey: node.leaf.signaturePublicKey,
+    });
   });
   return members;
 }

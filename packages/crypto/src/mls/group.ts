@@ -23,7 +23,11 @@ const internals = new WeakMap<Group, GroupData>();
 const spent = new WeakSet<Group>();
 
 export function makeGroup(data: GroupData): Group {
-  const group: Group = Object.freeze({ groupId: data.state.groupContext.groupId, epoch: data.state.groupContext.epoch, cipherSuite: data.cipherSuite });
+  const group: Group = Object.freeze({
+    groupId: data.state.groupContext.groupId,
+    epoch: data.state.groupContext.epoch,
+    cipherSuite: data.cipherSuite,
+  });
   internals.set(group, data);
   return group;
 }
@@ -32,7 +36,10 @@ export function makeGroup(data: GroupData): Group {
 export function groupData(group: Group): GroupData {
   const data = internals.get(group);
   if (data === undefined) throw new Error('Not a Group made by @rchat/crypto.');
-  if (spent.has(group)) throw new Error('This Group was superseded by a newer one; always continue from the Group an operation returned.');
+  if (spent.has(group))
+    throw new Error(
+      'This Group was superseded by a newer one; always continue from the Group an operation returned.',
+    );
   return data;
 }
 

@@ -23,27 +23,63 @@ export type JoinOutcome =
  * made for. The whole ratchet tree (carried in the Welcome) is validated,
  * every leaf by the rchat Authentication Service.
  */
-export async function joinGroup(client: MlsClient, welcome: Uint8Array, keyPackages: readonly KeyPackageBundle[]): Promise<JoinOutcome> {
+export async function joinGroup(
+  client: MlsClient,
+  welcome: Uint8Array,
+  keyPackages: readonly KeyPackageBundle[],
+): Promise<JoinOutcome> {
   const decoded = decodeMlsMessage(welcome, 0);
-  if (decoded === undefined || decoded[1] !== welcome.length || decoded[0].wireformat !== 'mls_welcome') {
+  if (
+    decoded === undefined ||
+    decoded[1] !== welcome.length ||
+    decoded[0].wireformat !== 'mls_welcome'
+  ) {
     return { kind: 'invalid', message: 'Not an encoded MLS Welcome.' };
   }
   const w = decoded[0].welcome;
   const suite = cipherSuiteIdOf(w.cipherSuite);
   if (!client.allowedCipherSuites.includes(suite)) {
-    return { kind: 'suite-not-allowed', message: `The group uses cipher suite ${suite}, which the operator policy does not allow.` };
+    return {
+      kind: 'suite-not-allowed',
+      message: `The group uses cipher suite ${suite}, which the operator policy does not allow.`,
+    };
   }
   const bundle = keyPackages.find((b) => w.secrets.some((s) => bytesEqual(s.newMember, b.ref)));
-  if (bundle === undefined) return { kind: 'no-matching-key-package', message: 'The Welcome is for none of the KeyPackages this device holds.' };
+  if (bundle === undefined)
+    return {
+      kind: 'no-matching-key-package',
+      message: 'The Welcome is for none of the KeyPackages this device holds.',
+    };
   const kp = decodeKeyPackage(bundle.keyPackage);
   if (kp.kind !== 'ok') return { kind: 'invalid', message: kp.message };
   const impl = await loadCipherSuite(suite);
   const { config, refusals } = clientConfigFor(client, suite);
   try {
-    const state = await joinMlsGroup(w, kp.keyPackage, bundle.privateKeys, emptyPskIndex, impl, undefined, undefined, config);
-    return { kind: 'ok', group: makeGroup({ state, cipherSuite: suite, seen: [] }), usedKeyPackage: bundle };
+    const state = await joinMlsGroup(
+      w,
+      kp.keyPackage,
+      bundle.privateKeys,
+      emptyPskIndex,
+      impl,
+      undefined,
+      undefined,
+      config,
+    );
+    return {
+      kind: 'ok',
+      group: makeGroup({ state, cipherSuite: suite, seen: [] }),
+      usedKeyPackage: bundle,
+    };
   } catch (e) {
-    if (refusals.problems.length > 0) return { kind: 'refused', problems: refusals.problems, message: describeRefusals(refusals.problems) };
-    return { kind: 'invalid', message: `The Welcome could not be processed: ${classifyMlsError(e).message}` };
+    if (refusals.problems.length > 0)
+      return {
+        kind: 'refused',
+        problems: refusals.problems,
+        message: describeRefusals(refusals.problems),
+      };
+    return {
+      kind: 'invalid',
+      message: `The Welcome could not be processed: ${classifyMlsError(e).message}`,
+    };
   }
 }

@@ -1,7 +1,20 @@
-import { decodeMlsMessage, defaultCapabilities, encodeMlsMessage, generateKeyPackageWithKey, type Capabilities, type KeyPackage, type PrivateKeyPackage } from 'ts-mls';
+import {
+  decodeMlsMessage,
+  defaultCapabilities,
+  encodeMlsMessage,
+  generateKeyPackageWithKey,
+  type Capabilities,
+  type KeyPackage,
+  type PrivateKeyPackage,
+} from 'ts-mls';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { ByteReader, ByteWriter, DecodeError } from '../util/codec.ts';
-import { isSupportedCipherSuite, loadCipherSuite, cipherSuiteIdOf, type CipherSuiteId } from './cipher-suites.ts';
+import {
+  isSupportedCipherSuite,
+  loadCipherSuite,
+  cipherSuiteIdOf,
+  type CipherSuiteId,
+} from './cipher-suites.ts';
 import { certificateOfCredential, credentialForCertificate } from './credential.ts';
 import type { CertificateDecoding } from '../certificate/certificate-codec.ts';
 import type { DeviceKeys } from './device-keys.ts';
@@ -32,27 +45,45 @@ export interface KeyPackageOptions {
 
 export function rchatCapabilities(): Capabilities {
   const base = defaultCapabilities();
-  return { ...base, credentials: ['basic'], extensions: [...base.extensions, lastResortExtensionType] };
+  return {
+    ...base,
+    credentials: ['basic'],
+    extensions: [...base.extensions, lastResortExtensionType],
+  };
 }
 
 /** One KeyPackage for this device; its lifetime never outlasts the device certificate. */
-export async function generateKeyPackage(device: DeviceKeys, options: KeyPackageOptions = {}): Promise<KeyPackageBundle> {
+export async function generateKeyPackage(
+  device: DeviceKeys,
+  options: KeyPackageOptions = {},
+): Promise<KeyPackageBundle> {
   const cert = device.certificate;
   const impl = await loadCipherSuite(cert.cipherSuite);
   const now = options.now ?? Date.now();
-  const notAfterMs = Math.min(now + (options.lifetimeMs ?? defaultKeyPackageLifetimeMs), cert.expiresAt);
-  if (notAfterMs <= now) throw new Error('The device certificate has expired; renew it before publishing KeyPackages.');
+  const notAfterMs = Math.min(
+    now + (options.lifetimeMs ?? defaultKeyPackageLifetimeMs),
+    cert.expiresAt,
+  );
+  if (notAfterMs <= now)
+    throw new Error('The device certificate has expired; renew it before publishing KeyPackages.');
   const lastResort = options.lastResort ?? false;
   const { publicPackage, privatePackage } = await generateKeyPackageWithKey(
     credentialForCertificate(cert),
     rchatCapabilities(),
-    { notBefore: BigInt(Math.floor(now / 1000) - 60), notAfter: BigInt(Math.floor(notAfterMs / 1000)) },
+    {
+      notBefore: BigInt(Math.floor(now / 1000) - 60),
+      notAfter: BigInt(Math.floor(notAfterMs / 1000)),
+    },
     lastResort ? [{ extensionType: lastResortExtensionType, extensionData: new Uint8Array() }] : [],
     { signKey: device.signaturePrivateKey, publicKey: cert.deviceSignatureKey },
     impl,
   );
   return {
-    keyPackage: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: publicPackage }),
+    keyPackage: encodeMlsMessage({
+      version: 'mls10',
+      wireformat: 'mls_key_package',
+      keyPackage: publicPackage,
+    }),
     ref: await makeKeyPackageRef(publicPackage, impl.hash),
     lastResort,
     cipherSuite: cert.cipherSuite,
@@ -61,21 +92,30 @@ export async function generateKeyPackage(device: DeviceKeys, options: KeyPackage
 }
 
 /** `count` one-time KeyPackages. */
-export async function generateKeyPackages(device: DeviceKeys, count: number, options: Omit<KeyPackageOptions, 'lastResort'> = {}): Promise<KeyPackageBundle[]> {
+export async function generateKeyPackages(
+  device: DeviceKeys,
+  count: number,
+  options: Omit<KeyPackageOptions, 'lastResort'> = {},
+): Promise<KeyPackageBundle[]> {
   const out: KeyPackageBundle[] = [];
   for (let i = 0; i < count; i++) out.push(await generateKeyPackage(device, options));
   return out;
 }
 
-export type KeyPackageDecoding = { kind: 'ok'; keyPackage: KeyPackage; cipherSuite: CipherSuiteId } | { kind: 'malformed'; message: string };
+export type KeyPackageDecoding =
+  | { kind: 'ok'; keyPackage: KeyPackage; cipherSuite: CipherSuiteId }
+  | { kind: 'malformed'; message: string };
 
 export function decodeKeyPackage(bytes: Uint8Array): KeyPackageDecoding {
   const decoded = decodeMlsMessage(bytes, 0);
-  if (decoded === undefined || decoded[1] !== bytes.length) return { kind: 'malformed', message: 'Not an encoded MLS message.' };
+  if (decoded === undefined || decoded[1] !== bytes.length)
+    return { kind: 'malformed', message: 'Not an encoded MLS message.' };
   const message = decoded[0];
-  if (message.wireformat !== 'mls_key_package') return { kind: 'malformed', message: `Expected a KeyPackage, got ${message.wireformat}.` };
+  if (message.wireformat !== 'mls_key_package')
+    return { kind: 'malformed', message: `Expected a KeyPackage, got ${message.wireformat}.` };
   const suite = cipherSuiteIdOf(message.keyPackage.cipherSuite);
-  if (!isSupportedCipherSuite(suite)) return { kind: 'malformed', message: 'KeyPackage uses an unknown cipher suite.' };
+  if (!isSupportedCipherSuite(suite))
+    return { kind: 'malformed', message: 'KeyPackage uses an unknown cipher suite.' };
   return { kind: 'ok', keyPackage: message.keyPackage, cipherSuite: suite };
 }
 
@@ -106,22 +146,39 @@ export function encodeKeyPackageBundle(bundle: KeyPackageBundle): Uint8Array {
     .finish();
 }
 
-export type KeyPackageBundleDecoding = { kind: 'ok'; bundle: KeyPackageBundle } | { kind: 'malformed'; message: string };
+export type KeyPackageBundleDecoding =
+  | { kind: 'ok'; bundle: KeyPackageBundle }
+  | { kind: 'malformed'; message: string };
 
 export async function decodeKeyPackageBundle(bytes: Uint8Array): Promise<KeyPackageBundleDecoding> {
   try {
     const r = new ByteReader(bytes);
-    if (r.u8() !== formatVersion) return { kind: 'malformed', message: 'Unknown KeyPackage bundle format.' };
+    if (r.u8() !== formatVersion)
+      return { kind: 'malformed', message: 'Unknown KeyPackage bundle format.' };
     const lastResort = r.u8() === 1;
     const keyPackage = r.bytes();
-    const privateKeys: PrivateKeyPackage = { initPrivateKey: r.bytes(), hpkePrivateKey: r.bytes(), signaturePrivateKey: r.bytes() };
+    const privateKeys: PrivateKeyPackage = {
+      initPrivateKey: r.bytes(),
+      hpkePrivateKey: r.bytes(),
+      signaturePrivateKey: r.bytes(),
+    };
     r.end();
     const kp = decodeKeyPackage(keyPackage);
     if (kp.kind !== 'ok') return kp;
     const impl = await loadCipherSuite(kp.cipherSuite);
-    return { kind: 'ok', bundle: { keyPackage, ref: await makeKeyPackageRef(kp.keyPackage, impl.hash), lastResort, cipherSuite: kp.cipherSuite, privateKeys } };
+    return {
+      kind: 'ok',
+      bundle: {
+        keyPackage,
+        ref: await makeKeyPackageRef(kp.keyPackage, impl.hash),
+        lastResort,
+        cipherSuite: kp.cipherSuite,
+        privateKeys,
+      },
+    };
   } catch (e) {
-    if (e instanceof DecodeError) return { kind: 'malformed', message: `KeyPackage bundle is malformed: ${e.message}` };
+    if (e instanceof DecodeError)
+      return { kind: 'malformed', message: `KeyPackage bundle is malformed: ${e.message}` };
     throw e;
   }
 }

@@ -18,13 +18,22 @@ export interface MlsClient {
 }
 
 export function createMlsClient(options: MlsClientOptions): MlsClient {
-  const allowed = (options.allowedCipherSuites ?? [defaultCipherSuite]).filter(isSupportedCipherSuite);
-  if (allowed.length === 0) throw new Error('The cipher suite policy allows no suite this client supports.');
-  return Object.freeze({ trust: options.trust, allowedCipherSuites: Object.freeze(allowed), now: options.now ?? (() => Date.now()) });
+  const allowed = (options.allowedCipherSuites ?? [defaultCipherSuite]).filter(
+    isSupportedCipherSuite,
+  );
+  if (allowed.length === 0)
+    throw new Error('The cipher suite policy allows no suite this client supports.');
+  return Object.freeze({
+    trust: options.trust,
+    allowedCipherSuites: Object.freeze(allowed),
+    now: options.now ?? (() => Date.now()),
+  });
 }
 
 export function assertSuiteAllowed(client: MlsClient, suite: CipherSuiteId): void {
   if (!client.allowedCipherSuites.includes(suite)) {
-    throw new Error(`Cipher suite ${suite} is not allowed by the operator policy (allowed: ${client.allowedCipherSuites.join(', ')}).`);
+    throw new Error(
+      `Cipher suite ${suite} is not allowed by the operator policy (allowed: ${client.allowedCipherSuites.join(', ')}).`,
+    );
   }
 }

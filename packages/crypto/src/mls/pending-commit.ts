@@ -33,11 +33,23 @@ interface PendingInternals {
 
 const internals = new WeakMap<PendingCommit, PendingInternals>();
 
-export function makePendingCommit(base: Group, result: CreateCommitResult, data: Omit<GroupData, 'state'>): PendingCommit {
+export function makePendingCommit(
+  base: Group,
+  result: CreateCommitResult,
+  data: Omit<GroupData, 'state'>,
+): PendingCommit {
   const next = makeGroup({ ...data, state: result.newState });
   const pending: PendingCommit = Object.freeze({
     commit: encodeMlsMessage(result.commit),
-    ...(result.welcome === undefined ? {} : { welcome: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: result.welcome }) }),
+    ...(result.welcome === undefined
+      ? {}
+      : {
+          welcome: encodeMlsMessage({
+            version: 'mls10',
+            wireformat: 'mls_welcome',
+            welcome: result.welcome,
+          }),
+        }),
     epoch: result.newState.groupContext.epoch,
   });
   internals.set(pending, { base, next, consumed: result.consumed, confirmed: false });

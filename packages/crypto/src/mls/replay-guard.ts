@@ -12,7 +12,8 @@ export function messageDigest(pm: PrivateMessage): string {
 }
 
 export function remember(seen: readonly string[], digest: string): readonly string[] {
-  const next = seen.length >= replayWindow ? seen.slice(seen.length - replayWindow + 1) : seen.slice();
+  const next =
+    seen.length >= replayWindow ? seen.slice(seen.length - replayWindow + 1) : seen.slice();
   next.push(digest);
   return next;
 }

@@ -16,10 +16,13 @@ export interface StaticTrustEntry {
 }
 
 /** A TrustSource over a fixed table: for tests, bots and tools. */
-export function staticTrustSource(entries: Readonly<Record<string, StaticTrustEntry>>): TrustSource {
+export function staticTrustSource(
+  entries: Readonly<Record<string, StaticTrustEntry>>,
+): TrustSource {
   const table = new Map(Object.entries(entries));
   return {
     identityKeyOf: (userId) => table.get(userId)?.identityKey,
-    isDeviceRevoked: (userId, deviceId) => table.get(userId)?.revokedDevices?.includes(deviceId) ?? false,
+    isDeviceRevoked: (userId, deviceId) =>
+      table.get(userId)?.revokedDevices?.includes(deviceId) ?? false,
   };
 }

@@ -14,23 +14,52 @@ async function importKey(key: AesKey, usage: KeyUsage): Promise<CryptoKey> {
 }
 
 function checkNonce(nonce: Uint8Array): void {
-  if (nonce.length !== aesGcmNonceLength) throw new Error('AES-GCM nonces are 12 bytes here (random or counter).');
+  if (nonce.length !== aesGcmNonceLength)
+    throw new Error('AES-GCM nonces are 12 bytes here (random or counter).');
 }
 
 /** AES-GCM with a 12-byte nonce and a 16-byte tag appended to the ciphertext. */
-export async function aesGcmSeal(key: AesKey, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array = new Uint8Array()): Promise<Uint8Array> {
+export async function aesGcmSeal(
+  key: AesKey,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array = new Uint8Array(),
+): Promise<Uint8Array> {
   checkNonce(nonce);
   const k = await importKey(key, 'encrypt');
-  const out = await subtle().encrypt({ name: 'AES-GCM', iv: toArrayBuffer(nonce), additionalData: toArrayBuffer(aad), tagLength: 128 }, k, toArrayBuffer(plaintext));
+  const out = await subtle().encrypt(
+    {
+      name: 'AES-GCM',
+      iv: toArrayBuffer(nonce),
+      additionalData: toArrayBuffer(aad),
+      tagLength: 128,
+    },
+    k,
+    toArrayBuffer(plaintext),
+  );
   return new Uint8Array(out);
 }
 
 /** Opens what aesGcmSeal produced; undefined when the tag does not verify. */
-export async function aesGcmOpen(key: AesKey, nonce: Uint8Array, sealed: Uint8Array, aad: Uint8Array = new Uint8Array()): Promise<Uint8Array | undefined> {
+export async function aesGcmOpen(
+  key: AesKey,
+  nonce: Uint8Array,
+  sealed: Uint8Array,
+  aad: Uint8Array = new Uint8Array(),
+): Promise<Uint8Array | undefined> {
   checkNonce(nonce);
   const k = await importKey(key, 'decrypt');
   try {
-    const out = await subtle().decrypt({ name: 'AES-GCM', iv: toArrayBuffer(nonce), additionalData: toArrayBuffer(aad), tagLength: 128 }, k, toArrayBuffer(sealed));
+    const out = await subtle().decrypt(
+      {
+        name: 'AES-GCM',
+        iv: toArrayBuffer(nonce),
+        additionalData: toArrayBuffer(aad),
+        tagLength: 128,
+      },
+      k,
+      toArrayBuffer(sealed),
+    );
     return new Uint8Array(out);
   } catch {
     return undefined;

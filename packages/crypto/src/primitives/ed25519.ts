@@ -2,7 +2,24 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesEqual } from '../util/bytes.ts';
 
 /** PKCS#8 prefix of an Ed25519 private key (RFC 8410), as WebCrypto exports it. */
-const pkcs8Prefix = Uint8Array.of(0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20);
+const pkcs8Prefix = Uint8Array.of(
+  0x30,
+  0x2e,
+  0x02,
+  0x01,
+  0x00,
+  0x30,
+  0x05,
+  0x06,
+  0x03,
+  0x2b,
+  0x65,
+  0x70,
+  0x04,
+  0x22,
+  0x04,
+  0x20,
+);
 
 export interface Ed25519KeyPair {
   /** 32-byte RFC 8032 secret key (seed). */
@@ -28,7 +45,11 @@ export function signEd25519(privateKey: Uint8Array, message: Uint8Array): Uint8A
  * encodings and small-order keys that the lenient ZIP-215 rules accept.
  * Malformed lengths are a failed verification, never an exception.
  */
-export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+export function verifyEd25519(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (publicKey.length !== 32 || signature.length !== 64) return false;
   try {
     return ed25519.verify(signature, message, publicKey, { zip215: false });
@@ -40,6 +61,7 @@ export function verifyEd25519(publicKey: Uint8Array, message: Uint8Array, signat
 /** Accepts a 32-byte seed or the 48-byte PKCS#8 form that WebCrypto exports. */
 function toSeed(privateKey: Uint8Array): Uint8Array {
   if (privateKey.length === 32) return privateKey;
-  if (privateKey.length === 48 && bytesEqual(privateKey.subarray(0, 16), pkcs8Prefix)) return privateKey.subarray(16);
+  if (privateKey.length === 48 && bytesEqual(privateKey.subarray(0, 16), pkcs8Prefix))
+    return privateKey.subarray(16);
   throw new Error('An Ed25519 private key is 32 bytes (or 48 bytes of PKCS#8).');
 }

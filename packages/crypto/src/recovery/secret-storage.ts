@@ -1,6 +1,10 @@
 import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { openAtRest, sealAtRest } from '../at-rest/seal.ts';
-import { decodeIdentityKeyPair, encodeIdentityKeyPair, type IdentityKeyPair } from '../identity/identity-key.ts';
+import {
+  decodeIdentityKeyPair,
+  encodeIdentityKeyPair,
+  type IdentityKeyPair,
+} from '../identity/identity-key.ts';
 import { randomBytes, utf8 } from '../util/bytes.ts';
 import { ByteReader, ByteWriter, DecodeError } from '../util/codec.ts';
 import { parseRecoveryKey, recoveryWrappingKey } from './recovery-key.ts';
@@ -25,7 +29,11 @@ export interface PassphraseCost {
  * offline by whoever holds the blob (the server), so it gets the dearer setting.
  * (Slots made before this used OWASP's 19 MiB, 2 passes; they open unchanged.)
  */
-export const defaultPassphraseCost: PassphraseCost = { memoryKiB: 65_536, iterations: 3, parallelism: 1 };
+export const defaultPassphraseCost: PassphraseCost = {
+  memoryKiB: 65_536,
+  iterations: 3,
+  parallelism: 1,
+};
 export const minPassphraseLength = 10;
 
 /**
@@ -35,13 +43,16 @@ export const minPassphraseLength = 10;
  */
 export function passphraseProblem(passphrase: string): string | undefined {
   const text = passphrase.normalize('NFKC');
-  if ([...text].length < minPassphraseLength || text.trim() === '') return `A passphrase has at least ${minPassphraseLength} characters.`;
+  if ([...text].length < minPassphraseLength || text.trim() === '')
+    return `A passphrase has at least ${minPassphraseLength} characters.`;
   return undefined;
 }
 
 export type SecretStorageUnlock = { recoveryKey: string } | { passphrase: string };
 
-type Slot = { kind: 'recovery'; wrapped: Uint8Array } | { kind: 'passphrase'; salt: Uint8Array; cost: PassphraseCost; wrapped: Uint8Array };
+type Slot =
+  | { kind: 'recovery'; wrapped: Uint8Array }
+  | { kind: 'passphrase'; salt: Uint8Array; cost: PassphraseCost; wrapped: Uint8Array };
 
 /**
  * Secret storage as the server keeps it: the secrets sealed under a random
@@ -59,25 +70,52 @@ const purpose = (userId: string) => `secret-storage:${userId}`;
 const slotPurpose = (userId: string, kind: Slot['kind']) => `secret-storage-slot:${kind}:${userId}`;
 
 /** Creates secret storage unlocked by `recoveryKey` (text as shown to the user). Returns the blob and the master key (to add a passphrase later). */
-export async function createSecretStorage(userId: string, secrets: AccountSecrets, recoveryKey: string): Promise<{ blob: Uint8Array; masterKey: Uint8Array }> {
+export async function createSecretStorage(
+  userId: string,
+  secrets: AccountSecrets,
+  recoveryKey: string,
+): Promise<{ blob: Uint8Array; masterKey: Uint8Array }> {
   const key = parseRecoveryKey(recoveryKey);
   if (!key) throw new Error('Not a recovery key.');
   const masterKey = randomBytes(32);
   const sealed = await sealAtRest(masterKey, encodeSecrets(secrets), purpose(userId));
-  const wrapped = await sealAtRest(recoveryWrappingKey(key), masterKey, slotPurpose(userId, 'recovery'));
+  const wrapped = await sealAtRest(
+    recoveryWrappingKey(key),
+    masterKey,
+    slotPurpose(userId, 'recovery'),
+  );
   return { blob: encodeBlob({ sealed, slots: [{ kind: 'recovery', wrapped }] }), masterKey };
 }
 
 /** Adds (or replaces) the passphrase slot; needs the master key, from creation or from opening the storage. */
-export async function addPassphrase(userId: string, blob: Uint8Array, masterKey: Uint8Array, passphrase: string, cost: PassphraseCost = defaultPassphraseCost): Promise<Uint8Array> {
+export async function addPassphrase(
+  userId: string,
+  blob: Uint8Array,
+  masterKey: Uint8Array,
+  passphrase: string,
+  cost: PassphraseCost = defaultPassphraseCost,
+): Promise<Uint8Array> {
   const problem = passphraseProblem(passphrase);
   if (problem) throw new Error(problem);
-  if (!costWithinBounds(cost)) throw new Error('That argon2id cost is outside what devices accept when opening secret storage.');
+  if (!costWithinBounds(cost))
+    throw new Error(
+      'That argon2id cost is outside what devices accept when opening secret storage.',
+    );
   const decoded = decodeBlob(blob);
   if (!decoded) throw new Error('The secret storage is damaged.');
   const salt = randomBytes(16);
-  const wrapped = await sealAtRest(await stretch(passphrase, salt, cost), masterKey, slotPurpose(userId, 'passphrase'));
-  return encodeBlob({ sealed: decoded.sealed, slots: [...decoded.slots.filter((s) => s.kind !== 'passphrase'), { kind: 'passphrase', salt, cost, wrapped }] });
+  const wrapped = await sealAtRest(
+    await stretch(passphrase, salt, cost),
+    masterKey,
+    slotPurpose(userId, 'passphrase'),
+  );
+  return encodeBlob({
+    sealed: decoded.sealed,
+    slots: [
+      ...decoded.slots.filter((s) => s.kind !== 'passphrase'),
+      { kind: 'passphrase', salt, cost, wrapped },
+    ],
+  });
 }
 
 export type SecretStorageOpening =
@@ -85,28 +123,61 @@ export type SecretStorageOpening =
   | { kind: 'wrong-secret'; message: string }
   | { kind: 'malformed'; message: string };
 
-export async function openSecretStorage(userId: string, blob: Uint8Array, unlock: SecretStorageUnlock): Promise<SecretStorageOpening> {
+export async function openSecretStorage(
+  userId: string,
+  blob: Uint8Array,
+  unlock: SecretStorageUnlock,
+): Promise<SecretStorageOpening> {
   const decoded = decodeBlob(blob);
   if (!decoded) return { kind: 'malformed', message: 'The secret storage is damaged.' };
   let masterKey: Uint8Array | undefined;
   if ('recoveryKey' in unlock) {
     const key = parseRecoveryKey(unlock.recoveryKey);
-    if (!key) return { kind: 'wrong-secret', message: 'That is not a recovery key: it has 32 letters and digits (check for a typo).' };
+    if (!key)
+      return {
+        kind: 'wrong-secret',
+        message: 'That is not a recovery key: it has 32 letters and digits (check for a typo).',
+      };
     masterKey = await unwrap(decoded, 'recovery', recoveryWrappingKey(key), userId);
-    if (!masterKey) return { kind: 'wrong-secret', message: 'This recovery key does not open this account’s backup.' };
+    if (!masterKey)
+      return {
+        kind: 'wrong-secret',
+        message: 'This recovery key does not open this account’s backup.',
+      };
   } else {
     const slot = decoded.slots.find((s) => s.kind === 'passphrase');
-    if (slot?.kind !== 'passphrase') return { kind: 'wrong-secret', message: 'This account has no backup passphrase; use the recovery key.' };
-    masterKey = await unwrap(decoded, 'passphrase', await stretch(unlock.passphrase, slot.salt, slot.cost), userId);
-    if (!masterKey) return { kind: 'wrong-secret', message: 'This passphrase does not open this account’s backup.' };
+    if (slot?.kind !== 'passphrase')
+      return {
+        kind: 'wrong-secret',
+        message: 'This account has no backup passphrase; use the recovery key.',
+      };
+    masterKey = await unwrap(
+      decoded,
+      'passphrase',
+      await stretch(unlock.passphrase, slot.salt, slot.cost),
+      userId,
+    );
+    if (!masterKey)
+      return {
+        kind: 'wrong-secret',
+        message: 'This passphrase does not open this account’s backup.',
+      };
   }
   const opened = await openAtRest(masterKey, decoded.sealed, purpose(userId));
-  if (opened.kind !== 'ok') return { kind: 'malformed', message: 'The secret storage failed authentication.' };
+  if (opened.kind !== 'ok')
+    return { kind: 'malformed', message: 'The secret storage failed authentication.' };
   const secrets = decodeSecrets(opened.plaintext);
-  return secrets ? { kind: 'ok', secrets, masterKey } : { kind: 'malformed', message: 'The secret storage holds no readable keys.' };
+  return secrets
+    ? { kind: 'ok', secrets, masterKey }
+    : { kind: 'malformed', message: 'The secret storage holds no readable keys.' };
 }
 
-async function unwrap(blob: SecretStorageBlob, kind: Slot['kind'], wrappingKey: Uint8Array, userId: string): Promise<Uint8Array | undefined> {
+async function unwrap(
+  blob: SecretStorageBlob,
+  kind: Slot['kind'],
+  wrappingKey: Uint8Array,
+  userId: string,
+): Promise<Uint8Array | undefined> {
   const slot = blob.slots.find((s) => s.kind === kind);
   if (!slot) return undefined;
   const opened = await openAtRest(wrappingKey, slot.wrapped, slotPurpose(userId, kind));
@@ -114,11 +185,20 @@ async function unwrap(blob: SecretStorageBlob, kind: Slot['kind'], wrappingKey: 
 }
 
 function stretch(passphrase: string, salt: Uint8Array, cost: PassphraseCost): Promise<Uint8Array> {
-  return argon2idAsync(utf8(passphrase.normalize('NFKC')), salt, { t: cost.iterations, m: cost.memoryKiB, p: cost.parallelism, dkLen: 32 });
+  return argon2idAsync(utf8(passphrase.normalize('NFKC')), salt, {
+    t: cost.iterations,
+    m: cost.memoryKiB,
+    p: cost.parallelism,
+    dkLen: 32,
+  });
 }
 
 function encodeSecrets(s: AccountSecrets): Uint8Array {
-  return new ByteWriter().u8(formatVersion).bytes(encodeIdentityKeyPair(s.identity)).bytes(s.backupSeed).finish();
+  return new ByteWriter()
+    .u8(formatVersion)
+    .bytes(encodeIdentityKeyPair(s.identity))
+    .bytes(s.backupSeed)
+    .finish();
 }
 
 function decodeSecrets(bytes: Uint8Array): AccountSecrets | undefined {
@@ -128,7 +208,9 @@ function decodeSecrets(bytes: Uint8Array): AccountSecrets | undefined {
     const identity = decodeIdentityKeyPair(r.bytes(64));
     const backupSeed = r.bytes(32);
     r.end();
-    return identity.kind === 'ok' && backupSeed.length === 32 ? { identity: identity.identity, backupSeed } : undefined;
+    return identity.kind === 'ok' && backupSeed.length === 32
+      ? { identity: identity.identity, backupSeed }
+      : undefined;
   } catch (e) {
     if (e instanceof DecodeError) return undefined;
     throw e;
@@ -139,7 +221,13 @@ function encodeBlob(blob: SecretStorageBlob): Uint8Array {
   const w = new ByteWriter().u8(formatVersion).bytes(blob.sealed).u8(blob.slots.length);
   for (const s of blob.slots) {
     if (s.kind === 'recovery') w.u8(1).bytes(s.wrapped);
-    else w.u8(2).bytes(s.salt).u32(s.cost.memoryKiB).u32(s.cost.iterations).u8(s.cost.parallelism).bytes(s.wrapped);
+    else
+      w.u8(2)
+        .bytes(s.salt)
+        .u32(s.cost.memoryKiB)
+        .u32(s.cost.iterations)
+        .u8(s.cost.parallelism)
+        .bytes(s.wrapped);
   }
   return w.finish();
 }
@@ -148,7 +236,14 @@ function encodeBlob(blob: SecretStorageBlob): Uint8Array {
 const maxCost: PassphraseCost = { memoryKiB: 1 << 21, iterations: 64, parallelism: 16 };
 
 function costWithinBounds(cost: PassphraseCost): boolean {
-  return cost.memoryKiB <= maxCost.memoryKiB && cost.iterations >= 1 && cost.iterations <= maxCost.iterations && cost.parallelism >= 1 && cost.parallelism <= maxCost.parallelism && cost.memoryKiB >= 8 * cost.parallelism;
+  return (
+    cost.memoryKiB <= maxCost.memoryKiB &&
+    cost.iterations >= 1 &&
+    cost.iterations <= maxCost.iterations &&
+    cost.parallelism >= 1 &&
+    cost.parallelism <= maxCost.parallelism &&
+    cost.memoryKiB >= 8 * cost.parallelism
+  );
 }
 
 /** The argon2id cost of the blob's passphrase slot, if it has one. */

@@ -17,9 +17,16 @@ export interface SafetyNumberParty {
  * h = SHA-512(u16 version ‖ key ‖ id), then `iterations` times h = SHA-512(h ‖ key);
  * the first 30 bytes as six 5-byte big-endian chunks mod 100000 give 30 digits.
  */
-export function fingerprintDigits(party: SafetyNumberParty, iterations = safetyNumberIterations): string {
+export function fingerprintDigits(
+  party: SafetyNumberParty,
+  iterations = safetyNumberIterations,
+): string {
   const key = party.identityKey;
-  let hash = concatBytes(Uint8Array.of(fingerprintVersion >> 8, fingerprintVersion & 0xff), key, utf8(party.stableId));
+  let hash = concatBytes(
+    Uint8Array.of(fingerprintVersion >> 8, fingerprintVersion & 0xff),
+    key,
+    utf8(party.stableId),
+  );
   for (let i = 0; i < iterations; i++) hash = sha512(concatBytes(hash, key));
   let digits = '';
   for (let offset = 0; offset < 30; offset += 5) {
@@ -35,7 +42,11 @@ export function fingerprintDigits(party: SafetyNumberParty, iterations = safetyN
  * both sides compute the same number. Depends only on identity keys and user
  * ids, never on devices, so adding a device does not change it.
  */
-export function safetyNumber(local: SafetyNumberParty, remote: SafetyNumberParty, iterations = safetyNumberIterations): string {
+export function safetyNumber(
+  local: SafetyNumberParty,
+  remote: SafetyNumberParty,
+  iterations = safetyNumberIterations,
+): string {
   const a = fingerprintDigits(local, iterations);
   const b = fingerprintDigits(remote, iterations);
   return a <= b ? a + b : b + a;

@@ -3,7 +3,15 @@ import { fromBase64, toBase64 } from './base64.ts';
 
 describe('base64', () => {
   it('matches RFC 4648 test vectors both ways', () => {
-    const vectors: [string, string][] = [['', ''], ['f', 'Zg=='], ['fo', 'Zm8='], ['foo', 'Zm9v'], ['foob', 'Zm9vYg=='], ['fooba', 'Zm9vYmE='], ['foobar', 'Zm9vYmFy']];
+    const vectors: [string, string][] = [
+      ['', ''],
+      ['f', 'Zg=='],
+      ['fo', 'Zm8='],
+      ['foo', 'Zm9v'],
+      ['foob', 'Zm9vYg=='],
+      ['fooba', 'Zm9vYmE='],
+      ['foobar', 'Zm9vYmFy'],
+    ];
     for (const [plain, encoded] of vectors) {
       expect(toBase64(new TextEncoder().encode(plain))).toBe(encoded);
       expect(new TextDecoder().decode(fromBase64(encoded))).toBe(plain);
@@ -11,7 +19,8 @@ describe('base64', () => {
   });
 
   it('rejects non-canonical and invalid text', () => {
-    for (const bad of ['Zg', 'Zh==', 'Zm9v!', '====', 'Zm9vY===']) expect(fromBase64(bad)).toBeUndefined();
+    for (const bad of ['Zg', 'Zh==', 'Zm9v!', '====', 'Zm9vY==='])
+      expect(fromBase64(bad)).toBeUndefined();
   });
 
   it('round-trips random bytes', () => {

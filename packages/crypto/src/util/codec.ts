@@ -61,7 +61,8 @@ export class ByteReader {
   constructor(private readonly input: Uint8Array) {}
 
   private take(length: number): Uint8Array {
-    if (length < 0 || this.offset + length > this.input.length) throw new DecodeError('Input is truncated.');
+    if (length < 0 || this.offset + length > this.input.length)
+      throw new DecodeError('Input is truncated.');
     const out = this.input.subarray(this.offset, this.offset + length);
     this.offset += length;
     return out;

@@ -22,7 +22,9 @@ interface PassiveVector {
 }
 
 /** Interop vectors carry arbitrary basic credentials: this test, and only it, accepts them. */
-const vectorCredentialsAccepted: AuthenticationService = { validateCredential: (credential) => Promise.resolve(credential.credentialType === 'basic') };
+const vectorCredentialsAccepted: AuthenticationService = {
+  validateCredential: (credential) => Promise.resolve(credential.credentialType === 'basic'),
+};
 
 async function follow(v: PassiveVector, maxEpochs = Infinity): Promise<void> {
   const client = await joinPassively(
@@ -42,7 +44,9 @@ async function follow(v: PassiveVector, maxEpochs = Infinity): Promise<void> {
   for (const [i, epoch] of v.epochs.slice(0, maxEpochs).entries()) {
     for (const p of epoch.proposals) await client.process(hex(p));
     await client.process(hex(epoch.commit));
-    expect(toHexString(client.epochAuthenticator()), `epoch ${i + 1}`).toBe(epoch.epoch_authenticator);
+    expect(toHexString(client.epochAuthenticator()), `epoch ${i + 1}`).toBe(
+      epoch.epoch_authenticator,
+    );
   }
 }
 
@@ -54,10 +58,23 @@ async function follow(v: PassiveVector, maxEpochs = Infinity): Promise<void> {
 const randomEpochs = 30;
 
 describe.skipIf(!data.exists)(`MLS test vectors: passive client${data.skipNote}`, () => {
-  for (const file of ['passive-client-welcome.json', 'passive-client-handling-commit.json'] as const) {
-    const vectors = data.exists ? sampleBySuite(readJson<PassiveVector[]>(data.path, file), [1]) : [];
-    it.each(vectors.map((v, i) => ({ ...v, i })))(`${file} #$i, suite $cipher_suite, $epochs.length epochs`, (v) => follow(v));
+  for (const file of [
+    'passive-client-welcome.json',
+    'passive-client-handling-commit.json',
+  ] as const) {
+    const vectors = data.exists
+      ? sampleBySuite(readJson<PassiveVector[]>(data.path, file), [1])
+      : [];
+    it.each(vectors.map((v, i) => ({ ...v, i })))(
+      `${file} #$i, suite $cipher_suite, $epochs.length epochs`,
+      (v) => follow(v),
+    );
   }
-  const random = data.exists ? readJson<PassiveVector[]>(data.path, 'passive-client-random.json') : [];
-  it.each(random.map((v, i) => ({ ...v, i })))(`passive-client-random.json #$i, suite $cipher_suite, first ${randomEpochs} of $epochs.length epochs`, (v) => follow(v, randomEpochs));
+  const random = data.exists
+    ? readJson<PassiveVector[]>(data.path, 'passive-client-random.json')
+    : [];
+  it.each(random.map((v, i) => ({ ...v, i })))(
+    `passive-client-random.json #$i, suite $cipher_suite, first ${randomEpochs} of $epochs.length epochs`,
+    (v) => follow(v, randomEpochs),
+  );
 });

@@ -10,7 +10,13 @@ export const testDataRoot = process.env.RCHAT_TEST_DATA ?? resolve(repoRoot, '..
 export function dataFolder(name: string): { path: string; exists: boolean; skipNote: string } {
   const path = join(testDataRoot, name);
   const exists = existsSync(path);
-  return { path, exists, skipNote: exists ? '' : ` (skipped: ${path} not found; set RCHAT_TEST_DATA to the shared data folder)` };
+  return {
+    path,
+    exists,
+    skipNote: exists
+      ? ''
+      : ` (skipped: ${path} not found; set RCHAT_TEST_DATA to the shared data folder)`,
+  };
 }
 
 export function readJson<T>(folder: string, file: string): T {
@@ -32,10 +38,15 @@ export function toHexString(bytes: Uint8Array): string {
  * Keeps the run short on slow pure-JS curves: every vector of the `full` suites,
  * and the first `perSuite` vectors of every other suite, so each suite still runs.
  */
-export function sampleBySuite<T extends { cipher_suite: number }>(vectors: readonly T[], full: readonly number[], perSuite = 2): T[] {
+export function sampleBySuite<T extends { cipher_suite: number }>(
+  vectors: readonly T[],
+  full: readonly number[],
+  perSuite = 2,
+): T[] {
   const bySuite = new Map<number, T[]>();
   for (const v of vectors) bySuite.set(v.cipher_suite, [...(bySuite.get(v.cipher_suite) ?? []), v]);
   const out: T[] = [];
-  for (const [suite, list] of bySuite) out.push(...(full.includes(suite) ? list : list.slice(0, perSuite)));
+  for (const [suite, list] of bySuite)
+    out.push(...(full.includes(suite) ? list : list.slice(0, perSuite)));
   return out;
 }

@@ -48,7 +48,10 @@ export class AccountStore {
     return new SealedStore(storage, 'global/').getJson<AccountRef>('current');
   }
 
-  static async byUsername(storage: ClientStorage, username: string): Promise<AccountRef | undefined> {
+  static async byUsername(
+    storage: ClientStorage,
+    username: string,
+  ): Promise<AccountRef | undefined> {
     return new SealedStore(storage, 'global/').getJson<AccountRef>(`account/${username}`);
   }
 
@@ -63,18 +66,24 @@ export class AccountStore {
   }
 
   /** Erases everything this storage holds of the account (after it was deleted): keys, groups, messages, cursor, and the global references to it. */
-  static async erase(storage: ClientStorage, ref: { userId: string; username: string }): Promise<void> {
+  static async erase(
+    storage: ClientStorage,
+    ref: { userId: string; username: string },
+  ): Promise<void> {
     for (const key of await storage.list(`acct/${ref.userId}/`)) await storage.delete(key);
     const global = new SealedStore(storage, 'global/');
     await global.delete(`account/${ref.username}`);
-    if ((await AccountStore.current(storage))?.userId === ref.userId) await global.delete('current');
+    if ((await AccountStore.current(storage))?.userId === ref.userId)
+      await global.delete('current');
   }
 
   session = () => this.sealed.getJson<SessionResponse>('session');
   /** Writes of the session in the order the tokens came (a later refresh never lands under an earlier one). */
   private sessionWrites: Promise<void> = Promise.resolve();
   saveSession = (s: SessionResponse | null): Promise<void> => {
-    const write = this.sessionWrites.then(() => (s ? this.sealed.putJson('session', s) : this.sealed.delete('session')));
+    const write = this.sessionWrites.then(() =>
+      s ? this.sealed.putJson('session', s) : this.sealed.delete('session'),
+    );
     this.sessionWrites = write.catch(() => undefined);
     return write;
   };
@@ -88,13 +97,15 @@ export class AccountStore {
     if (decoded.kind !== 'ok') throw new Error(`Stored identity key is damaged: ${decoded.reason}`);
     return decoded.identity;
   }
-  saveIdentity = (identity: IdentityKeyPair) => this.sealed.putBytes('identity', encodeIdentityKeyPair(identity));
+  saveIdentity = (identity: IdentityKeyPair) =>
+    this.sealed.putBytes('identity', encodeIdentityKeyPair(identity));
 
   async device(): Promise<DeviceKeys | undefined> {
     const bytes = await this.sealed.getBytes('device');
     if (!bytes) return undefined;
     const decoded = decodeDeviceKeys(bytes);
-    if (decoded.kind !== 'ok') throw new Error(`Stored device keys are damaged: ${decoded.message}`);
+    if (decoded.kind !== 'ok')
+      throw new Error(`Stored device keys are damaged: ${decoded.message}`);
     return decoded.device;
   }
   saveDevice = (device: DeviceKeys) => this.sealed.putBytes('device', encodeDeviceKeys(device));
@@ -109,7 +120,8 @@ export class AccountStore {
     }
     return out;
   }
-  saveKeyPackage = (bundle: KeyPackageBundle) => this.sealed.putBytes(`kp/${hex(bundle.ref)}`, encodeKeyPackageBundle(bundle));
+  saveKeyPackage = (bundle: KeyPackageBundle) =>
+    this.sealed.putBytes(`kp/${hex(bundle.ref)}`, encodeKeyPackageBundle(bundle));
   deleteKeyPackage = (bundle: KeyPackageBundle) => this.sealed.delete(`kp/${hex(bundle.ref)}`);
 
   async cursor(): Promise<number | undefined> {
@@ -128,6 +140,9 @@ export class AccountStore {
     const masterKey = stored && fromBase64(stored.masterKey);
     return backupSeed && masterKey ? { backupSeed, masterKey } : undefined;
   }
-  saveRecoverySecrets = (s: RecoverySecrets) => this.sealed.putJson('recovery', { backupSeed: toBase64(s.backupSeed), masterKey: toBase64(s.masterKey) });
-
+  saveRecoverySecrets = (s: RecoverySecrets) =>
+    this.sealed.putJson('recovery', {
+      backupSeed: toBase64(s.backupSeed),
+      masterKey: toBase64(s.masterKey),
+    });
 }

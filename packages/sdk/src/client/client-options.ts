@@ -14,7 +14,11 @@ export interface RchatClientOptions {
   keyRotationIntervalMs?: number;
 }
 
-export function newApi(options: RchatClientOptions, session: SessionResponse | undefined, onSession: (s: SessionResponse | null) => void): RchatApi {
+export function newApi(
+  options: RchatClientOptions,
+  session: SessionResponse | undefined,
+  onSession: (s: SessionResponse | null) => void,
+): RchatApi {
   return new RchatApi({
     baseUrl: options.baseUrl,
     ...(options.fetch ? { fetch: options.fetch } : {}),

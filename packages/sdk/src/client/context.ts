@@ -37,8 +37,12 @@ export interface ClientContext {
   keyRotationIntervalMs: number;
 }
 
-export async function toChatConversation(ctx: ClientContext, c: Conversation): Promise<ChatConversation> {
-  const peer = c.members.find((m) => m.userId !== ctx.userId) ?? c.members[0] ?? { userId: ctx.userId, username: ctx.username };
+export async function toChatConversation(
+  ctx: ClientContext,
+  c: Conversation,
+): Promise<ChatConversation> {
+  const peer = c.members.find((m) => m.userId !== ctx.userId) ??
+    c.members[0] ?? { userId: ctx.userId, username: ctx.username };
   const group = await ctx.groups.get(c.id);
   const pending = await ctx.trust.pendingOf(peer.userId);
   return {
@@ -49,12 +53,17 @@ export async function toChatConversation(ctx: ClientContext, c: Conversation): P
     readSeq: c.readSeq,
     unreadCount: c.unreadCount,
     encryption: pending ? 'identity-changed' : group ? 'ready' : 'waiting-for-keys',
-    identityChange: pending ? { userId: peer.userId, username: peer.username, resetAt: pending.resetAt } : null,
+    identityChange: pending
+      ? { userId: peer.userId, username: peer.username, resetAt: pending.resetAt }
+      : null,
   };
 }
 
 /** Tells the person about a security event: an `alert` to show loudly, and the same sentence as a `warning`. */
 export function raiseAlert(ctx: ClientContext, alert: SecurityAlert): void {
   ctx.events.emit('alert', alert);
-  ctx.events.emit('warning', { ...(alert.conversationId ? { conversationId: alert.conversationId } : {}), message: alert.message });
+  ctx.events.emit('warning', {
+    ...(alert.conversationId ? { conversationId: alert.conversationId } : {}),
+    message: alert.message,
+  });
 }

@@ -7,13 +7,19 @@ import type { ChatConversation } from './types.ts';
 const KNOWN_CONVERSATIONS = 'conversations';
 
 /** Opens (or creates) the direct conversation, sets up its encryption, and puts it first in the known list. */
-export async function startConversation(ctx: ClientContext, peer: { userId: string } | { username: string }): Promise<ChatConversation> {
+export async function startConversation(
+  ctx: ClientContext,
+  peer: { userId: string } | { username: string },
+): Promise<ChatConversation> {
   const userId = 'userId' in peer ? peer.userId : await findUserId(ctx, peer.username);
   const conversation = await ctx.api.createConversation(userId);
   await ctx.lock.run(() => initializeGroup(ctx, conversation));
   const started = await toChatConversation(ctx, await ctx.api.conversation(conversation.id));
   const known = await knownConversations(ctx);
-  await ctx.account.sealed.putJson(KNOWN_CONVERSATIONS, [started, ...known.filter((c) => c.id !== started.id)]);
+  await ctx.account.sealed.putJson(KNOWN_CONVERSATIONS, [
+    started,
+    ...known.filter((c) => c.id !== started.id),
+  ]);
   return started;
 }
 

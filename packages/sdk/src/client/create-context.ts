@@ -16,14 +16,34 @@ import { KEY_ROTATION_INTERVAL_MS } from './send-queued.ts';
 import { DirectoryTrust } from './trust.ts';
 
 /** Everything a signed-in device with keys works with: trust, MLS policy, stores, backup and events. */
-export async function createClientContext(options: RchatClientOptions, api: RchatApi, account: AccountStore, session: SessionResponse, identity: IdentityKeyPair, device: DeviceKeys): Promise<ClientContext> {
-  const trust = new DirectoryTrust(api, account.sealed, { userId: session.user.id, identityKey: identity.publicKey });
-  const policy = await api.wellKnown().catch(() => ({ cipherSuites: [device.certificate.cipherSuite] }));
+export async function createClientContext(
+  options: RchatClientOptions,
+  api: RchatApi,
+  account: AccountStore,
+  session: SessionResponse,
+  identity: IdentityKeyPair,
+  device: DeviceKeys,
+): Promise<ClientContext> {
+  const trust = new DirectoryTrust(api, account.sealed, {
+    userId: session.user.id,
+    identityKey: identity.publicKey,
+  });
+  const policy = await api
+    .wellKnown()
+    .catch(() => ({ cipherSuites: [device.certificate.cipherSuite] }));
   const mls = createMlsClient({ trust, allowedCipherSuites: policy.cipherSuites });
   const events = new Emitter();
   const recovery = await account.recoverySecrets();
   const backup = recovery
-    ? new MessageBackup({ api, store: account.sealed, userId: session.user.id, deviceId: session.deviceId, identity, secrets: recovery, onError: (message) => events.emit('warning', { message }) })
+    ? new MessageBackup({
+        api,
+        store: account.sealed,
+        userId: session.user.id,
+        deviceId: session.deviceId,
+        identity,
+        secrets: recovery,
+        onError: (message) => events.emit('warning', { message }),
+      })
     : null;
   const ctx: ClientContext = {
     api,
@@ -46,6 +66,14 @@ export async function createClientContext(options: RchatClientOptions, api: Rcha
   };
   trust.onIdentityChange = (userId, pending) => void peerIdentityChanged(ctx, userId, pending);
   trust.onOwnMismatch = () => raiseAlert(ctx, ownIdentityResetAlert);
-  events.on('devices', (change) => void recordDeviceJoins(ctx, change.conversationId, change.added.map((d) => d.deviceId)).catch(() => undefined));
+  events.on(
+    'devices',
+    (change) =>
+      void recordDeviceJoins(
+        ctx,
+        change.conversationId,
+        change.added.map((d) => d.deviceId),
+      ).catch(() => undefined),
+  );
   return ctx;
 }

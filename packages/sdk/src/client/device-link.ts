@@ -58,7 +58,9 @@ export interface ExistingDeviceLink {
    * Fails with `LINK_ABORTED` if the new device rejects or cancels (nothing
    * was sent), or if `abort()` is called meanwhile.
    */
-  confirm(options?: { onNewDeviceConfirmed?: () => void }): Promise<{ deviceId: string; conversations: number }>;
+  confirm(options?: {
+    onNewDeviceConfirmed?: () => void;
+  }): Promise<{ deviceId: string; conversations: number }>;
   /** The check codes differ (or the person changed their mind): tells the new device to stop; nothing is sent. */
   abort(): Promise<void>;
 }

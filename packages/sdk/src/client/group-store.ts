@@ -26,15 +26,26 @@ export class GroupStore {
     if (cached) return cached;
     const sealed = await this.storage.get(this.key(conversationId));
     if (!sealed) return undefined;
-    const opened = await openGroup(this.mls, await this.storage.storageKey(), groupIdOf(conversationId), sealed);
-    if (opened.kind !== 'ok') throw new Error(`The stored group of conversation ${conversationId} cannot be opened (${opened.kind}).`);
+    const opened = await openGroup(
+      this.mls,
+      await this.storage.storageKey(),
+      groupIdOf(conversationId),
+      sealed,
+    );
+    if (opened.kind !== 'ok')
+      throw new Error(
+        `The stored group of conversation ${conversationId} cannot be opened (${opened.kind}).`,
+      );
     this.live.set(conversationId, opened.group);
     return opened.group;
   }
 
   async put(conversationId: string, group: Group): Promise<void> {
     this.live.set(conversationId, group);
-    await this.storage.put(this.key(conversationId), await sealGroup(await this.storage.storageKey(), group));
+    await this.storage.put(
+      this.key(conversationId),
+      await sealGroup(await this.storage.storageKey(), group),
+    );
   }
 
   async delete(conversationId: string): Promise<void> {

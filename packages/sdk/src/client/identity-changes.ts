@@ -11,17 +11,32 @@ export const ownIdentityResetAlert: SecurityAlert = {
 };
 
 /** A peer's identity key changed in the directory: every conversation with them is blocked, loudly, until the person accepts. */
-export async function peerIdentityChanged(ctx: ClientContext, userId: string, pending: PendingIdentity): Promise<void> {
+export async function peerIdentityChanged(
+  ctx: ClientContext,
+  userId: string,
+  pending: PendingIdentity,
+): Promise<void> {
   let conversations;
   try {
-    conversations = (await ctx.api.conversations()).filter((c) => c.members.some((m) => m.userId === userId));
+    conversations = (await ctx.api.conversations()).filter((c) =>
+      c.members.some((m) => m.userId === userId),
+    );
   } catch {
-    raiseAlert(ctx, { kind: 'peer-identity-changed', userId, message: identityChangedSentence('A contact', pending) });
+    raiseAlert(ctx, {
+      kind: 'peer-identity-changed',
+      userId,
+      message: identityChangedSentence('A contact', pending),
+    });
     return;
   }
   for (const c of conversations) {
     const name = c.members.find((m) => m.userId === userId)?.username ?? 'A contact';
-    raiseAlert(ctx, { kind: 'peer-identity-changed', conversationId: c.id, userId, message: identityChangedSentence(name, pending) });
+    raiseAlert(ctx, {
+      kind: 'peer-identity-changed',
+      conversationId: c.id,
+      userId,
+      message: identityChangedSentence(name, pending),
+    });
     ctx.events.emit('conversation', await toChatConversation(ctx, c));
   }
 }
@@ -39,7 +54,8 @@ function identityChangedSentence(name: string, pending: PendingIdentity): string
 export async function checkIdentities(ctx: ClientContext): Promise<void> {
   await ctx.trust.directory(ctx.userId, true);
   const peers = new Set<string>();
-  for (const c of await ctx.api.conversations()) for (const m of c.members) if (m.userId !== ctx.userId) peers.add(m.userId);
+  for (const c of await ctx.api.conversations())
+    for (const m of c.members) if (m.userId !== ctx.userId) peers.add(m.userId);
   for (const peer of peers) await ctx.trust.directory(peer, true);
 }
 
@@ -50,7 +66,10 @@ export async function checkIdentities(ctx: ClientContext): Promise<void> {
  * directory no longer lists and adds the ones certified by the new identity.
  * Only this explicit step ever lets a reset identity into a conversation.
  */
-export async function acceptIdentityChange(ctx: ClientContext, conversationId: string): Promise<void> {
+export async function acceptIdentityChange(
+  ctx: ClientContext,
+  conversationId: string,
+): Promise<void> {
   const conversation = await ctx.api.conversation(conversationId);
   const peer = conversation.members.find((m) => m.userId !== ctx.userId);
   if (!peer) return;
@@ -59,16 +78,23 @@ export async function acceptIdentityChange(ctx: ClientContext, conversationId: s
   await ctx.trust.accept(peer.userId);
   const directory = await ctx.trust.directory(peer.userId, true);
   const listed = new Set(directory.devices.map((d) => d.deviceId));
-  for (const c of (await ctx.api.conversations()).filter((x) => x.members.some((m) => m.userId === peer.userId))) {
+  for (const c of (await ctx.api.conversations()).filter((x) =>
+    x.members.some((m) => m.userId === peer.userId),
+  )) {
     await ctx.lock.run(async () => {
       const group = await ctx.groups.get(c.id);
       if (!group) return;
       const members = groupMembers(group);
-      const stale = members.filter((m) => m.userId === peer.userId && !listed.has(m.deviceId)).map((m) => ({ userId: m.userId, deviceId: m.deviceId }));
+      const stale = members
+        .filter((m) => m.userId === peer.userId && !listed.has(m.deviceId))
+        .map((m) => ({ userId: m.userId, deviceId: m.deviceId }));
       if (stale.length > 0) await removeGroupDevices(ctx, c.id, stale);
       const missing = [...listed].filter((d) => !members.some((m) => m.deviceId === d));
       if (missing.length > 0) await addMemberDevices(ctx, c.id, peer.userId, missing);
     });
-    ctx.events.emit('conversation', await toChatConversation(ctx, await ctx.api.conversation(c.id)));
+    ctx.events.emit(
+      'conversation',
+      await toChatConversation(ctx, await ctx.api.conversation(c.id)),
+    );
   }
 }

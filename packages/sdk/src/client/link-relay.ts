@@ -15,21 +15,35 @@ export type RelayMessage =
  * check code on both devices), then the account keys one way, and the new
  * device's `ready` (it is set up) back.
  */
-export type SealedMessage = { t: 'confirmed' } | { t: 'keys'; identity: string; backupSeed?: string; masterKey?: string } | { t: 'ready'; deviceId: string };
+export type SealedMessage =
+  | { t: 'confirmed' }
+  | { t: 'keys'; identity: string; backupSeed?: string; masterKey?: string }
+  | { t: 'ready'; deviceId: string };
 
 export const LINK_POLL_MS = 400;
 
 /** How long a device waits for the other side at each step (the relay itself lasts 10 minutes). */
 export const STEP_TIMEOUT_MS = 9 * 60_000;
 
-export function postRelay(api: RchatApi, sessionId: string, message: RelayMessage): Promise<{ seq: number }> {
-  return api.postLinkMessage(sessionId, toBase64(new TextEncoder().encode(JSON.stringify(message))));
+export function postRelay(
+  api: RchatApi,
+  sessionId: string,
+  message: RelayMessage,
+): Promise<{ seq: number }> {
+  return api.postLinkMessage(
+    sessionId,
+    toBase64(new TextEncoder().encode(JSON.stringify(message))),
+  );
 }
 
 export function decodeRelay(m: LinkMessage): RelayMessage | undefined {
   try {
-    const parsed = JSON.parse(new TextDecoder().decode(fromBase64(m.ciphertext) ?? new Uint8Array())) as RelayMessage;
-    return typeof parsed === 'object' && parsed !== null && typeof parsed.t === 'string' ? parsed : undefined;
+    const parsed = JSON.parse(
+      new TextDecoder().decode(fromBase64(m.ciphertext) ?? new Uint8Array()),
+    ) as RelayMessage;
+    return typeof parsed === 'object' && parsed !== null && typeof parsed.t === 'string'
+      ? parsed
+      : undefined;
   } catch {
     return undefined;
   }
@@ -56,11 +70,23 @@ export async function waitForRelay<T>(
       cursor.after = raw.seq;
       const m = decodeRelay(raw);
       if (!m) continue;
-      if (m.t === 'abort') throw options.signal?.aborted ? cancelledHere() : new RchatError('LINK_ABORTED', 'Linking was cancelled on the other device; nothing was shared.', 0);
+      if (m.t === 'abort')
+        throw options.signal?.aborted
+          ? cancelledHere()
+          : new RchatError(
+              'LINK_ABORTED',
+              'Linking was cancelled on the other device; nothing was shared.',
+              0,
+            );
       const picked = await pick(m, raw);
       if (picked !== undefined) return picked;
     }
-    if (Date.now() > deadline) throw new RchatError('LINK_TIMEOUT', 'The other device did not answer in time; start linking again.', 0);
+    if (Date.now() > deadline)
+      throw new RchatError(
+        'LINK_TIMEOUT',
+        'The other device did not answer in time; start linking again.',
+        0,
+      );
     await new Promise((resolve) => setTimeout(resolve, LINK_POLL_MS));
   }
 }
@@ -70,13 +96,26 @@ function sealedJson(message: SealedMessage): Uint8Array {
 }
 
 /** Posts `message` sealed to the other device over the link channel. */
-export async function postSealed(api: RchatApi, sessionId: string, channel: LinkChannel, message: SealedMessage): Promise<{ seq: number }> {
-  return postRelay(api, sessionId, { t: 'sealed', data: toBase64(await channel.seal(sealedJson(message))) });
+export async function postSealed(
+  api: RchatApi,
+  sessionId: string,
+  channel: LinkChannel,
+  message: SealedMessage,
+): Promise<{ seq: number }> {
+  return postRelay(api, sessionId, {
+    t: 'sealed',
+    data: toBase64(await channel.seal(sealedJson(message))),
+  });
 }
 
 /** Opens a relayed `sealed` message with the channel; undefined for anything else, or anything that does not open (not from the other end of this channel). */
-export async function openSealed(channel: LinkChannel, m: RelayMessage): Promise<SealedMessage | undefined> {
-  return m.t === 'sealed' ? parseSealed(await channel.open(fromBase64(m.data) ?? new Uint8Array())) : undefined;
+export async function openSealed(
+  channel: LinkChannel,
+  m: RelayMessage,
+): Promise<SealedMessage | undefined> {
+  return m.t === 'sealed'
+    ? parseSealed(await channel.open(fromBase64(m.data) ?? new Uint8Array()))
+    : undefined;
 }
 
 function parseSealed(bytes: Uint8Array | undefined): SealedMessage | undefined {

@@ -41,10 +41,13 @@ export class LiveInbox {
       },
       onStatus: (status, error) => {
         if (status === 'live') ctx.drain.now(); // connected (again): what is queued goes now
-        if (status === 'closed' && error instanceof RchatError && error.code === 'IDENTITY_RESET') raiseAlert(ctx, ownIdentityResetAlert);
+        if (status === 'closed' && error instanceof RchatError && error.code === 'IDENTITY_RESET')
+          raiseAlert(ctx, ownIdentityResetAlert);
         ctx.events.emit('status', status);
         if (status === 'closed' && error) {
-          ctx.events.emit('warning', { message: error instanceof Error ? error.message : String(error) });
+          ctx.events.emit('warning', {
+            message: error instanceof Error ? error.message : String(error),
+          });
           fail(error);
         }
       },
@@ -88,7 +91,11 @@ export class LiveInbox {
       ctx.lock
         .run(() => processEntry(ctx, entry))
         .then(() => ctx.account.saveCursor(entry.seq))
-        .catch((err: unknown) => ctx.events.emit('warning', { message: `An event could not be processed: ${err instanceof Error ? err.message : String(err)}` })),
+        .catch((err: unknown) =>
+          ctx.events.emit('warning', {
+            message: `An event could not be processed: ${err instanceof Error ? err.message : String(err)}`,
+          }),
+        ),
     );
   }
 }

@@ -24,7 +24,10 @@ export async function rosterOf(ctx: ClientContext, conversationId: string): Prom
   if (pinned) return new Set(pinned.userIds);
   const conversation = await ctx.api.conversation(conversationId);
   const userIds = conversation.members.map((m) => m.userId);
-  if (!userIds.includes(ctx.userId) || (conversation.kind === 'direct' && new Set(userIds).size !== 2)) {
+  if (
+    !userIds.includes(ctx.userId) ||
+    (conversation.kind === 'direct' && new Set(userIds).size !== 2)
+  ) {
     throw new Error('The server described this conversation with members it cannot have.');
   }
   await ctx.account.sealed.putJson(key, { userIds } satisfies Roster);
@@ -37,11 +40,23 @@ export async function rosterOf(ctx: ClientContext, conversationId: string): Prom
  * (or a device under another name) into a claim answer. Each refusal is
  * raised as an alert naming whom the package claimed to be.
  */
-export function keepGenuine(ctx: ClientContext, conversationId: string, candidates: Candidate[]): Candidate[] {
+export function keepGenuine(
+  ctx: ClientContext,
+  conversationId: string,
+  candidates: Candidate[],
+): Candidate[] {
   return candidates.filter((c) => {
     const cert = keyPackageCertificate(fromBase64(c.keyPackage) ?? new Uint8Array());
-    if (cert.kind === 'ok' && cert.certificate.userId === c.userId && cert.certificate.deviceId === c.deviceId) return true;
-    const claimed = cert.kind === 'ok' ? `device ${cert.certificate.deviceId} of user ${cert.certificate.userId}` : 'no valid device';
+    if (
+      cert.kind === 'ok' &&
+      cert.certificate.userId === c.userId &&
+      cert.certificate.deviceId === c.deviceId
+    )
+      return true;
+    const claimed =
+      cert.kind === 'ok'
+        ? `device ${cert.certificate.deviceId} of user ${cert.certificate.userId}`
+        : 'no valid device';
     raiseAlert(ctx, {
       kind: 'device-refused',
       conversationId,
@@ -57,7 +72,12 @@ export function keepGenuine(ctx: ClientContext, conversationId: string, candidat
  * roster: a commit adding them, or a Welcome whose tree holds them. Returns
  * true when every device belongs to a member; otherwise raises the alert.
  */
-export async function membersOnly(ctx: ClientContext, conversationId: string, devices: readonly Pick<GroupMember, 'userId' | 'deviceId'>[], what: string): Promise<boolean> {
+export async function membersOnly(
+  ctx: ClientContext,
+  conversationId: string,
+  devices: readonly Pick<GroupMember, 'userId' | 'deviceId'>[],
+  what: string,
+): Promise<boolean> {
   const roster = await rosterOf(ctx, conversationId);
   const outsiders = devices.filter((d) => !roster.has(d.userId));
   if (outsiders.length === 0) return true;

@@ -1,4 +1,11 @@
-import { backupPublicKey, fromBase64, openBackupEntry, sealBackupEntry, toBase64, type IdentityKeyPair } from '@rchat/crypto';
+import {
+  backupPublicKey,
+  fromBase64,
+  openBackupEntry,
+  sealBackupEntry,
+  toBase64,
+  type IdentityKeyPair,
+} from '@rchat/crypto';
 import type { RchatApi } from '../api.ts';
 import type { RecoverySecrets } from './account-store.ts';
 import type { SealedStore } from '../storage/storage.ts';
@@ -40,7 +47,9 @@ export class MessageBackup {
   add(message: ChatMessage): void {
     if (message.content.kind !== 'text' && message.content.kind !== 'unknown') return;
     if (message.id === null) return;
-    this.pending = this.pending.then(() => this.deps.store.putJson(queueKey(message), message)).catch(() => undefined);
+    this.pending = this.pending
+      .then(() => this.deps.store.putJson(queueKey(message), message))
+      .catch(() => undefined);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
@@ -54,7 +63,12 @@ export class MessageBackup {
         const keys = (await this.deps.store.list(QUEUE)).slice(0, BATCH);
         if (keys.length === 0) return;
         try {
-          const writer = { userId: this.deps.userId, deviceId: this.deps.deviceId, identity: this.deps.identity, backupPublicKey: await this.publicKey };
+          const writer = {
+            userId: this.deps.userId,
+            deviceId: this.deps.deviceId,
+            identity: this.deps.identity,
+            backupPublicKey: await this.publicKey,
+          };
           const entries: string[] = [];
           for (const key of keys) {
             const m = await this.deps.store.getJson<ChatMessage>(key);
@@ -63,7 +77,9 @@ export class MessageBackup {
           if (entries.length > 0) await this.deps.api.appendBackup(entries);
           for (const key of keys) await this.deps.store.delete(key);
         } catch (err) {
-          this.deps.onError(`The message backup could not be written (it is retried with the next message): ${err instanceof Error ? err.message : String(err)}`);
+          this.deps.onError(
+            `The message backup could not be written (it is retried with the next message): ${err instanceof Error ? err.message : String(err)}`,
+          );
           return;
         }
       }
@@ -73,11 +89,35 @@ export class MessageBackup {
 }
 
 const QUEUE = 'backupq/';
-const queueKey = (m: ChatMessage) => `${QUEUE}${m.conversationId}/${String(m.seq).padStart(15, '0')}`;
+const queueKey = (m: ChatMessage) =>
+  `${QUEUE}${m.conversationId}/${String(m.seq).padStart(15, '0')}`;
 
 function encodeMessage(m: ChatMessage): Uint8Array {
-  const { id, conversationId, seq, senderUserId, senderDeviceId, sentAt, createdAt, clientMsgId, content } = m;
-  return new TextEncoder().encode(JSON.stringify({ v: 1, id, conversationId, seq, senderUserId, senderDeviceId, sentAt, createdAt, clientMsgId, content }));
+  const {
+    id,
+    conversationId,
+    seq,
+    senderUserId,
+    senderDeviceId,
+    sentAt,
+    createdAt,
+    clientMsgId,
+    content,
+  } = m;
+  return new TextEncoder().encode(
+    JSON.stringify({
+      v: 1,
+      id,
+      conversationId,
+      seq,
+      senderUserId,
+      senderDeviceId,
+      sentAt,
+      createdAt,
+      clientMsgId,
+      content,
+    }),
+  );
 }
 
 /**
@@ -85,17 +125,29 @@ function encodeMessage(m: ChatMessage): Uint8Array {
  * before it existed). Entries whose signature fails are rejected and
  * counted, never shown.
  */
-export async function importBackup(
-  deps: { api: RchatApi; userId: string; identityPublicKey: Uint8Array; backupSeed: Uint8Array; messages: MessageStore },
-): Promise<{ imported: number; rejected: number }> {
+export async function importBackup(deps: {
+  api: RchatApi;
+  userId: string;
+  identityPublicKey: Uint8Array;
+  backupSeed: Uint8Array;
+  messages: MessageStore;
+}): Promise<{ imported: number; rejected: number }> {
   let imported = 0;
   let rejected = 0;
   let after = 0;
   for (;;) {
     const page = await deps.api.backupEntries(after, 500);
     for (const e of page.entries) {
-      const opened = await openBackupEntry({ userId: deps.userId, identityPublicKey: deps.identityPublicKey, backupSeed: deps.backupSeed }, fromBase64(e.entry) ?? new Uint8Array());
-      const message = opened.kind === 'ok' ? decodeMessage(opened.plaintext, deps.userId) : undefined;
+      const opened = await openBackupEntry(
+        {
+          userId: deps.userId,
+          identityPublicKey: deps.identityPublicKey,
+          backupSeed: deps.backupSeed,
+        },
+        fromBase64(e.entry) ?? new Uint8Array(),
+      );
+      const message =
+        opened.kind === 'ok' ? decodeMessage(opened.plaintext, deps.userId) : undefined;
       if (!message) {
         rejected++;
         continue;
@@ -112,8 +164,17 @@ export async function importBackup(
 
 function decodeMessage(bytes: Uint8Array, userId: string): ChatMessage | undefined {
   try {
-    const m = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as Partial<ChatMessage> & { v?: number };
-    if (m.v !== 1 || typeof m.conversationId !== 'string' || typeof m.seq !== 'number' || typeof m.senderUserId !== 'string' || !m.content) return undefined;
+    const m = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes),
+    ) as Partial<ChatMessage> & { v?: number };
+    if (
+      m.v !== 1 ||
+      typeof m.conversationId !== 'string' ||
+      typeof m.seq !== 'number' ||
+      typeof m.senderUserId !== 'string' ||
+      !m.content
+    )
+      return undefined;
     if (m.content.kind !== 'text' && m.content.kind !== 'unknown') return undefined;
     return {
       id: m.id ?? null,

@@ -10,6 +10,7 @@ const seqKey = (seq: number) => String(seq).padStart(15, '0');
 export class MessageStore {
   constructor(private readonly store: SealedStore) {}
 
-  get = (conversationId: string, seq: number) => this.store.getJson<ChatMessage>(`msg/${conversationId}/${seqKey(seq)}`);
+  get = (conversationId: string, seq: number) =>
+    this.store.getJson<ChatMessage>(`msg/${conversationId}/${seqKey(seq)}`);
   put = (m: ChatMessage) => this.store.putJson(`msg/${m.conversationId}/${seqKey(m.seq)}`, m);
 }

@@ -14,7 +14,11 @@ export interface SignedInWithoutKeys {
   session: SessionResponse;
 }
 
-export async function signInWithoutKeys(options: RchatClientOptions, username: string, password: string): Promise<SignedInWithoutKeys> {
+export async function signInWithoutKeys(
+  options: RchatClientOptions,
+  username: string,
+  password: string,
+): Promise<SignedInWithoutKeys> {
   let account: AccountStore | null = null;
   const api = newApi(options, undefined, (s) => void account?.saveSession(s));
   const session = await api.login({ username, password, device: { name: deviceNameOf(options) } });
@@ -34,17 +38,42 @@ export async function discardDevice({ api, account, session }: SignedInWithoutKe
  * (and the backup secrets): certifies its device key, publishes KeyPackages,
  * starts at the account's current inbox position.
  */
-export async function becomeDevice(options: RchatClientOptions, { api, account, session }: SignedInWithoutKeys, identity: IdentityKeyPair, recovery: RecoverySecrets | undefined): Promise<DeviceKeys> {
-  const device = await setUpAdditionalDevice(api, account, { userId: session.user.id, deviceId: session.deviceId }, identity);
+export async function becomeDevice(
+  options: RchatClientOptions,
+  { api, account, session }: SignedInWithoutKeys,
+  identity: IdentityKeyPair,
+  recovery: RecoverySecrets | undefined,
+): Promise<DeviceKeys> {
+  const device = await setUpAdditionalDevice(
+    api,
+    account,
+    { userId: session.user.id, deviceId: session.deviceId },
+    identity,
+  );
   if (recovery) await account.saveRecoverySecrets(recovery);
   await account.saveCursor((await api.inbox(Number.MAX_SAFE_INTEGER, 1)).headSeq);
-  await AccountStore.remember(options.storage, { userId: session.user.id, username: session.user.username, deviceId: session.deviceId });
+  await AccountStore.remember(options.storage, {
+    userId: session.user.id,
+    username: session.user.username,
+    deviceId: session.deviceId,
+  });
   return device;
 }
 
 /** Brings the history from before this device existed in from the message backup; returns warnings (entries rejected by signature). */
-export async function importHistory(ctx: ClientContext, recovery: RecoverySecrets): Promise<string[]> {
-  const result = await importBackup({ api: ctx.api, userId: ctx.userId, identityPublicKey: ctx.identity.publicKey, backupSeed: recovery.backupSeed, messages: ctx.messages });
+export async function importHistory(
+  ctx: ClientContext,
+  recovery: RecoverySecrets,
+): Promise<string[]> {
+  const result = await importBackup({
+    api: ctx.api,
+    userId: ctx.userId,
+    identityPublicKey: ctx.identity.publicKey,
+    backupSeed: recovery.backupSeed,
+    messages: ctx.messages,
+  });
   if (result.rejected === 0) return [];
-  return [`${result.rejected} message backup ${result.rejected === 1 ? 'entry was' : 'entries were'} rejected: not signed by your identity key (altered or forged).`];
+  return [
+    `${result.rejected} message backup ${result.rejected === 1 ? 'entry was' : 'entries were'} rejected: not signed by your identity key (altered or forged).`,
+  ];
 }

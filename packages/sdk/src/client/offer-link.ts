@@ -1,9 +1,24 @@
-import { createLinkOffer, decodeIdentityKeyPair, formatLinkCode, fromBase64, toBase64, type LinkChannel } from '@rchat/crypto';
+import {
+  createLinkOffer,
+  decodeIdentityKeyPair,
+  formatLinkCode,
+  fromBase64,
+  toBase64,
+  type LinkChannel,
+} from '@rchat/crypto';
 import type { LinkMessage, SessionResponse } from '@rchat/protocol';
 import type { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
 import type { NewDeviceLink, ReceivedKeys } from './device-link.ts';
-import { openSealed, postRelay, postSealed, STEP_TIMEOUT_MS, waitForRelay, type RelayMessage, type SealedMessage } from './link-relay.ts';
+import {
+  openSealed,
+  postRelay,
+  postSealed,
+  STEP_TIMEOUT_MS,
+  waitForRelay,
+  type RelayMessage,
+  type SealedMessage,
+} from './link-relay.ts';
 
 /**
  * Opens a link session as a new device already signed in with the password
@@ -18,7 +33,12 @@ export async function offerLink<Client>(
 ): Promise<NewDeviceLink<Client>> {
   const link = await api.openLinkSession();
   const offer = await createLinkOffer(link.id);
-  await postRelay(api, link.id, { t: 'offer', v: 1, publicKey: toBase64(offer.publicKey), deviceName });
+  await postRelay(api, link.id, {
+    t: 'offer',
+    v: 1,
+    publicKey: toBase64(offer.publicKey),
+    deviceName,
+  });
   const code = formatLinkCode(link.id, offer.publicKey);
   const cursor = { after: 0 };
   /** Fires on reject() or cancel(): every wait of this side stops. */
@@ -35,7 +55,10 @@ export async function offerLink<Client>(
       link.id,
       cursor,
       // The first answer from another device of the account wins; if it was not the device the user is holding, the check codes differ.
-      async (m, raw) => (m.t === 'answer' && raw.fromDeviceId !== session.deviceId ? offer.accept(fromBase64(m.enc) ?? new Uint8Array()) : undefined),
+      async (m, raw) =>
+        m.t === 'answer' && raw.fromDeviceId !== session.deviceId
+          ? offer.accept(fromBase64(m.enc) ?? new Uint8Array())
+          : undefined,
       { signal: either(signal, stopped.signal), timeoutMs: STEP_TIMEOUT_MS },
     ));
   // Keys count only if sealed after this device's confirmation, which the signed-in device waits for: anything earlier is dropped.
@@ -61,7 +84,10 @@ export async function offerLink<Client>(
     },
     confirmCheckCode: async () => {
       if (stopped.signal.aborted) throw new RchatError('LINK_ABORTED', 'Linking was cancelled.', 0);
-      if (!shown) throw new Error('confirmCheckCode() comes after waitForCheckCode(): the person confirms the check code they were shown.');
+      if (!shown)
+        throw new Error(
+          'confirmCheckCode() comes after waitForCheckCode(): the person confirms the check code they were shown.',
+        );
       const ch = shown;
       confirmation ??= postSealed(api, link.id, ch, { t: 'confirmed' }).then(
         (posted) => posted.seq,
@@ -75,7 +101,13 @@ export async function offerLink<Client>(
     complete: async (signal) => {
       try {
         const ch = await channelFor(signal);
-        const keys = await waitForRelay(api, link.id, cursor, (m, raw) => keysAfterConfirmation(ch, m, raw), { signal: either(signal, stopped.signal), timeoutMs: STEP_TIMEOUT_MS });
+        const keys = await waitForRelay(
+          api,
+          link.id,
+          cursor,
+          (m, raw) => keysAfterConfirmation(ch, m, raw),
+          { signal: either(signal, stopped.signal), timeoutMs: STEP_TIMEOUT_MS },
+        );
         return await finish(keys, ch, link.id);
       } catch (err) {
         // Whatever stopped it (the other side, a timeout, a failed setup), no half-set-up device stays behind.
@@ -99,10 +131,18 @@ function receivedKeys(m: SealedMessage | undefined): ReceivedKeys | undefined {
   if (identity.kind !== 'ok') return undefined;
   const backupSeed = m.backupSeed ? fromBase64(m.backupSeed) : undefined;
   const masterKey = m.masterKey ? fromBase64(m.masterKey) : undefined;
-  return { identity: identity.identity, recovery: backupSeed && masterKey ? { backupSeed, masterKey } : undefined };
+  return {
+    identity: identity.identity,
+    recovery: backupSeed && masterKey ? { backupSeed, masterKey } : undefined,
+  };
 }
 
 /** The new device tells the signed-in one it is set up (its KeyPackages are published). */
-export async function sendReady(api: RchatApi, sessionId: string, channel: LinkChannel, deviceId: string): Promise<void> {
+export async function sendReady(
+  api: RchatApi,
+  sessionId: string,
+  channel: LinkChannel,
+  deviceId: string,
+): Promise<void> {
   await postSealed(api, sessionId, channel, { t: 'ready', deviceId });
 }

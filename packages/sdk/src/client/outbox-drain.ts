@@ -38,7 +38,9 @@ export class OutboxDrain {
 
   /** How an unsent message shows now: `queued` while its conversation (or the network) is waiting, else `sending`. */
   statusOf(message: Pick<ChatMessage, 'conversationId'>): 'queued' | 'sending' {
-    return this.offline || this.waitingConversations.has(message.conversationId) ? 'queued' : 'sending';
+    return this.offline || this.waitingConversations.has(message.conversationId)
+      ? 'queued'
+      : 'sending';
   }
 
   /** Something was queued: send it, unless a wait is running (its end sends everything). */
@@ -65,11 +67,19 @@ export class OutboxDrain {
     if (this.closed) return;
     if (!this.automatic) {
       this.automatic = true;
-      const target = globalThis as { addEventListener?: (type: string, h: () => void) => void; removeEventListener?: (type: string, h: () => void) => void };
+      const target = globalThis as {
+        addEventListener?: (type: string, h: () => void) => void;
+        removeEventListener?: (type: string, h: () => void) => void;
+      };
       const online = () => this.now();
       target.addEventListener?.('online', online);
       this.offs.push(() => target.removeEventListener?.('online', online));
-      this.offs.push(this.context().events.on('devices', (change) => this.waitingConversations.has(change.conversationId) && this.now()));
+      this.offs.push(
+        this.context().events.on(
+          'devices',
+          (change) => this.waitingConversations.has(change.conversationId) && this.now(),
+        ),
+      );
     }
     this.now();
   }
@@ -103,7 +113,9 @@ export class OutboxDrain {
     while (this.requested && !this.closed) {
       this.requested = false;
       const waiting = await this.round().catch((e: unknown) => {
-        this.context().events.emit('warning', { message: `Queued messages could not be sent: ${e instanceof Error ? e.message : String(e)}` });
+        this.context().events.emit('warning', {
+          message: `Queued messages could not be sent: ${e instanceof Error ? e.message : String(e)}`,
+        });
         return null;
       });
       if (waiting) {
@@ -122,13 +134,22 @@ export class OutboxDrain {
     let waiting: Waiting | null = null;
     for (;;) {
       const next = (await ctx.outbox.list()).find(
-        (e) => !tried.has(e.message.clientMsgId) && e.message.status !== 'failed' && !e.landed && !held.has(e.message.conversationId),
+        (e) =>
+          !tried.has(e.message.clientMsgId) &&
+          e.message.status !== 'failed' &&
+          !e.landed &&
+          !held.has(e.message.conversationId),
       );
       if (!next || this.closed) break;
       const { clientMsgId, conversationId } = next.message;
       tried.add(clientMsgId);
-      const attempt = await ctx.lock.run(() => this.attempt(ctx, conversationId, clientMsgId, synced));
-      if (attempt.kind === 'sent' && (this.offline || this.waitingConversations.has(conversationId))) {
+      const attempt = await ctx.lock.run(() =>
+        this.attempt(ctx, conversationId, clientMsgId, synced),
+      );
+      if (
+        attempt.kind === 'sent' &&
+        (this.offline || this.waitingConversations.has(conversationId))
+      ) {
         await this.show(() => {
           this.offline = false;
           this.waitingConversations.delete(conversationId);
@@ -145,13 +166,19 @@ export class OutboxDrain {
     }
     await this.show(() => {
       this.offline = false;
-      for (const c of this.waitingConversations) if (!held.has(c)) this.waitingConversations.delete(c);
+      for (const c of this.waitingConversations)
+        if (!held.has(c)) this.waitingConversations.delete(c);
     });
     if (!waiting) this.failures = 0;
     return waiting;
   }
 
-  private async attempt(ctx: ClientContext, conversationId: string, clientMsgId: string, synced: Set<string>): Promise<SendAttempt> {
+  private async attempt(
+    ctx: ClientContext,
+    conversationId: string,
+    clientMsgId: string,
+    synced: Set<string>,
+  ): Promise<SendAttempt> {
     if (!synced.has(conversationId)) {
       synced.add(conversationId);
       try {
@@ -168,7 +195,9 @@ export class OutboxDrain {
   /** Applies a change of state and tells listeners about each unsent message that now shows differently. */
   private async show(change: () => void): Promise<void> {
     const ctx = this.context();
-    const unsent = (await ctx.outbox.list()).filter((e) => e.message.status !== 'failed' && !e.landed);
+    const unsent = (await ctx.outbox.list()).filter(
+      (e) => e.message.status !== 'failed' && !e.landed,
+    );
     const before = unsent.map((e) => this.statusOf(e.message));
     change();
     unsent.forEach((e, i) => {
@@ -181,7 +210,10 @@ export class OutboxDrain {
     this.failures++;
     if (waiting.scope === 'session' || !this.automatic || this.closed) return;
     const backoff = Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.min(this.failures - 1, 10));
-    const delay = Math.max(backoff * (0.5 + Math.random() / 2), (waiting.error.retryAfterSeconds ?? 0) * 1_000);
+    const delay = Math.max(
+      backoff * (0.5 + Math.random() / 2),
+      (waiting.error.retryAfterSeconds ?? 0) * 1_000,
+    );
     this.timer = setTimeout(() => {
       this.timer = null;
       this.kick();

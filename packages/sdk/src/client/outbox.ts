@@ -57,7 +57,11 @@ export class Outbox {
   async add(message: ChatMessage): Promise<void> {
     await this.load();
     if (this.entries.size + this.adding >= OUTBOX_LIMIT) {
-      throw new RchatError('OUTBOX_FULL', `${OUTBOX_LIMIT} messages are waiting to be sent; wait until some are sent before writing more.`, 0);
+      throw new RchatError(
+        'OUTBOX_FULL',
+        `${OUTBOX_LIMIT} messages are waiting to be sent; wait until some are sent before writing more.`,
+        0,
+      );
     }
     const key = keyOf(this.nextPosition++);
     this.adding++;
@@ -74,7 +78,8 @@ export class Outbox {
     const held = this.entries.get(entry.message.clientMsgId);
     if (!held) return;
     await this.write(() => this.store.putJson(held.key, entry));
-    if (this.entries.get(entry.message.clientMsgId) === held) this.entries.set(entry.message.clientMsgId, { key: held.key, entry });
+    if (this.entries.get(entry.message.clientMsgId) === held)
+      this.entries.set(entry.message.clientMsgId, { key: held.key, entry });
   }
 
   /** The server confirmed it (or the person gave up on it). */
@@ -132,8 +137,13 @@ export class Outbox {
     const earlier: OutboxEntry[] = [];
     const keys = await this.store.list('pending/');
     for (const key of keys) {
-      const p = await this.store.getJson<{ message: ChatMessage; ciphertext: string; epoch: number }>(key);
-      if (p && !this.entries.has(p.message.clientMsgId)) earlier.push({ message: p.message, attempt: { ciphertext: p.ciphertext, epoch: p.epoch } });
+      const p = await this.store.getJson<{
+        message: ChatMessage;
+        ciphertext: string;
+        epoch: number;
+      }>(key);
+      if (p && !this.entries.has(p.message.clientMsgId))
+        earlier.push({ message: p.message, attempt: { ciphertext: p.ciphertext, epoch: p.epoch } });
     }
     for (const entry of earlier.sort((a, b) => a.message.sentAt - b.message.sentAt)) {
       const key = keyOf(this.nextPosition++);

@@ -19,7 +19,13 @@ import { markVerified, safetyNumber } from './safety-number.ts';
 import { retrySend, sendText } from './send-message.ts';
 import * as signIn from './sign-in.ts';
 import { deleteAccount, logout } from './sign-out.ts';
-import type { ChatConversation, ChatMessage, ClientEvents, ConversationDevice, SafetyNumberInfo } from './types.ts';
+import type {
+  ChatConversation,
+  ChatMessage,
+  ClientEvents,
+  ConversationDevice,
+  SafetyNumberInfo,
+} from './types.ts';
 
 export type { RchatClientOptions } from './client-options.ts';
 
@@ -46,7 +52,8 @@ export class RchatClient {
   }
 
   /** The constructor, for the sign-in functions (`sign-in.ts`). */
-  private static readonly make: signIn.MakeClient<RchatClient> = (signedIn) => new RchatClient(signedIn);
+  private static readonly make: signIn.MakeClient<RchatClient> = (signedIn) =>
+    new RchatClient(signedIn);
 
   get userId(): string {
     return this.ctx.userId;
@@ -67,7 +74,12 @@ export class RchatClient {
    * `inviteCode` is needed when the server's registration policy is `invite`
    * (`GET /.well-known/rchat`); a missing or wrong one is refused with `REGISTRATION_CLOSED`.
    */
-  static register(options: RchatClientOptions, username: string, password: string, extra: { inviteCode?: string } = {}): Promise<RchatClient> {
+  static register(
+    options: RchatClientOptions,
+    username: string,
+    password: string,
+    extra: { inviteCode?: string } = {},
+  ): Promise<RchatClient> {
     return signIn.register(RchatClient.make, options, username, password, extra);
   }
 
@@ -102,7 +114,11 @@ export class RchatClient {
    * returns the signed-in client. History from before comes from the
    * message backup.
    */
-  static startLink(options: RchatClientOptions, username: string, password: string): Promise<NewDeviceLink<RchatClient>> {
+  static startLink(
+    options: RchatClientOptions,
+    username: string,
+    password: string,
+  ): Promise<NewDeviceLink<RchatClient>> {
     return signIn.startLink(RchatClient.make, options, username, password);
   }
 
@@ -112,7 +128,12 @@ export class RchatClient {
    * and asks the conversations' devices to add this device. A wrong key gets
    * RECOVERY_KEY_WRONG and leaves the account as it was.
    */
-  static restoreFromRecoveryKey(options: RchatClientOptions, username: string, password: string, unlock: SecretStorageUnlock): Promise<RchatClient> {
+  static restoreFromRecoveryKey(
+    options: RchatClientOptions,
+    username: string,
+    password: string,
+    unlock: SecretStorageUnlock,
+  ): Promise<RchatClient> {
     return signIn.restoreFromRecoveryKey(RchatClient.make, options, username, password, unlock);
   }
 
@@ -124,7 +145,11 @@ export class RchatClient {
    * this device is in none of the old conversations. A new recovery key is
    * made (`takeRecoveryKey`).
    */
-  static resetIdentity(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
+  static resetIdentity(
+    options: RchatClientOptions,
+    username: string,
+    password: string,
+  ): Promise<RchatClient> {
     return signIn.resetIdentity(RchatClient.make, options, username, password);
   }
 
@@ -136,7 +161,12 @@ export class RchatClient {
    * conversation) or `abort()`.
    */
   async linkDevice(code: string): Promise<ExistingDeviceLink> {
-    return answerLink(this.ctx.api, code, { identity: this.ctx.identity, recovery: await this.ctx.account.recoverySecrets() }, (deviceId) => this.addDeviceToConversations(deviceId));
+    return answerLink(
+      this.ctx.api,
+      code,
+      { identity: this.ctx.identity, recovery: await this.ctx.account.recoverySecrets() },
+      (deviceId) => this.addDeviceToConversations(deviceId),
+    );
   }
 
   /**
@@ -144,7 +174,11 @@ export class RchatClient {
    * holds this device's key (a signature over the server's challenge);
    * otherwise throws `NEW_DEVICE`.
    */
-  static login(options: RchatClientOptions, username: string, password: string): Promise<RchatClient> {
+  static login(
+    options: RchatClientOptions,
+    username: string,
+    password: string,
+  ): Promise<RchatClient> {
     return signIn.login(RchatClient.make, options, username, password);
   }
 
@@ -154,7 +188,12 @@ export class RchatClient {
    * device starts at the account's current inbox position; another device of
    * the account then adds it to the conversations (`addDeviceToConversations`).
    */
-  static loginWithIdentity(options: RchatClientOptions, username: string, password: string, identity: IdentityKeyPair): Promise<RchatClient> {
+  static loginWithIdentity(
+    options: RchatClientOptions,
+    username: string,
+    password: string,
+    identity: IdentityKeyPair,
+  ): Promise<RchatClient> {
     return signIn.loginWithIdentity(RchatClient.make, options, username, password, identity);
   }
 
@@ -261,7 +300,10 @@ export class RchatClient {
     return knownConversations(this.ctx);
   }
 
-  history(conversationId: string, page: { before?: number; limit?: number } = {}): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
+  history(
+    conversationId: string,
+    page: { before?: number; limit?: number } = {},
+  ): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
     return readHistory(this.ctx, conversationId, page, () => this.catchUp());
   }
 
@@ -336,7 +378,9 @@ export class RchatClient {
   }
 
   /** This device's MLS epoch and epoch authenticator for a conversation (for verification and tests). */
-  async groupState(conversationId: string): Promise<{ epoch: bigint; authenticator: Uint8Array } | null> {
+  async groupState(
+    conversationId: string,
+  ): Promise<{ epoch: bigint; authenticator: Uint8Array } | null> {
     const group = await this.ctx.groups.get(conversationId);
     return group ? { epoch: group.epoch, authenticator: epochAuthenticator(group) } : null;
   }

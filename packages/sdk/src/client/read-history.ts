@@ -45,7 +45,9 @@ export async function readHistory(
     const confirmed = new Set(messages.map((m) => m.clientMsgId));
     for (const { message } of await ctx.outbox.list()) {
       if (message.conversationId !== conversationId || confirmed.has(message.clientMsgId)) continue;
-      messages.push(message.status === 'failed' ? message : { ...message, status: ctx.drain.statusOf(message) });
+      messages.push(
+        message.status === 'failed' ? message : { ...message, status: ctx.drain.statusOf(message) },
+      );
     }
   }
   return { messages, nextBefore: res.nextBefore };

@@ -12,11 +12,18 @@ import { removeGroupDevices } from './conversation-keys.ts';
  * sequencer lets one commit win and the others find the leaves gone.
  * Runs under the client lock.
  */
-export async function removeDeletedAccount(ctx: ClientContext, entry: Extract<InboxEntry, { type: 'account-deleted' }>): Promise<void> {
+export async function removeDeletedAccount(
+  ctx: ClientContext,
+  entry: Extract<InboxEntry, { type: 'account-deleted' }>,
+): Promise<void> {
   if (entry.userId !== ctx.userId) {
     const leavesOf = async () => {
       const group = await ctx.groups.get(entry.conversationId);
-      return group ? groupMembers(group).filter((m) => m.userId === entry.userId).map((m) => ({ userId: m.userId, deviceId: m.deviceId })) : [];
+      return group
+        ? groupMembers(group)
+            .filter((m) => m.userId === entry.userId)
+            .map((m) => ({ userId: m.userId, deviceId: m.deviceId }))
+        : [];
     };
     const leaves = await leavesOf();
     if (leaves.length > 0) {
@@ -25,10 +32,17 @@ export async function removeDeletedAccount(ctx: ClientContext, entry: Extract<In
       } catch (err) {
         // Another device of this account may have removed them first (its commit won the epoch).
         if ((await leavesOf()).length > 0) {
-          ctx.events.emit('warning', { conversationId: entry.conversationId, message: `The devices of ${entry.username}, who deleted their account, could not be removed from this conversation: ${err instanceof Error ? err.message : String(err)}` });
+          ctx.events.emit('warning', {
+            conversationId: entry.conversationId,
+            message: `The devices of ${entry.username}, who deleted their account, could not be removed from this conversation: ${err instanceof Error ? err.message : String(err)}`,
+          });
         }
       }
     }
   }
-  ctx.events.emit('accountDeleted', { conversationId: entry.conversationId, userId: entry.userId, username: entry.username });
+  ctx.events.emit('accountDeleted', {
+    conversationId: entry.conversationId,
+    userId: entry.userId,
+    username: entry.username,
+  });
 }

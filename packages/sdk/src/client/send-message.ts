@@ -19,11 +19,19 @@ function newClientMsgId(): string {
  * peer's identity changed unaccepted (IDENTITY_CHANGED), or with
  * OUTBOX_FULL; the full identity check runs again when it is encrypted.
  */
-export function sendText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
+export function sendText(
+  ctx: ClientContext,
+  conversationId: string,
+  text: string,
+): Promise<ChatMessage> {
   return ctx.outbox.inOrder(() => queueText(ctx, conversationId, text));
 }
 
-async function queueText(ctx: ClientContext, conversationId: string, text: string): Promise<ChatMessage> {
+async function queueText(
+  ctx: ClientContext,
+  conversationId: string,
+  text: string,
+): Promise<ChatMessage> {
   await refuseIfKnownIdentityChange(ctx, conversationId);
   const message: ChatMessage = {
     id: null,
@@ -62,7 +70,10 @@ export async function retrySend(ctx: ClientContext, clientMsgId: string): Promis
  * What this device already knows, without the network: a member of the
  * conversation whose identity key changed and the person has not accepted.
  */
-async function refuseIfKnownIdentityChange(ctx: ClientContext, conversationId: string): Promise<void> {
+async function refuseIfKnownIdentityChange(
+  ctx: ClientContext,
+  conversationId: string,
+): Promise<void> {
   const group = await ctx.groups.get(conversationId);
   if (!group) return;
   for (const peer of new Set(groupMembers(group).map((m) => m.userId))) {
@@ -71,4 +82,8 @@ async function refuseIfKnownIdentityChange(ctx: ClientContext, conversationId: s
 }
 
 export const identityChanged = () =>
-  new RchatError('IDENTITY_CHANGED', 'This contact\'s encryption identity changed. Compare safety numbers and accept the new identity before sending.', 0);
+  new RchatError(
+    'IDENTITY_CHANGED',
+    "This contact's encryption identity changed. Compare safety numbers and accept the new identity before sending.",
+    0,
+  );

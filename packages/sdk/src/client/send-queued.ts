@@ -1,4 +1,11 @@
-import { encodeEnvelope, encryptMessage, groupMembers, textEnvelope, toBase64, type Group } from '@rchat/crypto';
+import {
+  encodeEnvelope,
+  encryptMessage,
+  groupMembers,
+  textEnvelope,
+  toBase64,
+  type Group,
+} from '@rchat/crypto';
 import type { Message } from '@rchat/protocol';
 import { RchatError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
@@ -30,12 +37,24 @@ export type SendAttempt =
 /** What a `waiting` attempt waits for: the network (every conversation), this conversation (its keys), or a new sign-in. */
 export type WaitScope = 'network' | 'conversation' | 'session';
 
-const sessionEnded = new Set<string>(['UNAUTHENTICATED', 'INVALID_REFRESH_TOKEN', 'REFRESH_TOKEN_REUSED', 'DEVICE_REVOKED', 'IDENTITY_RESET']);
+const sessionEnded = new Set<string>([
+  'UNAUTHENTICATED',
+  'INVALID_REFRESH_TOKEN',
+  'REFRESH_TOKEN_REUSED',
+  'DEVICE_REVOKED',
+  'IDENTITY_RESET',
+]);
 
 /** Whether a failed attempt may succeed later by itself, and what it waits for; null for a refusal that stands. */
 export function waitScopeOf(e: unknown): WaitScope | null {
   if (!(e instanceof RchatError)) return null;
-  if (e.code === 'NETWORK' || e.code === 'UNAVAILABLE' || e.code === 'RATE_LIMITED' || e.status >= 500) return 'network';
+  if (
+    e.code === 'NETWORK' ||
+    e.code === 'UNAVAILABLE' ||
+    e.code === 'RATE_LIMITED' ||
+    e.status >= 500
+  )
+    return 'network';
   if (e.code === 'E2EE_NOT_READY' || e.code === 'EPOCH_CONFLICT') return 'conversation';
   if (sessionEnded.has(e.code)) return 'session';
   return null;
@@ -65,7 +84,11 @@ export async function sendQueued(ctx: ClientContext, clientMsgId: string): Promi
       await ctx.outbox.update(entry);
     }
     const { ciphertext, epoch } = attempt;
-    const stored = await ctx.api.sendMessage(conversationId, { txnId: clientMsgId, ciphertext, epoch }, { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+    const stored = await ctx.api.sendMessage(
+      conversationId,
+      { txnId: clientMsgId, ciphertext, epoch },
+      { signal: AbortSignal.timeout(SEND_TIMEOUT_MS) },
+    );
     return { kind: 'sent', message: await confirmSent(ctx, entry.message, stored) };
   } catch (e) {
     if (e instanceof RchatError && e.code === 'TXN_ID_REUSED') {
@@ -82,9 +105,19 @@ export async function sendQueued(ctx: ClientContext, clientMsgId: string): Promi
 }
 
 /** Stores the confirmed message as history (and in the backup) and takes it out of the outbox. Runs under the lock. */
-export async function confirmSent(ctx: ClientContext, message: ChatMessage, stored: Message): Promise<ChatMessage> {
+export async function confirmSent(
+  ctx: ClientContext,
+  message: ChatMessage,
+  stored: Message,
+): Promise<ChatMessage> {
   const { failure: _failure, ...rest } = message;
-  const sent: ChatMessage = { ...rest, id: stored.id, seq: stored.seq, createdAt: stored.createdAt, status: 'sent' };
+  const sent: ChatMessage = {
+    ...rest,
+    id: stored.id,
+    seq: stored.seq,
+    createdAt: stored.createdAt,
+    status: 'sent',
+  };
   await ctx.messages.put(sent);
   ctx.backup?.add(sent);
   await ctx.outbox.remove(message.clientMsgId);
@@ -93,27 +126,54 @@ export async function confirmSent(ctx: ClientContext, message: ChatMessage, stor
 }
 
 function failureOf(e: unknown): NonNullable<ChatMessage['failure']> {
-  if (e instanceof RchatError) return { code: e.code, message: e.message, ...(e.retryAfterSeconds ? { retryAfterSeconds: e.retryAfterSeconds } : {}) };
-  return { code: 'INTERNAL', message: `The message could not be sent: ${e instanceof Error ? e.message : String(e)}` };
+  if (e instanceof RchatError)
+    return {
+      code: e.code,
+      message: e.message,
+      ...(e.retryAfterSeconds ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
+    };
+  return {
+    code: 'INTERNAL',
+    message: `The message could not be sent: ${e instanceof Error ? e.message : String(e)}`,
+  };
 }
 
 /** The conversation's group on this device, set up first when this device starts the conversation's encryption. */
 async function groupToSendIn(ctx: ClientContext, conversationId: string): Promise<Group> {
-  const group = (await ctx.groups.get(conversationId)) ?? (await initializeGroup(ctx, await ctx.api.conversation(conversationId)));
-  if (!group) throw new RchatError('E2EE_NOT_READY', 'This device is still waiting for the conversation keys; the message is sent once they arrive.', 0);
+  const group =
+    (await ctx.groups.get(conversationId)) ??
+    (await initializeGroup(ctx, await ctx.api.conversation(conversationId)));
+  if (!group)
+    throw new RchatError(
+      'E2EE_NOT_READY',
+      'This device is still waiting for the conversation keys; the message is sent once they arrive.',
+      0,
+    );
   return group;
 }
 
-async function encrypt(ctx: ClientContext, group: Group, message: ChatMessage): Promise<NonNullable<OutboxEntry['attempt']>> {
+async function encrypt(
+  ctx: ClientContext,
+  group: Group,
+  message: ChatMessage,
+): Promise<NonNullable<OutboxEntry['attempt']>> {
   await refuseIfIdentityChanged(ctx, group);
   const text = message.content.kind === 'text' ? message.content.text : '';
-  const encrypted = await encryptMessage(ctx.mls, group, encodeEnvelope(textEnvelope(text, message.clientMsgId, message.sentAt)));
+  const encrypted = await encryptMessage(
+    ctx.mls,
+    group,
+    encodeEnvelope(textEnvelope(text, message.clientMsgId, message.sentAt)),
+  );
   await ctx.groups.put(message.conversationId, encrypted.group);
   return { ciphertext: toBase64(encrypted.message), epoch: Number(group.epoch) };
 }
 
 /** Fresh leaf keys first when this device last refreshed them longer ago than the interval (the first send starts the clock). */
-async function rotateIfDue(ctx: ClientContext, conversationId: string, group: Group): Promise<Group> {
+async function rotateIfDue(
+  ctx: ClientContext,
+  conversationId: string,
+  group: Group,
+): Promise<Group> {
   const key = `rotated/${conversationId}`;
   const last = await ctx.account.sealed.getJson<{ at: number }>(key);
   const now = Date.now();
@@ -131,7 +191,11 @@ async function rotateIfDue(ctx: ClientContext, conversationId: string, group: Gr
  * The directory is re-read at most every 30 seconds per member.
  */
 async function refuseIfIdentityChanged(ctx: ClientContext, group: Group): Promise<void> {
-  const peers = new Set(groupMembers(group).map((m) => m.userId).filter((u) => u !== ctx.userId));
+  const peers = new Set(
+    groupMembers(group)
+      .map((m) => m.userId)
+      .filter((u) => u !== ctx.userId),
+  );
   for (const peer of peers) {
     await ctx.trust.directory(peer).catch(() => undefined);
     if (await ctx.trust.pendingOf(peer)) throw identityChanged();

@@ -14,9 +14,15 @@ export async function logout(ctx: ClientContext, inbox: LiveInbox): Promise<void
 }
 
 /** Deletes the account on the server (the password re-authenticates), then stops and erases this device's copy of it. */
-export async function deleteAccount(ctx: ClientContext, inbox: LiveInbox, password: string): Promise<void> {
+export async function deleteAccount(
+  ctx: ClientContext,
+  inbox: LiveInbox,
+  password: string,
+): Promise<void> {
   await ctx.api.deleteAccount(password);
   stopClient(ctx, inbox);
   ctx.drain.close();
-  await ctx.lock.run(() => AccountStore.erase(ctx.account.storage, { userId: ctx.userId, username: ctx.username }));
+  await ctx.lock.run(() =>
+    AccountStore.erase(ctx.account.storage, { userId: ctx.userId, username: ctx.username }),
+  );
 }

@@ -81,13 +81,21 @@ export class DirectoryTrust implements TrustSource {
   /** The person accepted the peer's new identity: it becomes the pinned key (not yet verified). */
   async accept(userId: string): Promise<void> {
     const pin = await this.pinned(userId);
-    if (pin?.pending) await this.store.putJson(`pin/${userId}`, { identityKey: pin.pending.identityKey, verified: false } satisfies Pin);
+    if (pin?.pending)
+      await this.store.putJson(`pin/${userId}`, {
+        identityKey: pin.pending.identityKey,
+        verified: false,
+      } satisfies Pin);
   }
 
   /** The person compared the safety number of the key the directory shows now: trust it, verified. */
   async markVerified(userId: string): Promise<void> {
     const pin = await this.pinned(userId);
-    if (pin) await this.store.putJson(`pin/${userId}`, { identityKey: pin.pending?.identityKey ?? pin.identityKey, verified: true } satisfies Pin);
+    if (pin)
+      await this.store.putJson(`pin/${userId}`, {
+        identityKey: pin.pending?.identityKey ?? pin.identityKey,
+        verified: true,
+      } satisfies Pin);
   }
 
   private async observe(userId: string, keys: UserKeys): Promise<void> {
@@ -105,7 +113,11 @@ export class DirectoryTrust implements TrustSource {
       await this.store.putJson(`pin/${userId}`, { identityKey, verified: false } satisfies Pin);
     } else if (pin.identityKey === identityKey) {
       // The directory shows the trusted key again: nothing is pending.
-      if (pin.pending) await this.store.putJson(`pin/${userId}`, { identityKey: pin.identityKey, verified: pin.verified } satisfies Pin);
+      if (pin.pending)
+        await this.store.putJson(`pin/${userId}`, {
+          identityKey: pin.identityKey,
+          verified: pin.verified,
+        } satisfies Pin);
     } else if (pin.pending?.identityKey !== identityKey) {
       const pending = { identityKey, resetAt: keys.identityResetAt ?? null };
       await this.store.putJson(`pin/${userId}`, { ...pin, pending } satisfies Pin);

@@ -91,7 +91,11 @@ export interface SecurityAlert {
    * `device-refused`: a device was not added because its keys do not belong to whom they claim;
    * `membership-refused`: a key change or invitation that would let a non-member read the conversation was refused.
    */
-  kind: 'account-identity-reset' | 'peer-identity-changed' | 'device-refused' | 'membership-refused';
+  kind:
+    | 'account-identity-reset'
+    | 'peer-identity-changed'
+    | 'device-refused'
+    | 'membership-refused';
   conversationId?: string;
   userId?: string;
   message: string;
@@ -116,7 +120,11 @@ export interface ClientEvents {
   /** Connection state of the live stream. */
   status: (status: 'connecting' | 'live' | 'reconnecting' | 'closed') => void;
   /** Devices joined or left a conversation's encryption, by anyone's commit (this device's included) or by this device joining from a Welcome: show a system line ("bob added a device"). */
-  devices: (change: { conversationId: string; added: { userId: string; deviceId: string }[]; removed: { userId: string; deviceId: string }[] }) => void;
+  devices: (change: {
+    conversationId: string;
+    added: { userId: string; deviceId: string }[];
+    removed: { userId: string; deviceId: string }[];
+  }) => void;
   /** A peer deleted their account: this device removed (or saw removed) their devices from the conversation's encryption. Show "<name> deleted their account". */
   accountDeleted: (e: { conversationId: string; userId: string; username: string }) => void;
   /** Something the user should know (a refused device, an identity key change), as a sentence. */

@@ -22,7 +22,8 @@ export async function openIndexedDbStorage(name = 'rchat'): Promise<ClientStorag
     open.result.createObjectStore(KEY_STORE);
   };
   const db = await request(open);
-  const tx = (store: string, mode: IDBTransactionMode) => db.transaction(store, mode).objectStore(store);
+  const tx = (store: string, mode: IDBTransactionMode) =>
+    db.transaction(store, mode).objectStore(store);
   // A write resolves once its transaction committed, not at the request's success: what the client
   // wrote before showing it (an outbox message) must survive a reload right after.
   const write = (op: (store: IDBObjectStore) => void) =>
@@ -35,7 +36,10 @@ export async function openIndexedDbStorage(name = 'rchat'): Promise<ClientStorag
 
   let key = (await request(tx(KEY_STORE, 'readonly').get('storage'))) as CryptoKey | undefined;
   if (!key) {
-    key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+    key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
     await request(tx(KEY_STORE, 'readwrite').put(key, 'storage'));
   }
   const storageKey = key;

@@ -29,12 +29,16 @@ export class SealedStore {
     const sealed = await this.storage.get(this.prefix + key);
     if (!sealed) return undefined;
     const opened = await openAtRest(await this.storage.storageKey(), sealed, this.prefix + key);
-    if (opened.kind !== 'ok') throw new Error(`Stored value ${key} fails its integrity check: ${opened.message}`);
+    if (opened.kind !== 'ok')
+      throw new Error(`Stored value ${key} fails its integrity check: ${opened.message}`);
     return opened.plaintext;
   }
 
   async putBytes(key: string, value: Uint8Array): Promise<void> {
-    await this.storage.put(this.prefix + key, await sealAtRest(await this.storage.storageKey(), value, this.prefix + key));
+    await this.storage.put(
+      this.prefix + key,
+      await sealAtRest(await this.storage.storageKey(), value, this.prefix + key),
+    );
   }
 
   async getJson<T>(key: string): Promise<T | undefined> {

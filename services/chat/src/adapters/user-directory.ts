@@ -2,7 +2,9 @@ import { AppError, isAppError } from '@rchat/server-kit';
 import type { UserDirectory } from '../app/deps.ts';
 
 /** In-process directory (single-process server). */
-export function localUserDirectory(getUser: (id: string) => Promise<{ id: string; username: string }>): UserDirectory {
+export function localUserDirectory(
+  getUser: (id: string) => Promise<{ id: string; username: string }>,
+): UserDirectory {
   return {
     async getUser(id) {
       try {
@@ -27,10 +29,16 @@ export function httpUserDirectory(usersUrl: string): UserDirectory {
           signal: AbortSignal.timeout(5_000),
         });
       } catch (cause) {
-        throw new AppError('UNAVAILABLE', 'The users service is unreachable; retry shortly.', { cause });
+        throw new AppError('UNAVAILABLE', 'The users service is unreachable; retry shortly.', {
+          cause,
+        });
       }
       if (res.status === 404) return null;
-      if (!res.ok) throw new AppError('UNAVAILABLE', `The users service answered ${res.status}; retry shortly.`);
+      if (!res.ok)
+        throw new AppError(
+          'UNAVAILABLE',
+          `The users service answered ${res.status}; retry shortly.`,
+        );
       const body = (await res.json()) as { id: string; username: string };
       return { id: body.id, username: body.username };
     },

@@ -41,22 +41,49 @@ export function inboxRetentionTask(deps: ChatDeps, devices: ActiveDevicesSource)
         if (!last || stop.aborted) return deleted;
         after = last.user_id;
         const candidates = step.filter((r) => r.old === true).map((r) => r.user_id);
-        if (candidates.length > 0) deleted += await deleteForUsers(deps, candidates, await devices(candidates), cutoff, stop);
+        if (candidates.length > 0)
+          deleted += await deleteForUsers(
+            deps,
+            candidates,
+            await devices(candidates),
+            cutoff,
+            stop,
+          );
       }
     },
   };
 }
 
-async function deleteForUsers(deps: ChatDeps, userIds: string[], active: ActiveDevice[], cutoff: Date, stop: AbortSignal): Promise<number> {
-  const cursors = await queryRows<{ user_id: string; device_id: string; cursor_seq: string | number }>(
+async function deleteForUsers(
+  deps: ChatDeps,
+  userIds: string[],
+  active: ActiveDevice[],
+  cutoff: Date,
+  stop: AbortSignal,
+): Promise<number> {
+  const cursors = await queryRows<{
+    user_id: string;
+    device_id: string;
+    cursor_seq: string | number;
+  }>(
     deps.db,
-    sql`select user_id, device_id, cursor_seq from device_cursors where user_id in (${sql.join(userIds.map((id) => sql`${id}::uuid`), sql`, `)})`,
+    sql`select user_id, device_id, cursor_seq from device_cursors where user_id in (${sql.join(
+      userIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )})`,
   );
-  const cursorOf = new Map(cursors.map((c) => [`${c.user_id}/${c.device_id}`, Number(c.cursor_seq)]));
+  const cursorOf = new Map(
+    cursors.map((c) => [`${c.user_id}/${c.device_id}`, Number(c.cursor_seq)]),
+  );
   let deleted = 0;
   for (const userId of userIds) {
     const devices = active.filter((d) => d.userId === userId);
-    const passed = passedByAll(devices.map((d) => ({ certified: d.certified, cursor: cursorOf.get(`${userId}/${d.deviceId}`) })));
+    const passed = passedByAll(
+      devices.map((d) => ({
+        certified: d.certified,
+        cursor: cursorOf.get(`${userId}/${d.deviceId}`),
+      })),
+    );
     if (passed > 0) {
       deleted += await deleteInBatches(
         async (limit) =>
@@ -75,7 +102,9 @@ async function deleteForUsers(deps: ChatDeps, userIds: string[], active: ActiveD
     }
     // Cursors of devices that were removed hold nothing any more.
     const keep = devices.map((d) => sql`${d.deviceId}::uuid`);
-    await deps.db.execute(sql`delete from device_cursors where user_id = ${userId}${keep.length > 0 ? sql` and device_id not in (${sql.join(keep, sql`, `)})` : sql``}`);
+    await deps.db.execute(
+      sql`delete from device_cursors where user_id = ${userId}${keep.length > 0 ? sql` and device_id not in (${sql.join(keep, sql`, `)})` : sql``}`,
+    );
   }
   return deleted;
 }
@@ -85,7 +114,9 @@ async function deleteForUsers(deps: ChatDeps, userIds: string[], active: ActiveD
  * certified device has none yet. Devices without a say (uncertified, no
  * cursor) and users without devices put no bound on it.
  */
-export function passedByAll(devices: readonly { certified: boolean; cursor: number | undefined }[]): number {
+export function passedByAll(
+  devices: readonly { certified: boolean; cursor: number | undefined }[],
+): number {
   let passed = Number.MAX_SAFE_INTEGER;
   for (const d of devices) {
     if (d.cursor !== undefined) passed = Math.min(passed, d.cursor);

@@ -7,14 +7,23 @@ type EntryBody =
   | { type: 'message'; conversationId: string; messageSeq: number }
   | { type: 'commit'; conversationId: string; commitEpoch: number }
   | { type: 'welcome'; conversationId: string; deviceIds: string[]; payload: unknown }
-  | { type: 'conversation' | 'read' | 'join-request' | 'account-deleted'; conversationId: string; payload: unknown };
+  | {
+      type: 'conversation' | 'read' | 'join-request' | 'account-deleted';
+      conversationId: string;
+      payload: unknown;
+    };
 
 /**
  * Appends one entry to a user's inbox inside the caller's transaction and
  * returns its sequence. The head row is locked until commit, so entries of
  * one user commit in sequence order. Callers lock users in ascending id order.
  */
-export async function appendInbox(tx: Db, userId: string, body: EntryBody, now: Date): Promise<number> {
+export async function appendInbox(
+  tx: Db,
+  userId: string,
+  body: EntryBody,
+  now: Date,
+): Promise<number> {
   const result = (await tx.execute(sql`
     insert into inbox_heads (user_id, head_seq) values (${userId}, 1)
     on conflict (user_id) do update set head_seq = inbox_heads.head_seq + 1
@@ -35,7 +44,10 @@ export async function appendInbox(tx: Db, userId: string, body: EntryBody, now: 
 }
 
 /** Publishes committed inbox entries; the stores stay the truth, so a lost event is repaired by readers. */
-export function publishInbox(bus: Bus, items: readonly { userId: string; entry: InboxEntry }[]): void {
+export function publishInbox(
+  bus: Bus,
+  items: readonly { userId: string; entry: InboxEntry }[],
+): void {
   for (const { userId, entry } of items) {
     const event: InboxAppendedEvent = { userId, entry };
     bus.publish(inboxSubject(userId), event);

@@ -18,7 +18,11 @@ interface Row extends Record<string, unknown> {
 const iso = (d: Date | string) => new Date(d).toISOString();
 
 /** The caller's conversations, most recent activity first, with unread counts. */
-export async function listConversations(deps: ChatDeps, caller: Caller, onlyId?: string): Promise<Conversation[]> {
+export async function listConversations(
+  deps: ChatDeps,
+  caller: Caller,
+  onlyId?: string,
+): Promise<Conversation[]> {
   const result = (await deps.db.execute(sql`
     select c.id, c.kind, c.created_at, c.last_activity_at, c.last_seq, c.epoch, me.read_seq,
       (select count(*) from messages x
@@ -33,7 +37,10 @@ export async function listConversations(deps: ChatDeps, caller: Caller, onlyId?:
   return result.rows.map((r) => ({
     id: r.id,
     kind: r.kind,
-    members: typeof r.members === 'string' ? (JSON.parse(r.members) as Row['members'] & unknown[]) : r.members,
+    members:
+      typeof r.members === 'string'
+        ? (JSON.parse(r.members) as Row['members'] & unknown[])
+        : r.members,
     createdAt: iso(r.created_at),
     lastActivityAt: iso(r.last_activity_at),
     lastSeq: Number(r.last_seq),
@@ -43,8 +50,13 @@ export async function listConversations(deps: ChatDeps, caller: Caller, onlyId?:
   })) as Conversation[];
 }
 
-export async function getConversation(deps: ChatDeps, caller: Caller, id: string): Promise<Conversation> {
+export async function getConversation(
+  deps: ChatDeps,
+  caller: Caller,
+  id: string,
+): Promise<Conversation> {
   const [conversation] = await listConversations(deps, caller, id);
-  if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
+  if (!conversation)
+    throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
   return conversation;
 }

@@ -9,7 +9,12 @@ import { requireMember } from './membership.ts';
  * Moves the caller's read marker forward (never back, never past the newest
  * message) and tells the caller's other devices through their inbox.
  */
-export async function markRead(deps: ChatDeps, caller: Caller, conversationId: string, seq: number): Promise<ReadMarkerResponse> {
+export async function markRead(
+  deps: ChatDeps,
+  caller: Caller,
+  conversationId: string,
+  seq: number,
+): Promise<ReadMarkerResponse> {
   await requireMember(deps.db, conversationId, caller.userId);
   const now = deps.now();
   const published = await deps.db.transaction(async (tx) => {
@@ -23,11 +28,24 @@ export async function markRead(deps: ChatDeps, caller: Caller, conversationId: s
     const row = updated.rows[0];
     if (!row) return null;
     const readSeq = Number(row.read_seq);
-    const inboxSeq = await appendInbox(tx, caller.userId, { type: 'read', conversationId, payload: { readSeq } }, now);
-    return { userId: caller.userId, entry: { seq: inboxSeq, type: 'read' as const, createdAt: now.toISOString(), conversationId, readSeq } };
+    const inboxSeq = await appendInbox(
+      tx,
+      caller.userId,
+      { type: 'read', conversationId, payload: { readSeq } },
+      now,
+    );
+    return {
+      userId: caller.userId,
+      entry: {
+        seq: inboxSeq,
+        type: 'read' as const,
+        createdAt: now.toISOString(),
+        conversationId,
+        readSeq,
+      },
+    };
   });
   if (published) publishInbox(deps.bus, [published]);
   const conversation = await getConversation(deps, caller, conversationId);
   return { conversationId, readSeq: conversation.readSeq, unreadCount: conversation.unreadCount };
 }
-

@@ -10,7 +10,12 @@ import { messageFromColumns, type MessageColumns } from './to-dto.ts';
  * (a left join, so a member of an empty conversation gets one row of nulls and
  * a non-member none).
  */
-export async function readHistory(deps: ChatDeps, caller: Caller, conversationId: string, q: HistoryQuery): Promise<HistoryResponse> {
+export async function readHistory(
+  deps: ChatDeps,
+  caller: Caller,
+  conversationId: string,
+  q: HistoryQuery,
+): Promise<HistoryResponse> {
   const before = q.before ?? Number.MAX_SAFE_INTEGER;
   const result = (await deps.db.execute(sql`
     select m.id as m_id, m.seq as m_seq, m.sender_user_id, m.sender_device_id, m.txn_id, m.ciphertext, m.epoch as m_epoch, m.created_at as m_created_at
@@ -20,8 +25,11 @@ export async function readHistory(deps: ChatDeps, caller: Caller, conversationId
       where messages.conversation_id = cm.conversation_id and messages.seq < ${before}
       order by messages.seq desc limit ${q.limit}
     ) m on true
-    where cm.conversation_id = ${conversationId} and cm.user_id = ${caller.userId}`)) as unknown as { rows: MessageColumns[] };
-  if (result.rows.length === 0) throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
+    where cm.conversation_id = ${conversationId} and cm.user_id = ${caller.userId}`)) as unknown as {
+    rows: MessageColumns[];
+  };
+  if (result.rows.length === 0)
+    throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
   const messages = result.rows.flatMap((r) => messageFromColumns(conversationId, r) ?? []);
   const oldest = messages.at(-1);
   return {

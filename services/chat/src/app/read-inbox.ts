@@ -21,7 +21,15 @@ interface Row extends MessageColumns {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 /** PGlite returns uuid[] as an array; some drivers as the text form `{a,b}`. */
-const uuidArray = (v: string[] | string | null): string[] => (v === null ? [] : Array.isArray(v) ? v : v.replace(/^\{|\}$/g, '').split(',').filter(Boolean));
+const uuidArray = (v: string[] | string | null): string[] =>
+  v === null
+    ? []
+    : Array.isArray(v)
+      ? v
+      : v
+          .replace(/^\{|\}$/g, '')
+          .split(',')
+          .filter(Boolean);
 
 /**
  * The user's inbox entries after `after`, oldest first: what a device missed.
@@ -38,9 +46,17 @@ const uuidArray = (v: string[] | string | null): string[] => (v === null ? [] : 
  * `after` (or the head, when it starts from the head) is recorded as the
  * point up to which the device has every entry (`recordCursor`).
  */
-export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery, who: { forDevice?: string | undefined; resumingDevice?: string | undefined } = {}): Promise<InboxPage> {
+export async function readInbox(
+  deps: ChatDeps,
+  userId: string,
+  q: InboxQuery,
+  who: { forDevice?: string | undefined; resumingDevice?: string | undefined } = {},
+): Promise<InboxPage> {
   const deviceId = who.forDevice;
-  const forDevice = deviceId === undefined ? sql`` : sql`and (e.type <> 'welcome' or ${deviceId}::uuid = any(e.device_ids))`;
+  const forDevice =
+    deviceId === undefined
+      ? sql``
+      : sql`and (e.type <> 'welcome' or ${deviceId}::uuid = any(e.device_ids))`;
   const result = (await deps.db.execute(sql`
     with page as (
       select e.seq,
@@ -63,9 +79,12 @@ export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery, w
     left join commits c on e.type = 'commit' and c.conversation_id = e.conversation_id and c.epoch = e.commit_epoch
     where f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES}
     order by e.seq`)) as unknown as { rows: Row[] };
-  const head = (await deps.db.execute(sql`select head_seq from inbox_heads where user_id = ${userId}`)) as unknown as { rows: { head_seq: string | number }[] };
+  const head = (await deps.db.execute(
+    sql`select head_seq from inbox_heads where user_id = ${userId}`,
+  )) as unknown as { rows: { head_seq: string | number }[] };
   const headSeq = Number(head.rows[0]?.head_seq ?? 0);
-  if (who.resumingDevice !== undefined) await recordCursor(deps, userId, who.resumingDevice, Math.min(q.after, headSeq));
+  if (who.resumingDevice !== undefined)
+    await recordCursor(deps, userId, who.resumingDevice, Math.min(q.after, headSeq));
   const entries: InboxEntry[] = [];
   for (const r of result.rows) {
     const entry = toEntry(r);
@@ -76,16 +95,28 @@ export async function readInbox(deps: ChatDeps, userId: string, q: InboxQuery, w
 
 function toEntry(r: Row): InboxEntry | null {
   const base = { seq: Number(r.seq), createdAt: iso(r.created_at) };
-  const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown> | null;
+  const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<
+    string,
+    unknown
+  > | null;
   switch (r.type) {
     case 'message': {
       const message = messageFromColumns(r.conversation_id, r, r.created_at);
       return message && { ...base, type: 'message', message };
     }
     case 'conversation':
-      return { ...base, type: 'conversation', conversation: payload as unknown as Omit<Conversation, 'readSeq' | 'unreadCount'> };
+      return {
+        ...base,
+        type: 'conversation',
+        conversation: payload as unknown as Omit<Conversation, 'readSeq' | 'unreadCount'>,
+      };
     case 'read':
-      return { ...base, type: 'read', conversationId: r.conversation_id, readSeq: Number(payload?.readSeq) };
+      return {
+        ...base,
+        type: 'read',
+        conversationId: r.conversation_id,
+        readSeq: Number(payload?.readSeq),
+      };
     case 'commit':
       if (r.c_commit === null) return null;
       return {
@@ -112,9 +143,21 @@ function toEntry(r: Row): InboxEntry | null {
         senderDeviceId: String(payload?.senderDeviceId),
       };
     case 'join-request':
-      return { ...base, type: 'join-request', conversationId: r.conversation_id, userId: String(payload?.userId), deviceId: String(payload?.deviceId) };
+      return {
+        ...base,
+        type: 'join-request',
+        conversationId: r.conversation_id,
+        userId: String(payload?.userId),
+        deviceId: String(payload?.deviceId),
+      };
     case 'account-deleted':
-      return { ...base, type: 'account-deleted', conversationId: r.conversation_id, userId: String(payload?.userId), username: String(payload?.username) };
+      return {
+        ...base,
+        type: 'account-deleted',
+        conversationId: r.conversation_id,
+        userId: String(payload?.userId),
+        username: String(payload?.username),
+      };
     default:
       return assertNever(r.type, 'inbox entry type');
   }

@@ -27,24 +27,50 @@ export async function recordAccountDeletion(deps: ChatDeps, userId: string): Pro
       const [marked] = await tx
         .update(conversationMembers)
         .set({ deletedAt: now })
-        .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId), isNull(conversationMembers.deletedAt)))
+        .where(
+          and(
+            eq(conversationMembers.conversationId, conversationId),
+            eq(conversationMembers.userId, userId),
+            isNull(conversationMembers.deletedAt),
+          ),
+        )
         .returning({ username: conversationMembers.username });
       if (!marked) return [];
       const others = await tx
         .select({ userId: conversationMembers.userId })
         .from(conversationMembers)
-        .where(and(eq(conversationMembers.conversationId, conversationId), ne(conversationMembers.userId, userId)))
+        .where(
+          and(
+            eq(conversationMembers.conversationId, conversationId),
+            ne(conversationMembers.userId, userId),
+          ),
+        )
         .orderBy(conversationMembers.userId);
       const payload = { userId, username: marked.username };
       const items: { userId: string; entry: InboxEntry }[] = [];
       for (const other of others) {
-        const seq = await appendInbox(tx, other.userId, { type: 'account-deleted', conversationId, payload }, now);
-        items.push({ userId: other.userId, entry: { seq, type: 'account-deleted', createdAt: now.toISOString(), conversationId, ...payload } });
+        const seq = await appendInbox(
+          tx,
+          other.userId,
+          { type: 'account-deleted', conversationId, payload },
+          now,
+        );
+        items.push({
+          userId: other.userId,
+          entry: {
+            seq,
+            type: 'account-deleted',
+            createdAt: now.toISOString(),
+            conversationId,
+            ...payload,
+          },
+        });
       }
       return items;
     });
     publishInbox(deps.bus, published);
   }
   await deps.db.delete(inboxEntries).where(eq(inboxEntries.userId, userId));
-  if (memberships.length > 0) deps.logger.info({ userId, conversations: memberships.length }, 'account deletion recorded');
+  if (memberships.length > 0)
+    deps.logger.info({ userId, conversations: memberships.length }, 'account deletion recorded');
 }

@@ -8,7 +8,12 @@ import type { ChatDeps } from './deps.ts';
  * restored from an older copy of its storage holds entries back again).
  * Inbox retention deletes an entry only once every device is past it.
  */
-export async function recordCursor(deps: ChatDeps, userId: string, deviceId: string, cursorSeq: number): Promise<void> {
+export async function recordCursor(
+  deps: ChatDeps,
+  userId: string,
+  deviceId: string,
+  cursorSeq: number,
+): Promise<void> {
   await deps.db.execute(sql`
     insert into device_cursors (user_id, device_id, cursor_seq, updated_at) values (${userId}, ${deviceId}, ${cursorSeq}, ${deps.now()})
     on conflict (user_id, device_id) do update set cursor_seq = excluded.cursor_seq, updated_at = excluded.updated_at`);

@@ -13,16 +13,38 @@ import { requireMember } from './membership.ts';
  * has checked the device's certificate against the user's identity key. The
  * server cannot add anyone: it only passes the request on.
  */
-export async function requestJoin(deps: ChatDeps, caller: Caller, conversationId: string): Promise<void> {
+export async function requestJoin(
+  deps: ChatDeps,
+  caller: Caller,
+  conversationId: string,
+): Promise<void> {
   await requireMember(deps.db, conversationId, caller.userId);
   const now = deps.now();
   const payload = { userId: caller.userId, deviceId: caller.deviceId };
   const published = await deps.db.transaction(async (tx) => {
-    const members = await tx.select({ userId: conversationMembers.userId }).from(conversationMembers).where(eq(conversationMembers.conversationId, conversationId)).orderBy(conversationMembers.userId);
+    const members = await tx
+      .select({ userId: conversationMembers.userId })
+      .from(conversationMembers)
+      .where(eq(conversationMembers.conversationId, conversationId))
+      .orderBy(conversationMembers.userId);
     const items: { userId: string; entry: InboxEntry }[] = [];
     for (const { userId } of members) {
-      const seq = await appendInbox(tx, userId, { type: 'join-request', conversationId, payload }, now);
-      items.push({ userId, entry: { seq, type: 'join-request', createdAt: now.toISOString(), conversationId, ...payload } });
+      const seq = await appendInbox(
+        tx,
+        userId,
+        { type: 'join-request', conversationId, payload },
+        now,
+      );
+      items.push({
+        userId,
+        entry: {
+          seq,
+          type: 'join-request',
+          createdAt: now.toISOString(),
+          conversationId,
+          ...payload,
+        },
+      });
     }
     return items;
   });

@@ -7,7 +7,9 @@ import type { Caller, ChatDeps } from './deps.ts';
 import { publishInbox } from './inbox.ts';
 import { toMessage } from './to-dto.ts';
 
-export type SendOutcome = { kind: 'created'; message: Message } | { kind: 'duplicate'; message: Message };
+export type SendOutcome =
+  | { kind: 'created'; message: Message }
+  | { kind: 'duplicate'; message: Message };
 
 /**
  * Stores one message and one inbox entry per member in a single transaction,
@@ -15,9 +17,17 @@ export type SendOutcome = { kind: 'created'; message: Message } | { kind: 'dupli
  * locked before the txnId is looked up, so concurrent duplicates serialise and
  * all but the first return the stored message.
  */
-export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId: string, input: SendMessageRequest): Promise<SendOutcome> {
+export async function sendMessage(
+  deps: ChatDeps,
+  caller: Caller,
+  conversationId: string,
+  input: SendMessageRequest,
+): Promise<SendOutcome> {
   if (base64ByteLength(input.ciphertext) > deps.config.MAX_CIPHERTEXT_BYTES) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `A message may carry at most ${deps.config.MAX_CIPHERTEXT_BYTES} bytes of ciphertext.`);
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `A message may carry at most ${deps.config.MAX_CIPHERTEXT_BYTES} bytes of ciphertext.`,
+    );
   }
   const ciphertext = Buffer.from(input.ciphertext, 'base64');
   const now = deps.now();
@@ -28,13 +38,30 @@ export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId
       select c.last_seq, exists (select 1 from conversation_members d where d.conversation_id = c.id and d.deleted_at is not null) as peer_deleted
       from conversations c
       where c.id = ${conversationId} and exists (select 1 from conversation_members m where m.conversation_id = c.id and m.user_id = ${caller.userId})
-      for update of c`)) as unknown as { rows: { last_seq: string | number; peer_deleted: boolean }[] };
+      for update of c`)) as unknown as {
+      rows: { last_seq: string | number; peer_deleted: boolean }[];
+    };
     const conv = locked.rows[0];
-    if (!conv) throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
-    if (conv.peer_deleted) throw new AppError('PEER_DELETED', 'The other person deleted their account; messages can no longer be sent to this conversation.');
+    if (!conv)
+      throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
+    if (conv.peer_deleted)
+      throw new AppError(
+        'PEER_DELETED',
+        'The other person deleted their account; messages can no longer be sent to this conversation.',
+      );
 
     const seq = Number(conv.last_seq) + 1;
-    const row = { id: randomUUID(), conversationId, seq, senderUserId: caller.userId, senderDeviceId: caller.deviceId, txnId: input.txnId, ciphertext, epoch: input.epoch ?? null, createdAt: now };
+    const row = {
+      id: randomUUID(),
+      conversationId,
+      seq,
+      senderUserId: caller.userId,
+      senderDeviceId: caller.deviceId,
+      txnId: input.txnId,
+      ciphertext,
+      epoch: input.epoch ?? null,
+      createdAt: now,
+    };
     // One statement for the whole write (the conversation row is already locked, so the order of the
     // parts cannot deadlock): the message — nothing else when (device, txnId) is already taken — then
     // the next sequence, the sender's read marker (sending marks the conversation read for the sender),
@@ -59,7 +86,9 @@ export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId
         insert into inbox_entries (user_id, seq, type, conversation_id, message_seq, created_at)
         select user_id, head_seq, 'message', ${conversationId}, ${seq}, ${now} from heads
       )
-      select user_id, head_seq from heads order by user_id`)) as unknown as { rows: { user_id: string; head_seq: string | number }[] };
+      select user_id, head_seq from heads order by user_id`)) as unknown as {
+      rows: { user_id: string; head_seq: string | number }[];
+    };
     if (written.rows.length === 0) {
       // The txnId was taken: the same message sent again (return it), or a txnId reused for another one.
       const [prior] = await tx
@@ -67,13 +96,28 @@ export async function sendMessage(deps: ChatDeps, caller: Caller, conversationId
         .from(messages)
         .where(and(eq(messages.senderDeviceId, caller.deviceId), eq(messages.txnId, input.txnId)))
         .limit(1);
-      if (!prior || prior.conversationId !== conversationId || !Buffer.from(prior.ciphertext).equals(ciphertext)) {
-        throw new AppError('TXN_ID_REUSED', 'This txnId was already used by this device for another message; use a fresh txnId per message.');
+      if (
+        !prior ||
+        prior.conversationId !== conversationId ||
+        !Buffer.from(prior.ciphertext).equals(ciphertext)
+      ) {
+        throw new AppError(
+          'TXN_ID_REUSED',
+          'This txnId was already used by this device for another message; use a fresh txnId per message.',
+        );
       }
       return { kind: 'duplicate', message: toMessage(prior), published: [] } as const;
     }
     const message = toMessage(row);
-    const published = written.rows.map((h) => ({ userId: h.user_id, entry: { seq: Number(h.head_seq), type: 'message' as const, createdAt: now.toISOString(), message } satisfies InboxEntry }));
+    const published = written.rows.map((h) => ({
+      userId: h.user_id,
+      entry: {
+        seq: Number(h.head_seq),
+        type: 'message' as const,
+        createdAt: now.toISOString(),
+        message,
+      } satisfies InboxEntry,
+    }));
     return { kind: 'created', message, published } as const;
   });
   publishInbox(deps.bus, outcome.published);

@@ -14,9 +14,17 @@ import { toCommit } from './to-dto.ts';
  * forks. The commit goes to every member's inbox, the Welcome only to the
  * devices it names.
  */
-export async function submitCommit(deps: ChatDeps, caller: Caller, conversationId: string, input: CommitRequest): Promise<{ epoch: number }> {
+export async function submitCommit(
+  deps: ChatDeps,
+  caller: Caller,
+  conversationId: string,
+  input: CommitRequest,
+): Promise<{ epoch: number }> {
   const max = deps.config.MAX_COMMIT_BYTES;
-  if (base64ByteLength(input.commit) > max || (input.welcome && base64ByteLength(input.welcome.message) > max)) {
+  if (
+    base64ByteLength(input.commit) > max ||
+    (input.welcome && base64ByteLength(input.welcome.message) > max)
+  ) {
     throw new AppError('PAYLOAD_TOO_LARGE', `A commit or Welcome may be at most ${max} bytes.`);
   }
   await requireMember(deps.db, conversationId, caller.userId);
@@ -28,10 +36,18 @@ export async function submitCommit(deps: ChatDeps, caller: Caller, conversationI
       where id = ${conversationId} and epoch = ${input.epoch}
       returning epoch`)) as unknown as { rows: { epoch: string | number }[] };
     if (advanced.rows.length === 0) {
-      const [conv] = await tx.select({ epoch: conversations.epoch }).from(conversations).where(eq(conversations.id, conversationId)).limit(1);
-      throw new AppError('EPOCH_CONFLICT', `Another commit for epoch ${input.epoch} was accepted first; the conversation is at epoch ${conv?.epoch ?? '?'}. Apply the pending commits and retry.`, {
-        details: { epoch: Number(conv?.epoch ?? 0) },
-      });
+      const [conv] = await tx
+        .select({ epoch: conversations.epoch })
+        .from(conversations)
+        .where(eq(conversations.id, conversationId))
+        .limit(1);
+      throw new AppError(
+        'EPOCH_CONFLICT',
+        `Another commit for epoch ${input.epoch} was accepted first; the conversation is at epoch ${conv?.epoch ?? '?'}. Apply the pending commits and retry.`,
+        {
+          details: { epoch: Number(conv?.epoch ?? 0) },
+        },
+      );
     }
     const members = await tx
       .select({ userId: conversationMembers.userId })
@@ -40,20 +56,59 @@ export async function submitCommit(deps: ChatDeps, caller: Caller, conversationI
       .orderBy(conversationMembers.userId);
     const memberIds = new Set(members.map((m) => m.userId));
     const strangers = (input.welcome?.recipients ?? []).filter((r) => !memberIds.has(r.userId));
-    if (strangers.length > 0) throw new AppError('VALIDATION_FAILED', 'A Welcome may only go to devices of conversation members.', { details: strangers });
+    if (strangers.length > 0)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'A Welcome may only go to devices of conversation members.',
+        { details: strangers },
+      );
 
-    const row = { conversationId, epoch: input.epoch, senderUserId: caller.userId, senderDeviceId: caller.deviceId, commit: Buffer.from(input.commit, 'base64'), createdAt: now };
+    const row = {
+      conversationId,
+      epoch: input.epoch,
+      senderUserId: caller.userId,
+      senderDeviceId: caller.deviceId,
+      commit: Buffer.from(input.commit, 'base64'),
+      createdAt: now,
+    };
     await tx.insert(commits).values(row);
     const commit = toCommit(row);
     const items: { userId: string; entry: InboxEntry }[] = [];
     for (const { userId } of members) {
-      const seq = await appendInbox(tx, userId, { type: 'commit', conversationId, commitEpoch: input.epoch }, now);
+      const seq = await appendInbox(
+        tx,
+        userId,
+        { type: 'commit', conversationId, commitEpoch: input.epoch },
+        now,
+      );
       items.push({ userId, entry: { seq, type: 'commit', createdAt: now.toISOString(), commit } });
-      const deviceIds = (input.welcome?.recipients ?? []).filter((r) => r.userId === userId).map((r) => r.deviceId);
+      const deviceIds = (input.welcome?.recipients ?? [])
+        .filter((r) => r.userId === userId)
+        .map((r) => r.deviceId);
       if (input.welcome && deviceIds.length > 0) {
-        const payload = { epoch: input.epoch + 1, welcome: input.welcome.message, senderUserId: caller.userId, senderDeviceId: caller.deviceId };
-        const wseq = await appendInbox(tx, userId, { type: 'welcome', conversationId, deviceIds, payload }, now);
-        items.push({ userId, entry: { seq: wseq, type: 'welcome', createdAt: now.toISOString(), conversationId, deviceIds, ...payload } });
+        const payload = {
+          epoch: input.epoch + 1,
+          welcome: input.welcome.message,
+          senderUserId: caller.userId,
+          senderDeviceId: caller.deviceId,
+        };
+        const wseq = await appendInbox(
+          tx,
+          userId,
+          { type: 'welcome', conversationId, deviceIds, payload },
+          now,
+        );
+        items.push({
+          userId,
+          entry: {
+            seq: wseq,
+            type: 'welcome',
+            createdAt: now.toISOString(),
+            conversationId,
+            deviceIds,
+            ...payload,
+          },
+        });
       }
     }
     return items;
@@ -68,7 +123,12 @@ export async function submitCommit(deps: ChatDeps, caller: Caller, conversationI
  * MAX_PAGE_BYTES (at least one): only the commits that fit are read. A short
  * page may have more after it; `epoch` says how far the conversation is.
  */
-export async function listCommits(deps: ChatDeps, caller: Caller, conversationId: string, q: CommitsQuery): Promise<CommitsResponse> {
+export async function listCommits(
+  deps: ChatDeps,
+  caller: Caller,
+  conversationId: string,
+  q: CommitsQuery,
+): Promise<CommitsResponse> {
   await requireMember(deps.db, conversationId, caller.userId);
   const result = (await deps.db.execute(sql`
     with page as (
@@ -81,11 +141,31 @@ export async function listCommits(deps: ChatDeps, caller: Caller, conversationId
     select c.conversation_id, c.epoch, c.sender_user_id, c.sender_device_id, c.commit, c.created_at
     from fitting f join commits c on c.conversation_id = ${conversationId} and c.epoch = f.epoch
     where f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES}
-    order by c.epoch`)) as unknown as { rows: { conversation_id: string; epoch: string | number; sender_user_id: string; sender_device_id: string; commit: Uint8Array; created_at: Date | string }[] };
-  const [conv] = await deps.db.select({ epoch: conversations.epoch }).from(conversations).where(eq(conversations.id, conversationId)).limit(1);
+    order by c.epoch`)) as unknown as {
+    rows: {
+      conversation_id: string;
+      epoch: string | number;
+      sender_user_id: string;
+      sender_device_id: string;
+      commit: Uint8Array;
+      created_at: Date | string;
+    }[];
+  };
+  const [conv] = await deps.db
+    .select({ epoch: conversations.epoch })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId))
+    .limit(1);
   return {
     commits: result.rows.map((r) =>
-      toCommit({ conversationId: r.conversation_id, epoch: Number(r.epoch), senderUserId: r.sender_user_id, senderDeviceId: r.sender_device_id, commit: r.commit, createdAt: new Date(r.created_at) }),
+      toCommit({
+        conversationId: r.conversation_id,
+        epoch: Number(r.epoch),
+        senderUserId: r.sender_user_id,
+        senderDeviceId: r.sender_device_id,
+        commit: r.commit,
+        createdAt: new Date(r.created_at),
+      }),
     ),
     epoch: Number(conv?.epoch ?? 0),
   };

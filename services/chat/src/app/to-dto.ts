@@ -37,7 +37,11 @@ export interface MessageColumns {
 }
 
 /** The message in `r`, or null when there is none; `fallbackCreatedAt` stands in for a missing timestamp. */
-export function messageFromColumns(conversationId: string, r: MessageColumns, fallbackCreatedAt?: Date | string): Message | null {
+export function messageFromColumns(
+  conversationId: string,
+  r: MessageColumns,
+  fallbackCreatedAt?: Date | string,
+): Message | null {
   const createdAt = r.m_created_at ?? fallbackCreatedAt;
   if (r.m_id === null || r.ciphertext === null || createdAt === undefined) return null;
   return toMessage({
@@ -53,9 +57,17 @@ export function messageFromColumns(conversationId: string, r: MessageColumns, fa
   });
 }
 
-export const b64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+export const b64 = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-export function toCommit(row: { conversationId: string; epoch: number; senderUserId: string; senderDeviceId: string; commit: Uint8Array; createdAt: Date }): Commit {
+export function toCommit(row: {
+  conversationId: string;
+  epoch: number;
+  senderUserId: string;
+  senderDeviceId: string;
+  commit: Uint8Array;
+  createdAt: Date;
+}): Commit {
   return {
     conversationId: row.conversationId,
     epoch: Number(row.epoch),
@@ -69,7 +81,14 @@ export function toCommit(row: { conversationId: string; epoch: number; senderUse
 export type ConversationSummary = Omit<Conversation, 'readSeq' | 'unreadCount'>;
 
 export function toConversationSummary(
-  row: { id: string; kind: 'direct'; createdAt: Date; lastActivityAt: Date; lastSeq: number; epoch: number },
+  row: {
+    id: string;
+    kind: 'direct';
+    createdAt: Date;
+    lastActivityAt: Date;
+    lastSeq: number;
+    epoch: number;
+  },
   members: readonly { userId: string; username: string }[],
 ): ConversationSummary {
   return {

@@ -8,7 +8,10 @@ export function httpInboxReader(chatUrl: string, internalToken: string): InboxRe
     url.searchParams.set('after', String(q.after));
     url.searchParams.set('limit', String(q.limit));
     if (resumingDevice !== undefined) url.searchParams.set('device', resumingDevice);
-    const res = await fetch(url, { headers: { 'x-internal-token': internalToken }, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(url, {
+      headers: { 'x-internal-token': internalToken },
+      signal: AbortSignal.timeout(10_000),
+    });
     if (!res.ok) throw new Error(`inbox read failed with HTTP ${res.status}`);
     return inboxPageSchema.parse(await res.json());
   };

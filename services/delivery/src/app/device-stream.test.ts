@@ -31,7 +31,17 @@ function message(seq: number, bytes: number): InboxEntry {
     seq,
     type: 'message',
     createdAt: new Date(0).toISOString(),
-    message: { id: conversationId, conversationId, seq, senderUserId: userId, senderDeviceId: userId, txnId: `t${seq}`, ciphertext: 'A'.repeat(bytes), epoch: 0, createdAt: new Date(0).toISOString() },
+    message: {
+      id: conversationId,
+      conversationId,
+      seq,
+      senderUserId: userId,
+      senderDeviceId: userId,
+      txnId: `t${seq}`,
+      ciphertext: 'A'.repeat(bytes),
+      epoch: 0,
+      createdAt: new Date(0).toISOString(),
+    },
   };
 }
 
@@ -47,20 +57,33 @@ function store(pageSize: number) {
     },
     open: () => open(),
     read: async (_user: string, q: { after: number; limit: number }): Promise<InboxPage> => {
-      const page = { entries: entries.filter((e) => e.seq > q.after).slice(0, Math.min(pageSize, q.limit)), headSeq: entries.length };
+      const page = {
+        entries: entries.filter((e) => e.seq > q.after).slice(0, Math.min(pageSize, q.limit)),
+        headSeq: entries.length,
+      };
       await gate;
       return page;
     },
   };
 }
 
-const sentIds = (res: FakeResponse) => [...res.written.matchAll(/^id: (\d+)\nevent: message$/gm)].map((m) => Number(m[1]));
+const sentIds = (res: FakeResponse) =>
+  [...res.written.matchAll(/^id: (\d+)\nevent: message$/gm)].map((m) => Number(m[1]));
 
 describe('device stream', () => {
   it('lets held events go past MAX_PENDING_BYTES while repairing a gap, and reads them from the store again: each sent once, in order', async () => {
     const inbox = store(3);
     const res = new FakeResponse();
-    const stream = new DeviceStream(userId, userId, res as unknown as ServerResponse, inbox.read, { heartbeatMs: 60_000, maxBufferedBytes: 1 << 30, maxPendingBytes: 250_000, retryMs: 1000 }, logger, () => {}, 0);
+    const stream = new DeviceStream(
+      userId,
+      userId,
+      res as unknown as ServerResponse,
+      inbox.read,
+      { heartbeatMs: 60_000, maxBufferedBytes: 1 << 30, maxPendingBytes: 250_000, retryMs: 1000 },
+      logger,
+      () => {},
+      0,
+    );
     await stream.start(Date.now() + 60_000);
     expect(res.written).toContain('event: ready');
 
@@ -90,7 +113,16 @@ describe('device stream', () => {
   it('reads what the bus lost from the store when told the bus reconnected, though no later event shows a gap', async () => {
     const inbox = store(3);
     const res = new FakeResponse();
-    const stream = new DeviceStream(userId, userId, res as unknown as ServerResponse, inbox.read, { heartbeatMs: 60_000, maxBufferedBytes: 1 << 30, maxPendingBytes: 1 << 20, retryMs: 1000 }, logger, () => {}, 0);
+    const stream = new DeviceStream(
+      userId,
+      userId,
+      res as unknown as ServerResponse,
+      inbox.read,
+      { heartbeatMs: 60_000, maxBufferedBytes: 1 << 30, maxPendingBytes: 1 << 20, retryMs: 1000 },
+      logger,
+      () => {},
+      0,
+    );
     await stream.start(Date.now() + 60_000);
     inbox.entries.push(message(1, 10));
     stream.push(message(1, 10));

@@ -54,18 +54,33 @@ export class DeviceStream {
     if (this.closed) return;
     this.write(`retry: ${this.limits.retryMs}\n\n`);
     this.heartbeat = setInterval(() => this.write(': hb\n\n'), this.limits.heartbeatMs);
-    this.expiry = setTimeout(() => this.end('token-expired'), Math.max(0, tokenExpiresAt - Date.now()));
+    this.expiry = setTimeout(
+      () => this.end('token-expired'),
+      Math.max(0, tokenExpiresAt - Date.now()),
+    );
     this.catchingUp = true;
     try {
       // The device's own cursor (or, without one, the head it starts from) is where it resumes: chat records it.
       const resumed = this.lastSent >= 0;
-      if (!resumed) this.lastSent = (await this.readInbox(this.userId, { after: Number.MAX_SAFE_INTEGER, limit: 1 }, this.deviceId)).headSeq;
+      if (!resumed)
+        this.lastSent = (
+          await this.readInbox(
+            this.userId,
+            { after: Number.MAX_SAFE_INTEGER, limit: 1 },
+            this.deviceId,
+          )
+        ).headSeq;
       await this.drainStore(resumed ? this.deviceId : undefined);
       if (this.closed) return;
-      this.write(`id: ${this.lastSent}\nevent: ready\ndata: ${JSON.stringify({ headSeq: this.lastSent })}\n\n`);
+      this.write(
+        `id: ${this.lastSent}\nevent: ready\ndata: ${JSON.stringify({ headSeq: this.lastSent })}\n\n`,
+      );
       await this.catchUp();
     } catch (err) {
-      this.logger.warn({ err, userId: this.userId }, 'stream catch-up failed; client will reconnect');
+      this.logger.warn(
+        { err, userId: this.userId },
+        'stream catch-up failed; client will reconnect',
+      );
       this.end('unavailable');
     }
   }
@@ -102,7 +117,10 @@ export class DeviceStream {
     if (this.catchingUp) return;
     this.catchingUp = true;
     this.catchUp().catch((err: unknown) => {
-      this.logger.warn({ err, userId: this.userId }, 'reading the store after a bus reconnect failed; client will reconnect');
+      this.logger.warn(
+        { err, userId: this.userId },
+        'reading the store after a bus reconnect failed; client will reconnect',
+      );
       this.end('unavailable');
     });
   }
@@ -143,7 +161,11 @@ export class DeviceStream {
   private hold(entry: InboxEntry): void {
     const bytes = heldBytes(entry);
     if (this.pendingBytes + bytes > this.limits.maxPendingBytes) {
-      if (!this.dropped) this.logger.debug({ userId: this.userId, deviceId: this.deviceId }, 'stream fell behind while catching up; reading from the store again');
+      if (!this.dropped)
+        this.logger.debug(
+          { userId: this.userId, deviceId: this.deviceId },
+          'stream fell behind while catching up; reading from the store again',
+        );
       this.pending = [];
       this.pendingBytes = 0;
       this.dropped = true;
@@ -163,7 +185,10 @@ export class DeviceStream {
       };
       const timer = setTimeout(() => {
         done();
-        this.logger.info({ userId: this.userId, deviceId: this.deviceId }, 'stalled client disconnected');
+        this.logger.info(
+          { userId: this.userId, deviceId: this.deviceId },
+          'stalled client disconnected',
+        );
         this.res.destroy();
         this.dispose();
       }, STALL_MS);
@@ -213,7 +238,10 @@ export class DeviceStream {
     this.res.write(chunk);
     if (enforceLimit && this.res.writableLength > this.limits.maxBufferedBytes) {
       // A slow reader must not hold memory for everyone: drop it; it resumes from the store.
-      this.logger.info({ userId: this.userId, deviceId: this.deviceId }, 'slow client disconnected');
+      this.logger.info(
+        { userId: this.userId, deviceId: this.deviceId },
+        'slow client disconnected',
+      );
       this.res.destroy();
       this.dispose();
     }

@@ -6,4 +6,8 @@ import type { InboxPage, InboxQuery } from '@rchat/protocol';
  * resume from its own cursor (`q.after`): chat records that the device has
  * everything up to there, which inbox retention waits for.
  */
-export type InboxReader = (userId: string, q: InboxQuery, resumingDevice?: string) => Promise<InboxPage>;
+export type InboxReader = (
+  userId: string,
+  q: InboxQuery,
+  resumingDevice?: string,
+) => Promise<InboxPage>;

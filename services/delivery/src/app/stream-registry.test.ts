@@ -24,11 +24,25 @@ class FakeResponse extends EventEmitter {
 }
 
 const logger = createLogger({ level: 'silent', name: 'test' });
-const limits = { heartbeatMs: 5, maxBufferedBytes: 1 << 20, maxPendingBytes: 1 << 20, retryMs: 1000 };
+const limits = {
+  heartbeatMs: 5,
+  maxBufferedBytes: 1 << 20,
+  maxPendingBytes: 1 << 20,
+  retryMs: 1000,
+};
 const emptyInbox = async () => ({ entries: [], headSeq: 0 });
 
 function stream(registry: StreamRegistry, res: FakeResponse): DeviceStream {
-  return new DeviceStream('user-1', 'device-1', res as unknown as ServerResponse, emptyInbox, limits, logger, (s) => registry.remove(s), null);
+  return new DeviceStream(
+    'user-1',
+    'device-1',
+    res as unknown as ServerResponse,
+    emptyInbox,
+    limits,
+    logger,
+    (s) => registry.remove(s),
+    null,
+  );
 }
 
 describe('stream registry at shutdown', () => {
@@ -60,14 +74,26 @@ describe('stream registry at shutdown', () => {
 });
 
 describe('stream registry when the bus reconnects', () => {
-  it("has every stream read what it missed from the store, and stops listening once it shuts down", async () => {
+  it('has every stream read what it missed from the store, and stops listening once it shuts down', async () => {
     const reconnected = new Set<() => void>();
-    const bus = { ...createMemoryBus(), onReconnect: (l: () => void) => (reconnected.add(l), () => void reconnected.delete(l)) };
+    const bus = {
+      ...createMemoryBus(),
+      onReconnect: (l: () => void) => (reconnected.add(l), () => void reconnected.delete(l)),
+    };
     const registry = new StreamRegistry(bus, logger);
     let reads = 0;
-    const counting = async () => ((reads++, { entries: [], headSeq: 0 }));
+    const counting = async () => (reads++, { entries: [], headSeq: 0 });
     const res = new FakeResponse();
-    const s = new DeviceStream('user-1', 'device-1', res as unknown as ServerResponse, counting, limits, logger, (x) => registry.remove(x), 0);
+    const s = new DeviceStream(
+      'user-1',
+      'device-1',
+      res as unknown as ServerResponse,
+      counting,
+      limits,
+      logger,
+      (x) => registry.remove(x),
+      0,
+    );
     registry.add(s);
     await s.start(Date.now() + 60_000);
     const afterStart = reads;

@@ -20,7 +20,10 @@ export class StreamRegistry {
   ) {
     // Events published while the bus was away are lost: every stream reads what it missed from the store.
     this.stopWatchingBus = bus.onReconnect(() => {
-      this.logger.info({ streams: this.size }, 'bus reconnected; streams read what they missed from the store');
+      this.logger.info(
+        { streams: this.size },
+        'bus reconnected; streams read what they missed from the store',
+      );
       for (const { streams } of this.byUser.values()) for (const s of streams) s.resync();
     });
   }
@@ -37,7 +40,10 @@ export class StreamRegistry {
       const sub = this.bus.subscribe(inboxSubject(stream.userId), (event) => {
         const parsed = inboxAppendedEventSchema.safeParse(event);
         if (!parsed.success) {
-          this.logger.warn({ subject: inboxSubject(stream.userId) }, 'ignored a malformed inbox event');
+          this.logger.warn(
+            { subject: inboxSubject(stream.userId) },
+            'ignored a malformed inbox event',
+          );
           return;
         }
         for (const s of streams) s.push(parsed.data.entry);
@@ -73,13 +79,15 @@ export class StreamRegistry {
 
   /** Ends the streams of one device (it was removed). */
   endDevice(deviceId: string, reason: string): void {
-    for (const { streams } of [...this.byUser.values()]) for (const s of [...streams]) if (s.deviceId === deviceId) s.end(reason);
+    for (const { streams } of [...this.byUser.values()])
+      for (const s of [...streams]) if (s.deviceId === deviceId) s.end(reason);
   }
 
   /** Ends every stream, and any that connects later (shutdown): clients reconnect elsewhere and resume. */
   endAll(reason: string): void {
     this.closedFor = reason;
     this.stopWatchingBus();
-    for (const { streams } of [...this.byUser.values()]) for (const s of [...streams]) s.end(reason);
+    for (const { streams } of [...this.byUser.values()])
+      for (const s of [...streams]) s.end(reason);
   }
 }

@@ -12,7 +12,13 @@ export interface Argon2Params {
 
 /** argon2id (RFC 9106) on libuv's thread pool; the PHC string carries its own parameters. */
 export function createArgon2Hasher(params: Argon2Params): PasswordHasher {
-  const options = { algorithm: ARGON2ID, memoryCost: params.memoryCost, timeCost: params.timeCost, parallelism: params.parallelism, outputLen: 32 };
+  const options = {
+    algorithm: ARGON2ID,
+    memoryCost: params.memoryCost,
+    timeCost: params.timeCost,
+    parallelism: params.parallelism,
+    outputLen: 32,
+  };
   return {
     id: 'argon2id',
     hash: (password) => hash(password, options),

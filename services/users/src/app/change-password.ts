@@ -15,7 +15,12 @@ import { requireCertifiedDevice } from './require-certified-device.ts';
  * every session of every other device ends; then all instances refuse those
  * sessions' access tokens. The calling device stays signed in.
  */
-export async function changePassword(deps: UsersDeps, bus: Bus, caller: { userId: string; deviceId: string }, input: ChangePasswordRequest): Promise<SignedOutDevicesResponse> {
+export async function changePassword(
+  deps: UsersDeps,
+  bus: Bus,
+  caller: { userId: string; deviceId: string },
+  input: ChangePasswordRequest,
+): Promise<SignedOutDevicesResponse> {
   await requireCertifiedDevice(deps, caller);
   const user = await reauthenticate(deps, caller.userId, input.currentPassword);
   const verdict = checkPassword(input.newPassword, user.username, deps.config.PASSWORD_MIN_LENGTH);
@@ -29,9 +34,16 @@ export async function changePassword(deps: UsersDeps, bus: Bus, caller: { userId
       .where(and(eq(users.id, caller.userId), eq(users.passwordHash, user.passwordHash)))
       .returning({ id: users.id });
     if (changed.length === 0) throw wrongPassword(); // changed by another request meanwhile
-    return revokeSessions(tx, and(eq(refreshTokens.userId, caller.userId), ne(refreshTokens.deviceId, caller.deviceId)), now);
+    return revokeSessions(
+      tx,
+      and(eq(refreshTokens.userId, caller.userId), ne(refreshTokens.deviceId, caller.deviceId)),
+      now,
+    );
   });
   publishEndedSessions(deps, bus, ended);
-  deps.logger.info({ userId: caller.userId, deviceId: caller.deviceId, endedSessions: ended.length }, 'password changed');
+  deps.logger.info(
+    { userId: caller.userId, deviceId: caller.deviceId, endedSessions: ended.length },
+    'password changed',
+  );
   return { signedOutDevices: new Set(ended.map((s) => s.deviceId)).size };
 }

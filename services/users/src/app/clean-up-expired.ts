@@ -27,25 +27,44 @@ export function usersRetentionTasks(deps: UsersDeps): RetentionTask[] {
   /** A task that runs one DELETE statement (given the batch size) batch by batch. */
   const task = (kind: string, statement: (now: Date, limit: number) => SQL): RetentionTask => ({
     kind,
-    run: (now, stop) => deleteInBatches((limit) => countDeleted(deps, statement(now, limit)), config.RETENTION_BATCH_SIZE, stop),
+    run: (now, stop) =>
+      deleteInBatches(
+        (limit) => countDeleted(deps, statement(now, limit)),
+        config.RETENTION_BATCH_SIZE,
+        stop,
+      ),
   });
   return [
-    task('expired-link-sessions', (now, limit) => sql`delete from link_sessions where id in (
-      select id from link_sessions where expires_at < ${now} order by expires_at limit ${limit} for update skip locked)`),
-    task('expired-login-challenges', (now, limit) => sql`delete from login_challenges where challenge in (
-      select challenge from login_challenges where expires_at < ${now} order by expires_at limit ${limit} for update skip locked)`),
+    task(
+      'expired-link-sessions',
+      (now, limit) => sql`delete from link_sessions where id in (
+      select id from link_sessions where expires_at < ${now} order by expires_at limit ${limit} for update skip locked)`,
+    ),
+    task(
+      'expired-login-challenges',
+      (now, limit) => sql`delete from login_challenges where challenge in (
+      select challenge from login_challenges where expires_at < ${now} order by expires_at limit ${limit} for update skip locked)`,
+    ),
     task('expired-refresh-tokens', (now, limit) => {
       const expiredBefore = new Date(now.getTime() - config.REFRESH_TOKEN_RETENTION_DAYS * DAY_MS);
-      const revokedBefore = new Date(now.getTime() - config.ACCESS_TOKEN_TTL_SECONDS * 1000 - 60_000);
+      const revokedBefore = new Date(
+        now.getTime() - config.ACCESS_TOKEN_TTL_SECONDS * 1000 - 60_000,
+      );
       return sql`delete from refresh_tokens where id in (
         select id from refresh_tokens where expires_at < ${expiredBefore} and (revoked_at is null or revoked_at < ${revokedBefore})
         order by expires_at limit ${limit} for update skip locked)`;
     }),
-    task('removed-devices-key-packages', (_now, limit) => sql`delete from key_packages where id in (
+    task(
+      'removed-devices-key-packages',
+      (_now, limit) => sql`delete from key_packages where id in (
       select k.id from devices d join key_packages k on k.device_id = d.id
-      where d.revoked_at is not null limit ${limit} for update of k skip locked)`),
-    task('retired-signing-keys', (_now, limit) => sql`delete from signing_keys where kid in (
-      select kid from signing_keys order by created_at desc offset ${PUBLISHED_KEYS} limit ${limit} for update skip locked)`),
+      where d.revoked_at is not null limit ${limit} for update of k skip locked)`,
+    ),
+    task(
+      'retired-signing-keys',
+      (_now, limit) => sql`delete from signing_keys where kid in (
+      select kid from signing_keys order by created_at desc offset ${PUBLISHED_KEYS} limit ${limit} for update skip locked)`,
+    ),
   ];
 }
 

@@ -1,7 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { publishAccountDeleted, publishRevocation, type Bus } from '@rchat/server-kit';
-import { backupEntries, devices, keyPackages, linkSessions, refreshTokens, secretStorage, users } from '../adapters/postgres/schema.ts';
+import {
+  backupEntries,
+  devices,
+  keyPackages,
+  linkSessions,
+  refreshTokens,
+  secretStorage,
+  users,
+} from '../adapters/postgres/schema.ts';
 import type { UsersDeps } from './deps.ts';
 import { reauthenticate, wrongPassword } from './reauthenticate.ts';
 import { requireCertifiedDevice } from './require-certified-device.ts';
@@ -17,7 +25,12 @@ import { requireCertifiedDevice } from './require-certified-device.ts';
  * and chat marks the account in every conversation (the other members'
  * clients remove its devices from the groups).
  */
-export async function deleteAccount(deps: UsersDeps, bus: Bus, caller: { userId: string; deviceId: string }, password: string): Promise<void> {
+export async function deleteAccount(
+  deps: UsersDeps,
+  bus: Bus,
+  caller: { userId: string; deviceId: string },
+  password: string,
+): Promise<void> {
   await requireCertifiedDevice(deps, caller);
   const user = await reauthenticate(deps, caller.userId, password);
   const tombstoneHash = await deps.hasher.hash(randomBytes(32).toString('base64url'));
@@ -27,7 +40,13 @@ export async function deleteAccount(deps: UsersDeps, bus: Bus, caller: { userId:
     const marked = await tx
       .update(users)
       .set({ deletedAt: now, passwordHash: tombstoneHash, identityKey: null })
-      .where(and(eq(users.id, userId), isNull(users.deletedAt), eq(users.passwordHash, user.passwordHash)))
+      .where(
+        and(
+          eq(users.id, userId),
+          isNull(users.deletedAt),
+          eq(users.passwordHash, user.passwordHash),
+        ),
+      )
       .returning({ id: users.id });
     if (marked.length === 0) throw wrongPassword(); // the password changed, or the account was deleted, meanwhile
     const gone = await tx

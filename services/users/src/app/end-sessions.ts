@@ -16,12 +16,20 @@ export interface EndedSession {
  * refresh tokens stop working at once. Publish them afterwards
  * (`publishEndedSessions`) so their access tokens stop working too.
  */
-export async function revokeSessions(tx: Db, which: SQL | undefined, now: Date): Promise<EndedSession[]> {
+export async function revokeSessions(
+  tx: Db,
+  which: SQL | undefined,
+  now: Date,
+): Promise<EndedSession[]> {
   const rows = await tx
     .update(refreshTokens)
     .set({ revokedAt: now })
     .where(and(which, isNull(refreshTokens.revokedAt)))
-    .returning({ userId: refreshTokens.userId, deviceId: refreshTokens.deviceId, familyId: refreshTokens.familyId });
+    .returning({
+      userId: refreshTokens.userId,
+      deviceId: refreshTokens.deviceId,
+      familyId: refreshTokens.familyId,
+    });
   const byFamily = new Map(rows.map((r) => [r.familyId, r]));
   return [...byFamily.values()];
 }
@@ -31,7 +39,17 @@ export async function revokeSessions(tx: Db, which: SQL | undefined, now: Date):
  * unexpired access tokens (`sid` claim) and delivery ends their devices'
  * streams. The devices themselves stay; they may sign in again.
  */
-export function publishEndedSessions(deps: Pick<UsersDeps, 'config' | 'now'>, bus: Bus, ended: readonly EndedSession[]): void {
+export function publishEndedSessions(
+  deps: Pick<UsersDeps, 'config' | 'now'>,
+  bus: Bus,
+  ended: readonly EndedSession[],
+): void {
   const until = deps.now().getTime() + deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000;
-  for (const s of ended) publishRevocation(bus, { userId: s.userId, deviceId: s.deviceId, sessionId: s.familyId, until });
+  for (const s of ended)
+    publishRevocation(bus, {
+      userId: s.userId,
+      deviceId: s.deviceId,
+      sessionId: s.familyId,
+      until,
+    });
 }

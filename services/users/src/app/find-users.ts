@@ -13,7 +13,10 @@ function toUser(row: { id: string; username: string; createdAt: Date }): User {
 }
 
 /** Prefix search on usernames, ordered by username, keyset-paginated. */
-export async function searchUsers(deps: UsersDeps, q: SearchUsersQuery): Promise<SearchUsersResponse> {
+export async function searchUsers(
+  deps: UsersDeps,
+  q: SearchUsersQuery,
+): Promise<SearchUsersResponse> {
   const prefix = and(like(users.username, `${escapeLike(q.query)}%`), isNull(users.deletedAt));
   const rows = await deps.db
     .select({ id: users.id, username: users.username, createdAt: users.createdAt })
@@ -22,11 +25,18 @@ export async function searchUsers(deps: UsersDeps, q: SearchUsersQuery): Promise
     .orderBy(asc(users.username))
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
-  return { users: page.map(toUser), next: rows.length > q.limit ? (page.at(-1)?.username ?? null) : null };
+  return {
+    users: page.map(toUser),
+    next: rows.length > q.limit ? (page.at(-1)?.username ?? null) : null,
+  };
 }
 
 export async function getUser(deps: UsersDeps, id: string): Promise<User> {
-  const [row] = await deps.db.select({ id: users.id, username: users.username, createdAt: users.createdAt }).from(users).where(and(eq(users.id, id), isNull(users.deletedAt))).limit(1);
+  const [row] = await deps.db
+    .select({ id: users.id, username: users.username, createdAt: users.createdAt })
+    .from(users)
+    .where(and(eq(users.id, id), isNull(users.deletedAt)))
+    .limit(1);
   if (!row) throw new AppError('USER_NOT_FOUND', 'No user has this id.');
   return toUser(row);
 }

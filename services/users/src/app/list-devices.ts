@@ -3,7 +3,11 @@ import type { Device } from '@rchat/protocol';
 import { devices } from '../adapters/postgres/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
-export async function listDevices(deps: UsersDeps, userId: string, currentDeviceId: string): Promise<Device[]> {
+export async function listDevices(
+  deps: UsersDeps,
+  userId: string,
+  currentDeviceId: string,
+): Promise<Device[]> {
   const rows = await deps.db
     .select()
     .from(devices)

@@ -18,7 +18,11 @@ let dummyHash: Promise<string> | null = null;
  * device's key: its signature over a fresh, single-use challenge.
  */
 export async function login(deps: UsersDeps, input: LoginRequest): Promise<SessionResponse> {
-  const [user] = await deps.db.select().from(users).where(eq(users.username, input.username)).limit(1);
+  const [user] = await deps.db
+    .select()
+    .from(users)
+    .where(eq(users.username, input.username))
+    .limit(1);
   if (!user) {
     // Spend the same work as a real check so response time does not reveal which usernames exist.
     dummyHash ??= deps.hasher.hash(randomUUID());
@@ -32,17 +36,39 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
   if (!deviceId) return signInNewDevice(deps, user, input.device.name, now);
   return deps.db.transaction(async (tx) => {
     const [existing] = await tx.select().from(devices).where(eq(devices.id, deviceId)).limit(1);
-    if (existing && existing.userId !== user.id) throw new AppError('VALIDATION_FAILED', 'This device id belongs to another account; omit it to get a new one.');
+    if (existing && existing.userId !== user.id)
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'This device id belongs to another account; omit it to get a new one.',
+      );
     if (existing?.revokedReason === 'identity-reset') {
-      throw new AppError('IDENTITY_RESET', "This device was signed out because your account's encryption identity was reset from another device; sign in as a new device.");
+      throw new AppError(
+        'IDENTITY_RESET',
+        "This device was signed out because your account's encryption identity was reset from another device; sign in as a new device.",
+      );
     }
-    if (existing?.revokedAt) throw new AppError('FORBIDDEN', 'This device was removed from the account; sign in as a new device.');
+    if (existing?.revokedAt)
+      throw new AppError(
+        'FORBIDDEN',
+        'This device was removed from the account; sign in as a new device.',
+      );
     if (existing) {
       await proveDevice(tx, now, user.id, deviceId, existing.certificate, input.device.proof);
-      await tx.update(devices).set({ name: input.device.name, lastSeenAt: now }).where(and(eq(devices.id, deviceId), eq(devices.userId, user.id)));
+      await tx
+        .update(devices)
+        .set({ name: input.device.name, lastSeenAt: now })
+        .where(and(eq(devices.id, deviceId), eq(devices.userId, user.id)));
     } else {
       await requireDeviceSlot({ config: deps.config, db: tx }, user.id);
-      await tx.insert(devices).values({ id: deviceId, userId: user.id, name: input.device.name, createdAt: now, lastSeenAt: now });
+      await tx
+        .insert(devices)
+        .values({
+          id: deviceId,
+          userId: user.id,
+          name: input.device.name,
+          createdAt: now,
+          lastSeenAt: now,
+        });
     }
     return issueSession(deps, tx, user, deviceId);
   });
@@ -54,24 +80,52 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
  * the signature must verify under the device key its certificate names. A
  * device without a certificate has no key to prove: it is signed in as a new device instead.
  */
-async function proveDevice(tx: Db, now: Date, userId: string, deviceId: string, certificate: Uint8Array | null, proof: DeviceProof | undefined): Promise<void> {
-  const refuse = (why: string) => new AppError('DEVICE_PROOF_REQUIRED', `${why} Sign in without a device id to start as a new device.`);
-  if (!certificate) throw refuse('This device was never confirmed by the account\'s identity key, so it has no key to sign in with.');
-  if (!proof) throw refuse('Signing in as an existing device needs a signature by that device\'s key over a fresh challenge (POST /auth/challenge).');
+async function proveDevice(
+  tx: Db,
+  now: Date,
+  userId: string,
+  deviceId: string,
+  certificate: Uint8Array | null,
+  proof: DeviceProof | undefined,
+): Promise<void> {
+  const refuse = (why: string) =>
+    new AppError(
+      'DEVICE_PROOF_REQUIRED',
+      `${why} Sign in without a device id to start as a new device.`,
+    );
+  if (!certificate)
+    throw refuse(
+      "This device was never confirmed by the account's identity key, so it has no key to sign in with.",
+    );
+  if (!proof)
+    throw refuse(
+      "Signing in as an existing device needs a signature by that device's key over a fresh challenge (POST /auth/challenge).",
+    );
   const used = await tx
     .delete(loginChallenges)
     .where(and(eq(loginChallenges.challenge, proof.challenge), gt(loginChallenges.expiresAt, now)))
     .returning({ challenge: loginChallenges.challenge });
-  if (used.length === 0) throw refuse('The challenge is unknown, expired or already used; ask for a new one.');
+  if (used.length === 0)
+    throw refuse('The challenge is unknown, expired or already used; ask for a new one.');
   const decoded = decodeDeviceCertificate(new Uint8Array(certificate));
   const signature = new Uint8Array(Buffer.from(proof.signature, 'base64'));
-  if (decoded.kind !== 'ok' || decoded.certificate.userId !== userId || decoded.certificate.deviceId !== deviceId || !(await verifyDeviceLogin(decoded.certificate, proof.challenge, signature))) {
-    throw refuse('The signature does not prove this device\'s key.');
+  if (
+    decoded.kind !== 'ok' ||
+    decoded.certificate.userId !== userId ||
+    decoded.certificate.deviceId !== deviceId ||
+    !(await verifyDeviceLogin(decoded.certificate, proof.challenge, signature))
+  ) {
+    throw refuse("The signature does not prove this device's key.");
   }
 }
 
 /** A login as a new device: the device and its session in one statement. */
-async function signInNewDevice(deps: UsersDeps, user: { id: string; username: string; createdAt: Date }, name: string, now: Date): Promise<SessionResponse> {
+async function signInNewDevice(
+  deps: UsersDeps,
+  user: { id: string; username: string; createdAt: Date },
+  name: string,
+  now: Date,
+): Promise<SessionResponse> {
   await requireDeviceSlot(deps, user.id);
   const deviceId = randomUUID();
   const session = newSession(deps, user.id, deviceId);
@@ -81,7 +135,10 @@ async function signInNewDevice(deps: UsersDeps, user: { id: string; username: st
       returning id, user_id
     )
     ${storeSessionOfNewDevice(session.row)}`);
-  return sessionResponse(deps, user, deviceId, { refreshToken: session.refreshToken, familyId: session.row.familyId });
+  return sessionResponse(deps, user, deviceId, {
+    refreshToken: session.refreshToken,
+    familyId: session.row.familyId,
+  });
 }
 
 function invalidCredentials(): AppError {

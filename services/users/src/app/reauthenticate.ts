@@ -8,7 +8,11 @@ import type { UsersDeps } from './deps.ts';
  * must confirm (password change, deletion). Answers the row it checked: the
  * caller's write compares `passwordHash`, so a change made meanwhile wins.
  */
-export async function reauthenticate(deps: Pick<UsersDeps, 'db' | 'hasher'>, userId: string, password: string): Promise<{ username: string; passwordHash: string }> {
+export async function reauthenticate(
+  deps: Pick<UsersDeps, 'db' | 'hasher'>,
+  userId: string,
+  password: string,
+): Promise<{ username: string; passwordHash: string }> {
   const [user] = await deps.db
     .select({ username: users.username, passwordHash: users.passwordHash })
     .from(users)

@@ -7,7 +7,9 @@ import type { UsersDeps } from './deps.ts';
 export const DELETION_REPLAY_DAYS = 30;
 
 /** Accounts deleted in the last DELETION_REPLAY_DAYS: what a chat instance applies at start (idempotently). */
-export async function recentAccountDeletions(deps: Pick<UsersDeps, 'db' | 'now'>): Promise<AccountDeletedEvent[]> {
+export async function recentAccountDeletions(
+  deps: Pick<UsersDeps, 'db' | 'now'>,
+): Promise<AccountDeletedEvent[]> {
   const since = new Date(deps.now().getTime() - DELETION_REPLAY_DAYS * 86_400_000);
   return deps.db.select({ userId: users.id }).from(users).where(gt(users.deletedAt, since));
 }

@@ -14,10 +14,22 @@ export async function refresh(deps: UsersDeps, presented: string): Promise<Sessi
   const now = deps.now();
   const tokenHash = hashRefreshToken(presented);
   const outcome = await deps.db.transaction(async (tx) => {
-    const [row] = await tx.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, tokenHash)).limit(1);
+    const [row] = await tx
+      .select()
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, tokenHash))
+      .limit(1);
     if (!row || row.revokedAt || row.expiresAt.getTime() <= now.getTime()) {
-      const [gone] = row?.revokedAt ? await tx.select({ reason: devices.revokedReason }).from(devices).where(eq(devices.id, row.deviceId)).limit(1) : [];
-      return gone?.reason === 'identity-reset' ? ({ kind: 'identity-reset' } as const) : ({ kind: 'invalid' } as const);
+      const [gone] = row?.revokedAt
+        ? await tx
+            .select({ reason: devices.revokedReason })
+            .from(devices)
+            .where(eq(devices.id, row.deviceId))
+            .limit(1)
+        : [];
+      return gone?.reason === 'identity-reset'
+        ? ({ kind: 'identity-reset' } as const)
+        : ({ kind: 'invalid' } as const);
     }
     const claimed = await tx
       .update(refreshTokens)
@@ -29,7 +41,10 @@ export async function refresh(deps: UsersDeps, presented: string): Promise<Sessi
     const [user] = await tx.select().from(users).where(eq(users.id, row.userId)).limit(1);
     if (!device || device.revokedAt || !user) return { kind: 'invalid' } as const;
     await tx.update(devices).set({ lastSeenAt: now }).where(eq(devices.id, device.id));
-    return { kind: 'ok', session: await issueSession(deps, tx, user, device.id, row.familyId) } as const;
+    return {
+      kind: 'ok',
+      session: await issueSession(deps, tx, user, device.id, row.familyId),
+    } as const;
   });
   switch (outcome.kind) {
     case 'ok':
@@ -37,11 +52,20 @@ export async function refresh(deps: UsersDeps, presented: string): Promise<Sessi
     case 'invalid':
       throw new AppError('INVALID_REFRESH_TOKEN', 'This session has ended; log in again.');
     case 'identity-reset':
-      throw new AppError('IDENTITY_RESET', "This device was signed out because your account's encryption identity was reset from another device.");
+      throw new AppError(
+        'IDENTITY_RESET',
+        "This device was signed out because your account's encryption identity was reset from another device.",
+      );
     case 'reused':
       await revokeFamily(deps, outcome.familyId);
-      deps.logger.warn({ familyId: outcome.familyId }, 'rotated refresh token presented again: session revoked');
-      throw new AppError('REFRESH_TOKEN_REUSED', 'This session was revoked because an old refresh token was used again; log in again.');
+      deps.logger.warn(
+        { familyId: outcome.familyId },
+        'rotated refresh token presented again: session revoked',
+      );
+      throw new AppError(
+        'REFRESH_TOKEN_REUSED',
+        'This session was revoked because an old refresh token was used again; log in again.',
+      );
   }
 }
 

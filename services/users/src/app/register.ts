@@ -8,16 +8,27 @@ import { isUniqueViolation } from '../adapters/postgres/errors.ts';
 import type { UsersDeps } from './deps.ts';
 import { newSession, sessionResponse, storeSessionOfNewDevice } from './sessions.ts';
 
-export async function register(deps: UsersDeps, input: RegisterRequest & { inviteCode?: string | undefined }): Promise<SessionResponse> {
+export async function register(
+  deps: UsersDeps,
+  input: RegisterRequest & { inviteCode?: string | undefined },
+): Promise<SessionResponse> {
   const { config } = deps;
-  if (config.REGISTRATION === 'closed') throw new AppError('REGISTRATION_CLOSED', 'This server does not accept new accounts.');
-  if (config.REGISTRATION === 'invite' && !(input.inviteCode && config.REGISTRATION_INVITE_CODES.includes(input.inviteCode))) {
+  if (config.REGISTRATION === 'closed')
+    throw new AppError('REGISTRATION_CLOSED', 'This server does not accept new accounts.');
+  if (
+    config.REGISTRATION === 'invite' &&
+    !(input.inviteCode && config.REGISTRATION_INVITE_CODES.includes(input.inviteCode))
+  ) {
     throw new AppError('REGISTRATION_CLOSED', 'This server needs a valid invite code to register.');
   }
   const verdict = checkPassword(input.password, input.username, config.PASSWORD_MIN_LENGTH);
   if (!verdict.ok) throw new AppError('WEAK_PASSWORD', verdict.reason);
 
-  const taken = await deps.db.select({ id: users.id }).from(users).where(eq(users.username, input.username)).limit(1);
+  const taken = await deps.db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.username, input.username))
+    .limit(1);
   if (taken.length > 0) throw usernameTaken();
 
   const passwordHash = await deps.hasher.hash(input.password);
@@ -37,10 +48,17 @@ export async function register(deps: UsersDeps, input: RegisterRequest & { invit
         returning id, user_id
       )
       ${storeSessionOfNewDevice(session.row)}`);
-    return await sessionResponse(deps, user, deviceId, { refreshToken: session.refreshToken, familyId: session.row.familyId });
+    return await sessionResponse(deps, user, deviceId, {
+      refreshToken: session.refreshToken,
+      familyId: session.row.familyId,
+    });
   } catch (e) {
     if (isUniqueViolation(e, 'users_username_key')) throw usernameTaken();
-    if (isUniqueViolation(e, 'devices_pkey')) throw new AppError('VALIDATION_FAILED', 'This device id is already in use; omit it to get a new one.');
+    if (isUniqueViolation(e, 'devices_pkey'))
+      throw new AppError(
+        'VALIDATION_FAILED',
+        'This device id is already in use; omit it to get a new one.',
+      );
     throw e;
   }
 }

@@ -10,7 +10,12 @@ import type { UsersDeps } from './deps.ts';
  * refuses its access tokens and ends its event streams at once (bus).
  * Removing it from the conversations' MLS groups is the clients' part (Remove commits).
  */
-export async function removeDevice(deps: UsersDeps, bus: Bus, userId: string, deviceId: string): Promise<DeviceRevokedEvent> {
+export async function removeDevice(
+  deps: UsersDeps,
+  bus: Bus,
+  userId: string,
+  deviceId: string,
+): Promise<DeviceRevokedEvent> {
   const now = deps.now();
   await deps.db.transaction(async (tx) => {
     const revoked = await tx
@@ -18,11 +23,20 @@ export async function removeDevice(deps: UsersDeps, bus: Bus, userId: string, de
       .set({ revokedAt: now, revokedReason: 'device-removed', certificate: null })
       .where(and(eq(devices.id, deviceId), eq(devices.userId, userId), isNull(devices.revokedAt)))
       .returning({ id: devices.id });
-    if (revoked.length === 0) throw new AppError('DEVICE_NOT_FOUND', 'No active device of yours has this id.');
-    await tx.update(refreshTokens).set({ revokedAt: now }).where(and(eq(refreshTokens.deviceId, deviceId), isNull(refreshTokens.revokedAt)));
+    if (revoked.length === 0)
+      throw new AppError('DEVICE_NOT_FOUND', 'No active device of yours has this id.');
+    await tx
+      .update(refreshTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(refreshTokens.deviceId, deviceId), isNull(refreshTokens.revokedAt)));
     await tx.delete(keyPackages).where(eq(keyPackages.deviceId, deviceId));
   });
-  const event: DeviceRevokedEvent = { userId, deviceId, until: now.getTime() + deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000, reason: 'device-removed' };
+  const event: DeviceRevokedEvent = {
+    userId,
+    deviceId,
+    until: now.getTime() + deps.config.ACCESS_TOKEN_TTL_SECONDS * 1000 + 60_000,
+    reason: 'device-removed',
+  };
   publishRevocation(bus, event);
   deps.logger.info({ userId, deviceId }, 'device removed');
   return event;

@@ -11,16 +11,26 @@ import type { UsersDeps } from './deps.ts';
  * alone is an uncertified device: it can link itself, restore from the
  * recovery key, or reset the identity loudly, and nothing else here.
  */
-export async function requireCertifiedDevice(deps: Pick<UsersDeps, 'db'>, caller: { userId: string; deviceId: string }): Promise<void> {
+export async function requireCertifiedDevice(
+  deps: Pick<UsersDeps, 'db'>,
+  caller: { userId: string; deviceId: string },
+): Promise<void> {
   const [row] = await deps.db
     .select({ id: devices.id })
     .from(devices)
-    .where(and(eq(devices.id, caller.deviceId), eq(devices.userId, caller.userId), isNull(devices.revokedAt), isNotNull(devices.certificate)))
+    .where(
+      and(
+        eq(devices.id, caller.deviceId),
+        eq(devices.userId, caller.userId),
+        isNull(devices.revokedAt),
+        isNotNull(devices.certificate),
+      ),
+    )
     .limit(1);
   if (!row) {
     throw new AppError(
       'DEVICE_NOT_CERTIFIED',
-      'This device has not been confirmed by your account\'s identity key yet: link it from a signed-in device, restore it with your recovery key, or reset your encryption identity.',
+      "This device has not been confirmed by your account's identity key yet: link it from a signed-in device, restore it with your recovery key, or reset your encryption identity.",
     );
   }
 }

@@ -11,10 +11,19 @@ import type { UsersDeps } from './deps.ts';
  * each pass the check, so the quota can be passed by the few racing (each is
  * password-checked and rate-limited per address).
  */
-export async function requireDeviceSlot(deps: Pick<UsersDeps, 'db' | 'config'>, userId: string): Promise<void> {
-  const [row] = await deps.db.select({ n: count() }).from(devices).where(and(eq(devices.userId, userId), isNull(devices.revokedAt)));
+export async function requireDeviceSlot(
+  deps: Pick<UsersDeps, 'db' | 'config'>,
+  userId: string,
+): Promise<void> {
+  const [row] = await deps.db
+    .select({ n: count() })
+    .from(devices)
+    .where(and(eq(devices.userId, userId), isNull(devices.revokedAt)));
   const max = deps.config.MAX_DEVICES_PER_USER;
   if ((row?.n ?? 0) >= max) {
-    throw new AppError('TOO_MANY_DEVICES', `This account already has ${max} devices, the most allowed: remove one you no longer use from a device where you are signed in, then sign in here again.`);
+    throw new AppError(
+      'TOO_MANY_DEVICES',
+      `This account already has ${max} devices, the most allowed: remove one you no longer use from a device where you are signed in, then sign in here again.`,
+    );
   }
 }

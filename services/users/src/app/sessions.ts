@@ -14,7 +14,12 @@ export function newRefreshToken(): string {
 }
 
 /** A new session: its refresh token, and the row that stores the token's hash. */
-export function newSession(deps: UsersDeps, userId: string, deviceId: string, familyId: string = randomUUID()) {
+export function newSession(
+  deps: UsersDeps,
+  userId: string,
+  deviceId: string,
+  familyId: string = randomUUID(),
+) {
   const now = deps.now();
   const refreshToken = newRefreshToken();
   const row = {
@@ -50,7 +55,11 @@ export async function sessionResponse(
   session: { refreshToken: string; familyId: string },
 ): Promise<SessionResponse> {
   const { refreshToken } = session;
-  const access = await deps.keys.signAccessToken({ sub: user.id, did: deviceId, usr: user.username, sid: session.familyId }, deps.config.ACCESS_TOKEN_TTL_SECONDS, deps.now());
+  const access = await deps.keys.signAccessToken(
+    { sub: user.id, did: deviceId, usr: user.username, sid: session.familyId },
+    deps.config.ACCESS_TOKEN_TTL_SECONDS,
+    deps.now(),
+  );
   return {
     user: { id: user.id, username: user.username, createdAt: user.createdAt.toISOString() },
     deviceId,

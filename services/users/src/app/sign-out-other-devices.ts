@@ -14,10 +14,21 @@ import { requireCertifiedDevice } from './require-certified-device.ts';
  * else"); each comes back only by signing in again. Removing a device for
  * good is `DELETE /devices/:id`.
  */
-export async function signOutOtherDevices(deps: UsersDeps, bus: Bus, caller: { userId: string; deviceId: string }): Promise<SignedOutDevicesResponse> {
+export async function signOutOtherDevices(
+  deps: UsersDeps,
+  bus: Bus,
+  caller: { userId: string; deviceId: string },
+): Promise<SignedOutDevicesResponse> {
   await requireCertifiedDevice(deps, caller);
-  const ended = await revokeSessions(deps.db, and(eq(refreshTokens.userId, caller.userId), ne(refreshTokens.deviceId, caller.deviceId)), deps.now());
+  const ended = await revokeSessions(
+    deps.db,
+    and(eq(refreshTokens.userId, caller.userId), ne(refreshTokens.deviceId, caller.deviceId)),
+    deps.now(),
+  );
   publishEndedSessions(deps, bus, ended);
-  deps.logger.info({ userId: caller.userId, deviceId: caller.deviceId, endedSessions: ended.length }, 'other devices signed out');
+  deps.logger.info(
+    { userId: caller.userId, deviceId: caller.deviceId, endedSessions: ended.length },
+    'other devices signed out',
+  );
   return { signedOutDevices: new Set(ended.map((s) => s.deviceId)).size };
 }

@@ -27,12 +27,23 @@ export class SigningKeys {
   async ensureCurrent(now = new Date()): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(7355608)`);
-      const [newest] = await tx.select().from(signingKeys).orderBy(desc(signingKeys.createdAt)).limit(1);
+      const [newest] = await tx
+        .select()
+        .from(signingKeys)
+        .orderBy(desc(signingKeys.createdAt))
+        .limit(1);
       if (newest && now.getTime() - newest.createdAt.getTime() < this.rotationMs) {
-        this.active = { kid: newest.kid, key: await importJWK(newest.privateJwk as JWK, 'EdDSA'), createdAt: newest.createdAt };
+        this.active = {
+          kid: newest.kid,
+          key: await importJWK(newest.privateJwk as JWK, 'EdDSA'),
+          createdAt: newest.createdAt,
+        };
         return;
       }
-      const { publicKey, privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+      const { publicKey, privateKey } = await generateKeyPair('EdDSA', {
+        crv: 'Ed25519',
+        extractable: true,
+      });
       const kid = randomUUID();
       const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'EdDSA', use: 'sig' };
       const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'EdDSA' };
@@ -43,7 +54,11 @@ export class SigningKeys {
     this.jwksCache = null;
   }
 
-  async signAccessToken(claims: AccessClaims, ttlSeconds: number, now: Date): Promise<{ token: string; expiresAt: Date }> {
+  async signAccessToken(
+    claims: AccessClaims,
+    ttlSeconds: number,
+    now: Date,
+  ): Promise<{ token: string; expiresAt: Date }> {
     if (!this.active) await this.ensureCurrent(now);
     const active = this.active;
     if (!active) throw new Error('no signing key');
@@ -62,7 +77,11 @@ export class SigningKeys {
   /** The public keys, read from the database (cached 2 s) so every instance publishes keys any instance made. */
   async jwks(): Promise<JSONWebKeySet> {
     if (this.jwksCache && Date.now() - this.jwksCache.at < 2_000) return this.jwksCache.value;
-    const rows = await this.db.select({ publicJwk: signingKeys.publicJwk }).from(signingKeys).orderBy(desc(signingKeys.createdAt)).limit(PUBLISHED_KEYS);
+    const rows = await this.db
+      .select({ publicJwk: signingKeys.publicJwk })
+      .from(signingKeys)
+      .orderBy(desc(signingKeys.createdAt))
+      .limit(PUBLISHED_KEYS);
     const value = { keys: rows.map((r) => r.publicJwk as JWK) };
     this.jwksCache = { at: Date.now(), value };
     return value;

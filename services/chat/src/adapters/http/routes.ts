@@ -10,7 +10,14 @@ import {
   commitRequestSchema,
   commitsQuerySchema,
 } from '@rchat/protocol';
-import { authenticate, byCaller, parseInput, rateLimited, requireInternal, type TokenVerifier } from '@rchat/server-kit';
+import {
+  authenticate,
+  byCaller,
+  parseInput,
+  rateLimited,
+  requireInternal,
+  type TokenVerifier,
+} from '@rchat/server-kit';
 import type { Caller, ChatDeps } from '../../app/deps.ts';
 import { createDirectConversation } from '../../app/create-conversation.ts';
 import { getConversation, listConversations } from '../../app/list-conversations.ts';
@@ -25,7 +32,11 @@ const internalInboxParamsSchema = z.strictObject({ userId: z.uuid() });
 /** Delivery names the device when the read is that device resuming from its cursor (`after`). */
 const internalInboxQuerySchema = inboxQuerySchema.extend({ device: z.uuid().optional() });
 
-export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifier: TokenVerifier): void {
+export function registerChatRoutes(
+  app: FastifyInstance,
+  deps: ChatDeps,
+  verifier: TokenVerifier,
+): void {
   const caller = async (request: FastifyRequest): Promise<Caller> => {
     const token = await authenticate(request, verifier);
     const raw = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
@@ -45,18 +56,28 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
     const { conversation, created } = await createDirectConversation(deps, me, peer);
     return reply.code(created ? 201 : 200).send(conversation);
   });
-  app.get('/conversations', async (request) => ({ conversations: await listConversations(deps, await caller(request)) }));
+  app.get('/conversations', async (request) => ({
+    conversations: await listConversations(deps, await caller(request)),
+  }));
   app.get('/conversations/:id', async (request) => {
     const me = await caller(request);
-    return getConversation(deps, me, parseInput(conversationParamsSchema, request.params, 'params').id);
+    return getConversation(
+      deps,
+      me,
+      parseInput(conversationParamsSchema, request.params, 'params').id,
+    );
   });
-  app.post('/conversations/:id/messages', { bodyLimit: sendBodyLimit, config: perCaller(config.RATE_LIMIT_SEND_PER_MINUTE) }, async (request, reply) => {
-    const me = await caller(request);
-    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
-    const body = parseInput(sendMessageRequestSchema, request.body, 'body');
-    const outcome = await sendMessage(deps, me, id, body);
-    return reply.code(outcome.kind === 'created' ? 201 : 200).send(outcome.message);
-  });
+  app.post(
+    '/conversations/:id/messages',
+    { bodyLimit: sendBodyLimit, config: perCaller(config.RATE_LIMIT_SEND_PER_MINUTE) },
+    async (request, reply) => {
+      const me = await caller(request);
+      const { id } = parseInput(conversationParamsSchema, request.params, 'params');
+      const body = parseInput(sendMessageRequestSchema, request.body, 'body');
+      const outcome = await sendMessage(deps, me, id, body);
+      return reply.code(outcome.kind === 'created' ? 201 : 200).send(outcome.message);
+    },
+  );
   app.get('/conversations/:id/messages', async (request) => {
     const me = await caller(request);
     const { id } = parseInput(conversationParamsSchema, request.params, 'params');
@@ -69,18 +90,37 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
   });
   app.get('/inbox', async (request) => {
     const me = await caller(request);
-    return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'), { forDevice: me.deviceId, resumingDevice: me.deviceId });
+    return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'), {
+      forDevice: me.deviceId,
+      resumingDevice: me.deviceId,
+    });
   });
-  app.post('/conversations/:id/commits', { bodyLimit: commitBodyLimit, config: perCaller(config.RATE_LIMIT_COMMITS_PER_MINUTE) }, async (request, reply) => {
-    const me = await caller(request);
-    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
-    return reply.code(201).send(await submitCommit(deps, me, id, parseInput(commitRequestSchema, request.body, 'body')));
-  });
-  app.post('/conversations/:id/join-requests', { config: perCaller(config.RATE_LIMIT_JOIN_REQUESTS_PER_MINUTE) }, async (request, reply) => {
-    const me = await caller(request);
-    await requestJoin(deps, me, parseInput(conversationParamsSchema, request.params, 'params').id);
-    return reply.code(204).send();
-  });
+  app.post(
+    '/conversations/:id/commits',
+    { bodyLimit: commitBodyLimit, config: perCaller(config.RATE_LIMIT_COMMITS_PER_MINUTE) },
+    async (request, reply) => {
+      const me = await caller(request);
+      const { id } = parseInput(conversationParamsSchema, request.params, 'params');
+      return reply
+        .code(201)
+        .send(
+          await submitCommit(deps, me, id, parseInput(commitRequestSchema, request.body, 'body')),
+        );
+    },
+  );
+  app.post(
+    '/conversations/:id/join-requests',
+    { config: perCaller(config.RATE_LIMIT_JOIN_REQUESTS_PER_MINUTE) },
+    async (request, reply) => {
+      const me = await caller(request);
+      await requestJoin(
+        deps,
+        me,
+        parseInput(conversationParamsSchema, request.params, 'params').id,
+      );
+      return reply.code(204).send();
+    },
+  );
   app.get('/conversations/:id/commits', async (request) => {
     const me = await caller(request);
     const { id } = parseInput(conversationParamsSchema, request.params, 'params');
@@ -93,4 +133,3 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatDeps, verifie
     return readInbox(deps, userId, q, { resumingDevice: device });
   });
 }
-

@@ -1,4 +1,13 @@
-import { bigint, customType, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  customType,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -67,7 +76,17 @@ export const inboxEntries = pgTable(
   {
     userId: uuid('user_id').notNull(),
     seq: seq('seq').notNull(),
-    type: text('type', { enum: ['message', 'conversation', 'read', 'commit', 'welcome', 'join-request', 'account-deleted'] }).notNull(),
+    type: text('type', {
+      enum: [
+        'message',
+        'conversation',
+        'read',
+        'commit',
+        'welcome',
+        'join-request',
+        'account-deleted',
+      ],
+    }).notNull(),
     conversationId: uuid('conversation_id').notNull(),
     messageSeq: seq('message_seq'),
     commitEpoch: seq('commit_epoch'),
@@ -78,7 +97,6 @@ export const inboxEntries = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.seq] })],
 );
-
 
 /** Where each device last resumed its inbox from: it has processed every entry up to `cursorSeq` (inbox retention waits for it). */
 export const deviceCursors = pgTable(
