@@ -176,6 +176,12 @@ describe('the outbox', () => {
     const toBob = await conversation(alice, bob);
     const toCarol = await conversation(alice, carol);
     await bob.client.deleteAccount(PASSWORD);
+    // The deletion reaches chat over the bus (NATS when scaled out); alice's device learns of it from its inbox.
+    await waitFor(
+      async () =>
+        (await alice.client.conversations()).some((c) => c.id === toBob && c.peer.deleted),
+      'alice to learn of the deletion',
+    );
 
     const refused = await alice.client.sendText(toBob, 'to a deleted account');
     await alice.client.sendText(toCarol, 'to carol');

@@ -57,6 +57,8 @@ export class EventStream {
   private stopped = false;
   private seq: number | undefined;
   private retryMs = 1_000;
+  /** Set by `restart`: the next connection's entries after `from` are new to the caller, even those received before. */
+  private replay = false;
   readonly done: Promise<void>;
 
   constructor(private readonly options: EventStreamOptions) {
@@ -71,6 +73,16 @@ export class EventStream {
 
   close(): void {
     this.stopped = true;
+    this.controller?.abort();
+  }
+
+  /**
+   * Drops the current connection and connects again (after the usual pause),
+   * resuming from `resumeFrom`: entries received before but not processed are
+   * received again (the caller let them go).
+   */
+  restart(): void {
+    this.replay = true;
     this.controller?.abort();
   }
 
@@ -90,6 +102,11 @@ export class EventStream {
         };
         const from = (await this.options.resumeFrom?.()) ?? this.seq;
         if (from !== undefined) headers['last-event-id'] = String(from);
+        if (this.replay) {
+          // Whatever the old connection still handed over, what comes now starts after `from`.
+          this.replay = false;
+          this.seq = from;
+        }
         const res = await this.connect(fetchImpl, headers);
         if (res.status === 401) {
           renew = true;

@@ -99,15 +99,25 @@ export async function checkCredential(
 /**
  * The same rules behind ts-mls's AuthenticationService interface. ts-mls only
  * learns yes/no, so each refusal is also handed to `onRefused`, which lets the
- * caller report the reason.
+ * caller report the reason. A lookup that fails (the trust source throws) is
+ * handed to `onLookupFailed`, so the caller can raise it rather than treat the
+ * message as invalid: it may succeed later.
  */
 export function createAuthenticationService(
   policy: CredentialPolicy,
   onRefused: (problem: CredentialProblem) => void,
+  onLookupFailed: (error: unknown) => void = () => {},
 ): AuthenticationService {
   return {
     async validateCredential(credential, signaturePublicKey) {
-      const check = await checkCredential(credential, signaturePublicKey, policy);
+      let check: CredentialCheck;
+      try {
+        check = await checkCredential(credential, signaturePublicKey, policy);
+      } catch (e) {
+        // The trust source could not answer (the directory was out of reach): that says nothing about the credential.
+        onLookupFailed(e);
+        throw e;
+      }
       if (check.kind === 'refused') onRefused(check.problem);
       return check.kind === 'ok';
     },

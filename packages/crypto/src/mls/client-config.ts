@@ -11,6 +11,13 @@ import type { MlsClient } from './mls-client.ts';
 /** Collects the Authentication Service's refusals during one operation. */
 export interface Refusals {
   readonly problems: CredentialProblem[];
+  /** What the trust source threw, when a lookup could not be made (nothing was decided about the credential). */
+  lookupFailure?: unknown;
+}
+
+/** Rethrows a trust lookup that failed during the operation: the operation may succeed when it is tried again. */
+export function rethrowLookupFailure(refusals: Refusals): void {
+  if ('lookupFailure' in refusals) throw refusals.lookupFailure;
 }
 
 /**
@@ -25,6 +32,7 @@ export function clientConfigFor(
   const authService = createAuthenticationService(
     { trust: client.trust, now: client.now, cipherSuite },
     (p) => refusals.problems.push(p),
+    (e) => (refusals.lookupFailure ??= e),
   );
   const config: ClientConfig = {
     keyRetentionConfig: defaultKeyRetentionConfig,

@@ -1,7 +1,7 @@
 import { decodeMlsMessage, emptyPskIndex, joinGroup as joinMlsGroup } from 'ts-mls';
 import type { CredentialProblem } from './authentication-service.ts';
 import { cipherSuiteIdOf, loadCipherSuite } from './cipher-suites.ts';
-import { clientConfigFor } from './client-config.ts';
+import { clientConfigFor, rethrowLookupFailure } from './client-config.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { makeGroup, type Group } from './group.ts';
 import { decodeKeyPackage, type KeyPackageBundle } from './key-packages.ts';
@@ -71,6 +71,7 @@ export async function joinGroup(
       usedKeyPackage: bundle,
     };
   } catch (e) {
+    rethrowLookupFailure(refusals);
     if (refusals.problems.length > 0)
       return {
         kind: 'refused',

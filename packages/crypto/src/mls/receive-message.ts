@@ -11,7 +11,7 @@ import {
 import { assertNever } from '../util/assert-never.ts';
 import type { CredentialProblem } from './authentication-service.ts';
 import { loadCipherSuite } from './cipher-suites.ts';
-import { clientConfigFor } from './client-config.ts';
+import { clientConfigFor, rethrowLookupFailure } from './client-config.ts';
 import { bytesEqual } from '../util/bytes.ts';
 import { groupData, makeGroup, markSpent, type Group, type GroupData } from './group.ts';
 import { memberAtLeaf, membersOfState, type GroupMember } from './group-view.ts';
@@ -130,6 +130,7 @@ async function receivePrivate(
       impl,
     );
   } catch (e) {
+    rethrowLookupFailure(refusals);
     return failure(group, e, refusals.problems, pm.contentType === 'application');
   }
   const next = adopt(group, data, result.newState, result.consumed, digest);
@@ -182,6 +183,7 @@ async function receivePublic(
       impl,
     );
   } catch (e) {
+    rethrowLookupFailure(refusals);
     return failure(group, e, refusals.problems, false);
   }
   const next = adopt(group, data, result.newState, result.consumed, undefined);

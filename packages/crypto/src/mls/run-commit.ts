@@ -1,6 +1,6 @@
 import { createCommit, type Proposal } from 'ts-mls';
 import { loadCipherSuite } from './cipher-suites.ts';
-import { clientConfigFor } from './client-config.ts';
+import { clientConfigFor, rethrowLookupFailure } from './client-config.ts';
 import { groupData, type Group } from './group.ts';
 import type { MlsClient } from './mls-client.ts';
 import { classifyMlsError } from './mls-errors.ts';
@@ -27,6 +27,7 @@ export async function runCommit(
       pending: makePendingCommit(group, result, { cipherSuite: data.cipherSuite, seen: data.seen }),
     };
   } catch (e) {
+    rethrowLookupFailure(refusals);
     if (refusals.problems.length > 0)
       return {
         kind: 'refused',

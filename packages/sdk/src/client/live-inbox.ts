@@ -4,6 +4,7 @@ import type { EventStream } from '../event-stream.ts';
 import { raiseAlert, type ClientContext } from './context.ts';
 import { checkIdentities, ownIdentityResetAlert } from './identity-changes.ts';
 import { processEntry } from './inbox-processor.ts';
+import { waitScopeOf } from './send-queued.ts';
 
 /**
  * This device's inbox, processed in order, one entry at a time, from the live
@@ -13,6 +14,8 @@ import { processEntry } from './inbox-processor.ts';
 export class LiveInbox {
   private stream: EventStream | null = null;
   private queue: Promise<void> = Promise.resolve();
+  /** Set when an entry must be received again: until the stream reconnects, entries are let go. */
+  private replaying = false;
 
   constructor(private readonly ctx: ClientContext) {}
 
@@ -40,6 +43,7 @@ export class LiveInbox {
         void checkIdentities(ctx).catch(() => undefined);
       },
       onStatus: (status, error) => {
+        if (status === 'connecting' || status === 'reconnecting') this.reconnecting();
         if (status === 'live') ctx.drain.now(); // connected (again): what is queued goes now
         if (status === 'closed' && error instanceof RchatError && error.code === 'IDENTITY_RESET')
           raiseAlert(ctx, ownIdentityResetAlert);
@@ -85,17 +89,52 @@ export class LiveInbox {
     return run;
   }
 
+  /**
+   * Processes a live entry after the ones before it. An entry that fails for a
+   * passing reason (the server out of reach while a Welcome's members are
+   * checked) is not passed over: the cursor stays before it, the entries
+   * already on their way are let go, and the stream connects again from the
+   * cursor, so the server sends it again. Any other failure is reported and
+   * the entry passed over (it would fail the same way every time).
+   */
   private enqueue(entry: InboxEntry): void {
     const { ctx } = this;
-    this.queue = this.queue.then(() =>
-      ctx.lock
-        .run(() => processEntry(ctx, entry))
-        .then(() => ctx.account.saveCursor(entry.seq))
-        .catch((err: unknown) =>
-          ctx.events.emit('warning', {
-            message: `An event could not be processed: ${err instanceof Error ? err.message : String(err)}`,
-          }),
-        ),
-    );
+    this.queue = this.queue.then(async () => {
+      if (this.replaying) return;
+      try {
+        await ctx.lock.run(() => processEntry(ctx, entry));
+      } catch (err) {
+        if (isPassing(err)) {
+          this.replaying = true;
+          this.stream?.restart();
+          return;
+        }
+        ctx.events.emit('warning', {
+          message: `An event could not be processed: ${err instanceof Error ? err.message : String(err)}`,
+        });
+      }
+      await ctx.account.saveCursor(entry.seq).catch((err: unknown) =>
+        ctx.events.emit('warning', {
+          message: `An event could not be processed: ${err instanceof Error ? err.message : String(err)}`,
+        }),
+      );
+    });
   }
+
+  /** The stream connects again: entries from here on come after the cursor. */
+  private reconnecting(): void {
+    this.queue = this.queue.then(() => {
+      this.replaying = false;
+    });
+  }
+}
+
+/** A failure that may not happen when the entry is processed again: the server (or the network) was away. */
+function isPassing(err: unknown): boolean {
+  const scope = waitScopeOf(err);
+  return (
+    scope === 'network' ||
+    scope === 'session' ||
+    (err instanceof RchatError && err.code === 'TIMEOUT')
+  );
 }
