@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { Conversation, InboxEntry } from '@rchat/protocol';
-import { conversationMembers, conversations } from '../adapters/postgres/schema.ts';
+import { conversationMembers, conversations } from '../db/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
-import { appendInbox, publishInbox } from './inbox.ts';
-import { getConversation } from './list-conversations.ts';
-import { toConversationSummary } from './to-dto.ts';
+import { appendInbox, publishInbox } from './support/inbox.ts';
+import { getConversation } from './get-conversation.ts';
+import { toConversationSummary } from './support/to-dto.ts';
 
 /** Opens the direct conversation with `peerId`, creating it once per pair. */
 export async function createDirectConversation(
@@ -44,16 +44,14 @@ export async function createDirectConversation(
       .onConflictDoNothing({ target: conversations.directKey })
       .returning({ id: conversations.id });
     if (inserted.length === 0) return null; // a concurrent request created it first
-    await tx
-      .insert(conversationMembers)
-      .values(
-        members.map((m) => ({
-          conversationId: id,
-          userId: m.userId,
-          username: m.username,
-          joinedAt: now,
-        })),
-      );
+    await tx.insert(conversationMembers).values(
+      members.map((m) => ({
+        conversationId: id,
+        userId: m.userId,
+        username: m.username,
+        joinedAt: now,
+      })),
+    );
     const summary = toConversationSummary(
       { id, kind: 'direct', createdAt: now, lastActivityAt: now, lastSeq: 0, epoch: 0 },
       members,

@@ -1,5 +1,4 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '@rchat/server-kit';
 import type { Conversation } from '@rchat/protocol';
 import type { Caller, ChatDeps } from './deps.ts';
 
@@ -48,15 +47,4 @@ export async function listConversations(
     readSeq: Number(r.read_seq),
     unreadCount: Number(r.unread),
   })) as Conversation[];
-}
-
-export async function getConversation(
-  deps: ChatDeps,
-  caller: Caller,
-  id: string,
-): Promise<Conversation> {
-  const [conversation] = await listConversations(deps, caller, id);
-  if (!conversation)
-    throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
-  return conversation;
 }

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { ReadMarkerResponse } from '@rchat/protocol';
 import type { Caller, ChatDeps } from './deps.ts';
-import { appendInbox, publishInbox } from './inbox.ts';
-import { getConversation } from './list-conversations.ts';
-import { requireMember } from './membership.ts';
+import { appendInbox, publishInbox } from './support/inbox.ts';
+import { getConversation } from './get-conversation.ts';
+import { requireMember } from './support/membership.ts';
 
 /**
  * Moves the caller's read marker forward (never back, never past the newest

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { HistoryQuery, HistoryResponse } from '@rchat/protocol';
 import type { Caller, ChatDeps } from './deps.ts';
-import { messageFromColumns, type MessageColumns } from './to-dto.ts';
+import { messageFromColumns, type MessageColumns } from './support/to-dto.ts';
 
 /**
  * One page of history, newest first, keyset-paginated on the conversation

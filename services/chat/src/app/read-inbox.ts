@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { assertNever } from '@rchat/server-kit';
 import type { Conversation, InboxEntry, InboxPage, InboxQuery } from '@rchat/protocol';
 import type { ChatDeps } from './deps.ts';
-import { b64, messageFromColumns, type MessageColumns } from './to-dto.ts';
+import { b64, messageFromColumns, type MessageColumns } from './support/to-dto.ts';
 import { recordCursor } from './record-cursor.ts';
 
 interface Row extends MessageColumns {

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { AppError, base64ByteLength } from '@rchat/server-kit';
 import type { InboxEntry, Message, SendMessageRequest } from '@rchat/protocol';
-import { messages } from '../adapters/postgres/schema.ts';
+import { messages } from '../db/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
-import { publishInbox } from './inbox.ts';
-import { toMessage } from './to-dto.ts';
+import { publishInbox } from './support/inbox.ts';
+import { toMessage } from './support/to-dto.ts';
 
 export type SendOutcome =
   | { kind: 'created'; message: Message }

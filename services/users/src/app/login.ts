@@ -3,10 +3,15 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { decodeDeviceCertificate, verifyDeviceLogin } from '@rchat/crypto';
 import { AppError, type Db } from '@rchat/server-kit';
 import type { DeviceProof, LoginRequest, SessionResponse } from '@rchat/protocol';
-import { devices, loginChallenges, users } from '../adapters/postgres/schema.ts';
+import { devices, loginChallenges, users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
-import { issueSession, newSession, sessionResponse, storeSessionOfNewDevice } from './sessions.ts';
-import { requireDeviceSlot } from './require-device-slot.ts';
+import {
+  issueSession,
+  newSession,
+  sessionResponse,
+  storeSessionOfNewDevice,
+} from './support/sessions.ts';
+import { requireDeviceSlot } from './support/require-device-slot.ts';
 
 let dummyHash: Promise<string> | null = null;
 
@@ -60,15 +65,13 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
         .where(and(eq(devices.id, deviceId), eq(devices.userId, user.id)));
     } else {
       await requireDeviceSlot({ config: deps.config, db: tx }, user.id);
-      await tx
-        .insert(devices)
-        .values({
-          id: deviceId,
-          userId: user.id,
-          name: input.device.name,
-          createdAt: now,
-          lastSeenAt: now,
-        });
+      await tx.insert(devices).values({
+        id: deviceId,
+        userId: user.id,
+        name: input.device.name,
+        createdAt: now,
+        lastSeenAt: now,
+      });
     }
     return issueSession(deps, tx, user, deviceId);
   });

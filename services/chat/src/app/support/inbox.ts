@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Bus, Db } from '@rchat/server-kit';
 import { inboxSubject, type InboxAppendedEvent, type InboxEntry } from '@rchat/protocol';
-import { inboxEntries } from '../adapters/postgres/schema.ts';
+import { inboxEntries } from '../../db/schema.ts';
 
 type EntryBody =
   | { type: 'message'; conversationId: string; messageSeq: number }
