@@ -1,4 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
+import { queryRows } from '@rchat/server-kit';
 import type { CommitsQuery, CommitsResponse } from '@rchat/protocol';
 import { conversations } from '../db/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
@@ -18,7 +19,16 @@ export async function listCommits(
   q: CommitsQuery,
 ): Promise<CommitsResponse> {
   await requireMember(deps.db, conversationId, caller.userId);
-  const result = (await deps.db.execute(sql`
+  const result = await queryRows<{
+    conversation_id: string;
+    epoch: string | number;
+    sender_user_id: string;
+    sender_device_id: string;
+    commit: Uint8Array;
+    created_at: Date | string;
+  }>(
+    deps.db,
+    sql`
     with page as (
       select epoch, (octet_length(commit) + 2) / 3 * 4 as bytes from commits
       where conversation_id = ${conversationId} and epoch >= ${q.since}
@@ -29,23 +39,15 @@ export async function listCommits(
     select c.conversation_id, c.epoch, c.sender_user_id, c.sender_device_id, c.commit, c.created_at
     from fitting f join commits c on c.conversation_id = ${conversationId} and c.epoch = f.epoch
     where f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES}
-    order by c.epoch`)) as unknown as {
-    rows: {
-      conversation_id: string;
-      epoch: string | number;
-      sender_user_id: string;
-      sender_device_id: string;
-      commit: Uint8Array;
-      created_at: Date | string;
-    }[];
-  };
+    order by c.epoch`,
+  );
   const [conv] = await deps.db
     .select({ epoch: conversations.epoch })
     .from(conversations)
     .where(eq(conversations.id, conversationId))
     .limit(1);
   return {
-    commits: result.rows.map((r) =>
+    commits: result.map((r) =>
       toCommit({
         conversationId: r.conversation_id,
         epoch: Number(r.epoch),

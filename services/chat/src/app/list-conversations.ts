@@ -1,3 +1,4 @@
+import { queryRows } from '@rchat/server-kit';
 import { sql } from 'drizzle-orm';
 import type { Conversation } from '@rchat/protocol';
 import type { Caller, ChatDeps } from './deps.ts';
@@ -22,7 +23,9 @@ export async function listConversations(
   caller: Caller,
   onlyId?: string,
 ): Promise<Conversation[]> {
-  const result = (await deps.db.execute(sql`
+  const result = await queryRows<Row>(
+    deps.db,
+    sql`
     select c.id, c.kind, c.created_at, c.last_activity_at, c.last_seq, c.epoch, me.read_seq,
       (select count(*) from messages x
         where x.conversation_id = c.id and x.seq > me.read_seq and x.sender_user_id <> me.user_id) as unread,
@@ -32,8 +35,9 @@ export async function listConversations(
     join conversations c on c.id = me.conversation_id
     where me.user_id = ${caller.userId} ${onlyId ? sql`and c.id = ${onlyId}` : sql``}
     order by c.last_activity_at desc, c.id
-    limit 1000`)) as unknown as { rows: Row[] };
-  return result.rows.map((r) => ({
+    limit 1000`,
+  );
+  return result.map((r) => ({
     id: r.id,
     kind: r.kind,
     members:

@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import { AppError, base64ByteLength } from '@rchat/server-kit';
+import { AppError, base64ByteLength, queryRows } from '@rchat/server-kit';
 import type { CommitRequest, InboxEntry } from '@rchat/protocol';
 import { commits, conversationMembers, conversations } from '../db/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
@@ -31,11 +31,14 @@ export async function submitCommit(
   deps.limits.commitsPerConversation.take(conversationId);
   const now = deps.now();
   const published = await deps.db.transaction(async (tx) => {
-    const advanced = (await tx.execute(sql`
+    const advanced = await queryRows<{ epoch: string | number }>(
+      tx,
+      sql`
       update conversations set epoch = epoch + 1
       where id = ${conversationId} and epoch = ${input.epoch}
-      returning epoch`)) as unknown as { rows: { epoch: string | number }[] };
-    if (advanced.rows.length === 0) {
+      returning epoch`,
+    );
+    if (advanced.length === 0) {
       const [conv] = await tx
         .select({ epoch: conversations.epoch })
         .from(conversations)

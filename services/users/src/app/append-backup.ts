@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '@rchat/server-kit';
+import { AppError, queryRows } from '@rchat/server-kit';
 import { backupEntries } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
@@ -18,10 +18,11 @@ export async function appendBackup(
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
     await tx.execute(sql`select 1 from users where id = ${caller.userId} for update`);
-    const head = (await tx.execute(
+    const head = await queryRows<{ seq: string | number }>(
+      tx,
       sql`select coalesce(max(seq), 0) as seq from backup_entries where user_id = ${caller.userId}`,
-    )) as unknown as { rows: { seq: string | number }[] };
-    let seq = Number(head.rows[0]?.seq ?? 0);
+    );
+    let seq = Number(head[0]?.seq ?? 0);
     const max = deps.config.MAX_BACKUP_ENTRIES_PER_USER;
     if (seq + entries.length > max)
       throw new AppError(

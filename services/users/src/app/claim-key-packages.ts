@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { AppError } from '@rchat/server-kit';
+import { AppError, queryRows } from '@rchat/server-kit';
 import type { ClaimKeyPackagesResponse } from '@rchat/protocol';
 import { devices, keyPackages, users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
@@ -37,12 +37,15 @@ export async function claimKeyPackages(
     };
     for (const device of active) {
       if (!device.certificate || exceptDeviceIds.includes(device.id)) continue;
-      const taken = (await tx.execute(sql`
+      const taken = await queryRows<{ key_package: Uint8Array }>(
+        tx,
+        sql`
         delete from key_packages where id = (
           select id from key_packages where device_id = ${device.id} and not last_resort
           order by created_at limit 1 for update skip locked)
-        returning key_package`)) as unknown as { rows: { key_package: Uint8Array }[] };
-      let keyPackage = taken.rows[0]?.key_package;
+        returning key_package`,
+      );
+      let keyPackage = taken[0]?.key_package;
       let lastResort = false;
       if (!keyPackage) {
         const [fallback] = await tx

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '@rchat/server-kit';
+import { AppError, queryRows } from '@rchat/server-kit';
 import { linkMessages } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 import { LINK_SESSION_MAX_MESSAGES, linkSessionNotFound } from './support/link-session.ts';
@@ -12,11 +12,14 @@ export async function postLinkMessage(
   ciphertext: string,
 ): Promise<{ seq: number }> {
   return deps.db.transaction(async (tx) => {
-    const bumped = (await tx.execute(sql`
+    const bumped = await queryRows<{ message_count: number }>(
+      tx,
+      sql`
       update link_sessions set message_count = message_count + 1
       where id = ${sessionId} and user_id = ${caller.userId} and expires_at > ${deps.now()}
-      returning message_count`)) as unknown as { rows: { message_count: number }[] };
-    const seq = bumped.rows[0]?.message_count;
+      returning message_count`,
+    );
+    const seq = bumped[0]?.message_count;
     if (seq === undefined) throw linkSessionNotFound();
     if (seq > LINK_SESSION_MAX_MESSAGES)
       throw new AppError(

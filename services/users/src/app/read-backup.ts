@@ -1,3 +1,4 @@
+import { queryRows } from '@rchat/server-kit';
 import { sql } from 'drizzle-orm';
 import type { BackupEntriesResponse } from '@rchat/protocol';
 import type { UsersDeps } from './deps.ts';
@@ -13,7 +14,15 @@ export async function readBackup(
   after: number,
   limit: number,
 ): Promise<BackupEntriesResponse> {
-  const result = (await deps.db.execute(sql`
+  const result = await queryRows<{
+    seq: string | number;
+    device_id: string;
+    entry: Uint8Array;
+    created_at: Date | string;
+    read: string | number;
+  }>(
+    deps.db,
+    sql`
     with page as (
       select seq, (octet_length(entry) + 2) / 3 * 4 as bytes from backup_entries
       where user_id = ${userId} and seq > ${after}
@@ -24,24 +33,17 @@ export async function readBackup(
     select b.seq, b.device_id, b.entry, b.created_at, (select count(*) from page) as read
     from fitting f join backup_entries b on b.user_id = ${userId} and b.seq = f.seq
     where f.n <= ${limit} and (f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES})
-    order by b.seq`)) as unknown as {
-    rows: {
-      seq: string | number;
-      device_id: string;
-      entry: Uint8Array;
-      created_at: Date | string;
-      read: string | number;
-    }[];
-  };
+    order by b.seq`,
+  );
   // More follow when the page read more rows than fit (the row past `limit`, or ones past the byte budget).
-  const more = Number(result.rows[0]?.read ?? 0) > result.rows.length;
+  const more = Number(result[0]?.read ?? 0) > result.length;
   return {
-    entries: result.rows.map((r) => ({
+    entries: result.map((r) => ({
       seq: Number(r.seq),
       deviceId: r.device_id,
       entry: Buffer.from(r.entry).toString('base64'),
       createdAt: new Date(r.created_at).toISOString(),
     })),
-    next: more ? Number(result.rows.at(-1)?.seq ?? after) : null,
+    next: more ? Number(result.at(-1)?.seq ?? after) : null,
   };
 }
