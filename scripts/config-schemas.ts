@@ -3,7 +3,7 @@ import { baseConfigShape } from '@rchat/server-kit';
 import { usersConfigSchema } from '@rchat/users';
 import { chatConfigSchema } from '@rchat/chat';
 import { deliveryConfigSchema } from '@rchat/delivery';
-import { serverConfigSchema } from '../apps/server/src/config.ts';
+import { serverConfigSchema } from '@rchat/server';
 
 export const configSchemas = {
   server: serverConfigSchema,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { bundleSizes } from '../../apps/web/scripts/bundle-sizes.ts';
+import { bundleSizes } from '@rchat/web/bundle-sizes';
 import type { ResultRow } from '../scenarios/types.ts';
 import { clientCryptoSection } from './client-crypto.ts';
 import { label, num, table } from './format.ts';

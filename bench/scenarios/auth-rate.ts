@@ -1,5 +1,4 @@
-import { loadUsersConfig } from '../../services/users/src/config.ts';
-import { createArgon2Hasher } from '../../services/users/src/adapters/argon2-hasher.ts';
+import { createArgon2Hasher, loadUsersConfig } from '@rchat/users';
 import { now } from '../lib/clock.ts';
 import { cpuMs } from '../lib/proc.ts';
 import { medianOf, round, summarize } from '../lib/stats.ts';

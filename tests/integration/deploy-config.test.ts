@@ -18,7 +18,7 @@ import {
 } from '@rchat/users';
 import { chatConfigSchema, createChatService, loadChatConfig, type ChatService } from '@rchat/chat';
 import { createDeliveryService, deliveryConfigSchema, loadDeliveryConfig } from '@rchat/delivery';
-import { contentSecurityPolicy } from '../../apps/server/src/web-static.ts';
+import { contentSecurityPolicy } from '@rchat/server';
 import { bundles } from '../../scripts/build.ts';
 import {
   children,

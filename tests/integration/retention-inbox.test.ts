@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { remoteActiveDevices } from '../../services/chat/src/adapters/active-devices.ts';
-import { httpInboxReader } from '../../services/delivery/src/adapters/http-inbox-reader.ts';
+import { remoteActiveDevices } from '@rchat/chat';
+import { httpInboxReader } from '@rchat/delivery';
 import { startPlatform, type Platform } from '../support/platform.ts';
 import {
   certify,

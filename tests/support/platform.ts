@@ -3,8 +3,7 @@ import type { Server } from 'node:net';
 import pg from 'pg';
 import type { DestinationStream } from 'pino';
 import { createLogger } from '@rchat/server-kit';
-import { createServerApp, type ServerApp } from '../../apps/server/src/create-app.ts';
-import { loadServerConfig } from '../../apps/server/src/config.ts';
+import { createServerApp, loadServerConfig, type ServerApp } from '@rchat/server';
 
 export interface Platform extends ServerApp {
   url: string;

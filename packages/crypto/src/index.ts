@@ -154,7 +154,6 @@ export { x25519SharedSecret, x25519PublicKey, type X25519Result } from './primit
 export { hkdfSha256, hmacSha256 } from './primitives/hkdf.ts';
 export { aesGcmSeal, aesGcmOpen, type AesKey } from './primitives/aes-gcm.ts';
 export { toBase64, fromBase64 } from './util/base64.ts';
-export { assertNever } from './util/assert-never.ts';
 
 // Device linking, secret storage (recovery key, passphrase) and message backup
 export {

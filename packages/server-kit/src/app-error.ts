@@ -22,7 +22,3 @@ export class AppError extends Error {
 export function isAppError(e: unknown): e is AppError {
   return e instanceof AppError;
 }
-
-export function assertNever(value: never, what = 'value'): never {
-  throw new Error(`Unexpected ${what}: ${JSON.stringify(value)}`);
-}

@@ -15,7 +15,7 @@ export interface Database {
   readonly db: Db;
   readonly kind: 'pglite' | 'postgres';
   /** Runs raw SQL and returns its rows (used by migrations and a few hand-tuned queries). */
-  rows<T extends Record<string, unknown>>(query: SQL): Promise<T[]>;
+  rows<T extends object>(query: SQL): Promise<T[]>;
   /** Round-trips to the database; for readiness probes. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -41,8 +41,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     const database: Database = {
       db,
       kind: 'postgres',
-      rows: async <T extends Record<string, unknown>>(query: SQL) =>
-        ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+      rows: <T extends object>(query: SQL) => queryRows<T>(db, query),
       ping: async () => {
         await pool.query('select 1');
       },
@@ -61,8 +60,7 @@ function pgliteDatabase(client: PGlite): Database {
   return {
     db,
     kind: 'pglite',
-    rows: async <T extends Record<string, unknown>>(query: SQL) =>
-      ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    rows: <T extends object>(query: SQL) => queryRows<T>(db, query),
     ping: async () => {
       await client.query('select 1');
     },
@@ -72,10 +70,14 @@ function pgliteDatabase(client: PGlite): Database {
 
 export { sql };
 
-/** Runs raw SQL through the typed query layer and returns its rows (both drivers answer `{ rows }`). */
-export async function queryRows<T extends Record<string, unknown>>(
-  db: Db,
-  query: SQL,
-): Promise<T[]> {
+/**
+ * Runs raw SQL through the typed query layer and returns its rows, typed as the
+ * caller says (both drivers answer `{ rows }`): the one place raw results are cast.
+ * The rows come from our own statements over our own schema, so they are not
+ * parsed; numbers that PostgreSQL sends as text (bigint, numeric) are typed
+ * `string | number` and converted where read. JSON a column stores is parsed
+ * by its reader with the protocol's schema.
+ */
+export async function queryRows<T extends object>(db: Db, query: SQL): Promise<T[]> {
   return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Database } from './database.ts';
+import { queryRows, type Database } from './database.ts';
 import type { Logger } from './logger.ts';
 
 export interface Migration {
@@ -35,10 +35,11 @@ export async function migrate(
     );
     const done = new Set(
       (
-        (await tx.execute(
+        await queryRows<{ id: string }>(
+          tx,
           sql`select id from schema_migrations where service = ${service}`,
-        )) as unknown as { rows: { id: string }[] }
-      ).rows.map((r) => r.id),
+        )
+      ).map((r) => r.id),
     );
     for (const migration of migrations) {
       if (done.has(migration.id)) continue;

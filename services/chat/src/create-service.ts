@@ -21,7 +21,7 @@ import type { ActiveDevicesSource, ChatDeps, UserDirectory } from './app/deps.ts
 import { readInbox } from './app/read-inbox.ts';
 import { recordAccountDeletion } from './app/record-account-deletion.ts';
 import { inboxRetentionTask } from './app/delete-passed-inbox-entries.ts';
-import { chatMigrations } from './adapters/postgres/migrations.ts';
+import { chatMigrations } from './db/migrations.ts';
 import { registerChatRoutes } from './adapters/http/routes.ts';
 
 export interface ChatService {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, sql } from '@rchat/server-kit';
-import { chatMigrations } from '../src/adapters/postgres/migrations.ts';
+import { chatMigrations } from '../src/db/migrations.ts';
 import { freshDatabase } from '../../../tests/support/test-database.ts';
 
 let dispose: (() => Promise<void>) | undefined;

@@ -16,14 +16,14 @@ import {
 import type { ActiveDevice, User } from '@rchat/protocol';
 import type { UsersConfig } from './config.ts';
 import type { UsersDeps } from './app/deps.ts';
-import { SigningKeys } from './app/signing-keys.ts';
-import { getUser } from './app/find-users.ts';
+import { SigningKeys } from './app/support/signing-keys.ts';
+import { getUser } from './app/get-user.ts';
 import { recentRevocations } from './app/recent-revocations.ts';
 import { recentAccountDeletions } from './app/recent-account-deletions.ts';
 import { listActiveDevices } from './app/list-active-devices.ts';
 import { usersRetentionTasks } from './app/clean-up-expired.ts';
 import { createArgon2Hasher } from './adapters/argon2-hasher.ts';
-import { usersMigrations } from './adapters/postgres/migrations.ts';
+import { usersMigrations } from './db/migrations.ts';
 import { registerUsersRoutes } from './adapters/http/routes.ts';
 
 /** The users service, independent of how it is hosted (own process or the single-process server). */

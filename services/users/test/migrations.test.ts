@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, sql } from '@rchat/server-kit';
-import { usersMigrations } from '../src/adapters/postgres/migrations.ts';
+import { usersMigrations } from '../src/db/migrations.ts';
 import { freshDatabase } from '../../../tests/support/test-database.ts';
 
 let dispose: (() => Promise<void>) | undefined;

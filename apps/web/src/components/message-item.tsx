@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { ChatMessage, MessageContent } from '../client/chat-client.ts';
-import { assertNever } from '../assert-never.ts';
+import { assertNever } from '@rchat/protocol';
 import { fullTime, messageTime } from '../format.ts';
 
 function ContentView({ content }: { content: MessageContent }) {

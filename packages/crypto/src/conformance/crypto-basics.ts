@@ -103,32 +103,3 @@ export async function decryptWithLabel(
     ),
   );
 }
-
-/** True when `privateKey` opens what is sealed to `publicKey` (checks key pairs given by vectors). */
-export async function hpkeKeyPairMatches(
-  suite: CipherSuiteId,
-  publicKey: Uint8Array,
-  privateKey: Uint8Array,
-): Promise<boolean> {
-  const probe = Uint8Array.of(1, 2, 3, 4);
-  const { kemOutput, ciphertext } = await encryptWithLabel(
-    suite,
-    publicKey,
-    'probe',
-    new Uint8Array(),
-    probe,
-  );
-  try {
-    const opened = await decryptWithLabel(
-      suite,
-      privateKey,
-      'probe',
-      new Uint8Array(),
-      kemOutput,
-      ciphertext,
-    );
-    return opened.length === probe.length && opened.every((b, i) => b === probe[i]);
-  } catch {
-    return false;
-  }
-}

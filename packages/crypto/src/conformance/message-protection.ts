@@ -16,7 +16,7 @@ import { decodeProposal, encodeProposal } from 'ts-mls/proposal.js';
 import type { RatchetTree } from 'ts-mls/ratchetTree.js';
 import { createSecretTree } from 'ts-mls/secretTree.js';
 import { loadCipherSuite, type CipherSuiteId } from '../mls/cipher-suites.ts';
-import { assertNever } from '../util/assert-never.ts';
+import { assertNever } from '@rchat/protocol';
 import { groupContextOf } from './key-schedule.ts';
 
 export interface ProtectionContext {

@@ -1,7 +1,7 @@
 import type { AuthenticationService, Credential } from 'ts-mls';
 import type { DeviceCertificate } from '../certificate/device-certificate.ts';
 import { verifyDeviceCertificate } from '../certificate/verify-certificate.ts';
-import { assertNever } from '../util/assert-never.ts';
+import { assertNever } from '@rchat/protocol';
 import { bytesEqual } from '../util/bytes.ts';
 import type { CipherSuiteId } from './cipher-suites.ts';
 import { certificateOfCredential } from './credential.ts';

@@ -46,7 +46,3 @@ export function groupData(group: Group): GroupData {
 export function markSpent(group: Group): void {
   spent.add(group);
 }
-
-export function isSpent(group: Group): boolean {
-  return spent.has(group);
-}

@@ -1,5 +1,5 @@
 import type { SignatureAlgorithm } from 'ts-mls';
-import { assertNever } from '../util/assert-never.ts';
+import { assertNever } from '@rchat/protocol';
 
 const smallestBucket = 256;
 const largeStep = 64 * 1024;

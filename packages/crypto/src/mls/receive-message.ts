@@ -8,7 +8,7 @@ import {
   type PrivateMessage,
   type PublicMessage,
 } from 'ts-mls';
-import { assertNever } from '../util/assert-never.ts';
+import { assertNever } from '@rchat/protocol';
 import type { CredentialProblem } from './authentication-service.ts';
 import { loadCipherSuite } from './cipher-suites.ts';
 import { clientConfigFor, rethrowLookupFailure } from './client-config.ts';

@@ -8,7 +8,7 @@ import {
   type UndecryptableReason,
 } from '@rchat/crypto';
 import type { InboxEntry, Message } from '@rchat/protocol';
-import { assertNever } from '../assert-never.ts';
+import { assertNever } from '@rchat/protocol';
 import { raiseAlert, toChatConversation, type ClientContext } from './context.ts';
 import { groupIdOf } from './group-store.ts';
 import { addMemberDevices, applyPendingCommits } from './conversation-keys.ts';

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { Conversation, InboxEntry } from '@rchat/protocol';
-import { conversationMembers, conversations } from '../adapters/postgres/schema.ts';
+import { conversationMembers, conversations } from '../db/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
-import { appendInbox, publishInbox } from './inbox.ts';
-import { getConversation } from './list-conversations.ts';
-import { toConversationSummary } from './to-dto.ts';
+import { appendInbox, publishInbox } from './support/inbox.ts';
+import { getConversation } from './get-conversation.ts';
+import { toConversationSummary } from './support/to-dto.ts';
 
 /** Opens the direct conversation with `peerId`, creating it once per pair. */
 export async function createDirectConversation(

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { deleteInBatches, queryRows, type RetentionTask } from '@rchat/server-kit';
 import type { ActiveDevice } from '@rchat/protocol';
 import type { ActiveDevicesSource, ChatDeps } from './deps.ts';
+import { passedByAll } from '../domain/passed-by-all.ts';
 
 const DAY_MS = 86_400_000;
 /** Users looked at per step (and named in one active-devices read). */
@@ -107,20 +108,4 @@ async function deleteForUsers(
     );
   }
   return deleted;
-}
-
-/**
- * The highest inbox seq every device has passed: the lowest cursor; 0 when a
- * certified device has none yet. Devices without a say (uncertified, no
- * cursor) and users without devices put no bound on it.
- */
-export function passedByAll(
-  devices: readonly { certified: boolean; cursor: number | undefined }[],
-): number {
-  let passed = Number.MAX_SAFE_INTEGER;
-  for (const d of devices) {
-    if (d.cursor !== undefined) passed = Math.min(passed, d.cursor);
-    else if (d.certified) return 0;
-  }
-  return passed;
 }

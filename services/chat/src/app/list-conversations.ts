@@ -1,5 +1,5 @@
+import { queryRows } from '@rchat/server-kit';
 import { sql } from 'drizzle-orm';
-import { AppError } from '@rchat/server-kit';
 import type { Conversation } from '@rchat/protocol';
 import type { Caller, ChatDeps } from './deps.ts';
 
@@ -23,7 +23,9 @@ export async function listConversations(
   caller: Caller,
   onlyId?: string,
 ): Promise<Conversation[]> {
-  const result = (await deps.db.execute(sql`
+  const result = await queryRows<Row>(
+    deps.db,
+    sql`
     select c.id, c.kind, c.created_at, c.last_activity_at, c.last_seq, c.epoch, me.read_seq,
       (select count(*) from messages x
         where x.conversation_id = c.id and x.seq > me.read_seq and x.sender_user_id <> me.user_id) as unread,
@@ -33,8 +35,9 @@ export async function listConversations(
     join conversations c on c.id = me.conversation_id
     where me.user_id = ${caller.userId} ${onlyId ? sql`and c.id = ${onlyId}` : sql``}
     order by c.last_activity_at desc, c.id
-    limit 1000`)) as unknown as { rows: Row[] };
-  return result.rows.map((r) => ({
+    limit 1000`,
+  );
+  return result.map((r) => ({
     id: r.id,
     kind: r.kind,
     members:
@@ -48,15 +51,4 @@ export async function listConversations(
     readSeq: Number(r.read_seq),
     unreadCount: Number(r.unread),
   })) as Conversation[];
-}
-
-export async function getConversation(
-  deps: ChatDeps,
-  caller: Caller,
-  id: string,
-): Promise<Conversation> {
-  const [conversation] = await listConversations(deps, caller, id);
-  if (!conversation)
-    throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
-  return conversation;
 }

@@ -1,9 +1,10 @@
+import { queryRows } from '@rchat/server-kit';
 import { sql } from 'drizzle-orm';
 import type { ReadMarkerResponse } from '@rchat/protocol';
 import type { Caller, ChatDeps } from './deps.ts';
-import { appendInbox, publishInbox } from './inbox.ts';
-import { getConversation } from './list-conversations.ts';
-import { requireMember } from './membership.ts';
+import { appendInbox, publishInbox } from './support/inbox.ts';
+import { getConversation } from './get-conversation.ts';
+import { requireMember } from './support/membership.ts';
 
 /**
  * Moves the caller's read marker forward (never back, never past the newest
@@ -18,14 +19,17 @@ export async function markRead(
   await requireMember(deps.db, conversationId, caller.userId);
   const now = deps.now();
   const published = await deps.db.transaction(async (tx) => {
-    const updated = (await tx.execute(sql`
+    const updated = await queryRows<{ read_seq: string | number }>(
+      tx,
+      sql`
       update conversation_members m
       set read_seq = least(${seq}::bigint, c.last_seq)
       from conversations c
       where c.id = m.conversation_id and m.conversation_id = ${conversationId} and m.user_id = ${caller.userId}
         and m.read_seq < least(${seq}::bigint, c.last_seq)
-      returning m.read_seq`)) as unknown as { rows: { read_seq: string | number }[] };
-    const row = updated.rows[0];
+      returning m.read_seq`,
+    );
+    const row = updated[0];
     if (!row) return null;
     const readSeq = Number(row.read_seq);
     const inboxSeq = await appendInbox(

@@ -1,8 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { assertNever } from '@rchat/server-kit';
-import type { Conversation, InboxEntry, InboxPage, InboxQuery } from '@rchat/protocol';
+import { queryRows } from '@rchat/server-kit';
+import {
+  assertNever,
+  inboxEntrySchema,
+  type InboxEntry,
+  type InboxPage,
+  type InboxQuery,
+} from '@rchat/protocol';
 import type { ChatDeps } from './deps.ts';
-import { b64, messageFromColumns, type MessageColumns } from './to-dto.ts';
+import { b64, messageFromColumns, type MessageColumns } from './support/to-dto.ts';
 import { recordCursor } from './record-cursor.ts';
 
 interface Row extends MessageColumns {
@@ -57,7 +63,9 @@ export async function readInbox(
     deviceId === undefined
       ? sql``
       : sql`and (e.type <> 'welcome' or ${deviceId}::uuid = any(e.device_ids))`;
-  const result = (await deps.db.execute(sql`
+  const result = await queryRows<Row>(
+    deps.db,
+    sql`
     with page as (
       select e.seq,
         coalesce((octet_length(m.ciphertext) + 2) / 3 * 4, 0) + coalesce((octet_length(c.commit) + 2) / 3 * 4, 0) + coalesce(octet_length(e.payload->>'welcome'), 0) as bytes
@@ -78,15 +86,17 @@ export async function readInbox(
     left join messages m on e.type = 'message' and m.conversation_id = e.conversation_id and m.seq = e.message_seq
     left join commits c on e.type = 'commit' and c.conversation_id = e.conversation_id and c.epoch = e.commit_epoch
     where f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES}
-    order by e.seq`)) as unknown as { rows: Row[] };
-  const head = (await deps.db.execute(
+    order by e.seq`,
+  );
+  const head = await queryRows<{ head_seq: string | number }>(
+    deps.db,
     sql`select head_seq from inbox_heads where user_id = ${userId}`,
-  )) as unknown as { rows: { head_seq: string | number }[] };
-  const headSeq = Number(head.rows[0]?.head_seq ?? 0);
+  );
+  const headSeq = Number(head[0]?.head_seq ?? 0);
   if (who.resumingDevice !== undefined)
     await recordCursor(deps, userId, who.resumingDevice, Math.min(q.after, headSeq));
   const entries: InboxEntry[] = [];
-  for (const r of result.rows) {
+  for (const r of result) {
     const entry = toEntry(r);
     if (entry) entries.push(entry);
   }
@@ -95,28 +105,11 @@ export async function readInbox(
 
 function toEntry(r: Row): InboxEntry | null {
   const base = { seq: Number(r.seq), createdAt: iso(r.created_at) };
-  const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<
-    string,
-    unknown
-  > | null;
   switch (r.type) {
     case 'message': {
       const message = messageFromColumns(r.conversation_id, r, r.created_at);
       return message && { ...base, type: 'message', message };
     }
-    case 'conversation':
-      return {
-        ...base,
-        type: 'conversation',
-        conversation: payload as unknown as Omit<Conversation, 'readSeq' | 'unreadCount'>,
-      };
-    case 'read':
-      return {
-        ...base,
-        type: 'read',
-        conversationId: r.conversation_id,
-        readSeq: Number(payload?.readSeq),
-      };
     case 'commit':
       if (r.c_commit === null) return null;
       return {
@@ -131,34 +124,44 @@ function toEntry(r: Row): InboxEntry | null {
           createdAt: iso(r.c_created_at ?? r.created_at),
         },
       };
+    case 'conversation':
+      return fromStored({ ...base, type: r.type, conversation: payloadOf(r) });
     case 'welcome':
-      return {
+      return fromStored({
         ...base,
-        type: 'welcome',
+        type: r.type,
         conversationId: r.conversation_id,
-        epoch: Number(payload?.epoch),
-        welcome: String(payload?.welcome),
         deviceIds: uuidArray(r.device_ids),
-        senderUserId: String(payload?.senderUserId),
-        senderDeviceId: String(payload?.senderDeviceId),
-      };
+        ...payloadOf(r),
+      });
+    case 'read':
     case 'join-request':
-      return {
-        ...base,
-        type: 'join-request',
-        conversationId: r.conversation_id,
-        userId: String(payload?.userId),
-        deviceId: String(payload?.deviceId),
-      };
     case 'account-deleted':
-      return {
+      return fromStored({
         ...base,
-        type: 'account-deleted',
+        type: r.type,
         conversationId: r.conversation_id,
-        userId: String(payload?.userId),
-        username: String(payload?.username),
-      };
+        ...payloadOf(r),
+      });
     default:
       return assertNever(r.type, 'inbox entry type');
   }
+}
+
+/** The JSON an entry stores (jsonb: an object from both drivers; text from some). */
+function payloadOf(r: Row): object {
+  const payload: unknown = typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload;
+  return typeof payload === 'object' && payload !== null ? payload : {};
+}
+
+/**
+ * An entry built from stored JSON, checked against the protocol's schema: the
+ * JSON was written by this service, so a mismatch is a server fault (500), not
+ * something to hand on to clients.
+ */
+function fromStored(candidate: unknown): InboxEntry {
+  const parsed = inboxEntrySchema.safeParse(candidate);
+  if (!parsed.success)
+    throw new Error(`A stored inbox entry does not match the protocol: ${parsed.error.message}`);
+  return parsed.data;
 }

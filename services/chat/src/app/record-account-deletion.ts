@@ -1,8 +1,8 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { InboxEntry } from '@rchat/protocol';
-import { conversationMembers, inboxEntries } from '../adapters/postgres/schema.ts';
+import { conversationMembers, inboxEntries } from '../db/schema.ts';
 import type { ChatDeps } from './deps.ts';
-import { appendInbox, publishInbox } from './inbox.ts';
+import { appendInbox, publishInbox } from './support/inbox.ts';
 
 /**
  * An account was deleted (users service, over the bus or from the list read

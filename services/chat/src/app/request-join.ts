@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { InboxEntry } from '@rchat/protocol';
-import { conversationMembers } from '../adapters/postgres/schema.ts';
+import { conversationMembers } from '../db/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
-import { appendInbox, publishInbox } from './inbox.ts';
-import { requireMember } from './membership.ts';
+import { appendInbox, publishInbox } from './support/inbox.ts';
+import { requireMember } from './support/membership.ts';
 
 /**
  * A device of a member that is not in the conversation's MLS group yet (a

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
-import { AppError, base64ByteLength } from '@rchat/server-kit';
+import { AppError, base64ByteLength, queryRows } from '@rchat/server-kit';
 import type { InboxEntry, Message, SendMessageRequest } from '@rchat/protocol';
-import { messages } from '../adapters/postgres/schema.ts';
+import { messages } from '../db/schema.ts';
 import type { Caller, ChatDeps } from './deps.ts';
-import { publishInbox } from './inbox.ts';
-import { toMessage } from './to-dto.ts';
+import { publishInbox } from './support/inbox.ts';
+import { toMessage } from './support/to-dto.ts';
 
 export type SendOutcome =
   | { kind: 'created'; message: Message }
@@ -34,14 +34,15 @@ export async function sendMessage(
 
   const outcome = await deps.db.transaction(async (tx) => {
     // The membership check and the conversation-row lock in one statement.
-    const locked = (await tx.execute(sql`
+    const locked = await queryRows<{ last_seq: string | number; peer_deleted: boolean }>(
+      tx,
+      sql`
       select c.last_seq, exists (select 1 from conversation_members d where d.conversation_id = c.id and d.deleted_at is not null) as peer_deleted
       from conversations c
       where c.id = ${conversationId} and exists (select 1 from conversation_members m where m.conversation_id = c.id and m.user_id = ${caller.userId})
-      for update of c`)) as unknown as {
-      rows: { last_seq: string | number; peer_deleted: boolean }[];
-    };
-    const conv = locked.rows[0];
+      for update of c`,
+    );
+    const conv = locked[0];
     if (!conv)
       throw new AppError('CONVERSATION_NOT_FOUND', 'No conversation with this id exists for you.');
     if (conv.peer_deleted)
@@ -66,7 +67,9 @@ export async function sendMessage(
     // parts cannot deadlock): the message — nothing else when (device, txnId) is already taken — then
     // the next sequence, the sender's read marker (sending marks the conversation read for the sender),
     // and one inbox entry per member in ascending user id order.
-    const written = (await tx.execute(sql`
+    const written = await queryRows<{ user_id: string; head_seq: string | number }>(
+      tx,
+      sql`
       with msg as (
         insert into messages (conversation_id, seq, id, sender_user_id, sender_device_id, txn_id, ciphertext, epoch, created_at)
         values (${conversationId}, ${seq}, ${row.id}, ${caller.userId}, ${caller.deviceId}, ${input.txnId}, ${ciphertext}, ${row.epoch}, ${now})
@@ -86,10 +89,9 @@ export async function sendMessage(
         insert into inbox_entries (user_id, seq, type, conversation_id, message_seq, created_at)
         select user_id, head_seq, 'message', ${conversationId}, ${seq}, ${now} from heads
       )
-      select user_id, head_seq from heads order by user_id`)) as unknown as {
-      rows: { user_id: string; head_seq: string | number }[];
-    };
-    if (written.rows.length === 0) {
+      select user_id, head_seq from heads order by user_id`,
+    );
+    if (written.length === 0) {
       // The txnId was taken: the same message sent again (return it), or a txnId reused for another one.
       const [prior] = await tx
         .select()
@@ -109,7 +111,7 @@ export async function sendMessage(
       return { kind: 'duplicate', message: toMessage(prior), published: [] } as const;
     }
     const message = toMessage(row);
-    const published = written.rows.map((h) => ({
+    const published = written.map((h) => ({
       userId: h.user_id,
       entry: {
         seq: Number(h.head_seq),

@@ -10,6 +10,7 @@ import {
 import { DeviceStream, type StreamLimits } from '../app/device-stream.ts';
 import type { InboxReader } from '../app/inbox-reader.ts';
 import type { StreamRegistry } from '../app/stream-registry.ts';
+import { sseSink } from './sse.ts';
 
 /** Retry-After of a refused stream: a slot frees when one of the account's streams ends. */
 const STREAM_SLOT_RETRY_SECONDS = 30;
@@ -70,7 +71,7 @@ export function registerDeliveryRoutes(
     const stream = new DeviceStream(
       token.sub,
       token.did,
-      res,
+      sseSink(res),
       deps.readInbox,
       deps.limits,
       deps.logger,

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import type { InboxEntry, InboxPage } from '@rchat/protocol';
 import { createLogger } from '@rchat/server-kit';
+import { sseSink } from '../adapters/sse.ts';
 import { DeviceStream } from './device-stream.ts';
 
 /** The part of a ServerResponse a stream uses, recording what was written. */
@@ -77,7 +78,7 @@ describe('device stream', () => {
     const stream = new DeviceStream(
       userId,
       userId,
-      res as unknown as ServerResponse,
+      sseSink(res as unknown as ServerResponse),
       inbox.read,
       { heartbeatMs: 60_000, maxBufferedBytes: 1 << 30, maxPendingBytes: 250_000, retryMs: 1000 },
       logger,
@@ -116,7 +117,7 @@ describe('device stream', () => {
     const stream = new DeviceStream(
       userId,
       userId,
-      res as unknown as ServerResponse,
+      sseSink(res as unknown as ServerResponse),
       inbox.read,
       { heartbeatMs: 60_000, maxBufferedBytes: 1 << 30, maxPendingBytes: 1 << 20, retryMs: 1000 },
       logger,

@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import type { InboxEntry } from '@rchat/protocol';
 import type { Logger } from '@rchat/server-kit';
+import type { EventSink } from './event-sink.ts';
 import type { InboxReader } from './inbox-reader.ts';
 
 const PAGE = 500;
@@ -38,7 +38,7 @@ export class DeviceStream {
   constructor(
     readonly userId: string,
     readonly deviceId: string,
-    private readonly res: ServerResponse,
+    private readonly sink: EventSink,
     private readonly readInbox: InboxReader,
     private readonly limits: StreamLimits,
     private readonly logger: Logger,
@@ -46,14 +46,17 @@ export class DeviceStream {
     cursor: number | null,
   ) {
     this.lastSent = cursor ?? -1;
-    res.on('close', () => this.dispose());
+    sink.onClose(() => this.dispose());
   }
 
   /** Sends the backlog after the cursor (or only the head when there is none), then goes live. */
   async start(tokenExpiresAt: number): Promise<void> {
     if (this.closed) return;
-    this.write(`retry: ${this.limits.retryMs}\n\n`);
-    this.heartbeat = setInterval(() => this.write(': hb\n\n'), this.limits.heartbeatMs);
+    this.write(() => this.sink.retry(this.limits.retryMs));
+    this.heartbeat = setInterval(
+      () => this.write(() => this.sink.heartbeat()),
+      this.limits.heartbeatMs,
+    );
     this.expiry = setTimeout(
       () => this.end('token-expired'),
       Math.max(0, tokenExpiresAt - Date.now()),
@@ -72,9 +75,8 @@ export class DeviceStream {
         ).headSeq;
       await this.drainStore(resumed ? this.deviceId : undefined);
       if (this.closed) return;
-      this.write(
-        `id: ${this.lastSent}\nevent: ready\ndata: ${JSON.stringify({ headSeq: this.lastSent })}\n\n`,
-      );
+      const headSeq = this.lastSent;
+      this.write(() => this.sink.event('ready', { headSeq }, headSeq));
       await this.catchUp();
     } catch (err) {
       this.logger.warn(
@@ -127,8 +129,8 @@ export class DeviceStream {
 
   end(reason: string): void {
     if (this.closed) return;
-    this.write(`event: bye\ndata: ${JSON.stringify({ reason })}\n\n`);
-    this.res.end();
+    this.write(() => this.sink.event('bye', { reason }));
+    this.sink.end();
     this.dispose();
   }
 
@@ -150,7 +152,7 @@ export class DeviceStream {
         if (this.closed) return;
         if (entry.seq <= this.lastSent) continue;
         this.send(entry, false);
-        if (this.res.writableNeedDrain) await this.drained();
+        if (this.sink.needsDrain) await this.drained();
       }
       const last = page.entries.at(-1);
       if (this.closed || !last || last.seq >= page.headSeq) return;
@@ -179,8 +181,7 @@ export class DeviceStream {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.res.off('drain', done);
-        this.res.off('close', done);
+        stopListening();
         resolve();
       };
       const timer = setTimeout(() => {
@@ -189,11 +190,10 @@ export class DeviceStream {
           { userId: this.userId, deviceId: this.deviceId },
           'stalled client disconnected',
         );
-        this.res.destroy();
+        this.sink.destroy();
         this.dispose();
       }, STALL_MS);
-      this.res.once('drain', done);
-      this.res.once('close', done);
+      const stopListening = this.sink.whenDrained(done);
     });
   }
 
@@ -229,20 +229,20 @@ export class DeviceStream {
     this.lastSent = entry.seq;
     // A Welcome is addressed to the devices it adds; others skip its sequence number.
     if (entry.type === 'welcome' && !entry.deviceIds.includes(this.deviceId)) return;
-    this.write(`id: ${entry.seq}\nevent: ${entry.type}\ndata: ${JSON.stringify(entry)}\n\n`, live);
+    this.write(() => this.sink.event(entry.type, entry, entry.seq), live);
   }
 
-  /** Writes a chunk; a live write that leaves more than the limit unread disconnects the client. */
-  private write(chunk: string, enforceLimit = true): void {
+  /** Writes to the sink; a live write that leaves more than the limit unread disconnects the client. */
+  private write(send: () => void, enforceLimit = true): void {
     if (this.closed) return;
-    this.res.write(chunk);
-    if (enforceLimit && this.res.writableLength > this.limits.maxBufferedBytes) {
+    send();
+    if (enforceLimit && this.sink.unreadBytes > this.limits.maxBufferedBytes) {
       // A slow reader must not hold memory for everyone: drop it; it resumes from the store.
       this.logger.info(
         { userId: this.userId, deviceId: this.deviceId },
         'slow client disconnected',
       );
-      this.res.destroy();
+      this.sink.destroy();
       this.dispose();
     }
   }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { createLogger, createMemoryBus } from '@rchat/server-kit';
+import { sseSink } from '../adapters/sse.ts';
 import { DeviceStream } from './device-stream.ts';
 import { StreamRegistry } from './stream-registry.ts';
 
@@ -36,7 +37,7 @@ function stream(registry: StreamRegistry, res: FakeResponse): DeviceStream {
   return new DeviceStream(
     'user-1',
     'device-1',
-    res as unknown as ServerResponse,
+    sseSink(res as unknown as ServerResponse),
     emptyInbox,
     limits,
     logger,
@@ -87,7 +88,7 @@ describe('stream registry when the bus reconnects', () => {
     const s = new DeviceStream(
       'user-1',
       'device-1',
-      res as unknown as ServerResponse,
+      sseSink(res as unknown as ServerResponse),
       counting,
       limits,
       logger,

@@ -2,11 +2,11 @@ import { and, eq, ne } from 'drizzle-orm';
 import { AppError, type Bus } from '@rchat/server-kit';
 import type { ChangePasswordRequest, SignedOutDevicesResponse } from '@rchat/protocol';
 import { checkPassword } from '../domain/password-policy.ts';
-import { refreshTokens, users } from '../adapters/postgres/schema.ts';
+import { refreshTokens, users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
-import { publishEndedSessions, revokeSessions } from './end-sessions.ts';
-import { reauthenticate, wrongPassword } from './reauthenticate.ts';
-import { requireCertifiedDevice } from './require-certified-device.ts';
+import { publishEndedSessions, revokeSessions } from './support/end-sessions.ts';
+import { reauthenticate, wrongPassword } from './support/reauthenticate.ts';
+import { requireCertifiedDevice } from './support/require-certified-device.ts';
 
 /**
  * Changes the account password. The calling device must be certified and

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { deleteInBatches, queryRows, type RetentionTask } from '@rchat/server-kit';
 import type { UsersDeps } from './deps.ts';
-import { PUBLISHED_KEYS } from './signing-keys.ts';
+import { PUBLISHED_KEYS } from './support/signing-keys.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -9,10 +9,10 @@ import {
   refreshTokens,
   secretStorage,
   users,
-} from '../adapters/postgres/schema.ts';
+} from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
-import { reauthenticate, wrongPassword } from './reauthenticate.ts';
-import { requireCertifiedDevice } from './require-certified-device.ts';
+import { reauthenticate, wrongPassword } from './support/reauthenticate.ts';
+import { requireCertifiedDevice } from './support/require-certified-device.ts';
 
 /**
  * Deletes the caller's account. The calling device must be certified and the

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LoginChallengeResponse } from '@rchat/protocol';
-import { loginChallenges } from '../adapters/postgres/schema.ts';
+import { loginChallenges } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /** How long a login challenge may be answered. */

@@ -1,6 +1,6 @@
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { ActiveDevice } from '@rchat/protocol';
-import { devices } from '../adapters/postgres/schema.ts';
+import { devices } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /**

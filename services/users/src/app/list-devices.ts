@@ -1,6 +1,6 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { Device } from '@rchat/protocol';
-import { devices } from '../adapters/postgres/schema.ts';
+import { devices } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 export async function listDevices(

@@ -3,10 +3,15 @@ import { and, eq, gt, sql } from 'drizzle-orm';
 import { decodeDeviceCertificate, verifyDeviceLogin } from '@rchat/crypto';
 import { AppError, type Db } from '@rchat/server-kit';
 import type { DeviceProof, LoginRequest, SessionResponse } from '@rchat/protocol';
-import { devices, loginChallenges, users } from '../adapters/postgres/schema.ts';
+import { devices, loginChallenges, users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
-import { issueSession, newSession, sessionResponse, storeSessionOfNewDevice } from './sessions.ts';
-import { requireDeviceSlot } from './require-device-slot.ts';
+import {
+  issueSession,
+  newSession,
+  sessionResponse,
+  storeSessionOfNewDevice,
+} from './support/sessions.ts';
+import { requireDeviceSlot } from './support/require-device-slot.ts';
 
 let dummyHash: Promise<string> | null = null;
 

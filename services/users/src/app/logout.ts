@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import type { Bus } from '@rchat/server-kit';
-import { refreshTokens } from '../adapters/postgres/schema.ts';
+import { refreshTokens } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
-import { publishEndedSessions, revokeSessions } from './end-sessions.ts';
-import { hashRefreshToken } from './sessions.ts';
+import { publishEndedSessions, revokeSessions } from './support/end-sessions.ts';
+import { hashRefreshToken } from './support/sessions.ts';
 
 /** Ends the session the refresh token belongs to, its access tokens included. Unknown tokens are ignored (logout is idempotent). */
 export async function logout(deps: UsersDeps, bus: Bus, presented: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { gt } from 'drizzle-orm';
 import type { AccountDeletedEvent } from '@rchat/protocol';
-import { users } from '../adapters/postgres/schema.ts';
+import { users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /** How long chat instances that start later still act on a deletion (the bus brings it to running ones). */

@@ -1,6 +1,6 @@
 import { gt, sql } from 'drizzle-orm';
 import type { DeviceRevokedEvent } from '@rchat/protocol';
-import { devices, refreshTokens } from '../adapters/postgres/schema.ts';
+import { devices, refreshTokens } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { SessionResponse } from '@rchat/protocol';
-import { devices, refreshTokens, users } from '../adapters/postgres/schema.ts';
+import { devices, refreshTokens, users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
-import { hashRefreshToken, issueSession } from './sessions.ts';
+import { hashRefreshToken, issueSession } from './support/sessions.ts';
 
 /**
  * Rotates a refresh token. The token is marked rotated with a conditional
@@ -69,7 +69,8 @@ export async function refresh(deps: UsersDeps, presented: string): Promise<Sessi
   }
 }
 
-export async function revokeFamily(deps: UsersDeps, familyId: string): Promise<void> {
+/** Revokes every live refresh token of a family (a login's chain of rotations). */
+async function revokeFamily(deps: UsersDeps, familyId: string): Promise<void> {
   await deps.db
     .update(refreshTokens)
     .set({ revokedAt: deps.now() })

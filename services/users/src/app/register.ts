@@ -3,10 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { RegisterRequest, SessionResponse } from '@rchat/protocol';
 import { checkPassword } from '../domain/password-policy.ts';
-import { users } from '../adapters/postgres/schema.ts';
-import { isUniqueViolation } from '../adapters/postgres/errors.ts';
+import { users } from '../db/schema.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { UsersDeps } from './deps.ts';
-import { newSession, sessionResponse, storeSessionOfNewDevice } from './sessions.ts';
+import { newSession, sessionResponse, storeSessionOfNewDevice } from './support/sessions.ts';
 
 export async function register(
   deps: UsersDeps,

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { AppError, publishRevocation, type Bus } from '@rchat/server-kit';
 import type { DeviceRevokedEvent } from '@rchat/protocol';
-import { devices, keyPackages, refreshTokens } from '../adapters/postgres/schema.ts';
+import { devices, keyPackages, refreshTokens } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /**

@@ -8,7 +8,7 @@ import {
   refreshTokens,
   secretStorage,
   users,
-} from '../adapters/postgres/schema.ts';
+} from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /**

@@ -1,10 +1,10 @@
 import { and, eq, ne } from 'drizzle-orm';
 import type { Bus } from '@rchat/server-kit';
 import type { SignedOutDevicesResponse } from '@rchat/protocol';
-import { refreshTokens } from '../adapters/postgres/schema.ts';
+import { refreshTokens } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
-import { publishEndedSessions, revokeSessions } from './end-sessions.ts';
-import { requireCertifiedDevice } from './require-certified-device.ts';
+import { publishEndedSessions, revokeSessions } from './support/end-sessions.ts';
+import { requireCertifiedDevice } from './support/require-certified-device.ts';
 
 /**
  * Ends every session of every other device of the caller's account: their

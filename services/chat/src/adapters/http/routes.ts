@@ -20,13 +20,15 @@ import {
 } from '@rchat/server-kit';
 import type { Caller, ChatDeps } from '../../app/deps.ts';
 import { createDirectConversation } from '../../app/create-conversation.ts';
-import { getConversation, listConversations } from '../../app/list-conversations.ts';
+import { getConversation } from '../../app/get-conversation.ts';
+import { listConversations } from '../../app/list-conversations.ts';
 import { sendMessage } from '../../app/send-message.ts';
 import { readHistory } from '../../app/read-history.ts';
 import { markRead } from '../../app/mark-read.ts';
 import { readInbox } from '../../app/read-inbox.ts';
 import { requestJoin } from '../../app/request-join.ts';
-import { listCommits, submitCommit } from '../../app/submit-commit.ts';
+import { listCommits } from '../../app/list-commits.ts';
+import { submitCommit } from '../../app/submit-commit.ts';
 
 const internalInboxParamsSchema = z.strictObject({ userId: z.uuid() });
 /** Delivery names the device when the read is that device resuming from its cursor (`after`). */

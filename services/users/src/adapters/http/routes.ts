@@ -36,15 +36,18 @@ import { register } from '../../app/register.ts';
 import { login } from '../../app/login.ts';
 import { refresh } from '../../app/refresh.ts';
 import { logout } from '../../app/logout.ts';
-import { getUser, searchUsers } from '../../app/find-users.ts';
+import { getUser } from '../../app/get-user.ts';
+import { searchUsers } from '../../app/search-users.ts';
 import { listDevices } from '../../app/list-devices.ts';
-import { setIdentityKey } from '../../app/identity-key.ts';
+import { setIdentityKey } from '../../app/set-identity-key.ts';
 import { resetIdentity } from '../../app/reset-identity.ts';
 import { issueLoginChallenge } from '../../app/issue-login-challenge.ts';
-import { requireCertifiedDevice } from '../../app/require-certified-device.ts';
-import { setDeviceCertificate } from '../../app/device-certificate.ts';
-import { claimKeyPackages, countFor, uploadKeyPackages } from '../../app/key-packages.ts';
-import { getUserKeys } from '../../app/user-keys.ts';
+import { requireCertifiedDevice } from '../../app/support/require-certified-device.ts';
+import { setDeviceCertificate } from '../../app/set-device-certificate.ts';
+import { claimKeyPackages } from '../../app/claim-key-packages.ts';
+import { countKeyPackages } from '../../app/count-key-packages.ts';
+import { uploadKeyPackages } from '../../app/upload-key-packages.ts';
+import { getUserKeys } from '../../app/get-user-keys.ts';
 import { removeDevice } from '../../app/remove-device.ts';
 import { recentRevocations } from '../../app/recent-revocations.ts';
 import { listActiveDevices } from '../../app/list-active-devices.ts';
@@ -52,18 +55,14 @@ import { changePassword } from '../../app/change-password.ts';
 import { signOutOtherDevices } from '../../app/sign-out-other-devices.ts';
 import { deleteAccount } from '../../app/delete-account.ts';
 import { recentAccountDeletions } from '../../app/recent-account-deletions.ts';
-import {
-  listLinkSessions,
-  openLinkSession,
-  postLinkMessage,
-  readLinkMessages,
-} from '../../app/link-sessions.ts';
-import {
-  appendBackup,
-  getSecretStorage,
-  putSecretStorage,
-  readBackup,
-} from '../../app/key-backup.ts';
+import { listLinkSessions } from '../../app/list-link-sessions.ts';
+import { openLinkSession } from '../../app/open-link-session.ts';
+import { postLinkMessage } from '../../app/post-link-message.ts';
+import { readLinkMessages } from '../../app/read-link-messages.ts';
+import { appendBackup } from '../../app/append-backup.ts';
+import { getSecretStorage } from '../../app/get-secret-storage.ts';
+import { putSecretStorage } from '../../app/put-secret-storage.ts';
+import { readBackup } from '../../app/read-backup.ts';
 
 export function registerUsersRoutes(
   app: FastifyInstance,
@@ -261,7 +260,7 @@ export function registerUsersRoutes(
   });
   app.get('/devices/current/key-packages/count', async (request) => {
     const caller = await authenticate(request, verifier);
-    return countFor(deps.db, caller.did);
+    return countKeyPackages(deps.db, caller.did);
   });
   app.get('/users/:id/keys', async (request) => {
     await authenticate(request, verifier);

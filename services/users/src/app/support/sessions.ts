@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '@rchat/server-kit';
 import type { SessionResponse } from '@rchat/protocol';
-import { refreshTokens } from '../adapters/postgres/schema.ts';
-import type { UsersDeps } from './deps.ts';
+import { refreshTokens } from '../../db/schema.ts';
+import type { UsersDeps } from '../deps.ts';
 
 export function hashRefreshToken(token: string): Uint8Array {
   return createHash('sha256').update(token).digest();

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { decodeDeviceCertificate, verifyDeviceCertificate } from '@rchat/crypto';
 import { AppError } from '@rchat/server-kit';
-import { devices, users } from '../adapters/postgres/schema.ts';
+import { devices, users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /**

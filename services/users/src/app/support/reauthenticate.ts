@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
-import { users } from '../adapters/postgres/schema.ts';
-import type { UsersDeps } from './deps.ts';
+import { users } from '../../db/schema.ts';
+import type { UsersDeps } from '../deps.ts';
 
 /**
  * Checks the account's current password for an operation a signed-in device

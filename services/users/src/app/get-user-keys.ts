@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { UserKeys } from '@rchat/protocol';
-import { devices, users } from '../adapters/postgres/schema.ts';
+import { devices, users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /** The key directory entry of a user: identity key and the certificates of their active devices. */

@@ -1,7 +1,7 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
-import { devices } from '../adapters/postgres/schema.ts';
-import type { UsersDeps } from './deps.ts';
+import { devices } from '../../db/schema.ts';
+import type { UsersDeps } from '../deps.ts';
 
 /**
  * The device quota, checked before a login adds a device: an account has at

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Bus, Db } from '@rchat/server-kit';
+import { queryRows, type Bus, type Db } from '@rchat/server-kit';
 import { inboxSubject, type InboxAppendedEvent, type InboxEntry } from '@rchat/protocol';
-import { inboxEntries } from '../adapters/postgres/schema.ts';
+import { inboxEntries } from '../../db/schema.ts';
 
 type EntryBody =
   | { type: 'message'; conversationId: string; messageSeq: number }
@@ -24,11 +24,14 @@ export async function appendInbox(
   body: EntryBody,
   now: Date,
 ): Promise<number> {
-  const result = (await tx.execute(sql`
+  const result = await queryRows<{ head_seq: string | number }>(
+    tx,
+    sql`
     insert into inbox_heads (user_id, head_seq) values (${userId}, 1)
     on conflict (user_id) do update set head_seq = inbox_heads.head_seq + 1
-    returning head_seq`)) as unknown as { rows: { head_seq: string | number }[] };
-  const seq = Number(result.rows[0]?.head_seq);
+    returning head_seq`,
+  );
+  const seq = Number(result[0]?.head_seq);
   await tx.insert(inboxEntries).values({
     userId,
     seq,

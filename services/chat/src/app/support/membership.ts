@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { AppError, type Db } from '@rchat/server-kit';
-import { conversationMembers } from '../adapters/postgres/schema.ts';
+import { conversationMembers } from '../../db/schema.ts';
 
 /** Throws CONVERSATION_NOT_FOUND unless the user is a member (non-members cannot learn that it exists). */
 export async function requireMember(

@@ -1,7 +1,7 @@
 import { and, isNull, type SQL } from 'drizzle-orm';
 import { publishRevocation, type Bus, type Db } from '@rchat/server-kit';
-import { refreshTokens } from '../adapters/postgres/schema.ts';
-import type { UsersDeps } from './deps.ts';
+import { refreshTokens } from '../../db/schema.ts';
+import type { UsersDeps } from '../deps.ts';
 
 /** One ended session: a refresh-token family of a device. */
 export interface EndedSession {

@@ -1,7 +1,7 @@
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
-import { devices } from '../adapters/postgres/schema.ts';
-import type { UsersDeps } from './deps.ts';
+import { devices } from '../../db/schema.ts';
+import type { UsersDeps } from '../deps.ts';
 
 /**
  * The gate for every change to the account's keys, devices or backups: the

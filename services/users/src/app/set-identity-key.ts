@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { AppError } from '@rchat/server-kit';
 import type { SetIdentityKeyRequest } from '@rchat/protocol';
-import { users } from '../adapters/postgres/schema.ts';
+import { users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
 /**

@@ -3,7 +3,7 @@ import { desc, sql } from 'drizzle-orm';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, type Db, type Logger } from '@rchat/server-kit';
 import type { AccessClaims } from '@rchat/protocol';
-import { signingKeys } from '../adapters/postgres/schema.ts';
+import { signingKeys } from '../../db/schema.ts';
 
 /** How many of the newest keys the JWKS publishes (the active one and its predecessors). */
 export const PUBLISHED_KEYS = 3;

@@ -1,0 +1,4 @@
+// as: services/delivery/src/app/__fixture__.ts
+import type { ServerResponse } from 'node:http';
+
+export type Response = ServerResponse;
