@@ -95,7 +95,7 @@ export function routeKey(spec: Pick<RouteSpec, 'method' | 'path'>): string {
 export function bindRoutes<R extends RouteSpec>(
   app: FastifyInstance,
   specs: readonly R[],
-  handlers: RouteHandlers<R>,
+  handlers: NoInfer<RouteHandlers<R>>,
   options: BindRoutesOptions,
 ): void {
   const bindings = handlers as unknown as Record<string, RouteBinding<RouteSpec> | undefined>;

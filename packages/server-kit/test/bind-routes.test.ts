@@ -107,6 +107,36 @@ describe('bindRoutes', () => {
     expect(calls).toBe(0);
   });
 
+  it('serves the routes under the prefix of the plugin scope they are bound in', async () => {
+    const app = createHttpApp({ logger });
+    opened.apps.push(app);
+    const auth = await openCallerAuth({
+      bus: createMemoryBus(),
+      keySet: async () => ({ keys: [] }),
+      revocations: undefined,
+      logger,
+    });
+    opened.auth.push(auth);
+    await app.register(
+      async (scope) =>
+        bindRoutes(
+          scope,
+          specs,
+          {
+            'GET /things/:id': ({ params }) => ({ name: params.id }),
+            'POST /things': ({ body }) => answer(201, body),
+          },
+          { auth, internalToken: undefined, responseValidation: 'strict' },
+        ),
+      { prefix: '/v1' },
+    );
+    const id = '6f1c2a4e-8b3d-4f5a-9c7e-2d1b0a9f8e7d';
+    const res = await app.inject({ method: 'GET', url: `/v1/things/${id}` });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ name: id });
+    expect((await app.inject({ method: 'GET', url: `/things/${id}` })).statusCode).toBe(404);
+  });
+
   it('refuses to start when a route has no handler or a handler no route', async () => {
     const handle = () => ({ name: 'x' });
     await expect(
