@@ -258,9 +258,7 @@ describe('a chat instance that missed the deletion on the bus', () => {
     const logger = createLogger({ level: 'silent', name: 'late-chat' });
     const late = await createChatService(loadChatConfig({}), logger, {
       bus: createMemoryBus(), // hears nothing the platform published
-      keySet: platform.users.keySet,
       users: { getUser: async () => null },
-      revocations: async () => [],
       deletedAccounts: platform.users.deletedAccounts,
       database: platform.chat.database,
     });

@@ -8,6 +8,8 @@ import {
   createLogger,
   createMemoryBus,
   httpStatusByCode,
+  openCallerAuth,
+  type CallerAuth,
   type HttpApp,
 } from '@rchat/server-kit';
 import {
@@ -207,7 +209,12 @@ const routes: Record<ServiceName, Map<string, number>> = {
   chat: new Map(),
   delivery: new Map(),
 };
-const opened: { apps: HttpApp[]; users?: UsersService; chat?: ChatService } = { apps: [] };
+const opened: {
+  apps: HttpApp[];
+  users?: UsersService;
+  chat?: ChatService;
+  auth?: CallerAuth;
+} = { apps: [] };
 
 beforeAll(async () => {
   const logger = createLogger({ level: 'silent', name: 'deploy-config-test' });
@@ -224,27 +231,33 @@ beforeAll(async () => {
     return app;
   };
   const bus = createMemoryBus();
-  const keySet = async () => ({ keys: [] });
+  const auth = await openCallerAuth({
+    bus,
+    keySet: async () => ({ keys: [] }),
+    revocations: async () => [],
+    logger,
+  });
+  opened.auth = auth;
   [opened.users, opened.chat] = await Promise.all([
     createUsersService(loadUsersConfig({}), logger, { bus, memory: true }),
     createChatService(loadChatConfig({}), logger, {
       bus,
-      keySet,
       users: { getUser: async () => null },
-      revocations: async () => [],
       memory: true,
     }),
   ]);
-  opened.users.register(probe('users'));
-  opened.chat.register(probe('chat'));
-  (
-    await createDeliveryService(loadDeliveryConfig({}), logger, {
-      bus,
-      keySet,
-      readInbox: async () => ({ entries: [], headSeq: 0 }),
-      revocations: async () => [],
-    })
-  ).register(probe('delivery'));
+  const delivery = await createDeliveryService(loadDeliveryConfig({}), logger, {
+    bus,
+    readInbox: async () => ({ entries: [], headSeq: 0 }),
+  });
+  for (const [name, plugin] of [
+    ['users', opened.users.plugin],
+    ['chat', opened.chat.plugin],
+    ['delivery', delivery.plugin],
+  ] as const) {
+    const app = probe(name);
+    await app.register(plugin, { auth, metrics: app.metrics });
+  }
   await Promise.all(opened.apps.map((a) => a.ready()));
 });
 
@@ -252,6 +265,7 @@ afterAll(async () => {
   await Promise.all(opened.apps.map((a) => a.close()));
   await opened.users?.close();
   await opened.chat?.close();
+  opened.auth?.close();
 });
 
 describe('compose.yaml', () => {

@@ -140,7 +140,7 @@ describe('users retention', () => {
       (
         await rejection(
           alice.api.request('POST /auth/refresh', {
-            body: { refreshToken: alice.api.session?.refreshToken },
+            body: { refreshToken: alice.api.session?.refreshToken ?? '' },
             auth: false,
           }),
         )

@@ -43,6 +43,10 @@ export async function startPlatform(
     ...(options.dataDir ? { DATA_DIR: options.dataDir } : {}),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...(process.env.NATS_URL ? { NATS_URL: process.env.NATS_URL } : {}),
+    // vitest.config.ts sets it to `strict`: every answer is checked against the route table.
+    ...(process.env.RESPONSE_VALIDATION
+      ? { RESPONSE_VALIDATION: process.env.RESPONSE_VALIDATION }
+      : {}),
     ...options.env,
   };
   const config = loadServerConfig({

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import rateLimit from '@fastify/rate-limit';
 import {
   createHttpApp,
   openBus,
+  openCallerAuth,
   openSharedDatabase,
   type HttpApp,
   type Logger,
@@ -58,11 +58,17 @@ export async function createServerApp(
     database,
     clock: options.clock,
   });
-  const chat = await createChatService(chatConfig, logger.child({ component: 'chat' }), {
+  // One token verifier and one revocation tracker for the whole process, shared by the services.
+  const auth = await openCallerAuth({
     bus,
     keySet: users.keySet,
-    users: localUserDirectory(users.getUser),
     revocations: users.revocations,
+    logger,
+    minRefreshMs: 0,
+  });
+  const chat = await createChatService(chatConfig, logger.child({ component: 'chat' }), {
+    bus,
+    users: localUserDirectory(users.getUser),
     deletedAccounts: users.deletedAccounts,
     activeDevices: users.activeDevices,
     clock: options.clock,
@@ -72,12 +78,7 @@ export async function createServerApp(
   const delivery = await createDeliveryService(
     deliveryConfig,
     logger.child({ component: 'delivery' }),
-    {
-      bus,
-      keySet: users.keySet,
-      readInbox: chat.readInbox,
-      revocations: users.revocations,
-    },
+    { bus, readInbox: chat.readInbox },
   );
 
   const app = createHttpApp({
@@ -96,12 +97,13 @@ export async function createServerApp(
         }
       : {}),
   });
-  await app.register(rateLimit, { global: false });
-  users.register(app);
-  chat.register(app);
-  delivery.register(app);
+  const services = { auth, metrics: app.metrics };
+  await app.register(users.plugin, services);
+  await app.register(chat.plugin, services);
+  await app.register(delivery.plugin, services);
   await registerWebClient(app, config.WEB_DIST_DIR, logger.child({ component: 'web' }));
   app.addHook('onClose', async () => {
+    auth.close();
     await bus.close();
     await chat.close();
     await users.close();

@@ -28,6 +28,7 @@ export type Conversation = z.infer<typeof conversationSchema>;
 export const createConversationRequestSchema = z.strictObject({ peer: idSchema });
 export type CreateConversationRequest = z.infer<typeof createConversationRequestSchema>;
 
+/** Path parameters of `/conversations/:id…`: a conversation id. */
 export const conversationParamsSchema = z.strictObject({ id: idSchema });
 
 export const listConversationsResponseSchema = z.object({

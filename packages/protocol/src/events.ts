@@ -54,6 +54,10 @@ export const inboxQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
+/** Path parameters of the internal inbox read: whose inbox. */
+export const inboxOwnerParamsSchema = z.strictObject({ userId: idSchema });
+/** Query of the internal inbox read; delivery names the device when the read is that device resuming from its cursor (`after`). */
+export const internalInboxQuerySchema = inboxQuerySchema.extend({ device: idSchema.optional() });
 
 export const inboxPageSchema = z.object({
   entries: z.array(inboxEntrySchema),

@@ -26,6 +26,8 @@ export const linkMessageSchema = z.object({
 });
 export type LinkMessage = z.infer<typeof linkMessageSchema>;
 
+/** Path parameters of `/link/sessions/:id…`: a link-session id. */
+export const linkSessionIdParamsSchema = z.strictObject({ id: idSchema });
 export const linkMessagesQuerySchema = z.strictObject({ after: querySeqSchema.default(0) });
 export const linkMessagesResponseSchema = z.object({
   messages: z.array(linkMessageSchema),

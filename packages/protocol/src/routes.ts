@@ -19,6 +19,7 @@ import {
   commitRequestSchema,
   commitsQuerySchema,
   commitsResponseSchema,
+  conversationParamsSchema,
   listConversationsResponseSchema,
   messageSchema,
   readMarkerRequestSchema,
@@ -26,10 +27,16 @@ import {
   sendMessageRequestSchema,
 } from './chat.ts';
 import {
+  activeDevicesQuerySchema,
+  activeDevicesResponseSchema,
+  deletedAccountsResponseSchema,
   eventsQuerySchema,
   inboxEntrySchema,
+  inboxOwnerParamsSchema,
   inboxPageSchema,
   inboxQuerySchema,
+  internalInboxQuerySchema,
+  revokedDevicesResponseSchema,
 } from './events.ts';
 import type { ErrorCode } from './errors.ts';
 import { wellKnownSchema } from './policy.ts';
@@ -50,13 +57,19 @@ import {
   linkMessageRequestSchema,
   linkMessagesQuerySchema,
   linkMessagesResponseSchema,
+  linkSessionIdParamsSchema,
   linkSessionSchema,
   linkSessionListSchema,
   secretStorageRequestSchema,
   secretStorageSchema,
 } from './recovery.ts';
 import { z } from 'zod';
-import { searchUsersQuerySchema, searchUsersResponseSchema } from './users.ts';
+import {
+  deviceIdParamsSchema,
+  searchUsersQuerySchema,
+  searchUsersResponseSchema,
+  userIdParamsSchema,
+} from './users.ts';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -64,6 +77,8 @@ export interface RouteSpec {
   service: 'users' | 'chat' | 'delivery';
   auth: 'none' | 'bearer' | 'bearer-or-query' | 'internal';
   summary: string;
+  /** Path parameters (`:id` in `path`). */
+  params?: z.ZodType;
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
@@ -214,6 +229,7 @@ export const routeTable = [
   {
     method: 'GET',
     path: '/users/:id',
+    params: userIdParamsSchema,
     service: 'users',
     auth: 'bearer',
     summary: 'One user by id.',
@@ -234,6 +250,7 @@ export const routeTable = [
   {
     method: 'DELETE',
     path: '/devices/:id',
+    params: deviceIdParamsSchema,
     service: 'users',
     auth: 'bearer',
     summary:
@@ -266,6 +283,7 @@ export const routeTable = [
   {
     method: 'POST',
     path: '/link/sessions/:id/messages',
+    params: linkSessionIdParamsSchema,
     service: 'users',
     auth: 'bearer',
     summary: 'Post one opaque message to a link session of your account (at most 20 per session).',
@@ -283,6 +301,7 @@ export const routeTable = [
   {
     method: 'GET',
     path: '/link/sessions/:id/messages',
+    params: linkSessionIdParamsSchema,
     service: 'users',
     auth: 'bearer',
     summary: 'The messages of a link session after `after`.',
@@ -398,6 +417,7 @@ export const routeTable = [
   {
     method: 'GET',
     path: '/users/:id/keys',
+    params: userIdParamsSchema,
     service: 'users',
     auth: 'bearer',
     summary:
@@ -409,11 +429,13 @@ export const routeTable = [
   {
     method: 'POST',
     path: '/users/:id/key-packages/claim',
+    params: userIdParamsSchema,
     service: 'users',
     auth: 'bearer',
     summary:
       'Claim one KeyPackage for each certified device of a user, atomically: one-time KeyPackages are handed out once; a device with none left yields its last-resort one.',
-    body: claimKeyPackagesRequestSchema,
+    // A claim without a body leaves no device out.
+    body: claimKeyPackagesRequestSchema.optional(),
     response: claimKeyPackagesResponseSchema,
     status: 200,
     errors: [...authErrors, ...bodyErrors, 'USER_NOT_FOUND', 'RATE_LIMITED'],
@@ -462,6 +484,7 @@ export const routeTable = [
   {
     method: 'GET',
     path: '/conversations/:id',
+    params: conversationParamsSchema,
     service: 'chat',
     auth: 'bearer',
     summary: 'One conversation of the caller.',
@@ -472,6 +495,7 @@ export const routeTable = [
   {
     method: 'POST',
     path: '/conversations/:id/messages',
+    params: conversationParamsSchema,
     service: 'chat',
     auth: 'bearer',
     summary:
@@ -491,6 +515,7 @@ export const routeTable = [
   {
     method: 'GET',
     path: '/conversations/:id/messages',
+    params: conversationParamsSchema,
     service: 'chat',
     auth: 'bearer',
     summary: 'History, newest first; pass `nextBefore` as `before` for the previous page.',
@@ -502,6 +527,7 @@ export const routeTable = [
   {
     method: 'POST',
     path: '/conversations/:id/read',
+    params: conversationParamsSchema,
     service: 'chat',
     auth: 'bearer',
     summary:
@@ -514,6 +540,7 @@ export const routeTable = [
   {
     method: 'POST',
     path: '/conversations/:id/commits',
+    params: conversationParamsSchema,
     service: 'chat',
     auth: 'bearer',
     summary:
@@ -532,6 +559,7 @@ export const routeTable = [
   {
     method: 'POST',
     path: '/conversations/:id/join-requests',
+    params: conversationParamsSchema,
     service: 'chat',
     auth: 'bearer',
     summary:
@@ -542,6 +570,7 @@ export const routeTable = [
   {
     method: 'GET',
     path: '/conversations/:id/commits',
+    params: conversationParamsSchema,
     service: 'chat',
     auth: 'bearer',
     summary:
@@ -579,3 +608,75 @@ export const routeTable = [
 
 /** Every public endpoint: the source of docs/api.md and of the SDK's response checks. */
 export const routes: readonly RouteSpec[] = routeTable;
+
+/**
+ * Service-to-service endpoints (`/internal/…`): guarded by the shared INTERNAL_TOKEN, never exposed by
+ * nginx, and left out of the public API docs.
+ */
+export const internalRouteTable = [
+  {
+    method: 'GET',
+    path: '/internal/revoked-devices',
+    service: 'users',
+    auth: 'internal',
+    summary: 'Device removals and ended sessions whose access tokens may still be unexpired.',
+    response: revokedDevicesResponseSchema,
+    status: 200,
+    errors: ['FORBIDDEN'],
+  },
+  {
+    method: 'GET',
+    path: '/internal/deleted-accounts',
+    service: 'users',
+    auth: 'internal',
+    summary: 'Accounts deleted in the last 30 days (chat applies them at start).',
+    response: deletedAccountsResponseSchema,
+    status: 200,
+    errors: ['FORBIDDEN'],
+  },
+  {
+    method: 'GET',
+    path: '/internal/active-devices',
+    service: 'users',
+    auth: 'internal',
+    summary: "The devices of some users that are not removed (chat's inbox retention).",
+    query: activeDevicesQuerySchema,
+    response: activeDevicesResponseSchema,
+    status: 200,
+    errors: ['FORBIDDEN', 'VALIDATION_FAILED'],
+  },
+  {
+    method: 'GET',
+    path: '/internal/inbox/:userId',
+    service: 'chat',
+    auth: 'internal',
+    summary: "A user's inbox entries after `after` (delivery's catch-up and gap repair).",
+    params: inboxOwnerParamsSchema,
+    query: internalInboxQuerySchema,
+    response: inboxPageSchema,
+    status: 200,
+    errors: ['FORBIDDEN', 'VALIDATION_FAILED'],
+  },
+] as const satisfies readonly RouteSpec[];
+
+/** Every endpoint a service serves, public and internal. */
+export const allRoutes: readonly RouteSpec[] = [...routeTable, ...internalRouteTable];
+
+/** The routes of one service, public and internal, each typed as written. */
+export function routesOf<S extends RouteSpec['service']>(service: S): ServiceRoute<S>[] {
+  return [...routeTable, ...internalRouteTable].filter(
+    (r): r is ServiceRoute<S> => r.service === service,
+  );
+}
+
+/** A route of the public or internal table, typed as written. */
+export type AnyRoute = (typeof routeTable)[number] | (typeof internalRouteTable)[number];
+/** The routes of one service, typed as written. */
+export type ServiceRoute<S extends RouteSpec['service']> = Extract<AnyRoute, { service: S }>;
+/** A route's key, as handler maps and the SDK name it: "METHOD /path/:param". */
+export type RouteKeyOf<R> = R extends {
+  method: infer M extends string;
+  path: infer P extends string;
+}
+  ? `${M} ${P}`
+  : never;

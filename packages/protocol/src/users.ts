@@ -31,4 +31,7 @@ export const searchUsersResponseSchema = z.object({
 });
 export type SearchUsersResponse = z.infer<typeof searchUsersResponseSchema>;
 
+/** Path parameters of `/users/:id…`: a user id. */
 export const userIdParamsSchema = z.strictObject({ id: idSchema });
+/** Path parameters of `/devices/:id`: a device id. */
+export const deviceIdParamsSchema = z.strictObject({ id: idSchema });

@@ -17,7 +17,15 @@ import {
 } from './answer-errors.ts';
 import { RchatError } from './errors.ts';
 import { EventStream, type EventStreamOptions } from './event-stream.ts';
-import { pathOf, responseSchemaOf, type ResponseOf, type RouteKey } from './route-responses.ts';
+import {
+  pathOf,
+  responseSchemaOf,
+  type BodyOf,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseOf,
+  type RouteKey,
+} from './route-responses.ts';
 
 /** How long a request may take, answer included, unless the options say otherwise. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -32,10 +40,11 @@ export interface RchatApiOptions {
   requestTimeoutMs?: number;
 }
 
-interface Call {
-  params?: Record<string, string>;
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
+/** One request's parts, typed from its route's spec in the route table. */
+interface Call<K extends RouteKey> {
+  params?: ParamsOf<K>;
+  query?: QueryOf<K>;
+  body?: BodyOf<K>;
   /** Send the access token (default); refresh it first when it is about to expire. */
   auth?: boolean;
   /** Ends the request early (it then fails with NETWORK). */
@@ -183,7 +192,7 @@ export class RchatApi {
    */
   async request<K extends RouteKey>(
     route: K,
-    call: Call = {},
+    call: Call<K> = {},
     retried = false,
   ): Promise<ResponseOf<K>> {
     const auth = call.auth ?? true;
@@ -192,8 +201,8 @@ export class RchatApi {
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (auth && this.sessionState)
       headers.authorization = `Bearer ${this.sessionState.accessToken}`;
-    const search = call.query ? qs(call.query) : '';
-    const url = `${this.baseUrl}${pathOf(route, call.params)}${search ? `?${search}` : ''}`;
+    const search = call.query ? qs(call.query as Record<string, string | number | undefined>) : '';
+    const url = `${this.baseUrl}${pathOf(route, call.params as Record<string, string> | undefined)}${search ? `?${search}` : ''}`;
     const method = route.slice(0, route.indexOf(' '));
     const answer = await this.fetchWithTimeout(
       url,

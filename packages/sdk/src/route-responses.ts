@@ -14,6 +14,20 @@ type RouteOf<K extends RouteKey> = K extends `${infer M} ${infer P}`
   ? Extract<Route, { method: M; path: P }>
   : never;
 
+/** A route's path parameters, as its params schema in the route table names them. */
+export type ParamsOf<K extends RouteKey> =
+  RouteOf<K> extends { params: infer S extends z.ZodType } ? z.input<S> : Record<string, never>;
+
+/** A route's query: the names its query schema has (values go into the URL as text). */
+export type QueryOf<K extends RouteKey> =
+  RouteOf<K> extends { query: infer S extends z.ZodType }
+    ? { [Name in keyof z.input<S>]?: string | number | undefined }
+    : Record<string, never>;
+
+/** A route's request body, as its body schema in the route table says (an empty object where it has none). */
+export type BodyOf<K extends RouteKey> =
+  RouteOf<K> extends { body: infer S extends z.ZodType } ? z.input<S> : Record<string, never>;
+
 /** What a route answers on success, as its response schema in the route table says (void when it answers 204). */
 export type ResponseOf<K extends RouteKey> =
   RouteOf<K> extends { response: infer S extends z.ZodType } ? z.output<S> : void;

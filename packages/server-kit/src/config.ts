@@ -149,4 +149,17 @@ export const baseConfigShape = {
     .describe(
       "A request body over its route's limit is still read (and dropped) up to this many bytes before the 413 answer, so a client that uploads before it reads gets the answer instead of a reset connection; a longer body is answered at once with `Connection: close` and its connection lingers 30 s, dropping what still arrives.",
     ),
+  RESPONSE_VALIDATION: z
+    .enum(['off', 'strict'])
+    .default('off')
+    .describe(
+      "`strict` checks every answer against its route's response schema in the protocol and answers 500 (and logs the mismatch) when it does not match; the tests run with it. `off` in production.",
+    ),
+};
+
+/** Limits more than one service reads (each service's schema spreads the ones it needs). */
+export const sharedLimitsShape = {
+  MAX_CIPHERTEXT_BYTES: env
+    .int(65_536, 1_024, 16 * 1024 * 1024)
+    .describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),
 };

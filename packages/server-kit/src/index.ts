@@ -11,6 +11,8 @@ export * from './jwt-verifier.ts';
 export * from './http-app.ts';
 export * from './metrics.ts';
 export * from './auth.ts';
+export * from './caller-auth.ts';
+export * from './bind-routes.ts';
 export * from './shutdown.ts';
 export * from './base64.ts';
 export * from './rate-limit.ts';

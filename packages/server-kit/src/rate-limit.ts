@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from './app-error.ts';
+import { callerOf } from './auth.ts';
 import type { TokenVerifier } from './jwt-verifier.ts';
 
 const WINDOW_MS = 60_000;
@@ -35,7 +36,7 @@ export function byCaller(verifier: TokenVerifier): (request: FastifyRequest) => 
     const token = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     if (token) {
       try {
-        return `u:${(await verifier.verify(token)).sub}`;
+        return `u:${callerOf(await verifier.verify(token), token).userId}`;
       } catch {
         // Not a valid token: the request is limited (and then refused) by its address.
       }

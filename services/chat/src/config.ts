@@ -5,6 +5,7 @@ import {
   env,
   loadConfig,
   retentionConfigShape,
+  sharedLimitsShape,
 } from '@rchat/server-kit';
 
 export const chatConfigSchema = z
@@ -16,9 +17,7 @@ export const chatConfigSchema = z
       .describe(
         'Base URL of the users service (token keys, user lookups); required when chat runs on its own.',
       ),
-    MAX_CIPHERTEXT_BYTES: env
-      .int(65_536, 1_024, 16 * 1024 * 1024)
-      .describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),
+    ...sharedLimitsShape,
     RATE_LIMIT_SEND_PER_MINUTE: env
       .int(6_000, 1)
       .describe('Messages one account (all its devices together) may send per minute.'),

@@ -1,7 +1,7 @@
-import rateLimit from '@fastify/rate-limit';
 import {
   createHttpApp,
   openBus,
+  openCallerAuth,
   remoteDeletedAccountsSource,
   remoteKeySet,
   remoteRevocationSource,
@@ -23,17 +23,21 @@ export async function createChatApp(
   const bus = await openBus(config, 'chat', logger);
   const service = await createChatService(config, logger, {
     bus,
-    keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
     users: httpUserDirectory(config.USERS_URL),
-    revocations: config.INTERNAL_TOKEN
-      ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN)
-      : async () => [],
     deletedAccounts: config.INTERNAL_TOKEN
       ? remoteDeletedAccountsSource(config.USERS_URL, config.INTERNAL_TOKEN)
       : undefined,
     activeDevices: config.INTERNAL_TOKEN
       ? remoteActiveDevices(config.USERS_URL, config.INTERNAL_TOKEN)
       : undefined,
+  });
+  const auth = await openCallerAuth({
+    bus,
+    keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
+    revocations: config.INTERNAL_TOKEN
+      ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN)
+      : async () => [],
+    logger,
   });
   const app = createHttpApp({
     logger,
@@ -43,9 +47,9 @@ export async function createChatApp(
     metricsToken: config.METRICS_TOKEN,
     maxRefusedBodyBytes: config.MAX_REFUSED_BODY_BYTES,
   });
-  await app.register(rateLimit, { global: false });
-  service.register(app);
+  await app.register(service.plugin, { auth, metrics: app.metrics });
   app.addHook('onClose', async () => {
+    auth.close();
     await bus.close();
     await service.close();
   });

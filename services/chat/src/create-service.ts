@@ -1,31 +1,29 @@
-import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import {
-  createTokenVerifier,
-  DeviceRevocations,
+  bindRoutes,
   KeyedLimit,
   migrate,
   openDatabase,
   RetentionSchedule,
   type Bus,
-  type Metrics,
   type Database,
-  type KeySetSource,
   type DeletedAccountsSource,
   type Logger,
-  type RevocationSource,
+  type ServicePlugin,
   watchAccountDeletions,
 } from '@rchat/server-kit';
-import type { InboxPage, InboxQuery } from '@rchat/protocol';
+import { routesOf, type InboxPage, type InboxQuery } from '@rchat/protocol';
 import type { ChatConfig } from './config.ts';
 import type { ActiveDevicesSource, ChatDeps, UserDirectory } from './app/deps.ts';
 import { readInbox } from './app/read-inbox.ts';
 import { recordAccountDeletion } from './app/record-account-deletion.ts';
 import { inboxRetentionTask } from './app/delete-passed-inbox-entries.ts';
 import { chatMigrations } from './db/migrations.ts';
-import { registerChatRoutes } from './adapters/http/routes.ts';
+import { chatHandlers } from './adapters/http/routes.ts';
 
 export interface ChatService {
-  register(app: FastifyInstance & { metrics: Metrics }): void;
+  /** The service's routes as an encapsulated Fastify plugin (register it with an optional prefix). */
+  plugin: ServicePlugin;
   /** In-process inbox reads for the delivery service; `resumingDevice` when the read is that device resuming from `q.after`. */
   readInbox(userId: string, q: InboxQuery, resumingDevice?: string): Promise<InboxPage>;
   /** The scheduled deletion of passed inbox entries (started with the service, stopped by `close`). */
@@ -37,10 +35,7 @@ export interface ChatService {
 
 export interface ChatServiceOptions {
   bus: Bus;
-  keySet: KeySetSource;
   users: UserDirectory;
-  /** Recent device removals, loaded at start (the bus brings later ones). */
-  revocations: RevocationSource;
   /** Recent account deletions, applied at start (the bus brings later ones). */
   deletedAccounts?: DeletedAccountsSource | undefined;
   /** Users' devices that are not removed; without it inbox entries are never deleted. */
@@ -81,12 +76,6 @@ export async function createChatService(
       ),
     },
   };
-  const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
-  await revoked.start();
-  const verifier = createTokenVerifier(options.keySet, {
-    isRevoked: revoked.isRevoked,
-    isSessionEnded: revoked.isSessionEnded,
-  });
   const stopDeletions = await watchAccountDeletions(
     options.bus,
     options.deletedAccounts,
@@ -106,16 +95,20 @@ export async function createChatService(
   });
   retention.start();
   return {
-    register: (app) => {
-      retention.observe(app.metrics);
-      registerChatRoutes(app, deps, verifier);
+    plugin: async (app, { auth, metrics }) => {
+      retention.observe(metrics);
+      await app.register(rateLimit, { global: false });
+      bindRoutes(app, routesOf('chat'), chatHandlers(deps), {
+        auth,
+        internalToken: config.INTERNAL_TOKEN,
+        responseValidation: config.RESPONSE_VALIDATION,
+      });
     },
     readInbox: (userId, q, resumingDevice) => readInbox(deps, userId, q, { resumingDevice }),
     retention,
     ready: () => database.ping(),
     close: async () => {
       await retention.stop();
-      revoked.close();
       stopDeletions();
       if (!options.database) await database.close();
     },

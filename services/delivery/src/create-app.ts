@@ -1,6 +1,7 @@
 import {
   createHttpApp,
   openBus,
+  openCallerAuth,
   remoteKeySet,
   remoteRevocationSource,
   type HttpApp,
@@ -33,11 +34,15 @@ export async function createDeliveryApp(
       'NATS_URL is not set: only messages sent through this process reach its streams live.',
     );
   const bus = await openBus(config, 'delivery', logger);
-  const service = await createDeliveryService(config, logger, {
+  const auth = await openCallerAuth({
     bus,
     keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
-    readInbox: httpInboxReader(config.CHAT_URL, config.INTERNAL_TOKEN),
     revocations: remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN),
+    logger,
+  });
+  const service = await createDeliveryService(config, logger, {
+    bus,
+    readInbox: httpInboxReader(config.CHAT_URL, config.INTERNAL_TOKEN),
   });
   const app = createHttpApp({
     logger,
@@ -51,7 +56,10 @@ export async function createDeliveryApp(
       chat: () => ping(config.CHAT_URL),
     },
   });
-  service.register(app);
-  app.addHook('onClose', async () => bus.close());
+  await app.register(service.plugin, { auth, metrics: app.metrics });
+  app.addHook('onClose', async () => {
+    auth.close();
+    await bus.close();
+  });
   return { app, service };
 }

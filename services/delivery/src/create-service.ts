@@ -1,20 +1,13 @@
-import type { FastifyInstance } from 'fastify';
-import {
-  createTokenVerifier,
-  DeviceRevocations,
-  type Bus,
-  type KeySetSource,
-  type Logger,
-  type Metrics,
-  type RevocationSource,
-} from '@rchat/server-kit';
+import { routesOf } from '@rchat/protocol';
+import { bindRoutes, type Bus, type Logger, type ServicePlugin } from '@rchat/server-kit';
 import type { DeliveryConfig } from './config.ts';
 import type { InboxReader } from './app/inbox-reader.ts';
 import { StreamRegistry } from './app/stream-registry.ts';
-import { registerDeliveryRoutes } from './adapters/routes.ts';
+import { deliveryHandlers } from './adapters/routes.ts';
 
 export interface DeliveryService {
-  register(app: FastifyInstance & { metrics: Metrics }): void;
+  /** The service's route and hooks as an encapsulated Fastify plugin (register it with an optional prefix). */
+  plugin: ServicePlugin;
   /** Ends all streams so clients reconnect to another instance. */
   drain(): void;
   readonly connections: number;
@@ -25,47 +18,46 @@ export async function createDeliveryService(
   logger: Logger,
   options: {
     bus: Bus;
-    keySet: KeySetSource;
     readInbox: InboxReader;
-    revocations: RevocationSource;
   },
 ): Promise<DeliveryService> {
-  const revoked = new DeviceRevocations(options.bus, options.revocations, logger);
-  await revoked.start();
-  const verifier = createTokenVerifier(options.keySet, {
-    isRevoked: revoked.isRevoked,
-    isSessionEnded: revoked.isSessionEnded,
-  });
   let registry: StreamRegistry | null = null;
-  // A removed device loses its streams at once, on every instance.
-  // A removed device's streams end for good; a signed-out session's end, and the device may sign in again.
-  revoked.onRevoked((e) =>
-    registry?.endDevice(e.deviceId, e.sessionId ? 'signed-out' : (e.reason ?? 'device-removed')),
-  );
   return {
-    register(app) {
-      const gauge = app.metrics.gauge(
+    plugin: async (app, { auth, metrics }) => {
+      const gauge = metrics.gauge(
         'rchat_delivery_streams',
         'Open Server-Sent Events streams on this instance.',
       );
-      registry = new StreamRegistry(options.bus, logger, (n) => gauge.set(n));
-      registerDeliveryRoutes(app, {
-        verifier,
-        registry,
-        readInbox: options.readInbox,
-        limits: {
-          heartbeatMs: config.HEARTBEAT_MS,
-          maxBufferedBytes: config.MAX_BUFFERED_BYTES,
-          maxPendingBytes: config.MAX_PENDING_BYTES,
-          retryMs: config.RETRY_MS,
+      const streams = new StreamRegistry(options.bus, logger, (n) => gauge.set(n));
+      registry = streams;
+      // A removed device's streams end for good; a signed-out session's end, and the device may sign in again.
+      const stopHearing = auth.revocations.onRevoked((e) =>
+        streams.endDevice(e.deviceId, e.sessionId ? 'signed-out' : (e.reason ?? 'device-removed')),
+      );
+      bindRoutes(
+        app,
+        routesOf('delivery'),
+        deliveryHandlers({
+          registry: streams,
+          readInbox: options.readInbox,
+          limits: {
+            heartbeatMs: config.HEARTBEAT_MS,
+            maxBufferedBytes: config.MAX_BUFFERED_BYTES,
+            maxPendingBytes: config.MAX_PENDING_BYTES,
+            retryMs: config.RETRY_MS,
+          },
+          maxStreamsPerUser: config.MAX_STREAMS_PER_USER,
+          logger,
+        }),
+        {
+          auth,
+          internalToken: config.INTERNAL_TOKEN,
+          responseValidation: config.RESPONSE_VALIDATION,
         },
-        maxStreamsPerUser: config.MAX_STREAMS_PER_USER,
-        logger,
-        corsOrigins: config.CORS_ORIGINS,
-      });
+      );
       app.addHook('preClose', async () => {
-        revoked.close();
-        registry?.endAll('shutdown');
+        stopHearing();
+        streams.endAll('shutdown');
       });
     },
     drain: () => registry?.endAll('shutdown'),

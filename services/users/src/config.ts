@@ -5,6 +5,7 @@ import {
   env,
   loadConfig,
   retentionConfigShape,
+  sharedLimitsShape,
 } from '@rchat/server-kit';
 import { registrationPolicySchema } from '@rchat/protocol';
 
@@ -84,9 +85,7 @@ export const usersConfigSchema = z
       .describe(
         'MLS cipher suites clients may use, comma-separated, the default first (published in /.well-known/rchat).',
       ),
-    MAX_CIPHERTEXT_BYTES: env
-      .int(65_536, 1_024, 16 * 1024 * 1024)
-      .describe('Largest message ciphertext in bytes (chat enforces it; users publishes it).'),
+    ...sharedLimitsShape,
     ...retentionConfigShape,
     REFRESH_TOKEN_RETENTION_DAYS: env
       .int(7, 0, 365)

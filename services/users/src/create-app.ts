@@ -1,5 +1,10 @@
-import rateLimit from '@fastify/rate-limit';
-import { createHttpApp, openBus, type HttpApp, type Logger } from '@rchat/server-kit';
+import {
+  createHttpApp,
+  openBus,
+  openCallerAuth,
+  type HttpApp,
+  type Logger,
+} from '@rchat/server-kit';
 import type { UsersConfig } from './config.ts';
 import { createUsersService, type UsersService } from './create-service.ts';
 
@@ -11,6 +16,14 @@ export async function createUsersApp(
 ): Promise<{ app: HttpApp; service: UsersService }> {
   const bus = await openBus(config, 'users', logger);
   const service = await createUsersService(config, logger, { ...options, bus });
+  // Token keys and revocations are this service's own: read in-process.
+  const auth = await openCallerAuth({
+    bus,
+    keySet: service.keySet,
+    revocations: service.revocations,
+    logger,
+    minRefreshMs: 0,
+  });
   const app = createHttpApp({
     logger,
     readiness: { database: service.ready },
@@ -19,9 +32,9 @@ export async function createUsersApp(
     metricsToken: config.METRICS_TOKEN,
     maxRefusedBodyBytes: config.MAX_REFUSED_BODY_BYTES,
   });
-  await app.register(rateLimit, { global: false });
-  service.register(app);
+  await app.register(service.plugin, { auth, metrics: app.metrics });
   app.addHook('onClose', async () => {
+    auth.close();
     await service.close();
     await bus.close();
   });

@@ -1,19 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import {
-  createTokenVerifier,
-  DeviceRevocations,
+  bindRoutes,
   migrate,
   openDatabase,
   RetentionSchedule,
   type Bus,
-  type Metrics,
   type Database,
   type KeySetSource,
   type DeletedAccountsSource,
   type Logger,
   type RevocationSource,
+  type ServicePlugin,
 } from '@rchat/server-kit';
-import type { ActiveDevice, User } from '@rchat/protocol';
+import { routesOf, type ActiveDevice, type User } from '@rchat/protocol';
 import type { UsersConfig } from './config.ts';
 import type { UsersDeps } from './app/deps.ts';
 import { SigningKeys } from './app/support/signing-keys.ts';
@@ -24,12 +23,13 @@ import { listActiveDevices } from './app/list-active-devices.ts';
 import { usersRetentionTasks } from './app/clean-up-expired.ts';
 import { createArgon2Hasher } from './adapters/argon2-hasher.ts';
 import { usersMigrations } from './db/migrations.ts';
-import { registerUsersRoutes } from './adapters/http/routes.ts';
+import { usersHandlers } from './adapters/http/routes.ts';
 
 /** The users service, independent of how it is hosted (own process or the single-process server). */
 export interface UsersService {
-  register(app: FastifyInstance & { metrics: Metrics }): void;
-  /** In-process key source for other services' token verifiers. */
+  /** The service's routes as an encapsulated Fastify plugin (register it with an optional prefix). */
+  plugin: ServicePlugin;
+  /** In-process key source for token verifiers (keys are published at /.well-known/jwks.json). */
   keySet: KeySetSource;
   getUser(id: string): Promise<User>;
   /** In-process source of recent device revocations for other services. */
@@ -90,13 +90,6 @@ export async function createUsersService(
     now: options.clock ?? (() => new Date()),
   };
   const keySet: KeySetSource = () => keys.jwks();
-  const revoked = new DeviceRevocations(options.bus, () => recentRevocations(deps), logger);
-  await revoked.start();
-  const verifier = createTokenVerifier(keySet, {
-    minRefreshMs: 0,
-    isRevoked: revoked.isRevoked,
-    isSessionEnded: revoked.isSessionEnded,
-  });
   const retention = new RetentionSchedule({
     service: 'users',
     intervalMs: config.RETENTION_INTERVAL_SECONDS * 1000,
@@ -106,9 +99,14 @@ export async function createUsersService(
   });
   retention.start();
   return {
-    register: (app) => {
-      retention.observe(app.metrics);
-      registerUsersRoutes(app, deps, verifier, options.bus);
+    plugin: async (app, { auth, metrics }) => {
+      retention.observe(metrics);
+      await app.register(rateLimit, { global: false });
+      bindRoutes(app, routesOf('users'), usersHandlers(deps, options.bus), {
+        auth,
+        internalToken: config.INTERNAL_TOKEN,
+        responseValidation: config.RESPONSE_VALIDATION,
+      });
     },
     revocations: () => recentRevocations(deps),
     deletedAccounts: () => recentAccountDeletions(deps),
@@ -120,7 +118,6 @@ export async function createUsersService(
     close: async () => {
       clearInterval(rotation);
       await retention.stop();
-      revoked.close();
       if (!options.database) await database.close();
     },
     database,

@@ -1,24 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import {
-  conversationParamsSchema,
-  createConversationRequestSchema,
-  historyQuerySchema,
-  inboxQuerySchema,
-  readMarkerRequestSchema,
-  sendMessageRequestSchema,
-  commitRequestSchema,
-  commitsQuerySchema,
-} from '@rchat/protocol';
-import {
-  authenticate,
-  byCaller,
-  parseInput,
-  rateLimited,
-  requireInternal,
-  type TokenVerifier,
-} from '@rchat/server-kit';
-import type { Caller, ChatDeps } from '../../app/deps.ts';
+import type { ServiceRoute } from '@rchat/protocol';
+import { answer, type RouteHandlers } from '@rchat/server-kit';
+import type { ChatDeps } from '../../app/deps.ts';
 import { createDirectConversation } from '../../app/create-conversation.ts';
 import { getConversation } from '../../app/get-conversation.ts';
 import { listConversations } from '../../app/list-conversations.ts';
@@ -30,108 +12,53 @@ import { requestJoin } from '../../app/request-join.ts';
 import { listCommits } from '../../app/list-commits.ts';
 import { submitCommit } from '../../app/submit-commit.ts';
 
-const internalInboxParamsSchema = z.strictObject({ userId: z.uuid() });
-/** Delivery names the device when the read is that device resuming from its cursor (`after`). */
-const internalInboxQuerySchema = inboxQuerySchema.extend({ device: z.uuid().optional() });
-
-export function registerChatRoutes(
-  app: FastifyInstance,
-  deps: ChatDeps,
-  verifier: TokenVerifier,
-): void {
-  const caller = async (request: FastifyRequest): Promise<Caller> => {
-    const token = await authenticate(request, verifier);
-    const raw = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1] ?? '';
-    return { userId: token.sub, deviceId: token.did, username: token.usr, token: raw };
-  };
+/** The chat service's routes (public and internal, as the protocol's route table has them), one use case each. */
+export function chatHandlers(deps: ChatDeps): RouteHandlers<ServiceRoute<'chat'>> {
   const { config } = deps;
   // A base64 body of MAX_CIPHERTEXT_BYTES plus the JSON around it.
   const sendBodyLimit = Math.ceil((config.MAX_CIPHERTEXT_BYTES * 4) / 3) + 4096;
   // A base64 commit and Welcome of MAX_COMMIT_BYTES each, plus the recipients.
   const commitBodyLimit = Math.ceil((config.MAX_COMMIT_BYTES * 8) / 3) + 65_536;
   // Route budgets are the account's: all its devices and tokens share them.
-  const perCaller = (max: number) => rateLimited(max, byCaller(verifier));
-
-  app.post('/conversations', async (request, reply) => {
-    const me = await caller(request);
-    const { peer } = parseInput(createConversationRequestSchema, request.body, 'body');
-    const { conversation, created } = await createDirectConversation(deps, me, peer);
-    return reply.code(created ? 201 : 200).send(conversation);
-  });
-  app.get('/conversations', async (request) => ({
-    conversations: await listConversations(deps, await caller(request)),
-  }));
-  app.get('/conversations/:id', async (request) => {
-    const me = await caller(request);
-    return getConversation(
-      deps,
-      me,
-      parseInput(conversationParamsSchema, request.params, 'params').id,
-    );
-  });
-  app.post(
-    '/conversations/:id/messages',
-    { bodyLimit: sendBodyLimit, config: perCaller(config.RATE_LIMIT_SEND_PER_MINUTE) },
-    async (request, reply) => {
-      const me = await caller(request);
-      const { id } = parseInput(conversationParamsSchema, request.params, 'params');
-      const body = parseInput(sendMessageRequestSchema, request.body, 'body');
-      const outcome = await sendMessage(deps, me, id, body);
-      return reply.code(outcome.kind === 'created' ? 201 : 200).send(outcome.message);
+  const perCaller = (max: number) => ({ max, per: 'caller' }) as const;
+  return {
+    'POST /conversations': async ({ caller, body }) => {
+      const { conversation, created } = await createDirectConversation(deps, caller, body.peer);
+      return answer(created ? 201 : 200, conversation);
     },
-  );
-  app.get('/conversations/:id/messages', async (request) => {
-    const me = await caller(request);
-    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
-    return readHistory(deps, me, id, parseInput(historyQuerySchema, request.query, 'query'));
-  });
-  app.post('/conversations/:id/read', async (request) => {
-    const me = await caller(request);
-    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
-    return markRead(deps, me, id, parseInput(readMarkerRequestSchema, request.body, 'body').seq);
-  });
-  app.get('/inbox', async (request) => {
-    const me = await caller(request);
-    return readInbox(deps, me.userId, parseInput(inboxQuerySchema, request.query, 'query'), {
-      forDevice: me.deviceId,
-      resumingDevice: me.deviceId,
-    });
-  });
-  app.post(
-    '/conversations/:id/commits',
-    { bodyLimit: commitBodyLimit, config: perCaller(config.RATE_LIMIT_COMMITS_PER_MINUTE) },
-    async (request, reply) => {
-      const me = await caller(request);
-      const { id } = parseInput(conversationParamsSchema, request.params, 'params');
-      return reply
-        .code(201)
-        .send(
-          await submitCommit(deps, me, id, parseInput(commitRequestSchema, request.body, 'body')),
-        );
+    'GET /conversations': async ({ caller }) => ({
+      conversations: await listConversations(deps, caller),
+    }),
+    'GET /conversations/:id': ({ caller, params }) => getConversation(deps, caller, params.id),
+    'POST /conversations/:id/messages': {
+      bodyLimit: sendBodyLimit,
+      rateLimit: perCaller(config.RATE_LIMIT_SEND_PER_MINUTE),
+      handle: async ({ caller, params, body }) => {
+        const outcome = await sendMessage(deps, caller, params.id, body);
+        return answer(outcome.kind === 'created' ? 201 : 200, outcome.message);
+      },
     },
-  );
-  app.post(
-    '/conversations/:id/join-requests',
-    { config: perCaller(config.RATE_LIMIT_JOIN_REQUESTS_PER_MINUTE) },
-    async (request, reply) => {
-      const me = await caller(request);
-      await requestJoin(
-        deps,
-        me,
-        parseInput(conversationParamsSchema, request.params, 'params').id,
-      );
-      return reply.code(204).send();
+    'GET /conversations/:id/messages': ({ caller, params, query }) =>
+      readHistory(deps, caller, params.id, query),
+    'POST /conversations/:id/read': ({ caller, params, body }) =>
+      markRead(deps, caller, params.id, body.seq),
+    'GET /inbox': ({ caller, query }) =>
+      readInbox(deps, caller.userId, query, {
+        forDevice: caller.deviceId,
+        resumingDevice: caller.deviceId,
+      }),
+    'POST /conversations/:id/commits': {
+      bodyLimit: commitBodyLimit,
+      rateLimit: perCaller(config.RATE_LIMIT_COMMITS_PER_MINUTE),
+      handle: ({ caller, params, body }) => submitCommit(deps, caller, params.id, body),
     },
-  );
-  app.get('/conversations/:id/commits', async (request) => {
-    const me = await caller(request);
-    const { id } = parseInput(conversationParamsSchema, request.params, 'params');
-    return listCommits(deps, me, id, parseInput(commitsQuerySchema, request.query, 'query'));
-  });
-  app.get('/internal/inbox/:userId', async (request) => {
-    requireInternal(request, config.INTERNAL_TOKEN);
-    const { userId } = parseInput(internalInboxParamsSchema, request.params, 'params');
-    const { device, ...q } = parseInput(internalInboxQuerySchema, request.query, 'query');
-    return readInbox(deps, userId, q, { resumingDevice: device });
-  });
+    'POST /conversations/:id/join-requests': {
+      rateLimit: perCaller(config.RATE_LIMIT_JOIN_REQUESTS_PER_MINUTE),
+      handle: ({ caller, params }) => requestJoin(deps, caller, params.id),
+    },
+    'GET /conversations/:id/commits': ({ caller, params, query }) =>
+      listCommits(deps, caller, params.id, query),
+    'GET /internal/inbox/:userId': ({ params, query: { device, ...q } }) =>
+      readInbox(deps, params.userId, q, { resumingDevice: device }),
+  };
 }

@@ -1,36 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import {
-  API_VERSION,
-  loginRequestSchema,
-  logoutRequestSchema,
-  refreshRequestSchema,
-  registerRequestSchema,
-  searchUsersQuerySchema,
-  userIdParamsSchema,
-  setIdentityKeyRequestSchema,
-  resetIdentityRequestSchema,
-  setCertificateRequestSchema,
-  uploadKeyPackagesRequestSchema,
-  claimKeyPackagesRequestSchema,
-  linkMessageRequestSchema,
-  linkMessagesQuerySchema,
-  secretStorageRequestSchema,
-  appendBackupRequestSchema,
-  changePasswordRequestSchema,
-  deleteAccountRequestSchema,
-  backupEntriesQuerySchema,
-  activeDevicesQuerySchema,
-  type WellKnown,
-} from '@rchat/protocol';
-import {
-  authenticate,
-  byCaller,
-  parseInput,
-  rateLimited,
-  requireInternal,
-  type Bus,
-  type TokenVerifier,
-} from '@rchat/server-kit';
+import { API_VERSION, type ServiceRoute, type WellKnown } from '@rchat/protocol';
+import type { Bus, RouteHandlers } from '@rchat/server-kit';
 import type { UsersDeps } from '../../app/deps.ts';
 import { register } from '../../app/register.ts';
 import { login } from '../../app/login.ts';
@@ -64,231 +33,119 @@ import { getSecretStorage } from '../../app/get-secret-storage.ts';
 import { putSecretStorage } from '../../app/put-secret-storage.ts';
 import { readBackup } from '../../app/read-backup.ts';
 
-export function registerUsersRoutes(
-  app: FastifyInstance,
-  deps: UsersDeps,
-  verifier: TokenVerifier,
-  bus: Bus,
-): void {
+/** The users service's routes (public and internal, as the protocol's route table has them), one use case each. */
+export function usersHandlers(deps: UsersDeps, bus: Bus): RouteHandlers<ServiceRoute<'users'>> {
   const { config } = deps;
-  const authLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE);
-
-  app.post('/auth/register', { config: authLimit }, async (request, reply) => {
-    const input = parseInput(registerRequestSchema, request.body, 'body');
-    return reply.code(201).send(await register(deps, input));
-  });
-  app.post('/auth/challenge', { config: authLimit }, async () => issueLoginChallenge(deps));
-  app.post('/auth/login', { config: authLimit }, async (request) =>
-    login(deps, parseInput(loginRequestSchema, request.body, 'body')),
-  );
-  app.post('/auth/refresh', { config: authLimit }, async (request) =>
-    refresh(deps, parseInput(refreshRequestSchema, request.body, 'body').refreshToken),
-  );
-  app.post('/auth/logout', async (request, reply) => {
-    await logout(deps, bus, parseInput(logoutRequestSchema, request.body, 'body').refreshToken);
-    return reply.code(204).send();
-  });
-  // Each checks the password (argon2id) or ends sessions: limited like sign-in.
-  app.put('/auth/password', { config: authLimit }, async (request) => {
-    const caller = await authenticate(request, verifier);
-    return changePassword(
-      deps,
-      bus,
-      { userId: caller.sub, deviceId: caller.did },
-      parseInput(changePasswordRequestSchema, request.body, 'body'),
-    );
-  });
-  app.post('/auth/sign-out-others', { config: authLimit }, async (request) => {
-    const caller = await authenticate(request, verifier);
-    return signOutOtherDevices(deps, bus, { userId: caller.sub, deviceId: caller.did });
-  });
-  app.post('/auth/delete-account', { config: authLimit }, async (request, reply) => {
-    const caller = await authenticate(request, verifier);
-    await deleteAccount(
-      deps,
-      bus,
-      { userId: caller.sub, deviceId: caller.did },
-      parseInput(deleteAccountRequestSchema, request.body, 'body').password,
-    );
-    return reply.code(204).send();
-  });
-
-  app.get(
-    '/users',
-    { config: rateLimited(config.RATE_LIMIT_SEARCH_PER_MINUTE) },
-    async (request) => {
-      await authenticate(request, verifier);
-      return searchUsers(deps, parseInput(searchUsersQuerySchema, request.query, 'query'));
+  // Sign-in and whatever checks the password (argon2id) or ends sessions: per client address.
+  const authLimit = {
+    rateLimit: { max: config.RATE_LIMIT_AUTH_PER_MINUTE, per: 'address' },
+  } as const;
+  const linkLimit = {
+    rateLimit: { max: config.RATE_LIMIT_AUTH_PER_MINUTE * 4, per: 'caller' },
+  } as const;
+  return {
+    'POST /auth/register': {
+      ...authLimit,
+      handle: ({ body }) => register(deps, body),
     },
-  );
-  app.get('/users/:id', async (request) => {
-    await authenticate(request, verifier);
-    return getUser(deps, parseInput(userIdParamsSchema, request.params, 'params').id);
-  });
-  app.get('/devices', async (request) => {
-    const caller = await authenticate(request, verifier);
-    return { devices: await listDevices(deps, caller.sub, caller.did) };
-  });
-
-  app.delete('/devices/:id', async (request, reply) => {
-    const caller = await authenticate(request, verifier);
-    const { id } = parseInput(userIdParamsSchema, request.params, 'params');
-    // Signing oneself out is always allowed; removing another device needs a device the identity key certified.
-    if (id !== caller.did)
-      await requireCertifiedDevice(deps, { userId: caller.sub, deviceId: caller.did });
-    await removeDevice(deps, bus, caller.sub, id);
-    return reply.code(204).send();
-  });
-  app.get('/internal/revoked-devices', async (request) => {
-    requireInternal(request, config.INTERNAL_TOKEN);
-    return { revoked: await recentRevocations(deps) };
-  });
-  app.get('/internal/deleted-accounts', async (request) => {
-    requireInternal(request, config.INTERNAL_TOKEN);
-    return { deleted: await recentAccountDeletions(deps) };
-  });
-  app.get('/internal/active-devices', async (request) => {
-    requireInternal(request, config.INTERNAL_TOKEN);
-    return {
-      devices: await listActiveDevices(
-        deps,
-        parseInput(activeDevicesQuerySchema, request.query, 'query').users,
-      ),
-    };
-  });
-  const linkLimit = rateLimited(config.RATE_LIMIT_AUTH_PER_MINUTE * 4, byCaller(verifier));
-  app.post('/link/sessions', { config: linkLimit }, async (request, reply) => {
-    const caller = await authenticate(request, verifier);
-    return reply
-      .code(201)
-      .send(await openLinkSession(deps, { userId: caller.sub, deviceId: caller.did }));
-  });
-  app.get('/link/sessions', async (request) => {
-    const caller = await authenticate(request, verifier);
-    return listLinkSessions(deps, { userId: caller.sub });
-  });
-  app.post('/link/sessions/:id/messages', { config: linkLimit }, async (request, reply) => {
-    const caller = await authenticate(request, verifier);
-    const { id } = parseInput(userIdParamsSchema, request.params, 'params');
-    const body = parseInput(linkMessageRequestSchema, request.body, 'body');
-    return reply
-      .code(201)
-      .send(
-        await postLinkMessage(
-          deps,
-          { userId: caller.sub, deviceId: caller.did },
-          id,
-          body.ciphertext,
-        ),
-      );
-  });
-  app.get('/link/sessions/:id/messages', async (request) => {
-    const caller = await authenticate(request, verifier);
-    const { id } = parseInput(userIdParamsSchema, request.params, 'params');
-    return readLinkMessages(
-      deps,
-      { userId: caller.sub },
-      id,
-      parseInput(linkMessagesQuerySchema, request.query, 'query').after,
-    );
-  });
-  app.put('/backup/secret', async (request) => {
-    const caller = await authenticate(request, verifier);
-    await requireCertifiedDevice(deps, { userId: caller.sub, deviceId: caller.did });
-    return putSecretStorage(
-      deps,
-      caller.sub,
-      parseInput(secretStorageRequestSchema, request.body, 'body').ciphertext,
-    );
-  });
-  app.get('/backup/secret', async (request) => {
-    const caller = await authenticate(request, verifier);
-    return getSecretStorage(deps, caller.sub);
-  });
-  app.post('/backup/entries', { bodyLimit: 2 * 1024 * 1024 - 4096 }, async (request, reply) => {
-    const caller = await authenticate(request, verifier);
-    await requireCertifiedDevice(deps, { userId: caller.sub, deviceId: caller.did });
-    return reply
-      .code(201)
-      .send(
-        await appendBackup(
-          deps,
-          { userId: caller.sub, deviceId: caller.did },
-          parseInput(appendBackupRequestSchema, request.body, 'body').entries,
-        ),
-      );
-  });
-  app.get('/backup/entries', async (request) => {
-    const caller = await authenticate(request, verifier);
-    await requireCertifiedDevice(deps, { userId: caller.sub, deviceId: caller.did });
-    const q = parseInput(backupEntriesQuerySchema, request.query, 'query');
-    return readBackup(deps, caller.sub, q.after, q.limit);
-  });
-  app.put('/keys/identity', async (request) => {
-    const caller = await authenticate(request, verifier);
-    return setIdentityKey(
-      deps,
-      caller.sub,
-      parseInput(setIdentityKeyRequestSchema, request.body, 'body'),
-    );
-  });
-  app.post('/keys/identity/reset', { config: authLimit }, async (request) => {
-    const caller = await authenticate(request, verifier);
-    return resetIdentity(
-      deps,
-      bus,
-      { userId: caller.sub, deviceId: caller.did },
-      parseInput(resetIdentityRequestSchema, request.body, 'body'),
-    );
-  });
-  app.put('/devices/current/certificate', async (request, reply) => {
-    const caller = await authenticate(request, verifier);
-    await setDeviceCertificate(
-      deps,
-      { userId: caller.sub, deviceId: caller.did },
-      parseInput(setCertificateRequestSchema, request.body, 'body').certificate,
-    );
-    return reply.code(204).send();
-  });
-  app.post('/devices/current/key-packages', { bodyLimit: 2 * 1024 * 1024 }, async (request) => {
-    const caller = await authenticate(request, verifier);
-    return uploadKeyPackages(
-      deps,
-      { userId: caller.sub, deviceId: caller.did },
-      parseInput(uploadKeyPackagesRequestSchema, request.body, 'body'),
-    );
-  });
-  app.get('/devices/current/key-packages/count', async (request) => {
-    const caller = await authenticate(request, verifier);
-    return countKeyPackages(deps.db, caller.did);
-  });
-  app.get('/users/:id/keys', async (request) => {
-    await authenticate(request, verifier);
-    return getUserKeys(deps, parseInput(userIdParamsSchema, request.params, 'params').id);
-  });
-  app.post(
-    '/users/:id/key-packages/claim',
-    { config: rateLimited(config.RATE_LIMIT_CLAIM_PER_MINUTE, byCaller(verifier)) },
-    async (request) => {
-      await authenticate(request, verifier);
-      const { id } = parseInput(userIdParamsSchema, request.params, 'params');
-      const body = parseInput(claimKeyPackagesRequestSchema, request.body ?? {}, 'body');
-      return claimKeyPackages(deps, id, body.exceptDeviceIds ?? []);
+    'POST /auth/challenge': { ...authLimit, handle: () => issueLoginChallenge(deps) },
+    'POST /auth/login': { ...authLimit, handle: ({ body }) => login(deps, body) },
+    'POST /auth/refresh': { ...authLimit, handle: ({ body }) => refresh(deps, body.refreshToken) },
+    'POST /auth/logout': ({ body }) => logout(deps, bus, body.refreshToken),
+    'PUT /auth/password': {
+      ...authLimit,
+      handle: ({ caller, body }) => changePassword(deps, bus, caller, body),
     },
-  );
+    'POST /auth/sign-out-others': {
+      ...authLimit,
+      handle: ({ caller }) => signOutOtherDevices(deps, bus, caller),
+    },
+    'POST /auth/delete-account': {
+      ...authLimit,
+      handle: ({ caller, body }) => deleteAccount(deps, bus, caller, body.password),
+    },
 
-  app.get('/.well-known/jwks.json', async (_request, reply) =>
-    reply.header('cache-control', 'public, max-age=60').send(await deps.keys.jwks()),
-  );
-  app.get('/.well-known/rchat', async (_request, reply) => {
-    const policy: WellKnown = {
-      apiVersion: API_VERSION,
-      registration: config.REGISTRATION,
-      passwordMinLength: config.PASSWORD_MIN_LENGTH,
-      maxCiphertextBytes: config.MAX_CIPHERTEXT_BYTES,
-      accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-      cipherSuites: config.MLS_CIPHER_SUITES,
-    };
-    return reply.header('cache-control', 'public, max-age=300').send(policy);
-  });
+    'GET /users': {
+      rateLimit: { max: config.RATE_LIMIT_SEARCH_PER_MINUTE, per: 'address' },
+      handle: ({ query }) => searchUsers(deps, query),
+    },
+    'GET /users/:id': ({ params }) => getUser(deps, params.id),
+    'GET /devices': async ({ caller }) => ({
+      devices: await listDevices(deps, caller.userId, caller.deviceId),
+    }),
+    'DELETE /devices/:id': async ({ caller, params }) => {
+      // Signing oneself out is always allowed; removing another device needs a device the identity key certified.
+      if (params.id !== caller.deviceId) await requireCertifiedDevice(deps, caller);
+      await removeDevice(deps, bus, caller.userId, params.id);
+    },
+
+    'POST /link/sessions': { ...linkLimit, handle: ({ caller }) => openLinkSession(deps, caller) },
+    'GET /link/sessions': ({ caller }) => listLinkSessions(deps, caller),
+    'POST /link/sessions/:id/messages': {
+      ...linkLimit,
+      handle: ({ caller, params, body }) =>
+        postLinkMessage(deps, caller, params.id, body.ciphertext),
+    },
+    'GET /link/sessions/:id/messages': ({ caller, params, query }) =>
+      readLinkMessages(deps, caller, params.id, query.after),
+
+    'PUT /backup/secret': async ({ caller, body }) => {
+      await requireCertifiedDevice(deps, caller);
+      return putSecretStorage(deps, caller.userId, body.ciphertext);
+    },
+    'GET /backup/secret': ({ caller }) => getSecretStorage(deps, caller.userId),
+    'POST /backup/entries': {
+      bodyLimit: 2 * 1024 * 1024 - 4096,
+      handle: async ({ caller, body }) => {
+        await requireCertifiedDevice(deps, caller);
+        return appendBackup(deps, caller, body.entries);
+      },
+    },
+    'GET /backup/entries': async ({ caller, query }) => {
+      await requireCertifiedDevice(deps, caller);
+      return readBackup(deps, caller.userId, query.after, query.limit);
+    },
+
+    'PUT /keys/identity': ({ caller, body }) => setIdentityKey(deps, caller.userId, body),
+    'POST /keys/identity/reset': {
+      ...authLimit,
+      handle: ({ caller, body }) => resetIdentity(deps, bus, caller, body),
+    },
+    'PUT /devices/current/certificate': ({ caller, body }) =>
+      setDeviceCertificate(deps, caller, body.certificate),
+    'POST /devices/current/key-packages': {
+      bodyLimit: 2 * 1024 * 1024,
+      handle: ({ caller, body }) => uploadKeyPackages(deps, caller, body),
+    },
+    'GET /devices/current/key-packages/count': ({ caller }) =>
+      countKeyPackages(deps.db, caller.deviceId),
+    'GET /users/:id/keys': ({ params }) => getUserKeys(deps, params.id),
+    'POST /users/:id/key-packages/claim': {
+      rateLimit: { max: config.RATE_LIMIT_CLAIM_PER_MINUTE, per: 'caller' },
+      handle: ({ params, body }) => claimKeyPackages(deps, params.id, body?.exceptDeviceIds ?? []),
+    },
+
+    'GET /.well-known/jwks.json': async ({ reply }) => {
+      void reply.header('cache-control', 'public, max-age=60');
+      return deps.keys.jwks();
+    },
+    'GET /.well-known/rchat': ({ reply }) => {
+      void reply.header('cache-control', 'public, max-age=300');
+      const policy: WellKnown = {
+        apiVersion: API_VERSION,
+        registration: config.REGISTRATION,
+        passwordMinLength: config.PASSWORD_MIN_LENGTH,
+        maxCiphertextBytes: config.MAX_CIPHERTEXT_BYTES,
+        accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+        cipherSuites: config.MLS_CIPHER_SUITES,
+      };
+      return policy;
+    },
+
+    'GET /internal/revoked-devices': async () => ({ revoked: await recentRevocations(deps) }),
+    'GET /internal/deleted-accounts': async () => ({ deleted: await recentAccountDeletions(deps) }),
+    'GET /internal/active-devices': async ({ query }) => ({
+      devices: await listActiveDevices(deps, query.users),
+    }),
+  };
 }

@@ -1,0 +1,59 @@
+// Derived from the protocol's route tables: every route, public and internal, refuses a caller without
+// credentials exactly as its spec's `auth` says, so no endpoint can be added with its check forgotten.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { internalRouteTable, routeTable, type RouteSpec } from '@rchat/protocol';
+import { startPlatform, type Platform } from '../support/platform.ts';
+
+const INTERNAL_TOKEN = 'i'.repeat(40);
+let platform: Platform;
+beforeAll(async () => {
+  platform = await startPlatform({ env: { INTERNAL_TOKEN } });
+});
+afterAll(async () => platform?.close());
+
+/** Each `:param` filled with a valid-looking id, so the refusal is the route's and not the router's. */
+const dummyId = '6f1c2a4e-8b3d-4f5a-9c7e-2d1b0a9f8e7d';
+const pathOf = (spec: RouteSpec) => spec.path.replace(/:\w+/g, dummyId);
+
+const expected: Record<RouteSpec['auth'], { status: number; code: string } | 'not 401'> = {
+  bearer: { status: 401, code: 'UNAUTHENTICATED' },
+  'bearer-or-query': { status: 401, code: 'UNAUTHENTICATED' },
+  internal: { status: 403, code: 'FORBIDDEN' },
+  none: 'not 401',
+};
+
+describe.each([...routeTable, ...internalRouteTable] as RouteSpec[])(
+  '$method $path ($auth)',
+  (spec) => {
+    it('answers a request without credentials as its auth says', async () => {
+      const res = await fetch(`${platform.url}${pathOf(spec)}`, {
+        method: spec.method,
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = (await res.json().catch(() => undefined)) as
+        | { error?: { code?: string } }
+        | undefined;
+      const want = expected[spec.auth];
+      if (want === 'not 401') {
+        expect(res.status).not.toBe(401);
+        expect(body?.error?.code).not.toBe('UNAUTHENTICATED');
+      } else {
+        expect({ status: res.status, code: body?.error?.code }).toEqual(want);
+      }
+    });
+  },
+);
+
+// Scaled out, services read each other over these; here they answer a service as the table says
+// (the tests run with RESPONSE_VALIDATION=strict, so an answer of another shape would be a 500).
+describe.each(internalRouteTable as readonly RouteSpec[])('$method $path', (spec) => {
+  it('answers the holder of the internal token', async () => {
+    const query = spec.path === '/internal/active-devices' ? `?users=${dummyId}` : '';
+    const res = await fetch(`${platform.url}${pathOf(spec)}${query}`, {
+      method: spec.method,
+      headers: { 'x-internal-token': INTERNAL_TOKEN },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status, await res.text()).toBe(spec.status);
+  });
+});
