@@ -44,16 +44,14 @@ export async function createDirectConversation(
       .onConflictDoNothing({ target: conversations.directKey })
       .returning({ id: conversations.id });
     if (inserted.length === 0) return null; // a concurrent request created it first
-    await tx
-      .insert(conversationMembers)
-      .values(
-        members.map((m) => ({
-          conversationId: id,
-          userId: m.userId,
-          username: m.username,
-          joinedAt: now,
-        })),
-      );
+    await tx.insert(conversationMembers).values(
+      members.map((m) => ({
+        conversationId: id,
+        userId: m.userId,
+        username: m.username,
+        joinedAt: now,
+      })),
+    );
     const summary = toConversationSummary(
       { id, kind: 'direct', createdAt: now, lastActivityAt: now, lastSeq: 0, epoch: 0 },
       members,

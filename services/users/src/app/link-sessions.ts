@@ -67,15 +67,13 @@ export async function postLinkMessage(
         'LINK_SESSION_FULL',
         'This link session carried the most messages it may; start linking again.',
       );
-    await tx
-      .insert(linkMessages)
-      .values({
-        sessionId,
-        seq,
-        fromDeviceId: caller.deviceId,
-        ciphertext: Buffer.from(ciphertext, 'base64'),
-        createdAt: deps.now(),
-      });
+    await tx.insert(linkMessages).values({
+      sessionId,
+      seq,
+      fromDeviceId: caller.deviceId,
+      ciphertext: Buffer.from(ciphertext, 'base64'),
+      createdAt: deps.now(),
+    });
     return { seq };
   });
 }

@@ -60,15 +60,13 @@ export async function login(deps: UsersDeps, input: LoginRequest): Promise<Sessi
         .where(and(eq(devices.id, deviceId), eq(devices.userId, user.id)));
     } else {
       await requireDeviceSlot({ config: deps.config, db: tx }, user.id);
-      await tx
-        .insert(devices)
-        .values({
-          id: deviceId,
-          userId: user.id,
-          name: input.device.name,
-          createdAt: now,
-          lastSeenAt: now,
-        });
+      await tx.insert(devices).values({
+        id: deviceId,
+        userId: user.id,
+        name: input.device.name,
+        createdAt: now,
+        lastSeenAt: now,
+      });
     }
     return issueSession(deps, tx, user, deviceId);
   });
