@@ -9,3 +9,4 @@ export * from './routes.ts';
 export * from './keys.ts';
 export * from './recovery.ts';
 export * from './client-errors.ts';
+export * from './openapi.ts';

@@ -20,11 +20,13 @@ import {
   deleteAccountRequestSchema,
   backupEntriesQuerySchema,
   activeDevicesQuerySchema,
+  openApiDocument,
   type WellKnown,
 } from '@rchat/protocol';
 import {
   authenticate,
   byCaller,
+  httpStatusByCode,
   parseInput,
   rateLimited,
   requireInternal,
@@ -291,5 +293,14 @@ export function registerUsersRoutes(
       cipherSuites: config.MLS_CIPHER_SUITES,
     };
     return reply.header('cache-control', 'public, max-age=300').send(policy);
+  });
+  // Built on first request (it converts every route's schemas), then the same bytes every time.
+  let openApi: string | undefined;
+  app.get('/openapi.json', async (_request, reply) => {
+    openApi ??= JSON.stringify(openApiDocument(httpStatusByCode));
+    return reply
+      .header('cache-control', 'public, max-age=300')
+      .type('application/json; charset=utf-8')
+      .send(openApi);
   });
 }
