@@ -28,6 +28,16 @@ describe('OpenAPI document', () => {
     expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
+  it('names shared schemas once under components, and every reference finds its schema', () => {
+    const refs = [...committedText.matchAll(/"\$ref": "([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(50);
+    const names = Object.keys(committed.components.schemas);
+    expect(refs.filter((r) => !names.some((n) => r === `#/components/schemas/${n}`))).toEqual([]);
+    // Each component is used by a path, directly or through another component.
+    expect(names.filter((n) => !refs.includes(`#/components/schemas/${n}`))).toEqual([]);
+    expect(names).toEqual(expect.arrayContaining(['ErrorBody', 'SessionResponse', 'Message']));
+  });
+
   it('has every public route of the table with its method, path parameters and security', () => {
     const operations = Object.entries(committed.paths).flatMap(([path, item]) =>
       Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),

@@ -1,6 +1,15 @@
 import { z } from 'zod';
+import * as auth from './auth.ts';
+import * as chat from './chat.ts';
+import * as common from './common.ts';
+import * as errors from './errors.ts';
+import * as events from './events.ts';
+import * as keys from './keys.ts';
+import * as policy from './policy.ts';
+import * as recovery from './recovery.ts';
+import * as users from './users.ts';
 import { API_VERSION, idSchema } from './common.ts';
-import { errorBodySchema, errorCatalog, type ErrorCode } from './errors.ts';
+import { errorCatalog, type ErrorCode } from './errors.ts';
 import { routes as allRoutes, type RouteSpec } from './routes.ts';
 
 /** A JSON Schema (draft 2020-12) as zod writes it. */
@@ -49,14 +58,118 @@ const securityOf: Record<Exclude<RouteSpec['auth'], 'internal'>, Record<string, 
   'bearer-or-query': [{ bearerAuth: [] }, { accessTokenQuery: [] }],
 };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+/**
+ * Every exported `fooBarSchema` of the protocol, named `FooBar`: the document's
+ * components. Names are taken in alphabetical order (not every loader lists a
+ * module's exports so), and an alias keeps the first name
+ * (`logoutRequestSchema = refreshRequestSchema` is `LogoutRequest`).
+ */
+function namedSchemas(): z.core.$ZodRegistry<{ id: string }> {
+  const registry = z.registry<{ id: string }>();
+  for (const module of [auth, chat, common, errors, events, keys, policy, recovery, users])
+    for (const [name, value] of Object.entries(module).sort(([a], [b]) => (a < b ? -1 : 1)))
+      if (value instanceof z.ZodType && name.endsWith('Schema') && !registry.has(value))
+        registry.add(value, { id: name.charAt(0).toUpperCase() + name.slice(1, -'Schema'.length) });
+  return registry;
+}
+
+/**
+ * A schema's name among the components: responses use each schema as the
+ * server writes it (`output`), request bodies as the server reads it (`input`,
+ * where a field with a default may be left out). A schema that reads the same
+ * both ways has one component; one that differs has an `…Input` one as well.
+ */
+interface Components {
+  schemas: Record<string, JsonSchema>;
+  refOf(id: string, io: 'input' | 'output'): string;
+  registry: z.core.$ZodRegistry<{ id: string }>;
+}
+
+const componentRef = (name: string) => `#/components/schemas/${name}`;
+
+function buildComponents(): Components {
+  const registry = namedSchemas();
+  const convert = (io: 'input' | 'output', suffix: string) =>
+    (
+      z.toJSONSchema(registry, {
+        io,
+        target: 'draft-2020-12',
+        unrepresentable: 'any',
+        uri: (id) => componentRef(`${id}${suffix}`),
+      }) as { schemas: Record<string, JsonSchema> }
+    ).schemas;
+  const output = convert('output', '');
+  const input = convert('input', 'Input');
+  const ids = Object.keys(output);
+  // Input references point at `XInput`; where X reads the same both ways that is X itself.
+  const inputRefs = (json: JsonSchema) =>
+    [...JSON.stringify(json).matchAll(/"#\/components\/schemas\/(\w+)Input"/g)].map((m) => m[1]);
+  const withoutSuffix = (json: JsonSchema) =>
+    JSON.stringify(json).replace(/("#\/components\/schemas\/\w+)Input"/g, '$1"');
+  const same = new Set(
+    ids.filter(
+      (id) => withoutSuffix(strip(input[id] ?? {})) === JSON.stringify(strip(output[id] ?? {})),
+    ),
+  );
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const id of same)
+      if (inputRefs(input[id] ?? {}).some((ref) => ref !== undefined && !same.has(ref))) {
+        same.delete(id);
+        changed = true;
+      }
+  }
+  const refOf = (id: string, io: 'input' | 'output') =>
+    componentRef(io === 'input' && !same.has(id) ? `${id}Input` : id);
+  const relink = (json: JsonSchema): JsonSchema =>
+    JSON.parse(
+      JSON.stringify(json).replace(/"#\/components\/schemas\/(\w+)Input"/g, (_m, id: string) =>
+        JSON.stringify(refOf(id, 'input')),
+      ),
+    ) as JsonSchema;
+  const schemas: Record<string, JsonSchema> = {};
+  for (const id of ids) {
+    schemas[id] = strip(output[id] ?? {});
+    if (!same.has(id)) schemas[`${id}Input`] = relink(strip(input[id] ?? {}));
+  }
+  return { schemas, refOf, registry };
+}
+
+/** Without the keywords that name a standalone schema; inside the document they are noise. */
+function strip(json: JsonSchema): JsonSchema {
+  const { $schema: _s, $id: _id, ...rest } = json;
+  return rest;
+}
+
+/**
+ * A route's schema: a reference when it is a named one, else written out,
+ * with references to the named schemas it holds.
+ */
+function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Components): JsonSchema {
+  const named = components.registry.get(schema);
+  if (named) return { $ref: components.refOf(named.id, io) };
   const json = z.toJSONSchema(schema, {
     io,
     target: 'draft-2020-12',
     unrepresentable: 'any',
+    metadata: components.registry,
   }) as JsonSchema;
-  delete json.$schema;
-  return json;
+  const { $defs: defs, ...rest } = strip(json);
+  for (const id of Object.keys((defs as object | undefined) ?? {}))
+    if (!components.schemas[id])
+      throw new Error(`A schema holds an unnamed definition (${id}); name it in the protocol.`);
+  return JSON.parse(
+    JSON.stringify(rest).replace(/"#\/\$defs\/(\w+)"/g, (_m, id: string) =>
+      JSON.stringify(components.refOf(id, io)),
+    ),
+  ) as JsonSchema;
+}
+
+/** A schema written out whole (no references): query parameters, which stand alone. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  return strip(
+    z.toJSONSchema(schema, { io, target: 'draft-2020-12', unrepresentable: 'any' }) as JsonSchema,
+  );
 }
 
 /** `/users/:id/keys` → `/users/{id}/keys`. */
@@ -106,11 +219,14 @@ function queryParameters(query: z.ZodType | undefined): object[] {
   });
 }
 
-function successResponse(route: RouteSpec): OpenApiOperation['responses'][string] {
+function successResponse(
+  route: RouteSpec,
+  components: Components,
+): OpenApiOperation['responses'][string] {
   const description = route.status === 201 ? 'Created.' : route.status === 204 ? 'Done.' : 'OK.';
   if (route.status === 204) return { description };
   const mediaType = route.contentType ?? 'application/json';
-  const schema = route.response ? { schema: jsonSchema(route.response, 'output') } : {};
+  const schema = route.response ? { schema: schemaOf(route.response, 'output', components) } : {};
   return {
     description:
       mediaType === 'text/event-stream'
@@ -118,6 +234,24 @@ function successResponse(route: RouteSpec): OpenApiOperation['responses'][string
         : description,
     content: { [mediaType]: schema },
   };
+}
+
+/** The named schemas the paths use, directly or through other named schemas (the bus's and the services' own stay out). */
+function reachable(
+  schemas: Record<string, JsonSchema>,
+  paths: OpenApiDocument['paths'],
+): Record<string, JsonSchema> {
+  const refs = (json: unknown) =>
+    [...JSON.stringify(json).matchAll(/"#\/components\/schemas\/(\w+)"/g)].flatMap((m) =>
+      m[1] ? [m[1]] : [],
+    );
+  const used = new Set<string>(['ErrorBody']);
+  const queue = [...refs(paths), 'ErrorBody'];
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    used.add(name);
+    for (const next of refs(schemas[name])) if (!used.has(next)) queue.push(next);
+  }
+  return Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
 }
 
 /** The route's error codes grouped by HTTP status, each status one response with the shared error body. */
@@ -144,6 +278,7 @@ function errorResponses(
 function operation(
   route: RouteSpec & { auth: Exclude<RouteSpec['auth'], 'internal'> },
   statusOf: Readonly<Record<ErrorCode, number>>,
+  components: Components,
 ): OpenApiOperation {
   const parameters = [...pathParameters(route.path), ...queryParameters(route.query)];
   return {
@@ -157,12 +292,14 @@ function operation(
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+            content: {
+              'application/json': { schema: schemaOf(route.body, 'input', components) },
+            },
           },
         }
       : {}),
     responses: {
-      [String(route.status)]: successResponse(route),
+      [String(route.status)]: successResponse(route, components),
       ...errorResponses(route, statusOf),
     },
   };
@@ -177,11 +314,16 @@ export function openApiDocument(
   statusOf: Readonly<Record<ErrorCode, number>>,
   routes: readonly RouteSpec[] = allRoutes,
 ): OpenApiDocument {
+  const components = buildComponents();
   const paths: OpenApiDocument['paths'] = {};
   for (const route of routes) {
     if (route.auth === 'internal') continue; // service-to-service: never public
     const item = (paths[openApiPath(route.path)] ??= {});
-    item[route.method.toLowerCase()] = operation({ ...route, auth: route.auth }, statusOf);
+    item[route.method.toLowerCase()] = operation(
+      { ...route, auth: route.auth },
+      statusOf,
+      components,
+    );
   }
   return {
     openapi: '3.1.0',
@@ -200,7 +342,7 @@ export function openApiDocument(
     })),
     paths,
     components: {
-      schemas: { ErrorBody: jsonSchema(errorBodySchema, 'output') },
+      schemas: reachable(components.schemas, paths),
       securitySchemes: {
         bearerAuth: {
           type: 'http',
