@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errors.ts';
+
 /**
  * Codes a client raises itself (the SDK's `RchatError` with `status` 0, or
  * the HTTP status of an answer that was not rchat's): no server sends them.
@@ -32,3 +34,19 @@ export const clientErrorCatalog = {
 export type ClientErrorCode = keyof typeof clientErrorCatalog;
 
 export const clientErrorCodes = Object.keys(clientErrorCatalog) as ClientErrorCode[];
+
+/**
+ * Server codes the SDK also raises itself, with `status` 0, where the client
+ * decides before asking (or instead of asking) and the meaning is the
+ * server's: what each means then. docs/errors.md lists them, and a test
+ * checks that every code the SDK and the apps raise themselves is here or a
+ * client code.
+ */
+export const clientRaisedServerCodes = {
+  UNAUTHENTICATED: 'this client is not signed in',
+  NOT_FOUND: 'no unsent message has that id, or the conversation has no other member',
+  USER_NOT_FOUND: 'no user has that exact username',
+  LINK_SESSION_NOT_FOUND: 'no device of the account waits with that link code',
+  VALIDATION_FAILED: 'a search shorter than the minimum, or a passphrase too weak to set',
+  BACKUP_NOT_FOUND: "this device has no access to the account's key backup",
+} as const satisfies Partial<Record<ErrorCode, string>>;

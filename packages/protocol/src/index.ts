@@ -10,3 +10,4 @@ export * from './keys.ts';
 export * from './recovery.ts';
 export * from './client-errors.ts';
 export * from './assert-never.ts';
+export * from './openapi.ts';

@@ -82,6 +82,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
+  /** The success body's media type when it is not JSON: the event stream's events (`response` is each event's data). */
+  contentType?: 'text/event-stream';
   /** HTTP status of success. */
   status: number;
   errors: readonly ErrorCode[];
@@ -460,6 +462,16 @@ export const routeTable = [
     errors: [],
   },
   {
+    method: 'GET',
+    path: '/openapi.json',
+    service: 'users',
+    auth: 'none',
+    summary:
+      'This API as an OpenAPI 3.1 document (the same as docs/openapi.json), generated from the route table.',
+    status: 200,
+    errors: [],
+  },
+  {
     method: 'POST',
     path: '/conversations',
     service: 'chat',
@@ -601,6 +613,7 @@ export const routeTable = [
       "Server-Sent Events of the caller's inbox. Each event's `id` is the inbox sequence and its `data` an inbox entry; reconnect with `Last-Event-ID` (or `?since=`) to get exactly what was missed. Also sends `ready` (live, with `headSeq`), `bye` (the server ends the stream: `token-expired`, `shutdown`) and `: hb` comments. An account may have `MAX_STREAMS_PER_USER` streams open per instance.",
     query: eventsQuerySchema,
     response: inboxEntrySchema,
+    contentType: 'text/event-stream',
     status: 200,
     errors: [...authErrors, 'VALIDATION_FAILED', 'TOO_MANY_STREAMS'],
   },

@@ -1,6 +1,6 @@
 import { errorBodySchema, type ErrorCode } from '@rchat/protocol';
 import type { z } from 'zod';
-import { RchatError } from './errors.ts';
+import { answerStatus, RchatError } from './errors.ts';
 
 /** The request never got an answer: offline, DNS, refused or reset. */
 export function networkError(cause: unknown): RchatError {
@@ -33,7 +33,7 @@ export function badResponse(
   return new RchatError(
     'BAD_RESPONSE',
     `The server's answer (HTTP ${status}) ${what}; it may be a proxy in front of rchat, or a server of another version.`,
-    status,
+    answerStatus(status),
     details.length ? details : undefined,
   );
 }
@@ -53,7 +53,7 @@ export function errorFromAnswer(
   const parsed = errorBodySchema.safeParse(parseJson(text));
   if (parsed.success) {
     const { code, message, details } = parsed.data.error;
-    return new RchatError(code, message, status, details, retryAfterSeconds);
+    return new RchatError(code, message, answerStatus(status), details, retryAfterSeconds);
   }
   const code: ErrorCode | 'BAD_RESPONSE' =
     status === 413
@@ -69,7 +69,13 @@ export function errorFromAnswer(
     RATE_LIMITED: 'Too many requests; wait a moment and try again.',
     UNAVAILABLE: 'The server is unavailable right now; try again in a moment.',
   }[code];
-  return new RchatError(code, `${said} (HTTP ${status})`, status, undefined, retryAfterSeconds);
+  return new RchatError(
+    code,
+    `${said} (HTTP ${status})`,
+    answerStatus(status),
+    undefined,
+    retryAfterSeconds,
+  );
 }
 
 /** The JSON value of a body, or undefined when it is not JSON. */

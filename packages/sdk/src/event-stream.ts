@@ -108,10 +108,9 @@ export class EventStream {
           this.seq = from;
         }
         const res = await this.connect(fetchImpl, headers);
-        if (res.status === 401) {
-          renew = true;
-          throw new RchatError('UNAUTHENTICATED', 'The event stream needs a fresh token.', 401);
-        }
+        // A 401 asks for a fresh token on the next try, unless its code says the session is
+        // over (the device was removed or signed out): then the stream ends below.
+        if (res.status === 401) renew = true;
         if (!res.ok)
           throw errorFromAnswer(
             res.status,

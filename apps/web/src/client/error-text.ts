@@ -122,6 +122,8 @@ export function actionErrorText(error: unknown): string {
       return 'The other person deleted their account, so messages can no longer be sent to this conversation.';
     case 'OUTBOX_FULL':
       return 'Not sent: this browser already holds 1,000 unsent messages. Wait until they are sent (check your connection), then try again.';
+    case 'EPOCH_CONFLICT':
+      return 'The conversation keys changed several times in a row while this was being done. Try again in a moment.';
     case 'IDENTITY_CHANGED':
       return 'Not sent: the encryption identity of someone in this conversation changed. Compare safety numbers, then choose Accept above the messages.';
     // The server's and the SDK's own sentences say what to do for these.
@@ -156,7 +158,6 @@ export function actionErrorText(error: unknown): string {
     case 'TOO_MANY_DEVICES':
     case 'TOO_MANY_STREAMS':
     case 'BACKUP_FULL':
-    case 'EPOCH_CONFLICT':
     case 'NEW_DEVICE':
     case 'E2EE_NOT_READY':
     case 'PEER_HAS_NO_KEYS':

@@ -71,7 +71,7 @@ export async function initializeGroup(
     return group;
   }
   const accepted = await submit(ctx, conversation.id, group, added.pending, added.recipients);
-  if (!accepted) return undefined;
+  if (accepted !== true) return undefined;
   const next = confirmCommit(added.pending);
   await ctx.groups.put(conversation.id, next);
   ctx.events.emit('devices', {
@@ -123,7 +123,7 @@ async function submit(
   group: Group,
   pending: PendingCommit,
   recipients: Candidate[],
-): Promise<boolean> {
+): Promise<true | RchatError> {
   try {
     await ctx.api.submitCommit(conversationId, {
       epoch: Number(group.epoch),
@@ -139,7 +139,7 @@ async function submit(
     });
     return true;
   } catch (e) {
-    if (e instanceof RchatError && e.code === 'EPOCH_CONFLICT') return false;
+    if (e instanceof RchatError && e.code === 'EPOCH_CONFLICT') return e;
     throw e;
   }
 }
@@ -187,7 +187,7 @@ export async function addMemberDevices(
     conversationId,
     claim.keyPackages.map((k) => ({ userId, deviceId: k.deviceId, keyPackage: k.keyPackage })),
   ).filter((c) => deviceIds.includes(c.deviceId));
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const group = await ctx.groups.get(conversationId);
     if (!group)
       throw new RchatError('E2EE_NOT_READY', 'This device has not joined the conversation yet.', 0);
@@ -197,18 +197,16 @@ export async function addMemberDevices(
     if (candidates.length === 0) return false;
     const added = await addAllowed(ctx, conversationId, group, candidates);
     if (!added) return false;
-    if (await submit(ctx, conversationId, group, added.pending, added.recipients)) {
+    const submitted = await submit(ctx, conversationId, group, added.pending, added.recipients);
+    if (submitted === true) {
       await ctx.groups.put(conversationId, confirmCommit(added.pending));
       ctx.events.emit('devices', { conversationId, added: added.recipients.map(ref), removed: [] });
       return true;
     }
     await applyPendingCommits(ctx, conversationId);
+    // Lost the epoch five times in a row: the server's last EPOCH_CONFLICT says so (callers retry later).
+    if (attempt === 5) throw submitted;
   }
-  throw new RchatError(
-    'EPOCH_CONFLICT',
-    'The conversation keys changed too often in a row; try again.',
-    0,
-  );
 }
 
 /**
@@ -288,22 +286,20 @@ async function commitWithRetry(
   conversationId: string,
   make: (group: Group) => Promise<CommitOutcome>,
 ): Promise<bigint> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const group = await ctx.groups.get(conversationId);
     if (!group)
       throw new RchatError('E2EE_NOT_READY', 'This device has not joined the conversation yet.', 0);
     const outcome = await make(group);
     if (outcome.kind !== 'ok') throw new Error(`The key change failed: ${outcome.message}`);
-    if (await submit(ctx, conversationId, group, outcome.pending, [])) {
+    const submitted = await submit(ctx, conversationId, group, outcome.pending, []);
+    if (submitted === true) {
       const next = confirmCommit(outcome.pending);
       await ctx.groups.put(conversationId, next);
       return next.epoch;
     }
     await applyPendingCommits(ctx, conversationId);
+    // Lost the epoch five times in a row: the server's last EPOCH_CONFLICT says so (callers retry later).
+    if (attempt === 5) throw submitted;
   }
-  throw new RchatError(
-    'EPOCH_CONFLICT',
-    'The conversation keys changed too often in a row; try again.',
-    0,
-  );
 }

@@ -1,5 +1,5 @@
-import { API_VERSION, type ServiceRoute, type WellKnown } from '@rchat/protocol';
-import type { Bus, RouteHandlers } from '@rchat/server-kit';
+import { API_VERSION, openApiDocument, type ServiceRoute, type WellKnown } from '@rchat/protocol';
+import { httpStatusByCode, type Bus, type RouteHandlers } from '@rchat/server-kit';
 import type { UsersDeps } from '../../app/deps.ts';
 import { register } from '../../app/register.ts';
 import { login } from '../../app/login.ts';
@@ -36,6 +36,7 @@ import { readBackup } from '../../app/read-backup.ts';
 /** The users service's routes (public and internal, as the protocol's route table has them), one use case each. */
 export function usersHandlers(deps: UsersDeps, bus: Bus): RouteHandlers<ServiceRoute<'users'>> {
   const { config } = deps;
+  let openApi: string | undefined;
   // Sign-in and whatever checks the password (argon2id) or ends sessions: per client address.
   const authLimit = {
     rateLimit: { max: config.RATE_LIMIT_AUTH_PER_MINUTE, per: 'address' },
@@ -128,6 +129,13 @@ export function usersHandlers(deps: UsersDeps, bus: Bus): RouteHandlers<ServiceR
     'GET /.well-known/jwks.json': async ({ reply }) => {
       void reply.header('cache-control', 'public, max-age=60');
       return deps.keys.jwks();
+    },
+    // Built on the first request (it converts every route's schemas), then the same bytes every time.
+    'GET /openapi.json': ({ reply }) => {
+      openApi ??= JSON.stringify(openApiDocument(httpStatusByCode));
+      void reply.header('cache-control', 'public, max-age=300');
+      void reply.type('application/json; charset=utf-8');
+      return openApi;
     },
     'GET /.well-known/rchat': ({ reply }) => {
       void reply.header('cache-control', 'public, max-age=300');
