@@ -20,6 +20,7 @@ export const apiSegments: ReadonlySet<string> = new Set([
   'healthz',
   'readyz',
   'metrics',
+  'openapi.json',
 ]);
 
 /**
