@@ -57,3 +57,54 @@ describe.each(internalRouteTable as readonly RouteSpec[])('$method $path', (spec
     expect(res.status, await res.text()).toBe(spec.status);
   });
 });
+
+// A session made with the password alone is an uncertified device: every route whose spec says
+// `device: 'certified'` refuses it before reading the request (so even an empty body gets the 403).
+const certifiedRoutes = (routeTable as readonly RouteSpec[]).filter(
+  (r) => r.device === 'certified',
+);
+describe('routes for certified devices', () => {
+  let accessToken: string;
+  beforeAll(async () => {
+    const res = await fetch(`${platform.url}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: 'uncertified_ada',
+        password: 'correct horse battery staple',
+        device: { name: 'new laptop' },
+      }),
+    });
+    expect(res.status).toBe(201);
+    ({ accessToken } = (await res.json()) as { accessToken: string });
+  });
+
+  it('are the routes that change the account, its password or its backups', () => {
+    expect(certifiedRoutes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'GET /backup/entries',
+      'POST /auth/delete-account',
+      'POST /auth/sign-out-others',
+      'POST /backup/entries',
+      'PUT /auth/password',
+      'PUT /backup/secret',
+    ]);
+  });
+
+  it.each(certifiedRoutes)('$method $path refuses an uncertified device', async (spec) => {
+    const res = await fetch(`${platform.url}${pathOf(spec)}`, {
+      method: spec.method,
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        ...(spec.body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(spec.body ? { body: '{}' } : {}),
+      signal: AbortSignal.timeout(10_000),
+    });
+    const body = (await res.json()) as { error?: { code?: string } };
+    expect({ status: res.status, code: body.error?.code }).toEqual({
+      status: 403,
+      code: 'DEVICE_NOT_CERTIFIED',
+    });
+    expect(spec.errors).toContain('DEVICE_NOT_CERTIFIED');
+  });
+});

@@ -32,6 +32,8 @@ export interface OpenApiOperation {
   description: string;
   tags: string[];
   security: Record<string, string[]>[];
+  /** The calling device must hold a certificate from its account's identity key (else 403 DEVICE_NOT_CERTIFIED). */
+  'x-requires-certified-device'?: true;
   parameters?: object[];
   requestBody?: object;
   responses: Record<string, { description: string; content?: object; 'x-error-codes'?: string[] }>;
@@ -287,6 +289,7 @@ function operation(
     description: route.summary,
     tags: [route.service],
     security: securityOf[route.auth],
+    ...(route.device === 'certified' ? { 'x-requires-certified-device': true } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
       ? {

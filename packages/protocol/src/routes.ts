@@ -76,6 +76,12 @@ export interface RouteSpec {
   path: string;
   service: 'users' | 'chat' | 'delivery';
   auth: 'none' | 'bearer' | 'bearer-or-query' | 'internal';
+  /**
+   * What the calling device must be, beyond signed in (bearer routes): `certified` — it holds a
+   * certificate from the account's current identity key (a session made with the password alone is
+   * not), else 403 `DEVICE_NOT_CERTIFIED` before the request is read.
+   */
+  device?: 'certified';
   summary: string;
   /** Path parameters (`:id` in `path`). */
   params?: z.ZodType;
@@ -174,6 +180,7 @@ export const routeTable = [
     path: '/auth/password',
     service: 'users',
     auth: 'bearer',
+    device: 'certified',
     summary:
       "Change the account password: needs the current one and a certified calling device. Every other device's sessions end at once (refresh tokens and access tokens refused, streams ended; the devices stay in the list and sign in again with the new password); the calling device stays signed in.",
     body: changePasswordRequestSchema,
@@ -193,6 +200,7 @@ export const routeTable = [
     path: '/auth/sign-out-others',
     service: 'users',
     auth: 'bearer',
+    device: 'certified',
     summary:
       'End the sessions of every other device of the account (needs a certified calling device): their refresh and access tokens are refused at once and their streams end. The devices stay in the list with their keys and sign in again to come back.',
     response: signedOutDevicesResponseSchema,
@@ -204,6 +212,7 @@ export const routeTable = [
     path: '/auth/delete-account',
     service: 'users',
     auth: 'bearer',
+    device: 'certified',
     summary:
       "Delete the account: needs the password and a certified calling device. Every device is revoked (tokens refused, streams ended), the identity key, certificates, KeyPackages, secret storage, message backup and link sessions are erased, and the username stays reserved. Every conversation gets an `account-deleted` entry so the other members' clients remove its devices from the group; sending there answers PEER_DELETED.",
     body: deleteAccountRequestSchema,
@@ -317,6 +326,7 @@ export const routeTable = [
     path: '/backup/secret',
     service: 'users',
     auth: 'bearer',
+    device: 'certified',
     summary:
       "Needs a certified device. Store the account's secret storage: its identity and backup private keys, encrypted on the device under the recovery key (or passphrase). Replaces the previous one.",
     body: secretStorageRequestSchema,
@@ -339,6 +349,7 @@ export const routeTable = [
     path: '/backup/entries',
     service: 'users',
     auth: 'bearer',
+    device: 'certified',
     summary:
       'Needs a certified device. Append message-backup entries (each sealed to the backup public key and signed by the writing device; opaque to the server), up to `MAX_BACKUP_ENTRIES_PER_USER` per account.',
     body: appendBackupRequestSchema,
@@ -351,6 +362,7 @@ export const routeTable = [
     path: '/backup/entries',
     service: 'users',
     auth: 'bearer',
+    device: 'certified',
     summary:
       'Needs a certified device. Backup entries after `after`, oldest first: at most `limit`, and fewer when they would pass `MAX_PAGE_BYTES` (never none); `next` continues the listing.',
     query: backupEntriesQuerySchema,

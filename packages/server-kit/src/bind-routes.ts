@@ -80,6 +80,11 @@ export interface BindRoutesOptions {
   internalToken: string | undefined;
   /** `strict`: every answer is checked against its route's response schema, and a mismatch answers 500 (tests). */
   responseValidation: 'off' | 'strict';
+  /**
+   * The check of routes whose spec says `device: 'certified'`: throws when the caller's device holds no
+   * certificate from its account's identity key. Required when `specs` have such routes.
+   */
+  certifiedDevice?: (caller: Caller) => Promise<void>;
 }
 
 export function routeKey(spec: Pick<RouteSpec, 'method' | 'path'>): string {
@@ -88,7 +93,7 @@ export function routeKey(spec: Pick<RouteSpec, 'method' | 'path'>): string {
 
 /**
  * Serves `specs` (routes of the protocol's route table) with one handler each: registers each route,
- * enforces its `auth`, parses its params, query and body with its schemas (VALIDATION_FAILED with
+ * enforces its `auth` (and its `device` requirement), parses its params, query and body with its schemas (VALIDATION_FAILED with
  * per-field details), applies the server options given with its handler, and answers with its success
  * status. Throws at startup when a route has no handler or a handler no route.
  */
@@ -108,6 +113,11 @@ export function bindRoutes<R extends RouteSpec>(
         ...missing.map((k) => `no handler for ${k}`),
         ...extra.map((k) => `no route for handler ${k}`),
       ].join('; ')}.`,
+    );
+  const uncheckable = specs.filter((s) => s.device === 'certified' && !options.certifiedDevice);
+  if (uncheckable.length > 0)
+    throw new Error(
+      `No certifiedDevice check for routes that need a certified device: ${uncheckable.map(routeKey).join(', ')}.`,
     );
   for (const spec of specs) {
     const binding = bindings[routeKey(spec)] as RouteBinding<RouteSpec>;
@@ -170,9 +180,13 @@ async function callerFor(
       requireInternal(request, options.internalToken);
       return undefined;
     case 'bearer':
-      return authenticate(request, options.auth.verifier);
-    case 'bearer-or-query':
-      return authenticate(request, options.auth.verifier, { allowQueryToken: true });
+    case 'bearer-or-query': {
+      const caller = await authenticate(request, options.auth.verifier, {
+        allowQueryToken: spec.auth === 'bearer-or-query',
+      });
+      if (spec.device === 'certified') await options.certifiedDevice?.(caller);
+      return caller;
+    }
   }
 }
 

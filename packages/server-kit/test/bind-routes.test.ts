@@ -155,4 +155,27 @@ describe('bindRoutes', () => {
       ),
     ).rejects.toThrow('no route for handler GET /other');
   });
+
+  it('refuses to start when a route needs a certified device and nothing checks one', async () => {
+    const app = createHttpApp({ logger });
+    opened.apps.push(app);
+    const auth = await openCallerAuth({
+      bus: createMemoryBus(),
+      keySet: async () => ({ keys: [] }),
+      revocations: undefined,
+      logger,
+    });
+    opened.auth.push(auth);
+    const certified = [
+      { ...specs[1], device: 'certified' },
+    ] as const satisfies readonly RouteSpec[];
+    expect(() =>
+      bindRoutes(
+        app,
+        certified,
+        { 'POST /things': ({ body }) => answer(201, body) },
+        { auth, internalToken: undefined, responseValidation: 'off' },
+      ),
+    ).toThrow('No certifiedDevice check for routes that need a certified device: POST /things.');
+  });
 });

@@ -24,6 +24,7 @@ import { usersRetentionTasks } from './app/clean-up-expired.ts';
 import { createArgon2Hasher } from './adapters/argon2-hasher.ts';
 import { usersMigrations } from './db/migrations.ts';
 import { usersHandlers } from './adapters/http/routes.ts';
+import { requireCertifiedDevice } from './app/support/require-certified-device.ts';
 
 /** The users service, independent of how it is hosted (own process or the single-process server). */
 export interface UsersService {
@@ -106,6 +107,7 @@ export async function createUsersService(
         auth,
         internalToken: config.INTERNAL_TOKEN,
         responseValidation: config.RESPONSE_VALIDATION,
+        certifiedDevice: (caller) => requireCertifiedDevice(deps, caller),
       });
     },
     revocations: () => recentRevocations(deps),

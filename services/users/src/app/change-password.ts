@@ -6,11 +6,10 @@ import { refreshTokens, users } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 import { publishEndedSessions, revokeSessions } from './support/end-sessions.ts';
 import { reauthenticate, wrongPassword } from './support/reauthenticate.ts';
-import { requireCertifiedDevice } from './support/require-certified-device.ts';
 
 /**
- * Changes the account password. The calling device must be certified and
- * know the current password; the new one must pass the policy. In one
+ * Changes the account password. The calling device must be certified (its
+ * route's `device: 'certified'`) and know the current password; the new one must pass the policy. In one
  * transaction the hash is replaced (only if it is still the one checked) and
  * every session of every other device ends; then all instances refuse those
  * sessions' access tokens. The calling device stays signed in.
@@ -21,7 +20,6 @@ export async function changePassword(
   caller: { userId: string; deviceId: string },
   input: ChangePasswordRequest,
 ): Promise<SignedOutDevicesResponse> {
-  await requireCertifiedDevice(deps, caller);
   const user = await reauthenticate(deps, caller.userId, input.currentPassword);
   const verdict = checkPassword(input.newPassword, user.username, deps.config.PASSWORD_MIN_LENGTH);
   if (!verdict.ok) throw new AppError('WEAK_PASSWORD', verdict.reason);

@@ -12,11 +12,10 @@ import {
 } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 import { reauthenticate, wrongPassword } from './support/reauthenticate.ts';
-import { requireCertifiedDevice } from './support/require-certified-device.ts';
 
 /**
- * Deletes the caller's account. The calling device must be certified and the
- * password right. In one transaction: the user row becomes a tombstone (the
+ * Deletes the caller's account. The calling device must be certified (its
+ * route's `device: 'certified'`) and the password right. In one transaction: the user row becomes a tombstone (the
  * username stays reserved so nobody can register it to pose as the person;
  * the password hash is replaced by one of random bytes, the identity key is
  * erased), every device is revoked and its name erased, and the sessions,
@@ -31,7 +30,6 @@ export async function deleteAccount(
   caller: { userId: string; deviceId: string },
   password: string,
 ): Promise<void> {
-  await requireCertifiedDevice(deps, caller);
   const user = await reauthenticate(deps, caller.userId, password);
   const tombstoneHash = await deps.hasher.hash(randomBytes(32).toString('base64url'));
   const now = deps.now();

@@ -3,19 +3,24 @@ import { AppError, publishRevocation, type Bus } from '@rchat/server-kit';
 import type { DeviceRevokedEvent } from '@rchat/protocol';
 import { devices, keyPackages, refreshTokens } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
+import { requireCertifiedDevice } from './support/require-certified-device.ts';
 
 /**
  * Removes one of the caller's devices: it leaves the key directory (its
  * certificate and KeyPackages go), its sessions end, and every service
  * refuses its access tokens and ends its event streams at once (bus).
  * Removing it from the conversations' MLS groups is the clients' part (Remove commits).
+ * Signing oneself out is always allowed; removing another device needs a device
+ * the identity key certified.
  */
 export async function removeDevice(
   deps: UsersDeps,
   bus: Bus,
-  userId: string,
+  caller: { userId: string; deviceId: string },
   deviceId: string,
 ): Promise<DeviceRevokedEvent> {
+  if (deviceId !== caller.deviceId) await requireCertifiedDevice(deps, caller);
+  const { userId } = caller;
   const now = deps.now();
   await deps.db.transaction(async (tx) => {
     const revoked = await tx

@@ -4,7 +4,6 @@ import type { SignedOutDevicesResponse } from '@rchat/protocol';
 import { refreshTokens } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 import { publishEndedSessions, revokeSessions } from './support/end-sessions.ts';
-import { requireCertifiedDevice } from './support/require-certified-device.ts';
 
 /**
  * Ends every session of every other device of the caller's account: their
@@ -19,7 +18,6 @@ export async function signOutOtherDevices(
   bus: Bus,
   caller: { userId: string; deviceId: string },
 ): Promise<SignedOutDevicesResponse> {
-  await requireCertifiedDevice(deps, caller);
   const ended = await revokeSessions(
     deps.db,
     and(eq(refreshTokens.userId, caller.userId), ne(refreshTokens.deviceId, caller.deviceId)),

@@ -11,7 +11,6 @@ import { listDevices } from '../../app/list-devices.ts';
 import { setIdentityKey } from '../../app/set-identity-key.ts';
 import { resetIdentity } from '../../app/reset-identity.ts';
 import { issueLoginChallenge } from '../../app/issue-login-challenge.ts';
-import { requireCertifiedDevice } from '../../app/support/require-certified-device.ts';
 import { setDeviceCertificate } from '../../app/set-device-certificate.ts';
 import { claimKeyPackages } from '../../app/claim-key-packages.ts';
 import { countKeyPackages } from '../../app/count-key-packages.ts';
@@ -75,9 +74,7 @@ export function usersHandlers(deps: UsersDeps, bus: Bus): RouteHandlers<ServiceR
       devices: await listDevices(deps, caller.userId, caller.deviceId),
     }),
     'DELETE /devices/:id': async ({ caller, params }) => {
-      // Signing oneself out is always allowed; removing another device needs a device the identity key certified.
-      if (params.id !== caller.deviceId) await requireCertifiedDevice(deps, caller);
-      await removeDevice(deps, bus, caller.userId, params.id);
+      await removeDevice(deps, bus, caller, params.id);
     },
 
     'POST /link/sessions': { ...linkLimit, handle: ({ caller }) => openLinkSession(deps, caller) },
@@ -90,22 +87,15 @@ export function usersHandlers(deps: UsersDeps, bus: Bus): RouteHandlers<ServiceR
     'GET /link/sessions/:id/messages': ({ caller, params, query }) =>
       readLinkMessages(deps, caller, params.id, query.after),
 
-    'PUT /backup/secret': async ({ caller, body }) => {
-      await requireCertifiedDevice(deps, caller);
-      return putSecretStorage(deps, caller.userId, body.ciphertext);
-    },
+    'PUT /backup/secret': ({ caller, body }) =>
+      putSecretStorage(deps, caller.userId, body.ciphertext),
     'GET /backup/secret': ({ caller }) => getSecretStorage(deps, caller.userId),
     'POST /backup/entries': {
       bodyLimit: 2 * 1024 * 1024 - 4096,
-      handle: async ({ caller, body }) => {
-        await requireCertifiedDevice(deps, caller);
-        return appendBackup(deps, caller, body.entries);
-      },
+      handle: ({ caller, body }) => appendBackup(deps, caller, body.entries),
     },
-    'GET /backup/entries': async ({ caller, query }) => {
-      await requireCertifiedDevice(deps, caller);
-      return readBackup(deps, caller.userId, query.after, query.limit);
-    },
+    'GET /backup/entries': ({ caller, query }) =>
+      readBackup(deps, caller.userId, query.after, query.limit),
 
     'PUT /keys/identity': ({ caller, body }) => setIdentityKey(deps, caller.userId, body),
     'POST /keys/identity/reset': {

@@ -10,6 +10,8 @@ import type { UsersDeps } from '../deps.ts';
  * dropped when the identity is reset). A session made with the password
  * alone is an uncertified device: it can link itself, restore from the
  * recovery key, or reset the identity loudly, and nothing else here.
+ * Routes whose spec says `device: 'certified'` get it from bindRoutes before
+ * their input is read; use cases whose rule depends on the input call it.
  */
 export async function requireCertifiedDevice(
   deps: Pick<UsersDeps, 'db'>,
