@@ -2,6 +2,7 @@
 // credentials exactly as its spec's `auth` says, so no endpoint can be added with its check forgotten.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { internalRouteTable, routeTable, type RouteSpec } from '@rchat/protocol';
+import { readInternal } from '@rchat/server-kit';
 import { startPlatform, type Platform } from '../support/platform.ts';
 
 const INTERNAL_TOKEN = 'i'.repeat(40);
@@ -55,6 +56,42 @@ describe.each(internalRouteTable as readonly RouteSpec[])('$method $path', (spec
       signal: AbortSignal.timeout(10_000),
     });
     expect(res.status, await res.text()).toBe(spec.status);
+  });
+});
+
+// The services' own client of these routes: each read is built from the route's spec (path, params,
+// query) and its answer parsed with the spec's response schema.
+describe('readInternal', () => {
+  it('reads every internal route by its key', async () => {
+    const read = {
+      'GET /internal/revoked-devices': (
+        await readInternal(platform.url, 'GET /internal/revoked-devices', INTERNAL_TOKEN)
+      ).revoked,
+      'GET /internal/deleted-accounts': (
+        await readInternal(platform.url, 'GET /internal/deleted-accounts', INTERNAL_TOKEN)
+      ).deleted,
+      'GET /internal/active-devices': (
+        await readInternal(platform.url, 'GET /internal/active-devices', INTERNAL_TOKEN, {
+          query: { users: [dummyId, dummyId.replace('6f', '7a')].join(',') },
+        })
+      ).devices,
+      'GET /internal/inbox/:userId': (
+        await readInternal(platform.url, 'GET /internal/inbox/:userId', INTERNAL_TOKEN, {
+          params: { userId: dummyId },
+          query: { after: 0, limit: 10 },
+        })
+      ).entries,
+    };
+    expect(Object.keys(read).sort()).toEqual(
+      internalRouteTable.map((r) => `${r.method} ${r.path}`).sort(),
+    );
+    for (const answer of Object.values(read)) expect(answer).toEqual([]);
+  });
+
+  it('fails with the status when the token is wrong', async () => {
+    await expect(
+      readInternal(platform.url, 'GET /internal/deleted-accounts', 'x'.repeat(40)),
+    ).rejects.toThrow('GET /internal/deleted-accounts read failed with HTTP 403');
   });
 });
 

@@ -6,6 +6,7 @@ export * from './policy.ts';
 export * from './chat.ts';
 export * from './events.ts';
 export * from './routes.ts';
+export * from './route-calls.ts';
 export * from './keys.ts';
 export * from './recovery.ts';
 export * from './client-errors.ts';

@@ -1,5 +1,7 @@
 import {
   errorBodySchema,
+  queryString,
+  splitRouteKey,
   type CommitRequest,
   type LoginRequest,
   type RegisterRequest,
@@ -173,7 +175,7 @@ export class RchatApi {
   events(options: Omit<EventStreamOptions, 'url' | 'token' | 'fetch'> = {}): EventStream {
     return new EventStream({
       ...options,
-      url: `${this.baseUrl}/events`,
+      url: `${this.baseUrl}${pathOf('GET /events')}`,
       fetch: this.fetchImpl,
       token: async (renew) => {
         if (renew || this.accessTokenExpiring()) await this.refresh();
@@ -201,9 +203,11 @@ export class RchatApi {
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (auth && this.sessionState)
       headers.authorization = `Bearer ${this.sessionState.accessToken}`;
-    const search = call.query ? qs(call.query as Record<string, string | number | undefined>) : '';
+    const search = queryString(
+      call.query as Record<string, string | number | undefined> | undefined,
+    );
     const url = `${this.baseUrl}${pathOf(route, call.params as Record<string, string> | undefined)}${search ? `?${search}` : ''}`;
-    const method = route.slice(0, route.indexOf(' '));
+    const { method } = splitRouteKey(route);
     const answer = await this.fetchWithTimeout(
       url,
       { method, headers, ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}) },
@@ -279,10 +283,4 @@ function isRevocation(text: string): boolean {
     body.success &&
     (body.data.error.code === 'DEVICE_REVOKED' || body.data.error.code === 'IDENTITY_RESET')
   );
-}
-
-function qs(params: Record<string, string | number | undefined>): string {
-  const search = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) search.set(k, String(v));
-  return search.toString();
 }

@@ -1,7 +1,6 @@
 import {
   accountDeletedEventSchema,
   accountsDeletedSubject,
-  deletedAccountsResponseSchema,
   type AccountDeletedEvent,
 } from '@rchat/protocol';
 import type { Bus } from './bus.ts';
@@ -17,14 +16,7 @@ export function remoteDeletedAccountsSource(
   internalToken: string,
 ): DeletedAccountsSource {
   return async () =>
-    (
-      await readInternal(
-        usersUrl,
-        '/internal/deleted-accounts',
-        internalToken,
-        deletedAccountsResponseSchema,
-      )
-    ).deleted;
+    (await readInternal(usersUrl, 'GET /internal/deleted-accounts', internalToken)).deleted;
 }
 
 /** Tells every instance (and this one) that an account was deleted. */

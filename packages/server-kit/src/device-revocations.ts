@@ -1,7 +1,6 @@
 import {
   deviceRevokedEventSchema,
   devicesRevokedSubject,
-  revokedDevicesResponseSchema,
   type DeviceRevokedEvent,
   type RevocationReason,
 } from '@rchat/protocol';
@@ -15,14 +14,7 @@ export type RevocationSource = () => Promise<DeviceRevokedEvent[]>;
 
 export function remoteRevocationSource(usersUrl: string, internalToken: string): RevocationSource {
   return async () =>
-    (
-      await readInternal(
-        usersUrl,
-        '/internal/revoked-devices',
-        internalToken,
-        revokedDevicesResponseSchema,
-      )
-    ).revoked;
+    (await readInternal(usersUrl, 'GET /internal/revoked-devices', internalToken)).revoked;
 }
 
 /**

@@ -6,7 +6,14 @@ import {
   type JWK,
   type CryptoKey as JoseKey,
 } from 'jose';
-import { accessClaimsSchema, type AccessClaims, type RevocationReason } from '@rchat/protocol';
+import {
+  accessClaimsSchema,
+  splitRouteKey,
+  type AccessClaims,
+  type RevocationReason,
+  type RouteKeyOf,
+  type routeTable,
+} from '@rchat/protocol';
 import { AppError } from './app-error.ts';
 
 export const TOKEN_ISSUER = 'rchat';
@@ -15,7 +22,12 @@ export const TOKEN_AUDIENCE = 'rchat';
 /** Where verification keys come from: the users service over HTTP, or in-process. */
 export type KeySetSource = () => Promise<JSONWebKeySet>;
 
-export function remoteKeySet(url: string, fetchImpl: typeof fetch = fetch): KeySetSource {
+/** The users service's route with its public signing keys (checked against the route table). */
+const jwksRoute: RouteKeyOf<(typeof routeTable)[number]> = 'GET /.well-known/jwks.json';
+
+/** The users service's signing keys, read from its JWKS route at `usersUrl`. */
+export function remoteKeySet(usersUrl: string, fetchImpl: typeof fetch = fetch): KeySetSource {
+  const url = new URL(splitRouteKey(jwksRoute).path, usersUrl).toString();
   return async () => {
     const res = await fetchImpl(url, { signal: AbortSignal.timeout(5000) });
     if (!res.ok) throw new Error(`JWKS fetch from ${url} failed with ${res.status}`);

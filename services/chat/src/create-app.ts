@@ -33,7 +33,7 @@ export async function createChatApp(
   });
   const auth = await openCallerAuth({
     bus,
-    keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
+    keySet: remoteKeySet(config.USERS_URL),
     revocations: config.INTERNAL_TOKEN
       ? remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN)
       : async () => [],

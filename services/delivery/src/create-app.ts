@@ -36,7 +36,7 @@ export async function createDeliveryApp(
   const bus = await openBus(config, 'delivery', logger);
   const auth = await openCallerAuth({
     bus,
-    keySet: remoteKeySet(new URL('/.well-known/jwks.json', config.USERS_URL).toString()),
+    keySet: remoteKeySet(config.USERS_URL),
     revocations: remoteRevocationSource(config.USERS_URL, config.INTERNAL_TOKEN),
     logger,
   });

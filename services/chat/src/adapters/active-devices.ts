@@ -1,4 +1,3 @@
-import { activeDevicesResponseSchema } from '@rchat/protocol';
 import { readInternal } from '@rchat/server-kit';
 import type { ActiveDevicesSource } from '../app/deps.ts';
 
@@ -6,7 +5,8 @@ import type { ActiveDevicesSource } from '../app/deps.ts';
 export function remoteActiveDevices(usersUrl: string, internalToken: string): ActiveDevicesSource {
   return async (userIds) => {
     if (userIds.length === 0) return [];
-    const path = `/internal/active-devices?users=${userIds.map(encodeURIComponent).join(',')}`;
-    return (await readInternal(usersUrl, path, internalToken, activeDevicesResponseSchema)).devices;
+    const query = { users: userIds.join(',') };
+    return (await readInternal(usersUrl, 'GET /internal/active-devices', internalToken, { query }))
+      .devices;
   };
 }
