@@ -15,7 +15,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Every answer a test gets is checked against its route's response schema (a mismatch answers 500).
+    // Every answer a test gets is checked against its route's response schema (a mismatch answers
+    // 500).
     env: { RESPONSE_VALIDATION: 'strict' },
   },
 });

@@ -30,7 +30,10 @@ import { RchatScaledDriver, scaledEnv } from './systems/rchat-scaled.ts';
 import { allDrivers } from './systems/registry.ts';
 import type { SystemDriver } from './systems/types.ts';
 
-/** A scenario run against a started driver; it may add systems of its own (a ceiling it measured alongside). */
+/**
+ * A scenario run against a started driver; it may add systems of its own (a ceiling it measured
+ * alongside).
+ */
 type DriverScenario = (
   ctx: ScenarioContext,
   router: DeliveryRouter,
@@ -143,7 +146,10 @@ async function main(): Promise<void> {
   const router = new DeliveryRouter();
   /** Readiness times of the systems the suite started itself (scenario 8 may reuse them). */
   const observedStarts: ObservedStart[] = [];
-  /** Idle connections still held for the late memory sample, each stopping its system when done (at most one: client file descriptors). */
+  /**
+   * Idle connections still held for the late memory sample, each stopping its system when done (at
+   * most one: client file descriptors).
+   */
   const held: Promise<void>[] = [];
   /**
    * Starts one system, runs `scenarios` on it and stops it. In the idle pass
@@ -192,7 +198,8 @@ async function main(): Promise<void> {
           log(`  [${scenario.id}: ${Math.round((now() - tsc) / 1000)} s]`);
           continue;
         }
-        // Starting and provisioning overlap the previous system's wait for its late sample; connecting does not.
+        // Starting and provisioning overlap the previous system's wait for its late sample;
+        // connecting does not.
         const beforeConnect = async (): Promise<void> => {
           while (held.length > 0) await held.shift();
         };
@@ -287,7 +294,8 @@ async function main(): Promise<void> {
   const resultsFile = new URL(`${date}${suffix}.json`, resultsDir);
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 1)}\n`);
   log(`\nresults: ${fileURLToPath(resultsFile)} (${Math.round(results.durationSeconds)} s)`);
-  // Only a full, unrestricted run replaces the published report (a quick run is a smoke test of the harness).
+  // Only a full, unrestricted run replaces the published report (a quick run is a smoke test of the
+  // harness).
   if (!partial && !options.quick) {
     writeFileSync(new URL('throughput-p99.svg', resultsDir), throughputChart(results));
     writeFileSync(

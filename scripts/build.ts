@@ -25,7 +25,10 @@ export const bundles = {
   'delivery.mjs': 'services/delivery/src/main.ts',
 } as const;
 
-/** Folders `npm run build` writes (relative to the repository): a runtime needs these and nothing else of the sources. */
+/**
+ * Folders `npm run build` writes (relative to the repository): a runtime needs these and nothing
+ * else of the sources.
+ */
 export const buildOutputs = ['dist', 'apps/web/dist'] as const;
 
 /** The workspaces whose production dependencies the bundles load at run time. */
@@ -37,7 +40,8 @@ export const runtimeWorkspaces = [
 ] as const;
 
 export async function build(root = repoRoot): Promise<void> {
-  // Always the production build of the client: a NODE_ENV inherited from a test runner would bundle React's development build.
+  // Always the production build of the client: a NODE_ENV inherited from a test runner would bundle
+  // React's development build.
   const web = spawnSync('npm', ['run', 'build', '-w', '@rchat/web'], {
     cwd: root,
     stdio: 'inherit',

@@ -1,4 +1,5 @@
-// Generates docs/api.md, docs/openapi.json, docs/errors.md and docs/configuration.md from the protocol and config schemas, so the docs cannot drift from the code.
+// Generates docs/api.md, docs/openapi.json, docs/errors.md and docs/configuration.md from the
+// protocol and config schemas, so the docs cannot drift from the code.
 // Run with `npm run docs`; a test fails when the committed files differ from what this generates.
 import { writeFileSync } from 'node:fs';
 import { renderApiDoc, renderConfigDoc, renderErrorsDoc, renderOpenApi } from './render-docs.ts';

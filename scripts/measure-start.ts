@@ -6,7 +6,8 @@
 //
 //   npx tsx scripts/measure-start.ts                  # npm start (prestart included)
 //   npx tsx scripts/measure-start.ts server users     # apps/server alone, the users service alone
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx scripts/measure-start.ts users chat delivery
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npx tsx scripts/measure-start.ts users
+// chat delivery
 //
 // Targets: npm (npm start), server (node --import tsx apps/server/src/main.ts,
 // as the tests run it), users, chat, delivery (services/*/src/main.ts, as
@@ -32,7 +33,8 @@ const entries: Record<Exclude<Target, 'npm'>, string> = {
   chat: 'services/chat/src/main.ts',
   delivery: 'services/delivery/src/main.ts',
 };
-// MEASURE_RUNNER=bundled runs the entry points through scripts/run-bundled.mjs (as `npm start` does) instead of tsx.
+// MEASURE_RUNNER=bundled runs the entry points through scripts/run-bundled.mjs (as `npm start`
+// does) instead of tsx.
 const run = (entry: string) =>
   process.env.MEASURE_RUNNER === 'bundled'
     ? [process.execPath, 'scripts/run-bundled.mjs', entry]
@@ -47,7 +49,10 @@ const commands: Record<Target, string[]> = {
 
 interface Sample {
   readyMs: number;
-  /** CPU time the tree used until ready (user + system, with its finished children): less sensitive than readyMs to other load on the machine. */
+  /**
+   * CPU time the tree used until ready (user + system, with its finished children): less sensitive
+   * than readyMs to other load on the machine.
+   */
   cpuMs: number;
   rssKiB: number;
   peakKiB: number;
@@ -126,7 +131,10 @@ async function measure(target: Target, env: Record<string, string>, port: number
   }
 }
 
-/** Answers what delivery asks users and chat at start (health, recent revocations), so it can start alone. */
+/**
+ * Answers what delivery asks users and chat at start (health, recent revocations), so it can start
+ * alone.
+ */
 async function stubPeers(): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     res.setHeader('content-type', 'application/json');

@@ -4,7 +4,8 @@
 //
 // esbuild bundles the workspace's own sources (packages, services, apps) into
 // one file under node_modules/.cache/rchat/ (scripts/bundle.mjs, which
-// `npm run build` uses too); dependencies in node_modules stay outside and load as usual. Node then loads one module instead of ~150
+// `npm run build` uses too); dependencies in node_modules stay outside and load as usual. Node then
+// loads one module instead of ~150
 // TypeScript files through tsx's loader (which, with the ~1,100 dependency
 // files it also routes, took most of the start-up time). The bundle is made
 // again only when one of its sources is newer; the code is the same that tsx

@@ -18,7 +18,10 @@ const apiPrefixes = [
   '/readyz',
 ];
 
-/** Writes .gz and .br next to every compressible build output, so the server can send them precompressed. */
+/**
+ * Writes .gz and .br next to every compressible build output, so the server can send them
+ * precompressed.
+ */
 function precompress(): Plugin {
   let outDir = '';
   return {

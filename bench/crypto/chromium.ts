@@ -51,7 +51,10 @@ async function servePage(script: string): Promise<Server> {
   return server;
 }
 
-/** Runs the MLS workload `reps` times in one headless Chromium page; throws a clear error when Chromium is missing. */
+/**
+ * Runs the MLS workload `reps` times in one headless Chromium page; throws a clear error when
+ * Chromium is missing.
+ */
 export async function runInChromium(
   options: MlsWorkloadOptions,
   reps: number,

@@ -26,7 +26,10 @@ import {
 } from '@rchat/crypto';
 
 export interface MlsWorkloadOptions {
-  /** Application messages encrypted by one device and decrypted by the other (after 10 untimed ones). */
+  /**
+   * Application messages encrypted by one device and decrypted by the other (after 10 untimed
+   * ones).
+   */
   messages: number;
   /** Text length of each message (UTF-8 bytes before the envelope and padding). */
   textBytes: number;

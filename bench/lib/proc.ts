@@ -219,7 +219,9 @@ export function run(
   });
 }
 
-/** PID of the process listening on TCP `port` (IPv4 or IPv6), from /proc; undefined when not found. */
+/**
+ * PID of the process listening on TCP `port` (IPv4 or IPv6), from /proc; undefined when not found.
+ */
 export function pidListeningOn(port: number): number | undefined {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   const inodes = new Set<string>();

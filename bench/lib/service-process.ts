@@ -71,7 +71,9 @@ export async function startUntilReady(
   );
 }
 
-/** What scenario 8 starts, by name (the rchat drivers report their own starts under the same names). */
+/**
+ * What scenario 8 starts, by name (the rchat drivers report their own starts under the same names).
+ */
 export const COLD_START = {
   users: 'users service (fresh PostgreSQL database, NATS)',
   chat: 'chat service (fresh PostgreSQL database, NATS)',
@@ -97,7 +99,8 @@ const BUNDLED_RUNNER = 'scripts/run-bundled.mjs';
  * repository's bundling runner where the checkout has one, else through tsx.
  */
 export function serviceCommand(service: ServiceName): string[] {
-  // e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles every service process the suite starts.
+  // e.g. `BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` profiles every service process the
+  // suite starts.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return [...nodeArgs, ...serviceScript(service)];
 }

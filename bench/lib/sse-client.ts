@@ -33,7 +33,9 @@ function parseBlock(block: string): SseEvent | undefined {
   return data.length === 0 ? undefined : { id, event, data: data.join('\n') };
 }
 
-/** Opens a Server-Sent-Events stream on its own connection; resolves once the server answered 200. */
+/**
+ * Opens a Server-Sent-Events stream on its own connection; resolves once the server answered 200.
+ */
 export function openEventStream(url: string, options: EventStreamOptions): Promise<EventStream> {
   let closed = false;
   const onError = (e: Error): void => {

@@ -1,6 +1,9 @@
 import type { BenchResults } from './results.ts';
 
-/** A number for a table cell: thousands separators from 100 up, else up to `digits` decimals; ∞ for lost. */
+/**
+ * A number for a table cell: thousands separators from 100 up, else up to `digits` decimals; ∞ for
+ * lost.
+ */
 export const num = (v: number | null | undefined, digits = 2): string => {
   if (v === null || v === undefined || !Number.isFinite(v))
     return v === undefined ? '–' : '∞ (lost)';

@@ -16,7 +16,10 @@ const FANOUT = '1 user × 3 devices, 200 B';
 /** The embedded platform, then the scaled-out stack. */
 const RCHAT_SYSTEMS = ['rchat', 'rchat-scaled'] as const;
 
-/** The headline targets (1:1 throughput, latency at 2,000 msg/s, fan-out, idle memory), as table rows. */
+/**
+ * The issue's headline targets (1:1 throughput, latency at 2,000 msg/s, fan-out, idle memory), as
+ * table rows.
+ */
 export function headlineTargets(results: BenchResults): string[][] {
   const lines: string[][] = [];
   const ejabberd = find(results, 'throughput', 'ejabberd-persisted', THROUGHPUT)?.metrics

@@ -23,7 +23,10 @@ function latencyTable(results: BenchResults, rows: ResultRow[]): string {
   );
 }
 
-/** Throughput vs p99 per system: a line through the fixed-rate points, a square for closed-loop saturation. */
+/**
+ * Throughput vs p99 per system: a line through the fixed-rate points, a square for closed-loop
+ * saturation.
+ */
 export function chartSeries(results: BenchResults): Series[] {
   const series: Series[] = [];
   const point = (r: ResultRow): [number, number] => [

@@ -14,7 +14,9 @@ interface Timed {
   p50: number;
   p99: number;
   p999: number;
-  /** CPU time per call of the server processes (all threads), or of this process for the raw hash. */
+  /**
+   * CPU time per call of the server processes (all threads), or of this process for the raw hash.
+   */
   cpuMsPerOp: number;
   /** CPU time per call of this process (the HTTP client) while it drove the server. */
   clientCpuMsPerOp?: number;

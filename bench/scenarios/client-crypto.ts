@@ -57,7 +57,9 @@ function rowsOf(
   });
 }
 
-/** Scenario 9: MLS client work per message and per added 10-device user, in Node.js and in Chromium. */
+/**
+ * Scenario 9: MLS client work per message and per added 10-device user, in Node.js and in Chromium.
+ */
 export async function clientCrypto(
   config: BenchConfig,
   log: (m: string) => void,

@@ -17,10 +17,16 @@ import { scaledEnv } from '../systems/rchat-scaled.ts';
 import type { ColdStartSample } from '../systems/types.ts';
 import type { BenchConfig, ResultRow } from './types.ts';
 
-/** A readiness sample with the system it belongs to (`rchat` whole stack, `rchat-scaled` per service). */
+/**
+ * A readiness sample with the system it belongs to (`rchat` whole stack, `rchat-scaled` per
+ * service).
+ */
 export type ObservedStart = ColdStartSample & { system: string };
 
-/** Starts users, chat and delivery one after another on fresh databases (each alone: nothing else is starting), then stops them. */
+/**
+ * Starts users, chat and delivery one after another on fresh databases (each alone: nothing else is
+ * starting), then stops them.
+ */
 async function servicesOnce(
   samples: ObservedStart[],
   databases: ThrowawayDatabases,

@@ -4,7 +4,9 @@ import { openPairs } from './sessions.ts';
 import type { DeliveryRouter } from './delivery-router.ts';
 import type { ResultRow, ScenarioContext } from './types.ts';
 
-/** Scenario 3: latency at a fixed offered load (open loop, measured from the scheduled send time). */
+/**
+ * Scenario 3: latency at a fixed offered load (open loop, measured from the scheduled send time).
+ */
 export async function fixedRate(
   ctx: ScenarioContext,
   router: DeliveryRouter,

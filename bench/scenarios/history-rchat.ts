@@ -38,7 +38,10 @@ const PAGE_SQL = `SELECT conversation_id, seq, id, sender_user_id, sender_device
 
 const WARMUP_QUERIES = 5;
 
-/** Sequential latencies of `queries` calls (after a few untimed ones), then pages/s with `concurrency` clients. */
+/**
+ * Sequential latencies of `queries` calls (after a few untimed ones), then pages/s with
+ * `concurrency` clients.
+ */
 async function measure(
   queries: number,
   concurrency: number,

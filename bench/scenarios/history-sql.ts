@@ -8,7 +8,10 @@ import type { BenchConfig, ResultRow } from './types.ts';
 
 const CONVERSATION = 1;
 
-/** One table per row count, so a quick run does not refill the full run's 1M rows (kept between runs). */
+/**
+ * One table per row count, so a quick run does not refill the full run's 1M rows (kept between
+ * runs).
+ */
 const tableFor = (rows: number): string =>
   rows === 1_000_000 ? 'bench_history' : `bench_history_${rows}`;
 

@@ -140,7 +140,8 @@ function runClosedLoop(
         setTimeout(() => {
           windowEnd = now();
           sending = false;
-          // In-flight measured messages still complete (for their latency); bounded by the watchdog.
+          // In-flight measured messages still complete (for their latency); bounded by the
+          // watchdog.
           if (pending.size === 0) finish(false);
         }, opts.measureMs ?? 1000);
       }, warmup);

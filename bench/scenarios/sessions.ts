@@ -19,7 +19,10 @@ export async function mapLimit<T, R>(
   return out;
 }
 
-/** All scenarios draw their accounts from one pool (`u0`, `u1`, ...), so each is registered once per run. */
+/**
+ * All scenarios draw their accounts from one pool (`u0`, `u1`, ...), so each is registered once per
+ * run.
+ */
 export const USER_PREFIX = 'u';
 
 export interface Pair {
@@ -32,7 +35,10 @@ export interface Pairs {
   close(): Promise<void>;
 }
 
-/** `count` sender→receiver pairs of distinct users; endpoint k (sender 2i, receiver 2i+1) has router tag k. */
+/**
+ * `count` sender→receiver pairs of distinct users; endpoint k (sender 2i, receiver 2i+1) has router
+ * tag k.
+ */
 export async function openPairs(
   driver: SystemDriver,
   router: DeliveryRouter,

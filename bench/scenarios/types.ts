@@ -29,7 +29,8 @@ export interface BenchConfig {
   crypto: { messages: number; textBytes: number; adds: number; devices: number };
   /**
    * Scenario 8: whether it also times the whole `npm start` (with prestart), and whether it may
-   * take its samples from the suite's own starts of the rchat systems instead of starting them again.
+   * take its samples from the suite's own starts of the rchat systems instead of starting them
+   * again.
    */
   coldStart: { npmStart: boolean; reuseSuiteStarts: boolean };
 }
@@ -41,7 +42,8 @@ export function benchConfig(quick: boolean): BenchConfig {
         reps: 1,
         sizes: [200, 4096],
         unloaded: { messages: 200, warmup: 20, maxMs: 1500 },
-        // 16 pairs instead of 64: fewer accounts to register (password hashing dominates a quick run).
+        // 16 pairs instead of 64: fewer accounts to register (password hashing dominates a quick
+        // run).
         throughput: {
           warmupMs: 200,
           measureMs: 600,
@@ -119,6 +121,9 @@ export interface ScenarioContext {
    * for a later memory sample): the suite may go on with the next system.
    */
   background?: () => void;
-  /** Awaited by the idle scenario after provisioning, before it connects (the suite holds other connections until then). */
+  /**
+   * Awaited by the idle scenario after provisioning, before it connects (the suite holds other
+   * connections until then).
+   */
   beforeConnect?: () => Promise<void>;
 }

@@ -7,7 +7,10 @@ import type { ColdStartSample, ConnectOptions, Endpoint } from './types.ts';
 
 export const BENCH_PASSWORD = 'bench-password-0123';
 
-/** Where each part of the rchat API answers: one origin for `npm start`, one per service when scaled out. */
+/**
+ * Where each part of the rchat API answers: one origin for `npm start`, one per service when scaled
+ * out.
+ */
 export interface RchatRoutes {
   /** `/auth/*` (users service). */
   users: string;
@@ -173,7 +176,8 @@ export class RchatClient {
             auth,
           );
         conversation(to)
-          // A keep-alive socket the server just closed fails with a reset: the txnId makes one retry safe.
+          // A keep-alive socket the server just closed fails with a reset: the txnId makes one
+          // retry safe.
           .then((cid) =>
             post(cid).catch((e: unknown) =>
               /hang up|ECONNRESET/.test((e as Error).message) ? post(cid) : Promise.reject(e),
@@ -193,7 +197,10 @@ export class RchatClient {
   }
 }
 
-/** What both rchat drivers share: the API client they open once the platform is up, and the starts they timed. */
+/**
+ * What both rchat drivers share: the API client they open once the platform is up, and the starts
+ * they timed.
+ */
 export abstract class RchatApiDriver {
   protected rchat: RchatClient | undefined;
   protected readonly starts: ColdStartSample[] = [];

@@ -66,7 +66,8 @@ export class RchatScaledDriver extends RchatApiDriver implements SystemDriver {
     const token = randomBytes(24).toString('hex');
     const usersDb = await this.databases.create('users');
     this.chatDatabaseUrl = await this.databases.create('chat');
-    // One at a time: each start is a cold start with nothing else starting (the readiness times are kept).
+    // One at a time: each start is a cold start with nothing else starting (the readiness times are
+    // kept).
     const users = await this.launch('users', 'users', { DATABASE_URL: usersDb });
     const chat = await this.launch('chat', 'chat', {
       DATABASE_URL: this.chatDatabaseUrl,

@@ -19,7 +19,9 @@ export const BENCH_ENV = {
 };
 
 export interface RchatOptions {
-  /** Origin of a running platform; when nothing answers there the driver starts one (`npm start`). */
+  /**
+   * Origin of a running platform; when nothing answers there the driver starts one (`npm start`).
+   */
   url: string;
   /** Start the platform even when something answers at `url` (on `startPort`). */
   forceStart: boolean;

@@ -9,7 +9,10 @@ import { EjabberdServer } from './xmpp/ejabberd.ts';
 import { ProsodyServer } from './xmpp/prosody.ts';
 import type { SystemDriver } from './types.ts';
 
-/** c2s ports; relay and persisted variants differ, as one may still hold idle connections while the other starts. */
+/**
+ * c2s ports; relay and persisted variants differ, as one may still hold idle connections while the
+ * other starts.
+ */
 const PROSODY_PORTS = { relay: 15222, persisted: 15223 };
 const EJABBERD_PORTS = { relay: 25222, persisted: 25223 };
 

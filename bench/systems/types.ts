@@ -13,9 +13,13 @@ export interface SystemInfo {
   kind: SystemKind;
   /** Server software and version as detected at run time. */
   version: string;
-  /** Whether each accepted message is written to durable storage before or while it is delivered. */
+  /**
+   * Whether each accepted message is written to durable storage before or while it is delivered.
+   */
   persisted: boolean;
-  /** What a "delivery" means for this system (e.g. pushed to the recipient, or commit acknowledged). */
+  /**
+   * What a "delivery" means for this system (e.g. pushed to the recipient, or commit acknowledged).
+   */
   delivery: 'push' | 'ack';
   /** Settings that matter for a fair comparison, printed next to the numbers. */
   settings: Record<string, string | number | boolean>;
@@ -31,9 +35,15 @@ export interface ConnectOptions {
   onDelivery: OnDelivery;
   /** Source address to connect from (spreads many connections over loopback addresses). */
   localAddress?: string;
-  /** The user will be connected on several devices at once; enable whatever multi-device delivery needs. */
+  /**
+   * The user will be connected on several devices at once; enable whatever multi-device delivery
+   * needs.
+   */
   multiDevice?: boolean;
-  /** Listen-only connection (idle scenario): a driver may reuse the account's existing session credentials. */
+  /**
+   * Listen-only connection (idle scenario): a driver may reuse the account's existing session
+   * credentials.
+   */
   listenOnly?: boolean;
 }
 

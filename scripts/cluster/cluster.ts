@@ -66,7 +66,9 @@ interface Running {
   exited: Promise<number | string>;
 }
 
-/** Every process group started here, so an exiting test runner or script never leaves one behind. */
+/**
+ * Every process group started here, so an exiting test runner or script never leaves one behind.
+ */
 const liveGroups = new Set<number>();
 process.once('exit', () => {
   for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
@@ -86,7 +88,10 @@ export class Cluster {
     this.metricsToken = options.metricsToken ?? randomBytes(32).toString('hex');
   }
 
-  /** Creates the databases if needed, starts every instance and nginx, and resolves when all are ready. */
+  /**
+   * Creates the databases if needed, starts every instance and nginx, and resolves when all are
+   * ready.
+   */
   static async start(options: ClusterOptions): Promise<Cluster> {
     const cluster = new Cluster(options);
     await createDatabases(options.postgresUrl, [options.databases.users, options.databases.chat]);
@@ -129,7 +134,8 @@ export class Cluster {
   async startInstance(id: InstanceId): Promise<void> {
     if (this.running.has(id)) throw new Error(`${id} is already running.`);
     const service = serviceOf(id);
-    // Bundled, as `npm start` runs the server: it starts much sooner than through tsx (docs/operations.md).
+    // Bundled, as `npm start` runs the server: it starts much sooner than through tsx
+    // (docs/operations.md).
     const run = this.spawnLogged(
       id,
       process.execPath,
@@ -143,7 +149,10 @@ export class Cluster {
     );
   }
 
-  /** Stops one instance: SIGKILL (a crash) or SIGTERM (a graceful stop, then SIGKILL after the grace period). */
+  /**
+   * Stops one instance: SIGKILL (a crash) or SIGTERM (a graceful stop, then SIGKILL after the grace
+   * period).
+   */
   async stopInstance(
     id: InstanceId | 'nginx',
     signal: 'SIGKILL' | 'SIGTERM' = 'SIGTERM',
@@ -253,7 +262,8 @@ export class Cluster {
     const service = serviceOf(id);
     switch (service) {
       case 'users':
-        // chat and delivery read recent revocations and account deletions from it with the internal token.
+        // chat and delivery read recent revocations and account deletions from it with the internal
+        // token.
         return {
           ...common,
           DATABASE_URL: database(o.databases.users),
@@ -269,7 +279,8 @@ export class Cluster {
           ...o.env?.chat,
         };
       case 'delivery':
-        // Inbox reads go through nginx's internal server: spread over both chat instances, and past one that is down.
+        // Inbox reads go through nginx's internal server: spread over both chat instances, and past
+        // one that is down.
         return {
           ...common,
           USERS_URL: usersUrl,

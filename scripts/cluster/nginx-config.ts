@@ -70,7 +70,9 @@ export function children(directives: readonly Directive[] | undefined, name: str
 }
 
 export interface LoopbackNginxOptions {
-  /** Upstream name → `host:port` of each instance; must name exactly the upstreams of the source. */
+  /**
+   * Upstream name → `host:port` of each instance; must name exactly the upstreams of the source.
+   */
   upstreams: Record<string, readonly string[]>;
   /** Source `listen` address → loopback address; every `listen` of the source must be mapped. */
   listen: Record<string, string>;

@@ -186,7 +186,8 @@ describe('backup and restore (pg_dump / pg_restore)', () => {
     }
     const after = await startCluster(restored);
 
-    // Both devices come back from their own storage, signed in with the sessions the users database kept.
+    // Both devices come back from their own storage, signed in with the sessions the users database
+    // kept.
     const bobAgain = track(await reopen(after.url, bob));
     const aliceAgain = track(await reopen(after.url, alice));
     await Promise.all([bobAgain.client.start(), aliceAgain.client.start()]);
@@ -203,7 +204,8 @@ describe('backup and restore (pg_dump / pg_restore)', () => {
       ['and this too', 'first', 'got them', 'second', 'third', 'while you were away'].sort(),
     );
 
-    // And they keep working: sends in both directions, with sequences going on from the restored ones.
+    // And they keep working: sends in both directions, with sequences going on from the restored
+    // ones.
     const sent = await sendNow(aliceAgain.client, conversationId, 'after the restore');
     expect(sent.seq).toBe(7);
     await waitFor(

@@ -36,7 +36,8 @@ const databases = {
   chat: `rchat_image_${randomBytes(4).toString('hex')}_chat`,
 };
 const asRoot = process.getuid?.() === 0;
-// The image runs as `node`; here, when root, as `nobody`, so nothing may need to write outside the data folder.
+// The image runs as `node`; here, when root, as `nobody`, so nothing may need to write outside the
+// data folder.
 const owner = asRoot ? { uid: 65534, gid: 65534 } : undefined;
 
 let out: string;
@@ -49,7 +50,10 @@ interface Started {
   output: () => string;
 }
 
-/** Runs a command of the image in the runtime stage's WORKDIR, with the image's environment plus `env`. */
+/**
+ * Runs a command of the image in the runtime stage's WORKDIR, with the image's environment plus
+ * `env`.
+ */
 function runInImage(command: string[], env: Record<string, string>): Started {
   const [bin = '', ...args] = command;
   const program = bin === 'node' ? process.execPath : bin;
@@ -148,7 +152,8 @@ describe('deploy/Dockerfile, built without Docker', () => {
     expect(existsSync(join(runtime.workdir, 'dist/server.mjs'))).toBe(true);
     expect(existsSync(join(runtime.workdir, 'apps/web/dist/index.html'))).toBe(true);
     const modules = join(runtime.workdir, 'node_modules');
-    // What the bundles load at run time, including the WebAssembly database and the native password hasher for this platform.
+    // What the bundles load at run time, including the WebAssembly database and the native password
+    // hasher for this platform.
     for (const dep of ['@electric-sql/pglite', '@node-rs/argon2', 'fastify', 'pg', 'nats'])
       expect(existsSync(join(modules, dep)), dep).toBe(true);
     expect(

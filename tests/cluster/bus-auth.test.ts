@@ -47,7 +47,10 @@ async function open(settings: BusSettings, name: string): Promise<Bus> {
   return bus;
 }
 
-/** Subscribes on `subscriber`, publishes from each publisher in turn, and returns what arrived once the last publisher's event is in. */
+/**
+ * Subscribes on `subscriber`, publishes from each publisher in turn, and returns what arrived once
+ * the last publisher's event is in.
+ */
 async function received(subscriber: Bus, publishers: Bus[]): Promise<unknown[]> {
   const subject = `rchat.inbox.${Math.random().toString(36).slice(2)}`;
   const got: unknown[] = [];

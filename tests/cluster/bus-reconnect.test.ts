@@ -72,15 +72,19 @@ describe('the NATS bus when nats-server restarts', () => {
       () => reconnects.subscriber === 1 && reconnects.publisher === 1,
       'both to reconnect',
     );
-    // When told, the server has the subscriber's subscription again: an event published at once arrives.
+    // When told, the server has the subscriber's subscription again: an event published at once
+    // arrives.
     publisher.publish('rchat.inbox.u1', { n: 'after' });
     await until(
       () => got.some((e) => (e as { n: string }).n === 'after'),
       'the event published after the outage',
     );
-    // The held event went out as soon as the publisher was back. It reaches the subscriber only when the
-    // subscriber was back first (core NATS keeps nothing): otherwise the subscriber's reconnect callback,
-    // which comes later, is where a reader re-reads the store and finds it. Either way, never twice.
+    // The held event went out as soon as the publisher was back. It reaches the subscriber only
+    // when the
+    // subscriber was back first (core NATS keeps nothing): otherwise the subscriber's reconnect
+    // callback,
+    // which comes later, is where a reader re-reads the store and finds it. Either way, never
+    // twice.
     expect(logs.get('chat') ?? '').toMatch(
       /"sent":1,"dropped":0[^\n]*sending the events held while it was away/,
     );

@@ -43,7 +43,10 @@ const INTERVAL_MS = 100;
 /** How long delivery may take, once traffic stops, before what is missing counts as lost. */
 const SETTLE_TIMEOUT_MS = 60_000;
 
-/** Letters only, as deploy/README.md makes them: nats.conf would read a value starting with a digit as a number. */
+/**
+ * Letters only, as deploy/README.md makes them: nats.conf would read a value starting with a digit
+ * as a number.
+ */
 const natsPassword = () =>
   randomBytes(16)
     .toString('hex')
@@ -121,18 +124,23 @@ async function underTraffic(
   return account(fault, tag, senders);
 }
 
-/** Waits for delivery to settle, then counts what every device got of what `senders` had acknowledged, and what the store holds. */
+/**
+ * Waits for delivery to settle, then counts what every device got of what `senders` had
+ * acknowledged, and what the store holds.
+ */
 async function account(fault: string, tag: string, senders: Sender[]): Promise<Row> {
   const stoppedAt = Date.now();
   const txnIds = senders.flatMap((s) => [...s.acked.keys()]);
   const allArrived = () => receivers.every((r) => r.countDelivered(txnIds) === txnIds.length);
   while (!allArrived() && Date.now() - stoppedAt < SETTLE_TIMEOUT_MS) await sleep(50);
   const settleMs = Date.now() - stoppedAt;
-  // Counted before anything else is sent: a later message would reveal a gap, and the stream would repair it.
+  // Counted before anything else is sent: a later message would reveal a gap, and the stream would
+  // repair it.
   const delivered = txnIds.filter((t) =>
     receivers.every((r) => r.countDelivered([t]) === 1),
   ).length;
-  // A marker after everything: streams deliver in inbox order, so once every device has it, any late duplicate has arrived too.
+  // A marker after everything: streams deliver in inbox order, so once every device has it, any
+  // late duplicate has arrived too.
   const marker = `${tag}-marker`;
   await new Sender('marker', devices.alice1, conversationId).send(marker);
   await eventually(
@@ -169,7 +177,10 @@ async function account(fault: string, tag: string, senders: Sender[]): Promise<R
   return row;
 }
 
-/** How many stored messages of the conversation carry each txnId of this run (history from the newest back to `fromSeq`). */
+/**
+ * How many stored messages of the conversation carry each txnId of this run (history from the
+ * newest back to `fromSeq`).
+ */
 async function storedCopies(tag: string, fromSeq: number): Promise<Map<string, number>> {
   const copies = new Map<string, number>();
   let before: number | undefined;
@@ -327,7 +338,8 @@ describe('nothing lost under faults (steady traffic through nginx)', () => {
       await postgres.start();
     });
     expectNothingLost(row);
-    // The outage was felt: sends were refused — as 503 UNAVAILABLE (retry), never as a 500 — and retried.
+    // The outage was felt: sends were refused — as 503 UNAVAILABLE (retry), never as a 500 — and
+    // retried.
     expect(row.retried).toBeGreaterThan(0);
     expect(
       row.failures.filter((f) => !/^(503 UNAVAILABLE|502 UNAVAILABLE|NETWORK)$/.test(f)),
@@ -344,7 +356,8 @@ describe('nothing lost under faults (steady traffic through nginx)', () => {
   });
 
   it('NATS restarted, with the last messages sent while it is down', async () => {
-    // No later message reveals a lost bus event here: delivery must notice the reconnect and read the store.
+    // No later message reveals a lost bus event here: delivery must notice the reconnect and read
+    // the store.
     const row = await underTraffic(
       'NATS restart, traffic ends in the outage',
       'nats-end',

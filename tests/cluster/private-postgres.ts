@@ -26,7 +26,10 @@ export class PrivatePostgres {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
-  /** Initialises a cluster in a new folder under the system's temp folder (which the `postgres` user can enter) and starts it. */
+  /**
+   * Initialises a cluster in a new folder under the system's temp folder (which the `postgres` user
+   * can enter) and starts it.
+   */
   static async create(): Promise<PrivatePostgres> {
     const asUser = process.getuid?.() === 0 ? 'postgres' : null;
     const dir = mkdtempSync(join(tmpdir(), 'rchat-postgres-'));
@@ -38,7 +41,8 @@ export class PrivatePostgres {
     // The data folder is a subfolder, so the owner can create it with the mode initdb wants.
     await pg.exec('initdb', ['-D', pg.dataDir, '-A', 'trust', '-U', 'postgres', '--no-sync']);
     await pg.start();
-    // A test runner that dies leaves no server behind (an immediate stop, as SIGQUIT to the postmaster is).
+    // A test runner that dies leaves no server behind (an immediate stop, as SIGQUIT to the
+    // postmaster is).
     process.once('exit', () => pg.kill());
     return pg;
   }
@@ -49,7 +53,8 @@ export class PrivatePostgres {
 
   /** Starts the server and waits until it accepts connections. */
   async start(): Promise<void> {
-    // fsync off: the test stops it cleanly (a fast shutdown writes a checkpoint), and the machine is shared.
+    // fsync off: the test stops it cleanly (a fast shutdown writes a checkpoint), and the machine
+    // is shared.
     const options = `-p ${this.port} -h 127.0.0.1 -k ${this.dir} -c fsync=off -c max_connections=200`;
     await this.exec('pg_ctl', [
       '-D',
@@ -65,7 +70,10 @@ export class PrivatePostgres {
     ]);
   }
 
-  /** Stops the server: `fast` ends every session (what a restart does to clients), `immediate` is a crash. */
+  /**
+   * Stops the server: `fast` ends every session (what a restart does to clients), `immediate` is a
+   * crash.
+   */
   async stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
     await this.exec('pg_ctl', ['-D', this.dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
   }

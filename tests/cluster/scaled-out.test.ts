@@ -168,7 +168,10 @@ const expectedIds = (after = 0) =>
 const receivedIds = (d: Device) =>
   d.entries.flatMap((e) => (e.type === 'message' ? [e.message.id] : []));
 
-/** Every message exactly once and in order, on the wire and in the app, with no gap in the inbox sequence. */
+/**
+ * Every message exactly once and in order, on the wire and in the app, with no gap in the inbox
+ * sequence.
+ */
 function expectExactlyOnceInOrder(d: Device, ids: string[]): void {
   expect(receivedIds(d), `${d.name}: messages`).toEqual(ids);
   const seqs = d.entries.map((e) => e.seq);
@@ -273,7 +276,8 @@ describe('scaled-out rchat behind nginx', () => {
     expect(wellKnown.status).toBe(200);
     expect(await wellKnown.json()).toMatchObject({ registration: 'open' });
 
-    // Even with the right internal token, the public front refuses /internal/; the loopback server serves it.
+    // Even with the right internal token, the public front refuses /internal/; the loopback server
+    // serves it.
     const headers = { 'x-internal-token': cluster.internalToken };
     const inboxPath = `/internal/inbox/${alice1.userId}?after=0`;
     expect((await fetch(`${cluster.url}${inboxPath}`, { headers })).status).toBe(404);
@@ -372,9 +376,11 @@ describe('scaled-out rchat behind nginx', () => {
     for (const d of allDevices()) expectExactlyOnceInOrder(d, ids);
     for (const d of allDevices()) {
       if (d.instance === 'delivery-1') {
-        // It reconnected (through nginx), resuming from the last event id the broken connection carried.
+        // It reconnected (through nginx), resuming from the last event id the broken connection
+        // carried.
         expect(d.connections.length, d.name).toBeGreaterThan(before.get(d) ?? 0);
-        // The kill fell mid-stream: the first connection carried part of this burst, later ones the rest.
+        // The kill fell mid-stream: the first connection carried part of this burst, later ones the
+        // rest.
         expect(wireSeqs(d.connections.slice(0, 1)).length, d.name).toBeGreaterThan(200);
         expect(wireSeqs(d.connections.slice(1)).length, d.name).toBeGreaterThan(0);
         for (let i = 1; i < d.connections.length; i++)

@@ -32,7 +32,10 @@ export class Sender {
     private readonly conversationId: string,
   ) {}
 
-  /** Sends `tag-<name>-<n>` every `intervalMs` (after the previous one was acknowledged) until `stop()`. */
+  /**
+   * Sends `tag-<name>-<n>` every `intervalMs` (after the previous one was acknowledged) until
+   * `stop()`.
+   */
   start(tag: string, intervalMs: number): void {
     this.stopped = false;
     this.running = (async () => {
@@ -135,7 +138,10 @@ export class Receiver {
     return n;
   }
 
-  /** Deliveries of `txnIds` beyond the first of each (one txnId stored as two messages arrives twice, so it counts too). */
+  /**
+   * Deliveries of `txnIds` beyond the first of each (one txnId stored as two messages arrives
+   * twice, so it counts too).
+   */
   duplicatesOf(txnIds: Iterable<string>): number {
     let n = 0;
     for (const t of txnIds) n += Math.max(0, (this.byTxnId.get(t)?.count ?? 0) - 1);

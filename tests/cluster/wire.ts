@@ -43,11 +43,15 @@ async function record(body: ReadableStream<Uint8Array>, connection: WireConnecti
         connection.events.push({ id: ev.id, event: ev.event });
     }
   } catch {
-    // The connection broke (an instance was killed, or the client closed it): what arrived is recorded.
+    // The connection broke (an instance was killed, or the client closed it): what arrived is
+    // recorded.
   }
 }
 
-/** Sequence numbers of the inbox entries a device's connections carried, in arrival order (the `ready` marker excluded). */
+/**
+ * Sequence numbers of the inbox entries a device's connections carried, in arrival order (the
+ * `ready` marker excluded).
+ */
 export function wireSeqs(connections: readonly WireConnection[]): number[] {
   return connections.flatMap((c) =>
     c.events.filter((e) => e.event !== 'ready' && e.id !== undefined).map((e) => Number(e.id)),

@@ -26,7 +26,10 @@ async function openAccount(page: Page): Promise<void> {
   await accountDialog(page).waitFor();
 }
 
-/** Alice and bob each in their own browser; alice changes her password, then deletes her account while bob watches. */
+/**
+ * Alice and bob each in their own browser; alice changes her password, then deletes her account
+ * while bob watches.
+ */
 describe('web client: account', () => {
   let platform: Platform;
   let tb: TestBrowser;

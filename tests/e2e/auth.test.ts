@@ -162,7 +162,8 @@ describe('web client: accounts', () => {
     await first.getByRole('button', { name: 'Copy' }).click();
     await expect.poll(() => first.evaluate(() => window.getSelection()?.toString())).toBe(key);
     await waitForText(first.getByRole('status'), 'The key is selected');
-    // A passphrase that is too short is refused with the reason, before anything is sent, and the screen stays.
+    // A passphrase that is too short is refused with the reason, before anything is sent, and the
+    // screen stays.
     const backupRequests: string[] = [];
     first.on('request', (request) => {
       if (new URL(request.url()).pathname.startsWith('/backup/'))

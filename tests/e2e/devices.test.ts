@@ -183,7 +183,8 @@ describe('web client: devices', () => {
 
     await openDevices(alice);
     const before = await listedDeviceIds(alice);
-    // A typo (a character left out) and a well-formed code no device is waiting with: clear errors, nothing changes.
+    // A typo (a character left out) and a well-formed code no device is waiting with: clear errors,
+    // nothing changes.
     await typeLinkCode(alice, code.slice(0, -1));
     await waitForText(alertIn(alice, 'typo'), 'This code has a typo.');
     await typeLinkCode(alice, formatLinkCode(randomUUID(), randomBytes(32)));
@@ -211,7 +212,8 @@ describe('web client: devices', () => {
       digits(await checkOnAlice.textContent()),
     );
 
-    // Confirmed on the signed-in browser first: it waits for the new one, which has received nothing yet.
+    // Confirmed on the signed-in browser first: it waits for the new one, which has received
+    // nothing yet.
     await devicesDialog(alice).getByRole('button', { name: 'Codes match — link' }).click();
     await waitForText(
       devicesDialog(alice).getByRole('status'),
@@ -224,7 +226,8 @@ describe('web client: devices', () => {
       60_000,
     );
     await signedIn(second, aliceName);
-    // The new browser was in the list from its login on (a device without keys until now); it is the same device.
+    // The new browser was in the list from its login on (a device without keys until now); it is
+    // the same device.
     expect(before).toHaveLength(2);
     expect(await listedDeviceIds(alice)).toEqual(before);
     await closeDevices(alice);
@@ -322,7 +325,8 @@ describe('web client: devices', () => {
   });
 
   it('removes the second browser: it is signed out, and shows nothing of what is sent afterwards', async () => {
-    // The restored browser asked to be added; a member device adds it (the header then says the conversation is encrypted).
+    // The restored browser asked to be added; a member device adds it (the header then says the
+    // conversation is encrypted).
     await waitForText(third.getByRole('main'), 'End-to-end encrypted', 60_000);
     await openDevices(second);
     const secondId = await deviceItems(second)
@@ -381,7 +385,8 @@ describe('web client: devices', () => {
   });
 
   it('logs no errors in the browser console (but the refused requests of the removed browser, and lost races of key changes)', () => {
-    // Two devices adding the restored browser at once: one commit wins, the other gets 409 and applies it.
+    // Two devices adding the restored browser at once: one commit wins, the other gets 409 and
+    // applies it.
     expect(
       consoleErrors(
         pages.filter((p) => p !== second),

@@ -79,7 +79,8 @@ describe('web client: a long conversation', () => {
       const anchor = before.texts[0] ?? '';
       if (anchor === `${label(1)} ${suffix}`) break;
       expect(pages++, 'pages loaded').toBeLessThan(10);
-      // Scroll just below the top (where older messages start loading), then check the anchor did not move.
+      // Scroll just below the top (where older messages start loading), then check the anchor did
+      // not move.
       await messageLog(dave).evaluate((log) => log.scrollTo({ top: 0 }));
       const anchorTop = await offsetOf(dave, anchor);
       await expect

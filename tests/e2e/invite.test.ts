@@ -34,7 +34,9 @@ async function start(env: Record<string, string>): Promise<Platform> {
   return platform;
 }
 
-/** The hint under the form, once the policy has arrived (it names the password length only then). */
+/**
+ * The hint under the form, once the policy has arrived (it names the password length only then).
+ */
 const policyHint = async (page: Page) => {
   const hint = page.locator('.field-hint');
   await waitForText(hint, /at least \d+ characters|closed/);

@@ -17,7 +17,10 @@ import {
 import { consoleErrors, launchBrowser, type TestBrowser } from './support/browser.ts';
 import { countInServerData, startWebPlatform } from './support/web-platform.ts';
 
-/** Two people in two browser contexts (and a third on the Node SDK) talking through the real platform. */
+/**
+ * Two people in two browser contexts (and a third on the Node SDK) talking through the real
+ * platform.
+ */
 describe('web client: messaging', () => {
   let platform: Platform;
   let tb: TestBrowser;

@@ -57,7 +57,8 @@ describe('web client: a 375 px phone, keyboard only', () => {
     await page.keyboard.press('Tab');
     expect(await focused(page)).toBe('Register');
     await page.keyboard.press('Enter');
-    // The recovery key screen: Copy has focus; Tab passes the optional passphrase to the button that goes on.
+    // The recovery key screen: Copy has focus; Tab passes the optional passphrase to the button
+    // that goes on.
     expect(await shownRecoveryKey(page)).toMatch(/^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/);
     expect(await focused(page)).toBe('Copy');
     expect(await overflowsX(page)).toBe(false);

@@ -23,7 +23,10 @@ async function typeAll(page: Page, texts: string[]): Promise<void> {
   for (const text of texts) await send(page, text);
 }
 
-/** The texts of the open conversation that end with `suffix`, oldest first, after scrolling back to its start. */
+/**
+ * The texts of the open conversation that end with `suffix`, oldest first, after scrolling back to
+ * its start.
+ */
 async function conversationTexts(page: Page, peer: string, suffix: string): Promise<string[]> {
   const start = messageLog(page).getByText(`This is the start of your conversation with ${peer}.`);
   await expect
@@ -46,7 +49,10 @@ async function shownSent(page: Page, text: string): Promise<void> {
   await expect.poll(() => item.getAttribute('data-status'), { timeout: 120_000 }).toBe('sent');
 }
 
-/** The statuses of the open conversation's messages ending with `suffix` (after `conversationTexts` loaded them all). */
+/**
+ * The statuses of the open conversation's messages ending with `suffix` (after `conversationTexts`
+ * loaded them all).
+ */
 async function statuses(page: Page, suffix: string): Promise<string[]> {
   return messageLog(page)
     .getByRole('listitem')
@@ -81,7 +87,9 @@ describe('web client: nothing typed is lost', () => {
   let conversationUrl = '';
   const names = { alice: uniqueName('alice'), bob: uniqueName('bob') };
 
-  /** The txnIds of every message the server stored in the conversation (all bob's), oldest first. */
+  /**
+   * The txnIds of every message the server stored in the conversation (all bob's), oldest first.
+   */
   async function storedTxnIds(): Promise<string[]> {
     const conversationId = conversationUrl.split('/').at(-1) ?? '';
     const rows = await platform.chat.database.rows<{ txn_id: string }>(
@@ -134,7 +142,8 @@ describe('web client: nothing typed is lost', () => {
     const first = typed(suffix, 1, COUNT / 2);
     const second = typed(suffix, COUNT / 2 + 1, COUNT);
 
-    // The server goes down while bob types; the page says where his messages are, and sends them by itself once it is back.
+    // The server goes down while bob types; the page says where his messages are, and sends them by
+    // itself once it is back.
     await platform.stopListening();
     try {
       await typeAll(bob, first);

@@ -18,7 +18,10 @@ import { startWebPlatform } from './support/web-platform.ts';
 
 const useHere = (page: Page) => page.getByRole('button', { name: 'Use here', exact: true });
 
-/** Bob's account in several tabs of one browser profile (one context: one IndexedDB), talking to alice in another. */
+/**
+ * Bob's account in several tabs of one browser profile (one context: one IndexedDB), talking to
+ * alice in another.
+ */
 describe('web client: one account in several tabs', () => {
   let platform: Platform;
   let tb: TestBrowser;
@@ -113,7 +116,8 @@ describe('web client: one account in several tabs', () => {
     await sendFrom(second, 'four', [first]);
     await aliceSawAllInOrder();
 
-    // The tab running the account reloads: the other takes over, and the reloaded one works through it.
+    // The tab running the account reloads: the other takes over, and the reloaded one works through
+    // it.
     await first.reload();
     await signedIn(first, names.bob);
     await useHere(first).waitFor();
@@ -124,7 +128,8 @@ describe('web client: one account in several tabs', () => {
     await aliceSawAllInOrder();
     await noErrorShown([first, second]);
 
-    // Tokens were refreshed (the 30-second access tokens expired meanwhile), all in one family that was never revoked.
+    // Tokens were refreshed (the 30-second access tokens expired meanwhile), all in one family that
+    // was never revoked.
     await expect
       .poll(async () => (await bobSessions()).rotated, { timeout: 60_000 })
       .toBeGreaterThan(0);

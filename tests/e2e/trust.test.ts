@@ -30,7 +30,10 @@ const identityBanner = (page: Page) =>
 const systemLines = (page: Page) => messageLog(page).locator('.system-line').allInnerTexts();
 const FINGERPRINT = /[0-9a-f]{4}( [0-9a-f]{4}){7}/;
 
-/** The texts of the items in the open conversation's "Devices in this conversation" list, once it lists `count`. */
+/**
+ * The texts of the items in the open conversation's "Devices in this conversation" list, once it
+ * lists `count`.
+ */
 async function listedDevices(page: Page, count: number): Promise<string[]> {
   await expect.poll(() => deviceItems(page).count(), { timeout: 30_000 }).toBe(count);
   return deviceItems(page).allInnerTexts();
@@ -94,7 +97,8 @@ describe('web client: trust in the devices of a conversation', () => {
   });
 
   it("shows bob's new device as a line naming bob (whichever member's device added it), and in the device list", async () => {
-    // Bob restores a second device from his recovery key: a member device (his, or alice's browser) adds it.
+    // Bob restores a second device from his recovery key: a member device (his, or alice's browser)
+    // adds it.
     const recoveryKey = bob.client.takeRecoveryKey();
     if (!recoveryKey) throw new Error('bob has no recovery key');
     const tablet = await RchatClient.restoreFromRecoveryKey(

@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Browser tests: one file at a time (each drives Chromium with several contexts against an in-process platform).
+// Browser tests: one file at a time (each drives Chromium with several contexts against an
+// in-process platform).
 export default defineConfig({
   test: {
     include: ['tests/e2e/**/*.test.ts'],

@@ -50,7 +50,10 @@ const refreshWith = (refreshToken: string) =>
 const loginAs = (username: string, password: string) =>
   new RchatApi({ baseUrl: platform.url }).login({ username, password, device: { name: 'probe' } });
 
-/** A password thief's session: a fresh device signed in with the password alone (never certified by the identity key). */
+/**
+ * A password thief's session: a fresh device signed in with the password alone (never certified by
+ * the identity key).
+ */
 async function thiefOf(t: TestClient): Promise<TestUser> {
   return loginDevice(platform.url, t.client.username, 'thief');
 }
@@ -75,7 +78,8 @@ describe('changing the password', () => {
 
     expect(await alice.client.changePassword(PASSWORD, NEW_PASSWORD)).toBe(3); // tablet, thief, and the probe login above
 
-    // The other devices' refresh tokens and still-unexpired access tokens are refused by every service.
+    // The other devices' refresh tokens and still-unexpired access tokens are refused by every
+    // service.
     expect((await refreshWith(tabletSession.refreshToken)).code).toBe('INVALID_REFRESH_TOKEN');
     expect((await refreshWith(thief.api.session?.refreshToken ?? '')).code).toBe(
       'INVALID_REFRESH_TOKEN',
@@ -186,7 +190,8 @@ describe('deleting the account', () => {
     );
     expect([send.status, send.code]).toEqual([410, 'PEER_DELETED']);
 
-    // Alice's tokens are refused everywhere at once; she cannot log in; nobody can take her username.
+    // Alice's tokens are refused everywhere at once; she cannot log in; nobody can take her
+    // username.
     expect(await answers(aliceSession.accessToken)).toEqual([
       '/devices 401 DEVICE_REVOKED',
       '/conversations 401 DEVICE_REVOKED',

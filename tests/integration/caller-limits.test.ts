@@ -59,7 +59,10 @@ async function pair(prefix: string): Promise<[TestUser, TestUser, string]> {
   return [a, b, (await a.api.createConversation(b.id)).id];
 }
 
-/** Certifies a device with the account's identity key, as a client does (setting the key first when `first`). */
+/**
+ * Certifies a device with the account's identity key, as a client does (setting the key first when
+ * `first`).
+ */
 async function certify(user: TestUser, identity: IdentityKeyPair, first: boolean): Promise<void> {
   if (first) await user.api.setIdentityKey(toBase64(identity.publicKey));
   const keys = await createDeviceKeys(identity, {
@@ -146,7 +149,8 @@ describe('commit flood', () => {
     expect(refused.retryAfter).toBeGreaterThanOrEqual(1);
     expect(refused.retryAfter).toBeLessThanOrEqual(60);
     expect((await a.api.conversation(id)).epoch).toBe(COMMITS_PER_CONVERSATION);
-    // Someone outside the conversation cannot spend its budget (they get 404 and the members keep theirs elsewhere).
+    // Someone outside the conversation cannot spend its budget (they get 404 and the members keep
+    // theirs elsewhere).
     expect(
       (
         await rejection(
@@ -182,7 +186,8 @@ describe('commit flood', () => {
     await frank.api.refresh();
     expect((await raw(`/conversations/${target}/commits`, tokenOf(frank), next)).status).toBe(429);
 
-    // The peer's own budget is untouched, and forged tokens naming the peer are counted against their sender's address, not the peer.
+    // The peer's own budget is untouched, and forged tokens naming the peer are counted against
+    // their sender's address, not the peer.
     const peer = peers[1] as (typeof peers)[number];
     const [, payload] = tokenOf(peer).split('.');
     const forged = `eyJhbGciOiJFZERTQSIsImtpZCI6IngifQ.${payload}.${'A'.repeat(86)}`;
@@ -216,7 +221,8 @@ describe('listings paged by bytes', () => {
   it('ends an inbox page before MAX_PAGE_BYTES (never empty) and the cursor still reaches every entry once', async () => {
     const [a, b, id] = await pair('page');
     const start = (await b.api.inbox(Number.MAX_SAFE_INTEGER, 1)).headSeq;
-    // 20,000 bytes each: three do not fit in 64 KiB as base64; one past the budget still comes alone.
+    // 20,000 bytes each: three do not fit in 64 KiB as base64; one past the budget still comes
+    // alone.
     for (let i = 0; i < 7; i++)
       await a.api.sendMessage(id, { txnId: `p${i}`, ciphertext: bytes(20_000, i) });
     await a.api.sendMessage(id, { txnId: 'big', ciphertext: bytes(60_000) });

@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reopen, registerClient } from '../support/clients.ts';
 import { startPlatform, type Platform } from '../support/platform.ts';
 
-/** What lets another client (a browser tab taking over) open the same storage: `close()` leaves it with the latest tokens. */
+/**
+ * What lets another client (a browser tab taking over) open the same storage: `close()` leaves it
+ * with the latest tokens.
+ */
 describe('closing a client', () => {
   let platform: Platform;
 
@@ -17,7 +20,8 @@ describe('closing a client', () => {
   it('waits for a token refresh under way to be stored, so the next client on the storage refreshes without revoking the session', async () => {
     const first = await registerClient(platform.url, 'closer');
     await first.client.start();
-    // A refresh is under way (the old refresh token is already spent on the server) as the client closes.
+    // A refresh is under way (the old refresh token is already spent on the server) as the client
+    // closes.
     const refreshed = first.client.api.refresh();
     await first.client.close();
 

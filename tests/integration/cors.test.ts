@@ -1,4 +1,5 @@
-// CORS is answered in one place (server-kit's HTTP app), for JSON routes and for the event stream alike.
+// CORS is answered in one place (server-kit's HTTP app), for JSON routes and for the event stream
+// alike.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../support/platform.ts';
 import { registerUser, type TestUser } from '../support/users.ts';

@@ -67,7 +67,10 @@ const secrets: Record<string, string> = {
 };
 const referenced = new Map<string, { required: boolean }>();
 
-/** Compose's variable interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}. */
+/**
+ * Compose's variable interpolation: $$, $VAR, ${VAR}, ${VAR:-default}, ${VAR-default},
+ * ${VAR:?error}, ${VAR?error}.
+ */
 function interpolate(text: string): string {
   return text.replace(
     /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
@@ -101,7 +104,10 @@ const compose = interpolateAll(
 );
 const services = compose.services;
 
-/** The source entry point of the bundle a compose service runs (`node … dist/chat.mjs`, see scripts/build.ts). */
+/**
+ * The source entry point of the bundle a compose service runs (`node … dist/chat.mjs`, see
+ * scripts/build.ts).
+ */
 const entryOf = (s: ComposeService): string | undefined =>
   s.command
     ?.map((a) => bundles[a.replace(/^dist\//, '') as keyof typeof bundles] as string | undefined)
@@ -152,7 +158,10 @@ const publicServer = servers.find((s) => listensOf(s).includes('80')) ?? [];
 const internalServer =
   servers.find((s) => listensOf(s).some((l) => l?.startsWith('127.0.0.1:'))) ?? [];
 
-/** The location nginx picks for a path: exact match, else the longest prefix (`^~` stops there), else the first matching regex. */
+/**
+ * The location nginx picks for a path: exact match, else the longest prefix (`^~` stops there),
+ * else the first matching regex.
+ */
 function locationFor(server: Directive[], path: string): Directive | undefined {
   const locations = children(server, 'location');
   const exact = locations.find((l) => l.args[0] === '=' && l.args[1] === path);
@@ -172,7 +181,10 @@ function locationFor(server: Directive[], path: string): Directive | undefined {
   return regex ?? longest;
 }
 
-/** A directive's arguments as in effect in a location (nginx inherits from the server and http levels when the location sets none). */
+/**
+ * A directive's arguments as in effect in a location (nginx inherits from the server and http
+ * levels when the location sets none).
+ */
 function effective(name: string, location: Directive | undefined, server: Directive[]): string[][] {
   for (const level of [location?.block ?? [], server, http]) {
     const found = children(level, name);
@@ -369,7 +381,8 @@ describe('compose.yaml', () => {
     const nats = services.nats as ComposeService;
     expect(nats.volumes).toContain('./nats.conf:/etc/nats/rchat.conf:ro');
     expect(nats.command?.slice(0, 2)).toEqual(['--config', '/etc/nats/rchat.conf']);
-    // Each user of nats.conf: its name, the variable its password comes from, and whether it may publish.
+    // Each user of nats.conf: its name, the variable its password comes from, and whether it may
+    // publish.
     const users = new Map(
       [
         ...read('nats.conf').matchAll(
@@ -386,7 +399,8 @@ describe('compose.yaml', () => {
           secrets[user?.variable ?? ''],
         );
       }
-      // The NATS container gets the variable nats.conf reads, and compose refuses to start without it.
+      // The NATS container gets the variable nats.conf reads, and compose refuses to start without
+      // it.
       expect(String(nats.environment?.[user?.variable ?? ''])).toBe(secrets[user?.variable ?? '']);
       expect(referenced.get(user?.variable ?? '')?.required, `${user?.variable} is required`).toBe(
         true,

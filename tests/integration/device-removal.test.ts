@@ -29,7 +29,8 @@ describe('removing a device', () => {
       }
     })();
 
-    // Only a device the identity key certified may remove another one: a password alone cannot sign the real devices out.
+    // Only a device the identity key certified may remove another one: a password alone cannot sign
+    // the real devices out.
     expect((await rejection(phone.api.removeDevice(bob.deviceId))).code).toBe(
       'DEVICE_NOT_CERTIFIED',
     );

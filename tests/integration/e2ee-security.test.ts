@@ -128,7 +128,8 @@ describe('tampering', () => {
     const alice = await registerClient(platform.url, 'alice');
     const bob = await registerClient(platform.url, 'bob');
     await Promise.all([alice.client.start(), bob.client.start()]);
-    // A malicious server slips a device into bob's list, certified by an identity that is not bob's.
+    // A malicious server slips a device into bob's list, certified by an identity that is not
+    // bob's.
     const mallory = generateIdentityKeyPair();
     const fakeDeviceId = randomUUID();
     const fake = await createDeviceKeys(mallory, {

@@ -131,7 +131,8 @@ describe('key directory', () => {
       }),
     ]);
 
-    // A session cannot replace the identity key; only a reset can, which needs the password again and drops every certificate.
+    // A session cannot replace the identity key; only a reset can, which needs the password again
+    // and drops every certificate.
     const next = generateIdentityKeyPair();
     expect((await rejection(alice.api.setIdentityKey(toBase64(next.publicKey)))).code).toBe(
       'IDENTITY_KEY_CONFLICT',

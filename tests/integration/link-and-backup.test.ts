@@ -49,7 +49,8 @@ describe('key backup storage', () => {
     const alicePhone = await loginDevice(platform.url, alice.username, 'phone');
     const eve = await registerUser(platform.url, 'eve');
     expect((await rejection(alice.api.secretStorage())).code).toBe('BACKUP_NOT_FOUND');
-    // A device the identity key has not certified (a password alone) can neither replace secret storage nor touch the backup log.
+    // A device the identity key has not certified (a password alone) can neither replace secret
+    // storage nor touch the backup log.
     expect(
       (await rejection(alice.api.putSecretStorage(b64('sealed by a password thief')))).code,
     ).toBe('DEVICE_NOT_CERTIFIED');

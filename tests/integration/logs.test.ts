@@ -23,7 +23,8 @@ describe('logs', () => {
         `${platform.url}/events?access_token=${encodeURIComponent(bob.api.session?.accessToken ?? '')}`,
       );
       await query.body?.cancel();
-      // The parameter name percent-encoded: the server still reads the token from it, so logs must hide it too.
+      // The parameter name percent-encoded: the server still reads the token from it, so logs must
+      // hide it too.
       const encoded = await fetch(
         `${platform.url}/events?since=0&access%5Ftoken=${encodeURIComponent(alice.api.session?.accessToken ?? '')}`,
       );

@@ -16,7 +16,10 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.close());
 
-/** A client's way to the server that can go down, refuse message sends, or lose the server's answer to one. */
+/**
+ * A client's way to the server that can go down, refuse message sends, or lose the server's answer
+ * to one.
+ */
 function unreliableNetwork() {
   const state = { offline: false, refuseSends: false, loseAnswers: 0 };
   const isSend = (url: string, init?: RequestInit) =>
@@ -43,7 +46,10 @@ async function stored(reader: TestClient, conversationId: string) {
   return [...(await reader.client.api.history(conversationId, { limit: 100 })).messages].reverse();
 }
 
-/** Waits until the message shows as queued (its attempt failed and nothing retries it yet: the client is not started). */
+/**
+ * Waits until the message shows as queued (its attempt failed and nothing retries it yet: the
+ * client is not started).
+ */
 const queuedNow = (t: TestClient, m: ChatMessage) =>
   waitFor(
     () => t.received.some((r) => r.clientMsgId === m.clientMsgId && r.status === 'queued'),
@@ -87,7 +93,8 @@ describe('the outbox', () => {
     const onServer = await stored(bob, conv);
     expect(onServer).toHaveLength(13);
     expect(new Set(onServer.map((m) => m.txnId)).size).toBe(13);
-    // Each keeps the id it was typed with, and alice's own history shows them sent, in typing order.
+    // Each keeps the id it was typed with, and alice's own history shows them sent, in typing
+    // order.
     expect(onServer.slice(1).map((m) => m.txnId)).toEqual(left.map((m) => m.clientMsgId));
     expect((await again.client.history(conv)).messages.map((m) => [textOf(m), m.status])).toEqual(
       ['before going offline', ...typed].map((t) => [t, 'sent']),
@@ -141,7 +148,8 @@ describe('the outbox', () => {
       [first.clientMsgId, epoch + 1],
     ]);
 
-    // An attempt that landed but whose answer was lost, then a key change: the new ciphertext is refused
+    // An attempt that landed but whose answer was lost, then a key change: the new ciphertext is
+    // refused
     // under the taken txnId, and the inbox confirms the message that landed.
     net.state.loseAnswers = 1;
     const second = await alice.client.sendText(conv, 'landed before the key change');
@@ -176,7 +184,8 @@ describe('the outbox', () => {
     const toBob = await conversation(alice, bob);
     const toCarol = await conversation(alice, carol);
     await bob.client.deleteAccount(PASSWORD);
-    // The deletion reaches chat over the bus (NATS when scaled out); alice's device learns of it from its inbox.
+    // The deletion reaches chat over the bus (NATS when scaled out); alice's device learns of it
+    // from its inbox.
     await waitFor(
       async () =>
         (await alice.client.conversations()).some((c) => c.id === toBob && c.peer.deleted),

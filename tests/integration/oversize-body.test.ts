@@ -28,7 +28,10 @@ interface RawAnswer {
   body: string;
 }
 
-/** Sends the request line, headers and `size` body bytes (declared, or chunked), then reads the whole answer. */
+/**
+ * Sends the request line, headers and `size` body bytes (declared, or chunked), then reads the
+ * whole answer.
+ */
 function uploadThenRead(
   path: string,
   size: number,
@@ -82,7 +85,8 @@ function uploadThenRead(
 const MiB = 1024 * 1024;
 
 describe('an oversize body gets its 413 JSON answer', () => {
-  // 2 and 8 MiB are read and dropped before the answer; 32 MiB passes MAX_REFUSED_BODY_BYTES (16 MiB): answered at once, then the connection lingers.
+  // 2 and 8 MiB are read and dropped before the answer; 32 MiB passes MAX_REFUSED_BODY_BYTES (16
+  // MiB): answered at once, then the connection lingers.
   it.each([
     { size: 2 * MiB, framing: 'content-length' as const },
     { size: 8 * MiB, framing: 'content-length' as const },

@@ -42,7 +42,10 @@ const inboxSeqs = async (user: TestUser) =>
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** A device resumes its event stream after `cursor` and reads until it has the head; answers the seqs it got. */
+/**
+ * A device resumes its event stream after `cursor` and reads until it has the head; answers the
+ * seqs it got.
+ */
 async function resume(device: TestUser, cursor: number): Promise<number[]> {
   const { stream, entries, ready } = listen(device, cursor);
   const head = await ready;
@@ -73,7 +76,8 @@ describe('inbox retention', () => {
     const oldHead = (await inboxSeqs(alice)).at(-1) ?? 0;
     expect(oldHead).toBe(6); // the conversation, then five messages
 
-    // The laptop has everything, the phone stopped after entry 2, the tablet resumed from 0 and is then removed.
+    // The laptop has everything, the phone stopped after entry 2, the tablet resumed from 0 and is
+    // then removed.
     expect(await resume(alice, 0)).toEqual(range(1, 6));
     expect(await resume(alice, 6)).toEqual([]);
     expect(await resume(phone, 2)).toEqual(range(3, 6));
@@ -100,7 +104,8 @@ describe('inbox retention', () => {
     // The phone resumes where it was: exactly what it had not seen, once, in order.
     expect(await resume(phone, 2)).toEqual(range(3, 7));
     expect(await resume(phone, 7)).toEqual([]);
-    // Having passed them, the entries older than the retention age go; the young one stays for every device.
+    // Having passed them, the entries older than the retention age go; the young one stays for
+    // every device.
     await platform.chat.retention.runOnce();
     expect(await inboxSeqs(alice)).toEqual([7]);
     expect(await resume(alice, 6)).toEqual([7]);

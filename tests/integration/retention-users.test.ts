@@ -56,7 +56,8 @@ describe('users retention', () => {
     const removed = await loginDevice(platform.url, alice.username, 'removed');
     await certify(removed, identity);
     await removed.api.uploadKeyPackages({ keyPackages: [toBase64(new Uint8Array([9]))] });
-    // A KeyPackage upload that committed just after its device was removed (removal itself deletes them).
+    // A KeyPackage upload that committed just after its device was removed (removal itself deletes
+    // them).
     await platform.users.database.rows(
       sql`update devices set revoked_at = now(), revoked_reason = 'device-removed' where id = ${removed.deviceId}`,
     );
@@ -110,7 +111,8 @@ describe('users retention', () => {
     expect(await tokenCount(bob.id)).toBe(0);
     expect(await tokenCount(carol.id)).toBe(1);
 
-    // Live data works: the phone refreshes, the live link session relays, the live challenge proves a device.
+    // Live data works: the phone refreshes, the live link session relays, the live challenge proves
+    // a device.
     expect((await refreshWith(phone.api.session?.refreshToken ?? '')).refreshToken).toEqual(
       expect.any(String),
     );

@@ -1,5 +1,7 @@
-// Derived from the protocol's route tables: every route, public and internal, refuses a caller without
-// credentials exactly as its spec's `auth` says, so no endpoint can be added with its check forgotten.
+// Derived from the protocol's route tables: every route, public and internal, refuses a caller
+// without
+// credentials exactly as its spec's `auth` says, so no endpoint can be added with its check
+// forgotten.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { internalRouteTable, routeTable, type RouteSpec } from '@rchat/protocol';
 import { readInternal } from '@rchat/server-kit';
@@ -12,7 +14,9 @@ beforeAll(async () => {
 });
 afterAll(async () => platform?.close());
 
-/** Each `:param` filled with a valid-looking id, so the refusal is the route's and not the router's. */
+/**
+ * Each `:param` filled with a valid-looking id, so the refusal is the route's and not the router's.
+ */
 const dummyId = '6f1c2a4e-8b3d-4f5a-9c7e-2d1b0a9f8e7d';
 const pathOf = (spec: RouteSpec) => spec.path.replace(/:\w+/g, dummyId);
 

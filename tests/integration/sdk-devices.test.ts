@@ -24,7 +24,8 @@ describe('several devices per user (SDK)', () => {
     await waitForTexts(bob, conv.id, alice.client.userId, 1);
     const safetyBefore = await alice.client.safetyNumber(conv.id);
 
-    // Bob's second device receives the identity key (over the link channel) and is added by his first device.
+    // Bob's second device receives the identity key (over the link channel) and is added by his
+    // first device.
     const storage = createMemoryStorage();
     const tablet = await RchatClient.loginWithIdentity(
       { baseUrl: platform.url, storage, deviceName: 'tablet' },

@@ -34,7 +34,10 @@ const failure = (p: Promise<unknown>) => p.then(() => 'resolved', codeOf);
 const relayText = (base64: string) =>
   JSON.parse(new TextDecoder().decode(fromBase64(base64))) as { t: string; publicKey?: string };
 
-/** What each device did on the link relay, in the order the requests were made: `poll`, or the type of message posted. */
+/**
+ * What each device did on the link relay, in the order the requests were made: `poll`, or the type
+ * of message posted.
+ */
 type RelayLog = { who: string; what: string }[];
 
 function logRelay(log: RelayLog, who: string): typeof fetch {
@@ -67,7 +70,10 @@ async function pair(
   return { alice, bob, conversationId: conv.id };
 }
 
-/** Someone with alice's password, or the server itself: reads the relay and answers the new device with its own channel. */
+/**
+ * Someone with alice's password, or the server itself: reads the relay and answers the new device
+ * with its own channel.
+ */
 async function answerAsIntruder(
   username: string,
 ): Promise<{ api: RchatApi; sessionId: string; channel: LinkChannel }> {
@@ -115,7 +121,8 @@ describe('linking confirms on both ends (SDK)', () => {
     const answered = await alice.client.linkDevice(link.code);
     expect(await link.waitForCheckCode()).toBe(answered.checkCode);
 
-    // Both wait: the new device for the keys, the signed-in device (its person confirmed) for the new device.
+    // Both wait: the new device for the keys, the signed-in device (its person confirmed) for the
+    // new device.
     const completion = link.complete();
     let newDeviceConfirmed = false;
     const confirming = answered.confirm({
@@ -168,7 +175,8 @@ describe('linking confirms on both ends (SDK)', () => {
     await link.reject();
     expect(await completion).toBe('LINK_ABORTED');
     expect(await confirming).toBe('LINK_ABORTED');
-    // The signed-in device sent nothing sealed and added no one; the new device is off the account and holds nothing.
+    // The signed-in device sent nothing sealed and added no one; the new device is off the account
+    // and holds nothing.
     expect(log.filter((e) => e.who === 'alice' && e.what !== 'poll').map((e) => e.what)).toEqual([
       'answer',
     ]);
@@ -185,7 +193,8 @@ describe('linking confirms on both ends (SDK)', () => {
     const { alice, bob } = await pair([]);
     const username = alice.client.username;
 
-    // 1. The server answers the new device with its own channel and at once sends keys of its choosing.
+    // 1. The server answers the new device with its own channel and at once sends keys of its
+    // choosing.
     const log: RelayLog = [];
     const storage = createMemoryStorage();
     const link = await RchatClient.startLink(
@@ -210,8 +219,10 @@ describe('linking confirms on both ends (SDK)', () => {
     expect(await completion).toBe('LINK_ABORTED');
     expect(await stored(storage)).toEqual([]);
 
-    // 2. Keys that arrive early on the very channel the person then confirms are dropped too: only keys sealed
-    //    after the confirmation count. (The early ones here are a stranger's; the later ones are alice's.)
+    // 2. Keys that arrive early on the very channel the person then confirms are dropped too: only
+    // keys sealed
+    //    after the confirmation count. (The early ones here are a stranger's; the later ones are
+    // alice's.)
     const second = createMemoryStorage();
     const relinked = await RchatClient.startLink(
       { baseUrl: platform.url, storage: second, deviceName: 'tablet' },
@@ -221,7 +232,8 @@ describe('linking confirms on both ends (SDK)', () => {
     const early = await answerAsIntruder(username);
     await postKeys(early.api, early.sessionId, early.channel, generateIdentityKeyPair());
     expect(await relinked.waitForCheckCode()).toBe(early.channel.checkCode);
-    // Confirmed before complete() first reads the relay: the early keys are dropped by their place in it alone.
+    // Confirmed before complete() first reads the relay: the early keys are dropped by their place
+    // in it alone.
     await relinked.confirmCheckCode();
     const completing = relinked.complete();
     await postKeys(early.api, early.sessionId, early.channel, alice.client.identityKeyPair);

@@ -94,7 +94,8 @@ describe('linking a device (SDK)', () => {
     const typo = link.code.replace(/^(.)/, (c) => (c === 'A' ? 'B' : 'A'));
     expect(await failure(alice.client.linkDevice(typo))).toBe('LINK_CODE_INVALID');
 
-    // Someone who has alice's password (or the server itself) answers the new device first, with its own key.
+    // Someone who has alice's password (or the server itself) answers the new device first, with
+    // its own key.
     const intruder = new RchatApi({ baseUrl: platform.url });
     await intruder.login({
       username: alice.client.username,
@@ -126,7 +127,8 @@ describe('linking a device (SDK)', () => {
       (m) => (JSON.parse(new TextDecoder().decode(fromBase64(m.ciphertext))) as { t: string }).t,
     );
     expect(relayed).not.toContain('sealed');
-    // The failed link took the half-linked device off the account by itself; the intruder's password sign-in stays visible in the device list for alice to remove.
+    // The failed link took the half-linked device off the account by itself; the intruder's
+    // password sign-in stays visible in the device list for alice to remove.
     const names = (await alice.client.devices()).map((d) => d.name);
     expect(names).not.toContain('phone');
     expect(names).toContain('intruder');
@@ -214,7 +216,8 @@ describe('restoring from the recovery key (SDK)', () => {
     ]);
     restored.client.stop();
     bob.client.stop();
-    // Three argon2id stretches at 64 MiB, 3 passes (set, wrong, right) take tens of seconds on a busy machine.
+    // Three argon2id stretches at 64 MiB, 3 passes (set, wrong, right) take tens of seconds on a
+    // busy machine.
   }, 180_000);
 
   it('rejects a tampered backup entry by its signature and shows the rest', async () => {

@@ -12,9 +12,13 @@ import { smallWindowStream } from '../support/small-window-stream.ts';
 const MAX_PENDING_BYTES = 262_144;
 /** Welcomes are the largest inbox entries: 4 MiB each here, 5.6 MB as base64. */
 const WELCOME_BYTES = 4 * 1024 * 1024;
-/** One entry larger than the socket buffers of a reader that does not read, so catch-up waits on it. */
+/**
+ * One entry larger than the socket buffers of a reader that does not read, so catch-up waits on it.
+ */
 const BACKLOG = 1;
-/** Commits with Welcomes sent while it waits: 22 MB of base64 that an unbounded buffer would hold. */
+/**
+ * Commits with Welcomes sent while it waits: 22 MB of base64 that an unbounded buffer would hold.
+ */
 const FLOOD = 4;
 
 let platform: Platform;
@@ -25,7 +29,8 @@ let dir: string;
 
 beforeAll(async () => {
   platform = await startPlatform({
-    // Heartbeats and the live-write bound must not end the stalled stream: this test is about what it holds.
+    // Heartbeats and the live-write bound must not end the stalled stream: this test is about what
+    // it holds.
     env: {
       MAX_PENDING_BYTES: String(MAX_PENDING_BYTES),
       MAX_COMMIT_BYTES: String(WELCOME_BYTES),
@@ -126,7 +131,8 @@ describe('stream catch-up with a reader that drains slowly', () => {
 
       for (let epoch = BACKLOG; epoch < BACKLOG + FLOOD; epoch++) await commit(epoch);
       const grown = heapUsedAfterGc() - before;
-      // Unbounded, the stream would hold every live Welcome here (22 MB); bounded, at most MAX_PENDING_BYTES.
+      // Unbounded, the stream would hold every live Welcome here (22 MB); bounded, at most
+      // MAX_PENDING_BYTES.
       expect(grown).toBeLessThan(8 * 1024 * 1024);
 
       const head = (await bob.api.inbox(Number.MAX_SAFE_INTEGER, 1)).headSeq;

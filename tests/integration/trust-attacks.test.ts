@@ -70,7 +70,8 @@ describe('attack A: the password alone', () => {
     });
     const mine = generateIdentityKeyPair();
 
-    // 1. Replacing the identity key with a session is refused, and so is everything that would need it.
+    // 1. Replacing the identity key with a session is refused, and so is everything that would need
+    // it.
     expect((await rejection(attacker.setIdentityKey(toBase64(mine.publicKey)))).code).toBe(
       'IDENTITY_KEY_CONFLICT',
     );
@@ -105,7 +106,8 @@ describe('attack A: the password alone', () => {
       [alice.client.deviceId, bob.client.deviceId].sort(),
     );
 
-    // 2. The loud path: a reset with the password (what the SDK offers a person who lost everything).
+    // 2. The loud path: a reset with the password (what the SDK offers a person who lost
+    // everything).
     const intruder = await RchatClient.resetIdentity(
       { baseUrl: platform.url, storage: createMemoryStorage(), deviceName: 'intruder' },
       alice.client.username,
@@ -140,7 +142,8 @@ describe('attack A: the password alone', () => {
       'IDENTITY_CHANGED',
     );
     expect((await bob.client.safetyNumber(conv.id)).identityKeyChanged).toBe(true);
-    // No client added the intruder's device; it holds no keys for the conversation and read nothing.
+    // No client added the intruder's device; it holds no keys for the conversation and read
+    // nothing.
     await bob.client.idle();
     expect((await bob.client.conversationDevices(conv.id)).map((d) => d.deviceId)).not.toContain(
       intruder.deviceId,
@@ -194,7 +197,8 @@ describe('attack B: signing in as an existing device', () => {
     ).toBe('DEVICE_PROOF_REQUIRED');
     expect((await alice.client.devices()).map((d) => d.id)).toEqual([alice.client.deviceId]);
 
-    // The real device signs in again with its key (the SDK does the challenge); a used challenge is not accepted twice.
+    // The real device signs in again with its key (the SDK does the challenge); a used challenge is
+    // not accepted twice.
     const again = await RchatClient.login(
       { baseUrl: platform.url, storage: alice.storage },
       alice.client.username,
@@ -261,7 +265,8 @@ describe('attack C: a malicious server', () => {
     const kp = await generateKeyPackage(device);
     await mallory.api.uploadKeyPackages({ keyPackages: [toBase64(kp.keyPackage)] });
 
-    // As mallory herself (not a member), and as "alice's new device" with mallory's KeyPackage in the claim answer.
+    // As mallory herself (not a member), and as "alice's new device" with mallory's KeyPackage in
+    // the claim answer.
     evil.forgeEntry({
       type: 'join-request',
       conversationId: conv.id,
@@ -302,7 +307,8 @@ describe('attack C: a malicious server', () => {
     const evil = new MaliciousServer();
     const { alice, bob, conv } = await pair({ bobFetch: evil.fetch });
     const before = await bob.client.groupState(conv.id);
-    // Mallory builds her own group under the conversation's group id, with one of bob's KeyPackages.
+    // Mallory builds her own group under the conversation's group id, with one of bob's
+    // KeyPackages.
     const mallory = await registerUser(platform.url, 'mallory');
     const { device } = await certify(mallory);
     const bobKeys = await mallory.api.userKeys(bob.client.userId);

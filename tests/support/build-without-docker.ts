@@ -46,7 +46,9 @@ export interface BuildOptions {
   context: string;
   /** Empty folder that receives one folder per stage. */
   out: string;
-  /** Owner given to paths the Dockerfile chowns to the image's user (when this process may chown). */
+  /**
+   * Owner given to paths the Dockerfile chowns to the image's user (when this process may chown).
+   */
   owner?: { uid: number; gid: number };
   /** Each command run, before it runs. */
   log?: (line: string) => void;
@@ -140,7 +142,10 @@ function buildStage(
   return result;
 }
 
-/** COPY from the build context: what the .dockerignore excludes is not there (a named source that is excluded fails, as in Docker). */
+/**
+ * COPY from the build context: what the .dockerignore excludes is not there (a named source that is
+ * excluded fails, as in Docker).
+ */
 function copyFromContext(
   context: string,
   source: string,

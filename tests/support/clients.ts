@@ -97,7 +97,10 @@ export async function waitForTexts(
   return texts(t, conversationId, from);
 }
 
-/** Sends through the outbox and waits until the server stored it; fails saying why when it was not sent. */
+/**
+ * Sends through the outbox and waits until the server stored it; fails saying why when it was not
+ * sent.
+ */
 export async function sendNow(
   client: RchatClient,
   conversationId: string,

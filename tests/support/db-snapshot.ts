@@ -1,6 +1,9 @@
 import { sql, type Database } from '@rchat/server-kit';
 
-/** Every row of every table of the given databases, as comparable text keyed by table name (the services never share a table name). */
+/**
+ * Every row of every table of the given databases, as comparable text keyed by table name (the
+ * services never share a table name).
+ */
 export async function snapshot(...databases: Database[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const database of databases) {

@@ -69,7 +69,10 @@ export function parseCopy(args: string): Copy {
   return { from, sources: rest, dest };
 }
 
-/** A command in exec form (`["node", "x.mjs"]`) as its words, or in shell form as the string `sh -c` runs. */
+/**
+ * A command in exec form (`["node", "x.mjs"]`) as its words, or in shell form as the string `sh -c`
+ * runs.
+ */
 export function parseCommand(args: string): { exec: string[] } | { shell: string } {
   return args.trim().startsWith('[')
     ? { exec: JSON.parse(args) as string[] }

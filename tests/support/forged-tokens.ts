@@ -38,7 +38,9 @@ async function claimsToken(
     .sign(key);
 }
 
-/** Access tokens for a real user and device that the server must refuse, each for its own reason. */
+/**
+ * Access tokens for a real user and device that the server must refuse, each for its own reason.
+ */
 export async function forgedTokens(
   baseUrl: string,
   users: Database,

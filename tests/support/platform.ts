@@ -97,7 +97,10 @@ function listenOn(http: Server, port: number): Promise<void> {
   });
 }
 
-/** Closes the server; when that takes over 30 s, fails saying what is still open (instead of a bare hook timeout). */
+/**
+ * Closes the server; when that takes over 30 s, fails saying what is still open (instead of a bare
+ * hook timeout).
+ */
 async function closeOrExplain(server: ServerApp): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const stuck = new Promise<never>((_, reject) => {

@@ -23,7 +23,10 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Runs `apps/server/src/main.ts` as `npm start` does after building the web client (bundled, see scripts/run-bundled.mjs) as its own process. */
+/**
+ * Runs `apps/server/src/main.ts` as `npm start` does after building the web client (bundled, see
+ * scripts/run-bundled.mjs) as its own process.
+ */
 export function startServerProcess(env: Record<string, string>): ServerProcess {
   const child = spawn(process.execPath, ['scripts/run-bundled.mjs', 'apps/server/src/main.ts'], {
     cwd: new URL('../..', import.meta.url).pathname,

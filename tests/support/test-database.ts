@@ -1,7 +1,9 @@
 import { openDatabase, type Database } from '@rchat/server-kit';
 import { createTestDatabase, dropTestDatabase } from './platform.ts';
 
-/** A fresh empty database: in-memory PGlite, or a new PostgreSQL database when DATABASE_URL is set. */
+/**
+ * A fresh empty database: in-memory PGlite, or a new PostgreSQL database when DATABASE_URL is set.
+ */
 export async function freshDatabase(
   name: string,
 ): Promise<Database & { dispose(): Promise<void> }> {

@@ -18,7 +18,10 @@ const optionSpec = {
   invite: { type: 'string' },
 } as const;
 
-/** Runs one `rchat` command line; resolves with the exit code. Errors are printed as sentences, never as stacks. */
+/**
+ * Runs one `rchat` command line; resolves with the exit code. Errors are printed as sentences,
+ * never as stacks.
+ */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number> {
   let home: Home | undefined;
   try {
@@ -85,7 +88,9 @@ function parseLimit(value: string | undefined): number | undefined {
   return n;
 }
 
-/** The sentence for an error: the SDK's and the server's messages are written for people already. */
+/**
+ * The sentence for an error: the SDK's and the server's messages are written for people already.
+ */
 function describe(e: unknown, home: Home | undefined): string {
   if (e instanceof RchatError && (e.code === 'NETWORK' || e.code === 'TIMEOUT') && home)
     return `${e.message} (server: ${home.server})`;

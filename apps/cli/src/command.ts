@@ -15,7 +15,10 @@ export interface CommandContext {
   /** Positional arguments after the command name. */
   args: string[];
   limit: number | undefined;
-  /** `--passphrase`: `restore` unlocks the key backup with the passphrase instead of the recovery key. */
+  /**
+   * `--passphrase`: `restore` unlocks the key backup with the passphrase instead of the recovery
+   * key.
+   */
   passphrase: boolean;
   /** `--yes`: an irreversible command (delete-account) does not ask for confirmation. */
   yes: boolean;
@@ -39,7 +42,10 @@ export interface Command {
   run(ctx: CommandContext): Promise<number>;
 }
 
-/** A failure the user can act on: its message is printed as is, and the process exits with `exitCode`. */
+/**
+ * A failure the user can act on: its message is printed as is, and the process exits with
+ * `exitCode`.
+ */
 export class CliError extends Error {
   override name = 'CliError';
   constructor(

@@ -1,6 +1,9 @@
 import type { ChatMessage, MessageContent } from '@rchat/sdk';
 
-/** `[time] username: text`, one message per line, as `listen`, `history` and the bot runner print it. */
+/**
+ * `[time] username: text`, one message per line, as `listen`, `history` and the bot runner print
+ * it.
+ */
 export function formatMessage(message: ChatMessage, sender: string, now = new Date()): string {
   const status =
     message.status === 'sent'

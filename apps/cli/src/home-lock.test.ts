@@ -29,7 +29,9 @@ const until = async (done: () => boolean) => {
   }
 };
 
-/** Starts `count` processes that all try to lock `home` at the same moment; answers what each said. */
+/**
+ * Starts `count` processes that all try to lock `home` at the same moment; answers what each said.
+ */
 async function race(home: string, count: number): Promise<string[]> {
   const signals = newHome();
   const go = join(signals, 'go');

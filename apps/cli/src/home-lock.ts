@@ -58,7 +58,10 @@ function heldBy(pid: number, home: string): CliError {
   );
 }
 
-/** The `lock` file of earlier versions: a running owner still holds the home; a stale one is cleared. */
+/**
+ * The `lock` file of earlier versions: a running owner still holds the home; a stale one is
+ * cleared.
+ */
 function refuseIfLegacyLockHeld(home: string): void {
   const owner = Number(readText(join(home, 'lock')));
   if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isRunning(owner))

@@ -6,11 +6,17 @@ import { openFileStorage } from '@rchat/sdk/node';
 import { lockHome } from './home-lock.ts';
 import { DEFAULT_SERVER, serverUrl, type Settings } from './settings.ts';
 
-/** This device's rchat directory: sealed keys and state (the SDK's file storage), and the server it signed in to. */
+/**
+ * This device's rchat directory: sealed keys and state (the SDK's file storage), and the server it
+ * signed in to.
+ */
 export interface Home {
   dir: string;
   storage: ClientStorage;
-  /** The server to talk to: `--server`/`RCHAT_SERVER`, else the one this home last signed in to, else the default. */
+  /**
+   * The server to talk to: `--server`/`RCHAT_SERVER`, else the one this home last signed in to,
+   * else the default.
+   */
   server: string;
   /** What RchatClient needs to register, log in or restore here. */
   clientOptions: RchatClientOptions;
@@ -18,7 +24,10 @@ export interface Home {
   rememberServer(): Promise<void>;
 }
 
-/** Opens the home (created 0700). Unless `lock` is false, holds it for this process (see `lockHome`). */
+/**
+ * Opens the home (created 0700). Unless `lock` is false, holds it for this process (see
+ * `lockHome`).
+ */
 export async function openHome(
   settings: Settings,
   options: { lock: boolean } = { lock: true },

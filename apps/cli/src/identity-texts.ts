@@ -1,7 +1,10 @@
 import type { ChatConversation } from '@rchat/sdk';
 import { formatTime } from './format.ts';
 
-/** Who changed identity in an 'identity-changed' conversation, and when they reset it if the server says. */
+/**
+ * Who changed identity in an 'identity-changed' conversation, and when they reset it if the server
+ * says.
+ */
 function changeOf(conversation: ChatConversation): { name: string; reset: string } {
   const change = conversation.identityChange;
   const name = change?.username ?? conversation.peer.username;
@@ -11,7 +14,10 @@ function changeOf(conversation: ChatConversation): { name: string; reset: string
   };
 }
 
-/** Why nothing is sent into a conversation whose peer's identity changed, and the commands that compare and accept. */
+/**
+ * Why nothing is sent into a conversation whose peer's identity changed, and the commands that
+ * compare and accept.
+ */
 export function identityChangedRefusal(conversation: ChatConversation): string {
   const { name, reset } = changeOf(conversation);
   return (
@@ -20,13 +26,19 @@ export function identityChangedRefusal(conversation: ChatConversation): string {
   );
 }
 
-/** A line for `conversations` and `safety-number`: the conversation waits for the identity change to be accepted. */
+/**
+ * A line for `conversations` and `safety-number`: the conversation waits for the identity change to
+ * be accepted.
+ */
 export function identityChangedNotice(conversation: ChatConversation): string {
   const { name, reset } = changeOf(conversation);
   return `${name}'s encryption identity changed${reset}: sending is paused until you accept it with \`rchat accept-identity ${name}\`.`;
 }
 
-/** Why this device stopped working after its account's identity was reset (here or by someone else), and what to do. */
+/**
+ * Why this device stopped working after its account's identity was reset (here or by someone else),
+ * and what to do.
+ */
 export function identityResetText(account?: string): string {
   const username = account ?? '<username>';
   return (

@@ -11,7 +11,8 @@ const io: Io = {
 
 exitOnUnhandledStop();
 const code = await runCli(process.argv.slice(2), process.env, io);
-// Exit once the output is written: a stopped stream or an idle keep-alive connection must not hold the terminal.
+// Exit once the output is written: a stopped stream or an idle keep-alive connection must not hold
+// the terminal.
 await Promise.all(
   [process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))),
 );

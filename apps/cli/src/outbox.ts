@@ -2,7 +2,10 @@ import type { ChatMessage, RchatClient } from '@rchat/sdk';
 import type { Io } from './command.ts';
 import { printable } from './format.ts';
 
-/** How long a command waits for this device's outbox to be sent before it leaves the rest for the next run. */
+/**
+ * How long a command waits for this device's outbox to be sent before it leaves the rest for the
+ * next run.
+ */
 export const OUTBOX_WAIT_MS = 60_000;
 
 export const QUEUED_NOTICE = 'Queued: will be sent the next time rchat runs.';

@@ -1,6 +1,9 @@
 import type { ChatConversation, RchatClient } from '@rchat/sdk';
 
-/** Usernames by user id, learnt from conversations as they appear; asks the server for one it has not seen. */
+/**
+ * Usernames by user id, learnt from conversations as they appear; asks the server for one it has
+ * not seen.
+ */
 export class PeerNames {
   private readonly names = new Map<string, string>();
   private readonly peers = new Map<string, string>();

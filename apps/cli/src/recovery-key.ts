@@ -1,7 +1,10 @@
 import type { RchatClient } from '@rchat/sdk';
 import type { Io } from './command.ts';
 
-/** The recovery key a client just made (registering, or resetting the encryption identity), printed this once with what it is for. */
+/**
+ * The recovery key a client just made (registering, or resetting the encryption identity), printed
+ * this once with what it is for.
+ */
 export function printRecoveryKey(client: RchatClient, io: Io): void {
   const recoveryKey = client.takeRecoveryKey();
   if (!recoveryKey) return;

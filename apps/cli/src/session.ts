@@ -6,7 +6,10 @@ import { deliverOutbox } from './outbox.ts';
 import type { Home } from './home.ts';
 import { PeerNames } from './peer-names.ts';
 
-/** The clients this process opened: their message-backup entries are written before it exits (see `flushBackups`). */
+/**
+ * The clients this process opened: their message-backup entries are written before it exits (see
+ * `flushBackups`).
+ */
 const opened = new Set<RchatClient>();
 
 /** Remembers a client so `flushBackups` writes what it queued for the message backup. */
@@ -89,7 +92,9 @@ export async function startStream(client: RchatClient): Promise<void> {
   }
 }
 
-/** A message of another account, or of this account from another device, as the server stored it. */
+/**
+ * A message of another account, or of this account from another device, as the server stored it.
+ */
 export const isIncoming = (client: RchatClient, m: ChatMessage) =>
   m.senderDeviceId !== client.deviceId && m.status === 'sent';
 

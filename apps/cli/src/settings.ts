@@ -6,7 +6,10 @@ export const DEFAULT_SERVER = 'http://localhost:8080';
 
 /** Where the client talks to and keeps its state, resolved once from flags and the environment. */
 export interface Settings {
-  /** From `--server` or `RCHAT_SERVER`; undefined means "the server this home signed in to, else the default". */
+  /**
+   * From `--server` or `RCHAT_SERVER`; undefined means "the server this home signed in to, else the
+   * default".
+   */
   server: string | undefined;
   /** Directory of this device's keys and state. */
   home: string;
@@ -14,7 +17,10 @@ export interface Settings {
   passwordFromEnv: string | undefined;
   /** `--password-stdin`: read the password from standard input. */
   passwordStdin: boolean;
-  /** Where relative paths are from: the directory `npm run rchat` was started in, else this process's. */
+  /**
+   * Where relative paths are from: the directory `npm run rchat` was started in, else this
+   * process's.
+   */
   cwd: string;
 }
 

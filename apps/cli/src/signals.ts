@@ -19,7 +19,10 @@ export function exitOnUnhandledStop(): void {
   }
 }
 
-/** Listens for the first stop signal until `release()` (or that signal); the step then shuts down in order. */
+/**
+ * Listens for the first stop signal until `release()` (or that signal); the step then shuts down in
+ * order.
+ */
 function listen(onStop: (signal: NodeJS.Signals) => void): () => void {
   let active = true;
   const stop = (signal: NodeJS.Signals) => {
@@ -37,12 +40,18 @@ function listen(onStop: (signal: NodeJS.Signals) => void): () => void {
   return release;
 }
 
-/** Resolves on the first Ctrl-C (SIGINT) or SIGTERM; the process then shuts down in order instead of dying. */
+/**
+ * Resolves on the first Ctrl-C (SIGINT) or SIGTERM; the process then shuts down in order instead of
+ * dying.
+ */
 export function untilStopped(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => listen(resolve));
 }
 
-/** An AbortSignal that fires on the first Ctrl-C or SIGTERM, while a step may be cancelled; `release()` stops listening. */
+/**
+ * An AbortSignal that fires on the first Ctrl-C or SIGTERM, while a step may be cancelled;
+ * `release()` stops listening.
+ */
 export function stopSignal(): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const release = listen(() => controller.abort());

@@ -8,7 +8,8 @@ import { rejection } from '../../../tests/support/rejection.ts';
 import { PASSWORD, uniqueName } from '../../../tests/support/users.ts';
 import { rchat } from './cli-process.ts';
 
-// Erin changes her password, signs out her other sessions and deletes her account with the real `rchat` binary; Frank talks to her.
+// Erin changes her password, signs out her other sessions and deletes her account with the real
+// `rchat` binary; Frank talks to her.
 let platform: Platform;
 let root: string;
 const erin = { name: uniqueName('erin'), home: '' };

@@ -69,7 +69,8 @@ describe('rchat in two terminals', () => {
       new RegExp(`^\\[\\d\\d:\\d\\d:\\d\\d\\] ${alice.name}: hello bob, it is me$`, 'm'),
     );
 
-    // A second process on the same device is refused, so the two cannot overwrite each other's keys.
+    // A second process on the same device is refused, so the two cannot overwrite each other's
+    // keys.
     const second = await run(bob, ['send', alice.name, 'hi']);
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/Another rchat process \(pid \d+\) is using/);
@@ -150,7 +151,8 @@ describe('rchat in two terminals', () => {
   it('tells a listener when the other person adds a device to the conversation', async () => {
     const listening = start(bob, ['listen']);
     await listening.waitFor(/Listening as/);
-    // Alice links a second device with the SDK, from the keys in her home (no rchat process holds it now).
+    // Alice links a second device with the SDK, from the keys in her home (no rchat process holds
+    // it now).
     const options = { baseUrl: platform.url, storage: await openFileStorage(alice.home) };
     const aliceHere = await RchatClient.restore(options);
     if (!aliceHere) throw new Error('alice is not signed in');

@@ -136,7 +136,8 @@ describe('rchat on several devices of one account', () => {
     expect(rows.filter((r) => r.endsWith('(this device)'))).toHaveLength(1);
     expect(rows.some((r) => r.includes(linkedId))).toBe(true);
 
-    // Meanwhile, linking another device is started and cancelled with Ctrl-C: it leaves no device behind.
+    // Meanwhile, linking another device is started and cancelled with Ctrl-C: it leaves no device
+    // behind.
     const [removed, cancelled] = await Promise.all([
       run(carol, ['remove-device', linkedId]),
       cancelledLink(),
@@ -160,7 +161,8 @@ describe('rchat on several devices of one account', () => {
     const refusing = { home: join(root, 'refusing') };
     const devicesBefore = (await run(carol, ['devices'])).stdout;
     expect(deviceIds(devicesBefore)).toHaveLength(2);
-    // Scripted: with --password-stdin the answer to the check code question is the line after the password.
+    // Scripted: with --password-stdin the answer to the check code question is the line after the
+    // password.
     const linking = new RchatProcess(
       ['link', carol.name, '--password-stdin'],
       env(refusing.home, { RCHAT_PASSWORD: '' }),
@@ -182,7 +184,8 @@ describe('rchat on several devices of one account', () => {
       /^rchat: Linking was cancelled on the other device; nothing was shared\.$/m,
     );
     expect(confirming.stdout).not.toMatch(/^Linked /m);
-    // Nothing stayed behind: the refusing home is signed in to nothing, and the account's devices are as before.
+    // Nothing stayed behind: the refusing home is signed in to nothing, and the account's devices
+    // are as before.
     expect((await run(refusing, ['whoami'])).code).not.toBe(0);
     expect(deviceIds((await run(carol, ['devices'])).stdout)).toEqual(deviceIds(devicesBefore));
   });

@@ -1,4 +1,5 @@
-// One contender in home-lock.test.ts: waits for the start signal, tries to lock the home, says whether it won, and holds on until told to stop.
+// One contender in home-lock.test.ts: waits for the start signal, tries to lock the home, says
+// whether it won, and holds on until told to stop.
 import { existsSync, writeFileSync } from 'node:fs';
 import { lockHome } from '../src/home-lock.ts';
 

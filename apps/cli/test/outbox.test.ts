@@ -6,7 +6,8 @@ import { startPlatform, type Platform } from '../../../tests/support/platform.ts
 import { PASSWORD, uniqueName } from '../../../tests/support/users.ts';
 import { messageLines, rchat, RchatProcess } from './cli-process.ts';
 
-// `rchat send` while the server is down: the message waits in the device's outbox, and the next rchat run sends it.
+// `rchat send` while the server is down: the message waits in the device's outbox, and the next
+// rchat run sends it.
 let platform: Platform;
 let root: string;
 const live: RchatProcess[] = [];

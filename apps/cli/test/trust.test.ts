@@ -153,7 +153,8 @@ describe('rchat when an encryption identity changes', () => {
     expect(ended.stderr).toContain(
       `rchat: Someone reset the encryption identity of ${alice.name}, so this device was signed out`,
     );
-    // A command on the old home says the same; one on the new home finds bob's conversation waiting for him to accept.
+    // A command on the old home says the same; one on the new home finds bob's conversation waiting
+    // for him to accept.
     const old = await run(alice.home, ['send', bob.client.username, 'from the old home']);
     expect(old.code).toBe(1);
     expect(old.stderr).toContain('Someone reset the encryption identity');

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { env, loadConfig } from '@rchat/server-kit';
 
-/** Settings of the single-process server; each service also reads its own settings from the same environment. */
+/**
+ * Settings of the single-process server; each service also reads its own settings from the same
+ * environment.
+ */
 export const serverConfigSchema = z
   .object({
     PORT: env.port(8080).describe('Port of the single-process server (`npm start`).'),

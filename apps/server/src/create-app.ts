@@ -42,9 +42,11 @@ export async function createServerApp(
   const deliveryConfig = loadDeliveryConfig(shared);
   const memory = options.memory ?? false;
 
-  // In-process bus by default; with NATS_URL several single-process servers can share PostgreSQL and NATS.
+  // In-process bus by default; with NATS_URL several single-process servers can share PostgreSQL
+  // and NATS.
   const bus = await openBus(usersConfig, 'rchat', logger);
-  // Embedded, users and chat share one PGlite; with DATABASE_URL each has its own pool, as scaled out.
+  // Embedded, users and chat share one PGlite; with DATABASE_URL each has its own pool, as scaled
+  // out.
   const database = await openSharedDatabase({
     url: usersConfig.DATABASE_URL,
     dataDir: usersConfig.DATA_DIR,

@@ -4,7 +4,10 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { HttpApp, Logger } from '@rchat/server-kit';
 
-/** First path segments that belong to the API (and nginx routes to services): never answered with the web client. */
+/**
+ * First path segments that belong to the API (and nginx routes to services): never answered with
+ * the web client.
+ */
 export const apiSegments: ReadonlySet<string> = new Set([
   'auth',
   'users',
@@ -53,7 +56,10 @@ export function isApiPath(pathname: string): boolean {
   return apiSegments.has(pathname.split('/')[1] ?? '');
 }
 
-/** Files under assets/ carry a content hash in their name: they never change, so browsers may keep them for a year. */
+/**
+ * Files under assets/ carry a content hash in their name: they never change, so browsers may keep
+ * them for a year.
+ */
 function setFileHeaders(reply: FastifyReply, path: string, root: string): void {
   const relative = path
     .slice(root.length + 1)
@@ -100,7 +106,8 @@ export async function registerWebClient(
     setHeaders: (reply, path) => setFileHeaders(reply, path, root),
   });
   const page = (pathname: string, reply: FastifyReply) => {
-    // API paths keep their JSON 404; a missing file (a name with an extension) is a 404, not the page.
+    // API paths keep their JSON 404; a missing file (a name with an extension) is a 404, not the
+    // page.
     if (isApiPath(pathname) || /\.[a-z0-9]+$/i.test(pathname)) return reply.callNotFound();
     return reply.sendFile('index.html');
   };

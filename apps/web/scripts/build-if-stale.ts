@@ -40,7 +40,8 @@ if (builtAt > changedAt) {
       ? 'web client: building apps/web/dist'
       : 'web client: sources changed, rebuilding apps/web/dist',
   );
-  // Always the production build: a NODE_ENV inherited from a test runner (vitest sets "test") would bundle React's development build.
+  // Always the production build: a NODE_ENV inherited from a test runner (vitest sets "test") would
+  // bundle React's development build.
   const result = spawnSync('npm', ['run', 'build', '-w', '@rchat/web'], {
     cwd: root,
     stdio: 'inherit',

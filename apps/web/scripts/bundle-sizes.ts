@@ -5,7 +5,10 @@ import { gzipSync } from 'node:zlib';
 
 export const webAssetsDir = fileURLToPath(new URL('../dist/assets', import.meta.url));
 
-/** Which part of the app a built file belongs to: the entry loads first; the main page, the SDK with its crypto, and the steps after registering or on a new device load on demand. */
+/**
+ * Which part of the app a built file belongs to: the entry loads first; the main page, the SDK with
+ * its crypto, and the steps after registering or on a new device load on demand.
+ */
 function part(file: string): string {
   if (file.startsWith('index-') || file.startsWith('rolldown-runtime-'))
     return 'first load: entry and login page';
@@ -15,7 +18,9 @@ function part(file: string): string {
   return 'SDK and crypto (lazy)';
 }
 
-/** Gzip sizes (level 9) of the production build's JS and CSS, by part; null when there is no build. */
+/**
+ * Gzip sizes (level 9) of the production build's JS and CSS, by part; null when there is no build.
+ */
 export function bundleSizes(
   assets = webAssetsDir,
 ): { parts: { name: string; bytes: number }[]; total: number; files: number } | null {

@@ -35,7 +35,8 @@ export function App() {
     openTabs().then(
       (t) => {
         if (cancelled) return;
-        // Another tab signed in or out: follow it. (A sign-in in this tab moves on by itself, after the recovery key.)
+        // Another tab signed in or out: follow it. (A sign-in in this tab moves on by itself, after
+        // the recovery key.)
         const follow = () => {
           const client = t.session();
           setSession((s) =>

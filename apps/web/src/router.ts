@@ -1,6 +1,9 @@
 import { useSyncExternalStore } from 'react';
 
-/** Client routes. API prefixes (/conversations, /users, …) are never used here, so the server can fall back to index.html for these. */
+/**
+ * Client routes. API prefixes (/conversations, /users, …) are never used here, so the server can
+ * fall back to index.html for these.
+ */
 export type Route = { page: 'login' } | { page: 'main'; conversationId: string | null };
 
 const CHANGE = 'rchat:navigate';

@@ -24,7 +24,8 @@ export class NatsRawDriver implements SystemDriver {
       note: 'shared machine server, not started by the harness',
     },
   };
-  // No idle row: a NATS subscription is not a client's connection to a chat server (and the suite stays under 15 minutes).
+  // No idle row: a NATS subscription is not a client's connection to a chat server (and the suite
+  // stays under 15 minutes).
   readonly supports = { fanout: true, idle: false };
   private readonly errors = new ErrorLog();
   private readonly prefix = `bench.${process.pid}.${Date.now().toString(36)}`;

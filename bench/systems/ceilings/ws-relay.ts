@@ -11,7 +11,8 @@ export class WsRelayDriver extends NodeCeilingDriver {
     super(new URL('./ws-relay-server.mjs', import.meta.url));
   }
 
-  // No idle row: scenario 5's ceiling is the SSE relay (the transport rchat uses); one fewer 60 s wait keeps the suite under 15 minutes.
+  // No idle row: scenario 5's ceiling is the SSE relay (the transport rchat uses); one fewer 60 s
+  // wait keeps the suite under 15 minutes.
   override readonly supports = { fanout: true, idle: false };
   readonly info: SystemInfo = {
     id: 'ws-relay',

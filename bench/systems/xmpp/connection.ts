@@ -154,7 +154,8 @@ export class XmppConnection {
       const reply = await this.iq(`<enable xmlns='urn:xmpp:carbons:2'/>`);
       if (!/type=['"]result['"]/.test(reply)) throw new Error(`carbons not enabled: ${reply}`);
     }
-    // Roster, then available presence (so messages to the bare JID reach this resource), as a client logs in.
+    // Roster, then available presence (so messages to the bare JID reach this resource), as a
+    // client logs in.
     await this.iq(`<query xmlns='jabber:iq:roster'/>`, 'get');
     this.send('<presence/>');
     // Barrier: the server handles a session's stanzas in order, so once this answer is back the

@@ -142,7 +142,8 @@ export {
 } from './at-rest/seal.ts';
 export { sealGroup, openGroup, type OpenGroupResult } from './at-rest/seal-group.ts';
 
-// Primitives called directly (strict Ed25519, X25519, HKDF/HMAC-SHA256, AES-GCM with 12-byte nonces)
+// Primitives called directly (strict Ed25519, X25519, HKDF/HMAC-SHA256, AES-GCM with 12-byte
+// nonces)
 export {
   signEd25519,
   verifyEd25519,

@@ -105,7 +105,10 @@ export const accessClaimsSchema = z.object({
   sub: idSchema,
   did: idSchema,
   usr: usernameSchema,
-  /** The session (refresh-token family) the token belongs to: ending the session refuses its access tokens too. Absent only in tokens issued before sessions were named. */
+  /**
+   * The session (refresh-token family) the token belongs to: ending the session refuses its access
+   * tokens too. Absent only in tokens issued before sessions were named.
+   */
   sid: idSchema.optional(),
 });
 export type AccessClaims = z.infer<typeof accessClaimsSchema>;

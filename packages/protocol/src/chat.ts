@@ -4,7 +4,10 @@ import { base64Schema, idSchema, limitSchema, querySeqSchema, seqSchema } from '
 export const conversationMemberSchema = z.object({
   userId: idSchema,
   username: z.string(),
-  /** True once this member deleted their account: their devices are being removed from the group and nothing more can be sent. */
+  /**
+   * True once this member deleted their account: their devices are being removed from the group and
+   * nothing more can be sent.
+   */
   deleted: z.boolean().optional(),
 });
 

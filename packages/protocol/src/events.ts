@@ -29,7 +29,10 @@ export const inboxEntrySchema = z.discriminatedUnion('type', [
     senderUserId: idSchema,
     senderDeviceId: idSchema,
   }),
-  /** A member's device that is not in the conversation's group yet (restored from a recovery key) asks any member device to add it. */
+  /**
+   * A member's device that is not in the conversation's group yet (restored from a recovery key)
+   * asks any member device to add it.
+   */
   z.object({
     ...inboxBase,
     type: z.literal('join-request'),
@@ -37,7 +40,10 @@ export const inboxEntrySchema = z.discriminatedUnion('type', [
     userId: idSchema,
     deviceId: idSchema,
   }),
-  /** A member deleted their account: a remaining member device removes that user's leaves from the group with a commit. */
+  /**
+   * A member deleted their account: a remaining member device removes that user's leaves from the
+   * group with a commit.
+   */
   z.object({
     ...inboxBase,
     type: z.literal('account-deleted'),
@@ -56,7 +62,10 @@ export const inboxQuerySchema = z.strictObject({
 export type InboxQuery = z.infer<typeof inboxQuerySchema>;
 /** Path parameters of the internal inbox read: whose inbox. */
 export const inboxOwnerParamsSchema = z.strictObject({ userId: idSchema });
-/** Query of the internal inbox read; delivery names the device when the read is that device resuming from its cursor (`after`). */
+/**
+ * Query of the internal inbox read; delivery names the device when the read is that device resuming
+ * from its cursor (`after`).
+ */
 export const internalInboxQuerySchema = inboxQuerySchema.extend({ device: idSchema.optional() });
 
 export const inboxPageSchema = z.object({
@@ -74,12 +83,16 @@ export const inboxAppendedEventSchema = z.object({ userId: idSchema, entry: inbo
 export type InboxAppendedEvent = z.infer<typeof inboxAppendedEventSchema>;
 
 /**
- * Bus subject and event: a device was removed, or (with `sessionId`) one of its sessions ended (logout,
- * password change, sign-out of other devices); services refuse the tokens (of that session) and end the
+ * Bus subject and event: a device was removed, or (with `sessionId`) one of its sessions ended
+ * (logout,
+ * password change, sign-out of other devices); services refuse the tokens (of that session) and end
+ * the
  * device's streams until `until` (when its last token expires).
  */
 export const devicesRevokedSubject = 'rchat.devices.revoked';
-/** Why a device's tokens stopped working: removed by the user, or signed out by an identity reset. */
+/**
+ * Why a device's tokens stopped working: removed by the user, or signed out by an identity reset.
+ */
 export const revocationReasonSchema = z.enum(['device-removed', 'identity-reset']);
 export type RevocationReason = z.infer<typeof revocationReasonSchema>;
 export const deviceRevokedEventSchema = z.object({
@@ -97,7 +110,10 @@ export const revokedDevicesResponseSchema = z.object({
 
 /** Most users one active-devices read may name. */
 export const MAX_ACTIVE_DEVICES_USERS = 100;
-/** Internal read (users → chat): the devices of some users that are not removed; chat's inbox retention waits for each. */
+/**
+ * Internal read (users → chat): the devices of some users that are not removed; chat's inbox
+ * retention waits for each.
+ */
 export const activeDevicesQuerySchema = z.strictObject({
   users: z
     .string()
@@ -112,9 +128,14 @@ export const activeDeviceSchema = z.object({
 export type ActiveDevice = z.infer<typeof activeDeviceSchema>;
 export const activeDevicesResponseSchema = z.object({ devices: z.array(activeDeviceSchema) });
 
-/** Data of the event stream's `ready` event: the stream is live, and the inbox's newest sequence. */
+/**
+ * Data of the event stream's `ready` event: the stream is live, and the inbox's newest sequence.
+ */
 export const streamReadySchema = z.object({ headSeq: seqSchema });
-/** Data of the event stream's `bye` event: why the server ends the stream (`token-expired`, `shutdown`, `device-removed`, …). */
+/**
+ * Data of the event stream's `bye` event: why the server ends the stream (`token-expired`,
+ * `shutdown`, `device-removed`, …).
+ */
 export const streamByeSchema = z.object({ reason: z.string() });
 
 /** Query of GET /events; `since` is an alternative to the Last-Event-ID header. */
@@ -123,7 +144,10 @@ export const eventsQuerySchema = z.strictObject({
   since: querySeqSchema.optional(),
 });
 
-/** Bus subject and event: an account was deleted; chat marks it in every conversation and tells the other members. */
+/**
+ * Bus subject and event: an account was deleted; chat marks it in every conversation and tells the
+ * other members.
+ */
 export const accountsDeletedSubject = 'rchat.accounts.deleted';
 export const accountDeletedEventSchema = z.object({ userId: idSchema });
 export type AccountDeletedEvent = z.infer<typeof accountDeletedEventSchema>;

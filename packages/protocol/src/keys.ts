@@ -10,7 +10,10 @@ export const identityKeySchema = base64Schema.length(
 /** A KeyPackage (RFC 9420 §10), base64 of its MLS encoding. */
 export const keyPackageSchema = base64Schema.min(4).max(16_384);
 
-/** Sets the account's first identity key; a different key later only by a reset (`POST /keys/identity/reset`). */
+/**
+ * Sets the account's first identity key; a different key later only by a reset (`POST
+ * /keys/identity/reset`).
+ */
 export const setIdentityKeyRequestSchema = z.strictObject({
   identityKey: identityKeySchema,
 });
@@ -62,7 +65,10 @@ export const userKeysSchema = z.object({
   userId: idSchema,
   identityKey: z.string().nullable(),
   identityKeyChangedAt: z.string().nullable(),
-  /** When the account's identity was last reset (a password-only reset: peers must accept it), or null. */
+  /**
+   * When the account's identity was last reset (a password-only reset: peers must accept it), or
+   * null.
+   */
   identityResetAt: z.string().nullable(),
   devices: z.array(deviceKeysSchema),
 });

@@ -32,14 +32,20 @@ export interface OpenApiOperation {
   description: string;
   tags: string[];
   security: Record<string, string[]>[];
-  /** The calling device must hold a certificate from its account's identity key (else 403 DEVICE_NOT_CERTIFIED). */
+  /**
+   * The calling device must hold a certificate from its account's identity key (else 403
+   * DEVICE_NOT_CERTIFIED).
+   */
   'x-requires-certified-device'?: true;
   parameters?: object[];
   requestBody?: object;
   responses: Record<string, { description: string; content?: object; 'x-error-codes'?: string[] }>;
 }
 
-/** The schemas' own dialect: every schema below is plain JSON Schema draft 2020-12, as OpenAPI 3.1 takes it. */
+/**
+ * The schemas' own dialect: every schema below is plain JSON Schema draft 2020-12, as OpenAPI 3.1
+ * takes it.
+ */
 const dialect = 'https://json-schema.org/draft/2020-12/schema';
 
 const serviceText: Record<RouteSpec['service'], string> = {
@@ -202,7 +208,10 @@ function pathParameters(path: string): object[] {
   }));
 }
 
-/** One query parameter per property of the route's query schema. Values arrive as strings; the schema shows what they must read as (a coerced number is an integer). */
+/**
+ * One query parameter per property of the route's query schema. Values arrive as strings; the
+ * schema shows what they must read as (a coerced number is an integer).
+ */
 function queryParameters(query: z.ZodType | undefined): object[] {
   if (!query) return [];
   const json = jsonSchema(query, 'input') as {
@@ -238,7 +247,10 @@ function successResponse(
   };
 }
 
-/** The named schemas the paths use, directly or through other named schemas (the bus's and the services' own stay out). */
+/**
+ * The named schemas the paths use, directly or through other named schemas (the bus's and the
+ * services' own stay out).
+ */
 function reachable(
   schemas: Record<string, JsonSchema>,
   paths: OpenApiDocument['paths'],
@@ -256,7 +268,10 @@ function reachable(
   return Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)));
 }
 
-/** The route's error codes grouped by HTTP status, each status one response with the shared error body. */
+/**
+ * The route's error codes grouped by HTTP status, each status one response with the shared error
+ * body.
+ */
 function errorResponses(
   route: RouteSpec,
   statusOf: Readonly<Record<ErrorCode, number>>,

@@ -5,7 +5,10 @@ import { base64Schema, idSchema, limitSchema, querySeqSchema, seqSchema } from '
 export const linkSessionSchema = z.object({ id: idSchema, expiresAt: z.string() });
 export type LinkSession = z.infer<typeof linkSessionSchema>;
 
-/** The caller's open link sessions (a signed-in device finds the one whose id starts with the typed code's rendezvous). */
+/**
+ * The caller's open link sessions (a signed-in device finds the one whose id starts with the typed
+ * code's rendezvous).
+ */
 export const linkSessionListSchema = z.object({
   sessions: z.array(
     z.object({ id: idSchema, createdBy: idSchema, createdAt: z.string(), expiresAt: z.string() }),
@@ -35,7 +38,10 @@ export const linkMessagesResponseSchema = z.object({
 });
 export type LinkMessagesResponse = z.infer<typeof linkMessagesResponseSchema>;
 
-/** Secret storage: the account's identity and backup private keys, encrypted on a device under the recovery key. */
+/**
+ * Secret storage: the account's identity and backup private keys, encrypted on a device under the
+ * recovery key.
+ */
 export const secretStorageRequestSchema = z.strictObject({
   ciphertext: base64Schema.min(1).max(16_384),
 });
@@ -43,7 +49,10 @@ export type SecretStorageRequest = z.infer<typeof secretStorageRequestSchema>;
 export const secretStorageSchema = z.object({ ciphertext: z.string(), updatedAt: z.string() });
 export type SecretStorage = z.infer<typeof secretStorageSchema>;
 
-/** Message backup: append-only entries, each sealed to the backup public key and signed by the writing device. */
+/**
+ * Message backup: append-only entries, each sealed to the backup public key and signed by the
+ * writing device.
+ */
 export const appendBackupRequestSchema = z.strictObject({
   entries: z.array(base64Schema.min(1).max(87_400)).min(1).max(20),
 });

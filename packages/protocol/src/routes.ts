@@ -8,7 +8,8 @@ export type { RouteSpec } from './routes/spec.ts';
 export { internalRouteTable } from './routes/internal.ts';
 
 /**
- * Every public endpoint, each typed as written (the SDK derives each route's response type from it),
+ * Every public endpoint, each typed as written (the SDK derives each route's response type from
+ * it),
  * one file per service under routes/.
  */
 export const routeTable = [...usersRoutes, ...chatRoutes, ...deliveryRoutes] as const;

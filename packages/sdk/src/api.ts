@@ -38,7 +38,10 @@ export interface RchatApiOptions {
   /** Called whenever tokens change (login, refresh), so a client can persist them. */
   onSession?: (session: SessionResponse | null) => void;
   session?: SessionResponse;
-  /** A request (its answer read in full) that takes longer fails with `TIMEOUT`; default 30 s. The event stream has its own. */
+  /**
+   * A request (its answer read in full) that takes longer fails with `TIMEOUT`; default 30 s. The
+   * event stream has its own.
+   */
   requestTimeoutMs?: number;
 }
 
@@ -107,7 +110,10 @@ export class RchatApi {
     return this.refreshing;
   }
 
-  /** Resolves when no token refresh is under way (a refresh that was, has handed its tokens to `onSession`). */
+  /**
+   * Resolves when no token refresh is under way (a refresh that was, has handed its tokens to
+   * `onSession`).
+   */
   async settled(): Promise<void> {
     await this.refreshing?.catch(() => undefined);
   }
@@ -126,7 +132,10 @@ export class RchatApi {
   createConversation = (peer: string) => this.request('POST /conversations', { body: { peer } });
   conversations = async () => (await this.request('GET /conversations')).conversations;
   conversation = (id: string) => this.request('GET /conversations/:id', { params: { id } });
-  /** `signal` ends a request that takes too long (it then fails with NETWORK; a resend under the same txnId is safe). */
+  /**
+   * `signal` ends a request that takes too long (it then fails with NETWORK; a resend under the
+   * same txnId is safe).
+   */
   sendMessage = (id: string, body: SendMessageRequest, options: { signal?: AbortSignal } = {}) =>
     this.request('POST /conversations/:id/messages', { params: { id }, body, ...options });
   history = (id: string, opts: { before?: number; limit?: number } = {}) =>
@@ -276,7 +285,9 @@ export class RchatApi {
   }
 }
 
-/** A 401 that no token refresh can fix (the device was removed, or signed out by an identity reset). */
+/**
+ * A 401 that no token refresh can fix (the device was removed, or signed out by an identity reset).
+ */
 function isRevocation(text: string): boolean {
   const body = errorBodySchema.safeParse(parseJson(text));
   return (

@@ -14,7 +14,9 @@ function sources(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** Every `new RchatError(` of the SDK and the apps, with the code it names when that is a literal. */
+/**
+ * Every `new RchatError(` of the SDK and the apps, with the code it names when that is a literal.
+ */
 const raised = ['packages/sdk/src', 'apps/web/src', 'apps/cli/src']
   .flatMap(sources)
   .flatMap((file) =>

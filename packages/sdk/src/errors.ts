@@ -2,7 +2,10 @@ import type { ClientErrorCode, ErrorCode } from '@rchat/protocol';
 
 export type { ClientErrorCode } from '@rchat/protocol';
 
-/** Every code an `RchatError` may carry: the server's catalogue and the client's own (docs/errors.md lists both). */
+/**
+ * Every code an `RchatError` may carry: the server's catalogue and the client's own (docs/errors.md
+ * lists both).
+ */
 export type RchatErrorCode = ErrorCode | ClientErrorCode;
 
 declare const answered: unique symbol;
@@ -14,7 +17,9 @@ declare const answered: unique symbol;
  */
 export type AnswerStatus = number & { readonly [answered]: true };
 
-/** Marks `status` as the status of an answer that came from the server (or a proxy in front of it). */
+/**
+ * Marks `status` as the status of an answer that came from the server (or a proxy in front of it).
+ */
 export function answerStatus(status: number): AnswerStatus {
   return status as AnswerStatus;
 }

@@ -15,7 +15,8 @@ const sse = (seqs: number[], head: number) =>
 describe('EventStream', () => {
   it("resumes each reconnect from the caller's processed cursor, and drops what it received before", async () => {
     const asked: (string | null)[] = [];
-    // The server's answer to a resume after `cursor`: the entries up to 4 after it; then the stream ends.
+    // The server's answer to a resume after `cursor`: the entries up to 4 after it; then the stream
+    // ends.
     const fakeFetch = (async (_url: string | URL | Request, init?: RequestInit) => {
       const cursor = new Headers(init?.headers).get('last-event-id');
       asked.push(cursor);

@@ -17,7 +17,10 @@ import { SseParser } from './sse-parser.ts';
 
 export interface EventStreamOptions {
   url: string;
-  /** Returns a valid access token; `renew` asks for a fresh one (after the server ended the stream for expiry). */
+  /**
+   * Returns a valid access token; `renew` asks for a fresh one (after the server ended the stream
+   * for expiry).
+   */
   token: (renew: boolean) => Promise<string>;
   fetch?: typeof fetch;
   /** Resume after this inbox sequence; omitted means "from now". */
@@ -57,7 +60,10 @@ export class EventStream {
   private stopped = false;
   private seq: number | undefined;
   private retryMs = 1_000;
-  /** Set by `restart`: the next connection's entries after `from` are new to the caller, even those received before. */
+  /**
+   * Set by `restart`: the next connection's entries after `from` are new to the caller, even those
+   * received before.
+   */
   private replay = false;
   readonly done: Promise<void>;
 
@@ -124,7 +130,8 @@ export class EventStream {
       } catch (e) {
         if (this.stopped) break;
         if (e instanceof RchatError && fatalCodes.has(e.code)) {
-          // The session is over (revoked, reused refresh token, device removed): retrying cannot help.
+          // The session is over (revoked, reused refresh token, device removed): retrying cannot
+          // help.
           this.stopped = true;
           this.options.onStatus?.('closed', e);
           return;
@@ -202,7 +209,10 @@ const fatalCodes = new Set<string>([
   'IDENTITY_RESET',
 ]);
 
-/** One event's data, checked; a malformed one ends this connection with BAD_RESPONSE (the stream reconnects from its cursor). */
+/**
+ * One event's data, checked; a malformed one ends this connection with BAD_RESPONSE (the stream
+ * reconnects from its cursor).
+ */
 function parseEvent<S extends z.ZodType>(schema: S, data: string): z.output<S> {
   const parsed = schema.safeParse(parseJson(data));
   if (!parsed.success)
@@ -214,7 +224,10 @@ function parseEvent<S extends z.ZodType>(schema: S, data: string): z.output<S> {
   return parsed.data;
 }
 
-/** The next chunk, or a TIMEOUT when none comes within `ms` (the reader is cancelled, so the connection ends). */
+/**
+ * The next chunk, or a TIMEOUT when none comes within `ms` (the reader is cancelled, so the
+ * connection ends).
+ */
 async function readWithin(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   ms: number,

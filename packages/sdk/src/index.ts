@@ -4,7 +4,10 @@ export { SseParser, type SseEvent } from './sse-parser.ts';
 export { RchatError } from './errors.ts';
 /** The shortest username prefix a user search takes (the server refuses shorter ones). */
 export { USER_SEARCH_MIN_LENGTH } from '@rchat/protocol';
-/** Why a backup passphrase cannot be set (too short), or undefined; `setPassphrase` refuses the same. */
+/**
+ * Why a backup passphrase cannot be set (too short), or undefined; `setPassphrase` refuses the
+ * same.
+ */
 export { passphraseProblem, minPassphraseLength } from '@rchat/crypto';
 export { RchatClient, type RchatClientOptions } from './client/rchat-client.ts';
 export type { NewDeviceLink, ExistingDeviceLink } from './client/device-link.ts';

@@ -8,7 +8,10 @@ import type { Logger } from './logger.ts';
 import { readInternal } from './internal-read.ts';
 import { RetryingTask } from './retrying-task.ts';
 
-/** Accounts deleted recently, read at start: what a service that was down when the bus event went out must still act on. */
+/**
+ * Accounts deleted recently, read at start: what a service that was down when the bus event went
+ * out must still act on.
+ */
 export type DeletedAccountsSource = () => Promise<AccountDeletedEvent[]>;
 
 export function remoteDeletedAccountsSource(

@@ -7,9 +7,14 @@ export interface Caller {
   userId: string;
   deviceId: string;
   username: string;
-  /** The session (refresh-token family) the token belongs to; absent in tokens issued before sessions were named. */
+  /**
+   * The session (refresh-token family) the token belongs to; absent in tokens issued before
+   * sessions were named.
+   */
   sessionId: string | undefined;
-  /** The access token itself, for calls made on the caller's behalf (chat asks users for a user). */
+  /**
+   * The access token itself, for calls made on the caller's behalf (chat asks users for a user).
+   */
   token: string;
   /** When the access token expires (ms since the epoch). */
   expiresAt: number;
@@ -26,7 +31,10 @@ export function callerOf(claims: VerifiedToken, token: string): Caller {
   };
 }
 
-/** The access token of a request: the Bearer header, or `?access_token=` where allowed; undefined when none. */
+/**
+ * The access token of a request: the Bearer header, or `?access_token=` where allowed; undefined
+ * when none.
+ */
 export function accessTokenOf(
   request: FastifyRequest,
   options: { allowQueryToken?: boolean } = {},
@@ -49,7 +57,9 @@ export function accessTokenOf(
   return undefined;
 }
 
-/** Extracts and verifies the caller's access token (Bearer header; the query only where allowed). */
+/**
+ * Extracts and verifies the caller's access token (Bearer header; the query only where allowed).
+ */
 export async function authenticate(
   request: FastifyRequest,
   verifier: TokenVerifier,

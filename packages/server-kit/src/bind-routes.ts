@@ -18,7 +18,9 @@ type Parsed<R, Part extends string, Else> = R extends { [P in Part]: infer S ext
   ? z.output<S>
   : Else;
 
-/** What a route's handler gets: its parsed input and, on routes that need one, the verified caller. */
+/**
+ * What a route's handler gets: its parsed input and, on routes that need one, the verified caller.
+ */
 export interface RouteInput<R> {
   params: Parsed<R, 'params', Record<string, never>>;
   query: Parsed<R, 'query', undefined>;
@@ -28,14 +30,20 @@ export interface RouteInput<R> {
   reply: FastifyReply;
 }
 
-/** What a route's handler answers: its response body (nothing when the route answers 204; anything when the table has no schema). */
+/**
+ * What a route's handler answers: its response body (nothing when the route answers 204; anything
+ * when the table has no schema).
+ */
 export type RouteAnswer<R> = R extends { response: infer S extends z.ZodType }
   ? z.input<S>
   : R extends { status: 204 }
     ? void
     : unknown;
 
-/** An answer with a success status of its own (a route that answers 201 when it made something, 200 when it existed). */
+/**
+ * An answer with a success status of its own (a route that answers 201 when it made something, 200
+ * when it existed).
+ */
 export class Answer<T> {
   constructor(
     readonly status: 200 | 201,
@@ -53,7 +61,10 @@ type Handle<R> = (
 
 /** Server options of one route, given next to its handler. */
 export interface RouteServerOptions {
-  /** Requests per minute: per account (keyed by the verified user id; see `byCaller`) or per client address. */
+  /**
+   * Requests per minute: per account (keyed by the verified user id; see `byCaller`) or per client
+   * address.
+   */
   rateLimit?: { max: number; per: 'caller' | 'address' };
   /** Largest request body in bytes (else the app's). */
   bodyLimit?: number;
@@ -68,7 +79,9 @@ export type RouteBinding<R> =
   | (RouteServerOptions & { handle: Handle<R> })
   | (RouteServerOptions & { stream: (input: RouteInput<R>) => Promise<void> });
 
-/** One binding per route of `R`, keyed "METHOD /path": a missing or an extra one is a type error. */
+/**
+ * One binding per route of `R`, keyed "METHOD /path": a missing or an extra one is a type error.
+ */
 export type RouteHandlers<R extends RouteSpec> = {
   [S in R as RouteKeyOf<S>]: RouteBinding<S>;
 };
@@ -78,10 +91,14 @@ export interface BindRoutesOptions {
   auth: CallerAuth;
   /** The shared secret of `internal` routes; without it they answer FORBIDDEN. */
   internalToken: string | undefined;
-  /** `strict`: every answer is checked against its route's response schema, and a mismatch answers 500 (tests). */
+  /**
+   * `strict`: every answer is checked against its route's response schema, and a mismatch answers
+   * 500 (tests).
+   */
   responseValidation: 'off' | 'strict';
   /**
-   * The check of routes whose spec says `device: 'certified'`: throws when the caller's device holds no
+   * The check of routes whose spec says `device: 'certified'`: throws when the caller's device
+   * holds no
    * certificate from its account's identity key. Required when `specs` have such routes.
    */
   certifiedDevice?: (caller: Caller) => Promise<void>;
@@ -92,9 +109,12 @@ export function routeKey(spec: Pick<RouteSpec, 'method' | 'path'>): string {
 }
 
 /**
- * Serves `specs` (routes of the protocol's route table) with one handler each: registers each route,
- * enforces its `auth` (and its `device` requirement), parses its params, query and body with its schemas (VALIDATION_FAILED with
- * per-field details), applies the server options given with its handler, and answers with its success
+ * Serves `specs` (routes of the protocol's route table) with one handler each: registers each
+ * route,
+ * enforces its `auth` (and its `device` requirement), parses its params, query and body with its
+ * schemas (VALIDATION_FAILED with
+ * per-field details), applies the server options given with its handler, and answers with its
+ * success
  * status. Throws at startup when a route has no handler or a handler no route.
  */
 export function bindRoutes<R extends RouteSpec>(
@@ -191,8 +211,10 @@ async function callerFor(
 }
 
 /**
- * Strict mode: the answer must be what the route table says — its body (as the client reads it, after
- * JSON) matches the response schema, and a route without one answers no body. A mismatch is logged and
+ * Strict mode: the answer must be what the route table says — its body (as the client reads it,
+ * after
+ * JSON) matches the response schema, and a route without one answers no body. A mismatch is logged
+ * and
  * answered 500, so a test that calls the route fails.
  */
 function checkAnswer(
@@ -227,5 +249,8 @@ export interface ServicePluginOptions {
   metrics: Metrics;
 }
 
-/** A service as an encapsulated Fastify plugin: its routes and hooks in a scope of their own (optionally under a prefix). */
+/**
+ * A service as an encapsulated Fastify plugin: its routes and hooks in a scope of their own
+ * (optionally under a prefix).
+ */
 export type ServicePlugin = FastifyPluginAsync<ServicePluginOptions>;

@@ -33,7 +33,9 @@ export interface BusSubscription {
   unsubscribe(): void;
 }
 
-/** In-process bus for the single-process deployment. Events are delivered asynchronously, like NATS. */
+/**
+ * In-process bus for the single-process deployment. Events are delivered asynchronously, like NATS.
+ */
 export function createMemoryBus(): Bus {
   const handlers = new Map<string, Set<(event: unknown, subject: string) => void>>();
   return {
@@ -73,7 +75,10 @@ export interface BusSettings {
   NATS_NKEY_SEED_FILE?: string | undefined;
 }
 
-/** The connection options that carry a process's NATS credentials: a user and password, or an nkey (the seed never leaves the process; NATS checks a signature). */
+/**
+ * The connection options that carry a process's NATS credentials: a user and password, or an nkey
+ * (the seed never leaves the process; NATS checks a signature).
+ */
 export function natsCredentials(
   settings: BusSettings,
 ): Pick<ConnectionOptions, 'user' | 'pass' | 'authenticator'> {
@@ -153,7 +158,10 @@ export async function openBus(settings: BusSettings, name: string, logger: Logge
     : createMemoryBus();
 }
 
-/** Bytes of events held while the connection is away; past it, later events are dropped (readers repair from the store). */
+/**
+ * Bytes of events held while the connection is away; past it, later events are dropped (readers
+ * repair from the store).
+ */
 const MAX_HELD_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -183,7 +191,8 @@ class NatsLink {
       this.hold(subject, data);
       return;
     }
-    // The store is the truth and the bus a hint: an event NATS refuses (larger than its max_payload, or the
+    // The store is the truth and the bus a hint: an event NATS refuses (larger than its
+    // max_payload, or the
     // connection closing) is logged and dropped; subscribers repair the gap from the store.
     try {
       this.nc.publish(subject, data);
@@ -215,7 +224,8 @@ class NatsLink {
 
   private async watch(): Promise<void> {
     for await (const status of this.nc.status()) {
-      // Attempts repeat every reconnectTimeWait while the server is away: only the changes are worth a line.
+      // Attempts repeat every reconnectTimeWait while the server is away: only the changes are
+      // worth a line.
       if (status.type === 'reconnecting' || status.type === 'pingTimer')
         this.logger.debug({ type: status.type }, 'NATS status');
       else this.logger.info({ type: status.type }, 'NATS status');
@@ -236,7 +246,8 @@ class NatsLink {
     this.heldBytes = 0;
     this.droppedWhileAway = 0;
     for (const { subject, data } of held) this.publish(subject, data);
-    // The subscriptions went out again with the reconnect; a round trip makes sure the server has them.
+    // The subscriptions went out again with the reconnect; a round trip makes sure the server has
+    // them.
     this.nc.flush().then(
       () => {
         for (const listener of this.reconnectListeners) listener();

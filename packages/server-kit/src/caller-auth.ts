@@ -4,8 +4,10 @@ import { createTokenVerifier, type KeySetSource, type TokenVerifier } from './jw
 import type { Logger } from './logger.ts';
 
 /**
- * What a process checks callers with: one token verifier (its cache of checked tokens) and one tracker of
- * revoked devices and ended sessions. The single-process server opens one and hands it to every service;
+ * What a process checks callers with: one token verifier (its cache of checked tokens) and one
+ * tracker of
+ * revoked devices and ended sessions. The single-process server opens one and hands it to every
+ * service;
  * a service running on its own opens its own.
  */
 export interface CallerAuth {
@@ -21,7 +23,9 @@ export async function openCallerAuth(options: {
   /** Recent revocations, read at start and when the bus reconnects (the bus brings later ones). */
   revocations: RevocationSource | undefined;
   logger: Logger;
-  /** Least time between two key-set fetches for an unknown key id (0 when the keys are in-process). */
+  /**
+   * Least time between two key-set fetches for an unknown key id (0 when the keys are in-process).
+   */
   minRefreshMs?: number;
 }): Promise<CallerAuth> {
   const revocations = new DeviceRevocations(options.bus, options.revocations, options.logger);

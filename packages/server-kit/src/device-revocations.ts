@@ -25,12 +25,18 @@ export function remoteRevocationSource(usersUrl: string, internalToken: string):
  */
 export class DeviceRevocations {
   private readonly until = new Map<string, { until: number; reason: RevocationReason }>();
-  /** Ended sessions (refresh-token families) of devices that stay: only that session's tokens are refused. */
+  /**
+   * Ended sessions (refresh-token families) of devices that stay: only that session's tokens are
+   * refused.
+   */
   private readonly sessionsUntil = new Map<string, number>();
   private readonly listeners = new Set<(e: DeviceRevokedEvent) => void>();
   private sub: BusSubscription | null = null;
   private stopWatchingBus: () => void = () => {};
-  /** Reads the recent revocations; while users cannot be reached (it may be starting too), tries again with backoff. */
+  /**
+   * Reads the recent revocations; while users cannot be reached (it may be starting too), tries
+   * again with backoff.
+   */
   private readonly loading = new RetryingTask(
     async () => {
       for (const e of (await this.source?.()) ?? []) this.add(e);
@@ -58,7 +64,10 @@ export class DeviceRevocations {
     await this.loading.run();
   }
 
-  /** Records a revocation; listeners hear of it the first time only (a reload brings known ones again). */
+  /**
+   * Records a revocation; listeners hear of it the first time only (a reload brings known ones
+   * again).
+   */
   add(e: DeviceRevokedEvent): void {
     if (e.until <= Date.now()) return;
     const known = e.sessionId ? this.sessionsUntil.has(e.sessionId) : this.until.has(e.deviceId);
@@ -67,7 +76,9 @@ export class DeviceRevocations {
     if (!known) for (const l of this.listeners) l(e);
   }
 
-  /** False, or why the device's tokens are refused (for as long as one of them may be unexpired). */
+  /**
+   * False, or why the device's tokens are refused (for as long as one of them may be unexpired).
+   */
   isRevoked = (deviceId: string): false | RevocationReason => {
     const entry = this.until.get(deviceId);
     if (entry === undefined) return false;

@@ -21,17 +21,26 @@ export interface HttpAppOptions {
   logger: Logger;
   /** Largest request body in bytes (routes may lower or raise it). */
   bodyLimit?: number;
-  /** A body over its limit is still read (and dropped) up to this many bytes before the 413, so the client can read it. */
+  /**
+   * A body over its limit is still read (and dropped) up to this many bytes before the 413, so the
+   * client can read it.
+   */
   maxRefusedBodyBytes?: number;
   /** Readiness checks: each resolves when its dependency answers. */
   readiness?: Record<string, () => Promise<void>>;
   /** Allowed browser origins for CORS; empty disables CORS headers. */
   corsOrigins?: readonly string[];
-  /** Proxies trusted to set X-Forwarded-For: true, false, or comma-separated addresses, CIDRs or `loopback`. */
+  /**
+   * Proxies trusted to set X-Forwarded-For: true, false, or comma-separated addresses, CIDRs or
+   * `loopback`.
+   */
   trustProxy?: string | boolean;
   /** Serve HTTPS with this certificate and key (PEM); every response then carries HSTS. */
   https?: { cert: Buffer; key: Buffer };
-  /** `/metrics` answers only `Authorization: Bearer <metricsToken>`; without a token there is no `/metrics`. */
+  /**
+   * `/metrics` answers only `Authorization: Bearer <metricsToken>`; without a token there is no
+   * `/metrics`.
+   */
   metricsToken?: string | undefined;
 }
 
@@ -82,7 +91,8 @@ export function createHttpApp(
     },
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
-    // The router's own refusals (a path that does not decode, an over-long parameter) answer like every other error.
+    // The router's own refusals (a path that does not decode, an over-long parameter) answer like
+    // every other error.
     frameworkErrors: (error, request, reply) => {
       void sendError(error, request, reply);
     },
@@ -93,7 +103,8 @@ export function createHttpApp(
   // The API speaks JSON only: other bodies get 415 instead of reaching validation as strings.
   app.removeContentTypeParser('text/plain');
 
-  // Text the database cannot store unchanged is refused here, for every route, before any handler sees it.
+  // Text the database cannot store unchanged is refused here, for every route, before any handler
+  // sees it.
   app.addHook('preValidation', async (request) => {
     for (const [where, value] of [
       ['params', request.params],
@@ -113,8 +124,10 @@ export function createHttpApp(
   const metrics = createMetrics();
   const shuttingDown = { value: false };
 
-  // Node closes idle keep-alive connections once, as the server closes; a request still under way then would leave
-  // its connection open for the keep-alive timeout (72 s) and hold the shutdown. Its answer closes the connection.
+  // Node closes idle keep-alive connections once, as the server closes; a request still under way
+  // then would leave
+  // its connection open for the keep-alive timeout (72 s) and hold the shutdown. Its answer closes
+  // the connection.
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
@@ -124,7 +137,8 @@ export function createHttpApp(
   });
 
   if (options.https) {
-    // Browsers that reached us over HTTPS once keep to HTTPS for two years (as the shipped nginx does).
+    // Browsers that reached us over HTTPS once keep to HTTPS for two years (as the shipped nginx
+    // does).
     app.addHook('onSend', async (_request, reply) => {
       void reply.header('strict-transport-security', 'max-age=63072000');
     });
@@ -189,7 +203,8 @@ export function createHttpApp(
     }
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not-ready', checks });
   });
-  // Metrics tell who is active when (route counts, open streams): only a scraper holding the token reads them.
+  // Metrics tell who is active when (route counts, open streams): only a scraper holding the token
+  // reads them.
   const metricsToken = options.metricsToken;
   if (metricsToken) {
     app.get('/metrics', { logLevel: 'warn' }, async (request, reply) => {
@@ -242,7 +257,8 @@ export function toAppError(error: unknown): AppError {
   if (fe?.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return new AppError('VALIDATION_FAILED', fe.message ?? 'Bad request.', { cause: error });
   }
-  // The database is restarting or unreachable: the request may be retried (a send with the same txnId is idempotent).
+  // The database is restarting or unreachable: the request may be retried (a send with the same
+  // txnId is idempotent).
   if (isStoreUnavailable(error))
     return new AppError('UNAVAILABLE', 'The database cannot be reached right now; retry shortly.', {
       cause: error,

@@ -27,7 +27,8 @@ export interface InternalCall<K extends InternalRouteKey> {
 
 /**
  * A read of another service's internal route (the protocol's internal route table) with the shared
- * INTERNAL_TOKEN: the path and query from the spec, the answer parsed with the spec's response schema.
+ * INTERNAL_TOKEN: the path and query from the spec, the answer parsed with the spec's response
+ * schema.
  */
 export async function readInternal<K extends InternalRouteKey>(
   baseUrl: string,

@@ -49,9 +49,15 @@ export function createTokenVerifier(
   options: {
     minRefreshMs?: number;
     now?: () => number;
-    /** Truthy when the device was revoked; `identity-reset` answers IDENTITY_RESET instead of DEVICE_REVOKED. */
+    /**
+     * Truthy when the device was revoked; `identity-reset` answers IDENTITY_RESET instead of
+     * DEVICE_REVOKED.
+     */
     isRevoked?: (deviceId: string) => boolean | RevocationReason;
-    /** True when the session (refresh-token family, the `sid` claim) was ended: signed out, password changed. */
+    /**
+     * True when the session (refresh-token family, the `sid` claim) was ended: signed out, password
+     * changed.
+     */
     isSessionEnded?: (sessionId: string) => boolean;
     cacheSize?: number;
   } = {},
@@ -175,7 +181,10 @@ class VerifiedTokens {
   }
 }
 
-/** Throws when the token's device was revoked: IDENTITY_RESET when an identity reset signed it out, else DEVICE_REVOKED. */
+/**
+ * Throws when the token's device was revoked: IDENTITY_RESET when an identity reset signed it out,
+ * else DEVICE_REVOKED.
+ */
 function revokedCheck(revocation: boolean | RevocationReason | undefined): void {
   if (!revocation) return;
   const headers = { 'www-authenticate': 'Bearer' };

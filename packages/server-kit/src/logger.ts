@@ -75,7 +75,10 @@ function redactQueryPair(pair: string): string {
   return hidden ? `${name}=[redacted]` : pair;
 }
 
-/** Percent-decodes until nothing changes (a value may be encoded more than once); malformed escapes stay as they are. */
+/**
+ * Percent-decodes until nothing changes (a value may be encoded more than once); malformed escapes
+ * stay as they are.
+ */
 function fullyDecoded(text: string): string {
   let current = text.replace(/\+/g, ' ');
   for (let i = 0; i < 5; i++) {

@@ -13,7 +13,8 @@ export interface Migration {
  * Applies the pending migrations in order, all in one transaction (a failure
  * leaves the schema as it was), under a PostgreSQL advisory lock so that
  * several instances starting together do not race. Applied ids are recorded in
- * `schema_migrations` per service, so services may share a database. Statements are split at a `;` that ends a line, since
+ * `schema_migrations` per service, so services may share a database. Statements are split at a `;`
+ * that ends a line, since
  * PGlite's extended protocol takes one statement per query.
  */
 export async function migrate(

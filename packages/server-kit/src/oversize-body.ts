@@ -1,7 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** How long a connection that answered 413 before the body ended keeps reading (and dropping) what the client still sends. */
+/**
+ * How long a connection that answered 413 before the body ended keeps reading (and dropping) what
+ * the client still sends.
+ */
 const LINGER_MS = 30_000;
 
 /**

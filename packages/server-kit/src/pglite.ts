@@ -14,7 +14,10 @@ import { PGlite } from '@electric-sql/pglite';
  */
 const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
 
-/** Opens an in-memory PGlite (`dir` undefined) or the one stored in `dir`, creating it there if it is new. */
+/**
+ * Opens an in-memory PGlite (`dir` undefined) or the one stored in `dir`, creating it there if it
+ * is new.
+ */
 export async function openPglite(dir: string | undefined): Promise<PGlite> {
   if (dir === undefined) return PGlite.create({ startParams });
   mkdirSync(dir, { recursive: true });
@@ -42,7 +45,8 @@ async function createDataFolder(dir: string): Promise<void> {
   }
   await initdbInChildProcess(dir);
   try {
-    // Copied aside and renamed, so a process starting at the same time never copies half a template.
+    // Copied aside and renamed, so a process starting at the same time never copies half a
+    // template.
     const aside = `${template}.${process.pid}`;
     mkdirSync(dirname(template), { recursive: true });
     cpSync(dir, aside, { recursive: true });

@@ -69,7 +69,10 @@ export class RetentionSchedule {
     this.schedule(this.options.firstRunMs ?? Math.min(60_000, this.options.intervalMs));
   }
 
-  /** Counts deleted rows in `rchat_retention_deleted_total{service,kind}` (one counter per registry, shared by services in one process). */
+  /**
+   * Counts deleted rows in `rchat_retention_deleted_total{service,kind}` (one counter per registry,
+   * shared by services in one process).
+   */
   observe(metrics: Metrics): void {
     const existing = metrics.registry.getSingleMetric(counterName) as Counter | undefined;
     this.deleted =
@@ -80,7 +83,10 @@ export class RetentionSchedule {
       ]) as Counter);
   }
 
-  /** Runs every task once now (or joins the run in progress); a failing task is logged and the others still run. */
+  /**
+   * Runs every task once now (or joins the run in progress); a failing task is logged and the
+   * others still run.
+   */
   runOnce(): Promise<RetentionReport> {
     this.running ??= this.runTasks().finally(() => {
       this.running = undefined;

@@ -8,7 +8,10 @@ const lostConnection = new Set([
   'ENETUNREACH',
   'EAI_AGAIN',
 ]);
-/** PostgreSQL states of a server going away or not there yet: admin_shutdown, crash_shutdown, cannot_connect_now (starting up or shutting down). */
+/**
+ * PostgreSQL states of a server going away or not there yet: admin_shutdown, crash_shutdown,
+ * cannot_connect_now (starting up or shutting down).
+ */
 const serverGoingAway = new Set(['57P01', '57P02', '57P03']);
 
 /**

@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import { AppError } from './app-error.ts';
 
-/** Parses adapter input with a protocol schema; failures become VALIDATION_FAILED with per-field details. */
+/**
+ * Parses adapter input with a protocol schema; failures become VALIDATION_FAILED with per-field
+ * details.
+ */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   value: unknown,

@@ -39,7 +39,8 @@ describe('closing the HTTP app', () => {
     while (app.server.listening) await new Promise((r) => setTimeout(r, 5)); // closing has begun
     release();
     expect(await answer).toEqual({ status: 200, connection: 'close', body: '{"done":true}' });
-    // The client keeps its agent (and would keep the connection); the server still finishes closing.
+    // The client keeps its agent (and would keep the connection); the server still finishes
+    // closing.
     await closed;
     expect(app.server.listening).toBe(false);
     agent.destroy();

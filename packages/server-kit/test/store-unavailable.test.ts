@@ -23,7 +23,10 @@ function listen(server: Server): Promise<number> {
   );
 }
 
-/** An app whose one route runs `select 1` through drizzle over a node-postgres pool on `port`, as a service's queries do. */
+/**
+ * An app whose one route runs `select 1` through drizzle over a node-postgres pool on `port`, as a
+ * service's queries do.
+ */
 function appQuerying(port: number): HttpApp {
   const pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres` });
   pool.on('error', () => {});

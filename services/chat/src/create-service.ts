@@ -22,11 +22,18 @@ import { chatMigrations } from './db/migrations.ts';
 import { chatHandlers } from './adapters/http/routes.ts';
 
 export interface ChatService {
-  /** The service's routes as an encapsulated Fastify plugin (register it with an optional prefix). */
+  /**
+   * The service's routes as an encapsulated Fastify plugin (register it with an optional prefix).
+   */
   plugin: ServicePlugin;
-  /** In-process inbox reads for the delivery service; `resumingDevice` when the read is that device resuming from `q.after`. */
+  /**
+   * In-process inbox reads for the delivery service; `resumingDevice` when the read is that device
+   * resuming from `q.after`.
+   */
   readInbox(userId: string, q: InboxQuery, resumingDevice?: string): Promise<InboxPage>;
-  /** The scheduled deletion of passed inbox entries (started with the service, stopped by `close`). */
+  /**
+   * The scheduled deletion of passed inbox entries (started with the service, stopped by `close`).
+   */
   readonly retention: RetentionSchedule;
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -43,7 +50,10 @@ export interface ChatServiceOptions {
   /** The service's clock (tests move it forward instead of waiting). */
   clock?: (() => Date) | undefined;
   memory?: boolean;
-  /** A database shared with other services (the single-process server's); its owner closes it. Otherwise the service opens its own. */
+  /**
+   * A database shared with other services (the single-process server's); its owner closes it.
+   * Otherwise the service opens its own.
+   */
   database?: Database | undefined;
 }
 

@@ -11,7 +11,10 @@ import type { DeliveryConfig } from './config.ts';
 import { createDeliveryService, type DeliveryService } from './create-service.ts';
 import { httpInboxReader } from './adapters/http-inbox-reader.ts';
 
-/** Resolves when something answers at `base` without a server error (a proxy in front may 404 the probe path; a 502 means the service behind it is down). */
+/**
+ * Resolves when something answers at `base` without a server error (a proxy in front may 404 the
+ * probe path; a 502 means the service behind it is down).
+ */
 async function ping(base: string | undefined): Promise<void> {
   if (!base) throw new Error('not configured');
   const res = await fetch(new URL('/healthz', base), { signal: AbortSignal.timeout(2_000) });

@@ -6,7 +6,10 @@ import { StreamRegistry } from './app/stream-registry.ts';
 import { deliveryHandlers } from './adapters/routes.ts';
 
 export interface DeliveryService {
-  /** The service's route and hooks as an encapsulated Fastify plugin (register it with an optional prefix). */
+  /**
+   * The service's route and hooks as an encapsulated Fastify plugin (register it with an optional
+   * prefix).
+   */
   plugin: ServicePlugin;
   /** Ends all streams so clients reconnect to another instance. */
   drain(): void;
@@ -30,7 +33,8 @@ export async function createDeliveryService(
       );
       const streams = new StreamRegistry(options.bus, logger, (n) => gauge.set(n));
       registry = streams;
-      // A removed device's streams end for good; a signed-out session's end, and the device may sign in again.
+      // A removed device's streams end for good; a signed-out session's end, and the device may
+      // sign in again.
       const stopHearing = auth.revocations.onRevoked((e) =>
         streams.endDevice(e.deviceId, e.sessionId ? 'signed-out' : (e.reason ?? 'device-removed')),
       );

@@ -26,9 +26,13 @@ import { usersMigrations } from './db/migrations.ts';
 import { usersHandlers } from './adapters/http/routes.ts';
 import { requireCertifiedDevice } from './app/support/require-certified-device.ts';
 
-/** The users service, independent of how it is hosted (own process or the single-process server). */
+/**
+ * The users service, independent of how it is hosted (own process or the single-process server).
+ */
 export interface UsersService {
-  /** The service's routes as an encapsulated Fastify plugin (register it with an optional prefix). */
+  /**
+   * The service's routes as an encapsulated Fastify plugin (register it with an optional prefix).
+   */
   plugin: ServicePlugin;
   /** In-process key source for token verifiers (keys are published at /.well-known/jwks.json). */
   keySet: KeySetSource;
@@ -37,7 +41,9 @@ export interface UsersService {
   revocations: RevocationSource;
   /** In-process source of recent account deletions for the chat service. */
   deletedAccounts: DeletedAccountsSource;
-  /** In-process read of users' devices that are not removed, for the chat service's inbox retention. */
+  /**
+   * In-process read of users' devices that are not removed, for the chat service's inbox retention.
+   */
   activeDevices(userIds: readonly string[]): Promise<ActiveDevice[]>;
   /** The scheduled deletion of expired data (started with the service, stopped by `close`). */
   readonly retention: RetentionSchedule;
@@ -49,7 +55,10 @@ export interface UsersService {
 export interface UsersServiceOptions {
   bus: Bus;
   memory?: boolean;
-  /** A database shared with other services (the single-process server's); its owner closes it. Otherwise the service opens its own. */
+  /**
+   * A database shared with other services (the single-process server's); its owner closes it.
+   * Otherwise the service opens its own.
+   */
   database?: Database | undefined;
   /** The service's clock (tests move it forward instead of waiting). */
   clock?: (() => Date) | undefined;

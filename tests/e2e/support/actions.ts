@@ -34,7 +34,10 @@ export async function fillCredentials(
   await page.getByLabel('Password').fill(password);
 }
 
-/** Registers on the login page, goes past the recovery key screen and waits for the main page; returns the recovery key it showed. */
+/**
+ * Registers on the login page, goes past the recovery key screen and waits for the main page;
+ * returns the recovery key it showed.
+ */
 export async function register(page: Page, username: string): Promise<string> {
   await fillCredentials(page, username);
   await page.getByRole('button', { name: 'Register' }).click();
@@ -44,7 +47,10 @@ export async function register(page: Page, username: string): Promise<string> {
   return key;
 }
 
-/** The recovery key on the screen shown once after registering (creating the account and its keys takes a moment). */
+/**
+ * The recovery key on the screen shown once after registering (creating the account and its keys
+ * takes a moment).
+ */
 export async function shownRecoveryKey(page: Page): Promise<string> {
   const key = page.locator('.recovery-key');
   await key.waitFor({ timeout: 30_000 });
@@ -81,7 +87,10 @@ export async function send(page: Page, text: string): Promise<void> {
   await page.getByRole('textbox', { name: 'Message' }).press('Enter');
 }
 
-/** Waits until the open conversation shows the text in a message bubble, and returns that message's list item. */
+/**
+ * Waits until the open conversation shows the text in a message bubble, and returns that message's
+ * list item.
+ */
 export async function waitForMessage(page: Page, text: string, timeout = 30_000): Promise<Locator> {
   const item = messageLog(page).getByRole('listitem').filter({ hasText: text });
   await item.first().waitFor({ timeout });

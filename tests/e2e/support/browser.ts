@@ -25,7 +25,8 @@ export interface TestBrowser {
 
 /**
  * Chromium with a throwaway profile (Playwright makes a fresh user-data dir per
- * launch and removes it on close); each context is a separate person. Failed requests that a test causes on
+ * launch and removes it on close); each context is a separate person. Failed requests that a test
+ * causes on
  * purpose (a 401 for a wrong password) log a "Failed to load resource" line;
  * tests that expect them pass `allowFailedRequests`.
  */

@@ -6,8 +6,10 @@ import { startPlatform, type Platform } from '../../support/platform.ts';
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../apps/web/dist', import.meta.url));
 
 /**
- * The whole platform in this process, serving the built web client at its URL (built by the global setup).
- * `env` overrides the services' settings (e.g. `{ REGISTRATION: 'invite', REGISTRATION_INVITE_CODES: '…' }`).
+ * The whole platform in this process, serving the built web client at its URL (built by the global
+ * setup).
+ * `env` overrides the services' settings (e.g. `{ REGISTRATION: 'invite',
+ * REGISTRATION_INVITE_CODES: '…' }`).
  */
 export async function startWebPlatform(
   options: { env?: Record<string, string> } = {},

@@ -28,7 +28,10 @@ async function accountDevices(client: RchatClient, io: Io): Promise<void> {
   printTable(io, [['name', 'id', 'created', 'last seen', ''], ...rows]);
 }
 
-/** Every device that can read the conversation with `username`: the other person's first, then this account's. */
+/**
+ * Every device that can read the conversation with `username`: the other person's first, then this
+ * account's.
+ */
 async function conversationDevices(client: RchatClient, username: string, io: Io): Promise<void> {
   await catchUpAndShow(client, io);
   const conversation = await conversationWith(client, username);

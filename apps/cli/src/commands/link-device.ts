@@ -13,7 +13,8 @@ export const linkDevice: Command = {
   args: { min: 1, max: 1 },
   async run({ args: [code = ''], openHome, io }) {
     const client = await signedInClient(await openHome());
-    // Confirming adds the device to every conversation with a commit: start from the current epochs.
+    // Confirming adds the device to every conversation with a commit: start from the current
+    // epochs.
     await catchUpAndShow(client, io);
     const pending = await client.linkDevice(code);
     const name = printable(pending.deviceName);
@@ -38,7 +39,10 @@ export const linkDevice: Command = {
   },
 };
 
-/** Waits for the new device's person to confirm too; only then are the keys sent. Ctrl-C while waiting cancels, and nothing is sent. */
+/**
+ * Waits for the new device's person to confirm too; only then are the keys sent. Ctrl-C while
+ * waiting cancels, and nothing is sent.
+ */
 async function confirmed(pending: ExistingDeviceLink, io: Io): Promise<{ conversations: number }> {
   io.err('Waiting for the new device to confirm… (Ctrl-C cancels)');
   const waiting = stopSignal();

@@ -55,7 +55,8 @@ async function linked(
     io.err('Waiting for the other device… (Ctrl-C cancels)');
     const checkCode = await pending.waitForCheckCode(stop.signal);
     io.out(`Check code: ${checkCode} — compare it with the code on your other device.`);
-    // Listening while the person compares: if the other device cancels meanwhile, the question ends.
+    // Listening while the person compares: if the other device cancels meanwhile, the question
+    // ends.
     const completion = pending.complete(stop.signal);
     const ended = new AbortController();
     completion.catch(() => ended.abort());

@@ -6,7 +6,10 @@ import { printRecoveryKey } from '../recovery-key.ts';
 import { opening } from '../session.ts';
 import { stopSignal } from '../signals.ts';
 
-/** A home still holding the account's current identity needs no reset (one that a reset elsewhere signed out does). */
+/**
+ * A home still holding the account's current identity needs no reset (one that a reset elsewhere
+ * signed out does).
+ */
 async function refuseIfThisDeviceHoldsIt(home: Home, username: string): Promise<void> {
   const current = await RchatClient.restore(home.clientOptions);
   if (current?.username !== username) return;

@@ -15,7 +15,8 @@ export const send: Command = {
   async run({ args: [username = '', ...words], openHome, io }) {
     const client = await signedInClient(await openHome());
     const conversation = await conversationFor(client, username, io);
-    // Refused here with the way out; the SDK refuses too (IDENTITY_CHANGED), should the state change in between.
+    // Refused here with the way out; the SDK refuses too (IDENTITY_CHANGED), should the state
+    // change in between.
     if (conversation.encryption === 'identity-changed')
       throw new CliError(identityChangedRefusal(conversation));
     const queued = await client

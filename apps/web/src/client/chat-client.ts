@@ -36,7 +36,10 @@ export interface AccountDevice {
   current: boolean;
 }
 
-/** Linking, on the new device: it shows the code (and a QR code of it) until a signed-in device answers; `complete()` gives the signed-in client. */
+/**
+ * Linking, on the new device: it shows the code (and a QR code of it) until a signed-in device
+ * answers; `complete()` gives the signed-in client.
+ */
 export type NewDeviceLink = SdkNewDeviceLink<ChatClient>;
 
 /** What opens the key backup on a browser with no linked device. */
@@ -44,15 +47,20 @@ export type BackupSecret = { recoveryKey: string } | { passphrase: string };
 
 /**
  * What the web client uses of the SDK's `RchatClient`: one signed-in account on this browser.
- * Tabs share it (see `../tabs/`): apart from the identity fields, `on`, `start`, `stop`, `takeRecoveryKey`
- * and `linkDevice`, every method is called in the tab that runs the client, by name, so it must return a
+ * Tabs share it (see `../tabs/`): apart from the identity fields, `on`, `start`, `stop`,
+ * `takeRecoveryKey`
+ * and `linkDevice`, every method is called in the tab that runs the client, by name, so it must
+ * return a
  * Promise and take and give structured-clonable data (no callbacks).
  */
 export interface ChatClient {
   readonly userId: string;
   readonly username: string;
   readonly deviceId: string;
-  /** Problems found while importing the message backup on a linked or restored device (e.g. entries not signed by the account). */
+  /**
+   * Problems found while importing the message backup on a linked or restored device (e.g. entries
+   * not signed by the account).
+   */
   readonly backupWarnings: readonly string[];
   start(): Promise<void>;
   stop(): void;
@@ -70,12 +78,18 @@ export interface ChatClient {
   markRead(conversationId: string, seq?: number): Promise<void>;
   safetyNumber(conversationId: string): Promise<SafetyNumberInfo>;
   markVerified(conversationId: string): Promise<void>;
-  /** Trusts the peer's new encryption identity (after an identity change): their current devices are added and sending works again. */
+  /**
+   * Trusts the peer's new encryption identity (after an identity change): their current devices are
+   * added and sending works again.
+   */
   acceptIdentityChange(conversationId: string): Promise<void>;
   /** Every device that can read the conversation, with its owner. */
   conversationDevices(conversationId: string): Promise<ConversationDevice[]>;
   devices(): Promise<AccountDevice[]>;
-  /** Changes the password (the current one confirms it); every other device is signed out. Answers how many. */
+  /**
+   * Changes the password (the current one confirms it); every other device is signed out. Answers
+   * how many.
+   */
   changePassword(current: string, next: string): Promise<number>;
   /** Ends the sessions of every other device of the account. Answers how many were signed in. */
   signOutOtherDevices(): Promise<number>;

@@ -1,6 +1,9 @@
 import type { RchatErrorCode } from '@rchat/sdk';
 
-/** The shape of the SDK's RchatError, checked structurally so this module does not pull the SDK into the first chunk. */
+/**
+ * The shape of the SDK's RchatError, checked structurally so this module does not pull the SDK into
+ * the first chunk.
+ */
 interface CodedError {
   code: string;
   message: string;
@@ -32,7 +35,10 @@ function firstDetail(details: unknown): string | undefined {
     : undefined;
 }
 
-/** Why a device was signed out by an identity reset, and what to do (the login page and the main page say it alike). */
+/**
+ * Why a device was signed out by an identity reset, and what to do (the login page and the main
+ * page say it alike).
+ */
 export const identityResetText =
   "Someone reset your account's encryption identity, so this browser was signed out and cannot read or send messages any more. " +
   'If it was you, link this browser from the device you reset on, or restore it with the new recovery key. ' +
@@ -61,7 +67,9 @@ export function signInErrorText(error: unknown, username: string): string {
   }
 }
 
-/** A sentence for a failed step of linking a device; `side` is the device the person is looking at. */
+/**
+ * A sentence for a failed step of linking a device; `side` is the device the person is looking at.
+ */
 export function linkErrorText(error: unknown, side: 'new' | 'signed-in'): string {
   if (!isCodedError(error)) return actionErrorText(error);
   switch (error.code) {
@@ -82,7 +90,9 @@ export function linkErrorText(error: unknown, side: 'new' | 'signed-in'): string
   }
 }
 
-/** A sentence for a failed restore from the key backup, opened with a recovery key or a passphrase. */
+/**
+ * A sentence for a failed restore from the key backup, opened with a recovery key or a passphrase.
+ */
 export function restoreErrorText(error: unknown, username: string): string {
   if (!isCodedError(error)) return signInErrorText(error, username);
   switch (error.code) {
@@ -95,7 +105,10 @@ export function restoreErrorText(error: unknown, username: string): string {
   }
 }
 
-/** A sentence for a failed action on the main page: every code the server or the SDK may raise has its case. */
+/**
+ * A sentence for a failed action on the main page: every code the server or the SDK may raise has
+ * its case.
+ */
 export function actionErrorText(error: unknown): string {
   if (!isCodedError(error))
     return error instanceof Error ? error.message : 'Something went wrong. Try again.';
@@ -172,7 +185,10 @@ export function actionErrorText(error: unknown): string {
   }
 }
 
-/** Ends the switch above: a code added to the catalogue is a type error until it has its case; at run time, a code from a newer server shows its message. */
+/**
+ * Ends the switch above: a code added to the catalogue is a type error until it has its case; at
+ * run time, a code from a newer server shows its message.
+ */
 function unknownCode(_code: never, message: string): string {
   return message;
 }

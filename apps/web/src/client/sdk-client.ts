@@ -17,7 +17,8 @@ import { browserDeviceName } from './device-name.ts';
 /** Where tabs of this browser profile talk to each other. */
 const CHANNEL_NAME = 'rchat-account';
 
-// Keys, group state and messages live in IndexedDB, sealed under a non-extractable WebCrypto key (one connection per tab).
+// Keys, group state and messages live in IndexedDB, sealed under a non-extractable WebCrypto key
+// (one connection per tab).
 let storage: Promise<ClientStorage> | null = null;
 
 const runtime: HubRuntime = {

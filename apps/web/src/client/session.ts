@@ -41,7 +41,10 @@ export async function startLink(username: string, password: string): Promise<New
   return (await loadSdk()).startLink(username, password);
 }
 
-/** On a browser with no keys for the account: opens the key backup with the recovery key or passphrase. */
+/**
+ * On a browser with no keys for the account: opens the key backup with the recovery key or
+ * passphrase.
+ */
 export async function restoreFromBackup(
   username: string,
   password: string,
@@ -51,8 +54,10 @@ export async function restoreFromBackup(
 }
 
 /**
- * For someone who lost every device and the recovery key: a new encryption identity for the account.
- * Every other device is signed out, peers must accept the new identity, and old history stays unreadable.
+ * For someone who lost every device and the recovery key: a new encryption identity for the
+ * account.
+ * Every other device is signed out, peers must accept the new identity, and old history stays
+ * unreadable.
  */
 export async function resetIdentity(username: string, password: string): Promise<ChatClient> {
   return (await loadSdk()).resetIdentity(username, password);

@@ -13,7 +13,10 @@ interface Props {
   onDeleted: () => void;
 }
 
-/** A modal dialog (Escape or Close ends it): change the password, sign out every other device, delete the account. */
+/**
+ * A modal dialog (Escape or Close ends it): change the password, sign out every other device,
+ * delete the account.
+ */
 export function AccountDialog({ client, onClose, onDeleted }: Props) {
   const [deleting, setDeleting] = useState(false);
   const signOut = useAccountAction();

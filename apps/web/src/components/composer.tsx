@@ -3,7 +3,10 @@ import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'rea
 interface Props {
   peerName: string;
   onSend: (text: string) => void;
-  /** Why nothing can be sent now (the box and Send are disabled and this sentence says why); null when sending works. */
+  /**
+   * Why nothing can be sent now (the box and Send are disabled and this sentence says why); null
+   * when sending works.
+   */
   blocked?: string | null;
 }
 

@@ -13,7 +13,10 @@ interface Props {
   onClose: () => void;
 }
 
-/** The peer's safety number, to compare out of band, the action that records it as verified, and every device that can read the conversation. */
+/**
+ * The peer's safety number, to compare out of band, the action that records it as verified, and
+ * every device that can read the conversation.
+ */
 export function ConversationDetails({ id, peerName, safety, devices, ownUserId, onClose }: Props) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');

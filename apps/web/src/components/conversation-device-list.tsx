@@ -3,7 +3,10 @@ import { dateTime } from '../format.ts';
 import type { ConversationDevices } from '../hooks/use-conversation-devices.ts';
 import { ListPending } from './list-pending.tsx';
 
-/** Other people's devices first, then this account's with this device first; each owner's by when they were added. */
+/**
+ * Other people's devices first, then this account's with this device first; each owner's by when
+ * they were added.
+ */
 function sorted(devices: ConversationDevice[], ownUserId: string): ConversationDevice[] {
   const added = (d: ConversationDevice) => (d.addedAt ? Date.parse(d.addedAt) : 0);
   return [...devices].sort(

@@ -23,7 +23,9 @@ function preview(c: ChatConversation, last: ChatMessage | undefined, unread: num
   return c.encryption === 'ready' ? 'End-to-end encrypted' : 'Setting up encryption…';
 }
 
-/** The conversations, most recent activity first; ones with unread messages stand out and say so. */
+/**
+ * The conversations, most recent activity first; ones with unread messages stand out and say so.
+ */
 export function ConversationList({ conversations, lastMessages, openId, onOpen }: Props) {
   function open(event: MouseEvent, id: string) {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;

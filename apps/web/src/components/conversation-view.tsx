@@ -17,7 +17,10 @@ interface Props {
   conversation: ChatConversation;
   /** Devices that joined or left since the page opened (system lines among the messages). */
   deviceChanges: DeviceChange[];
-  /** Security alerts about this conversation since the page opened (warning lines among the messages). */
+  /**
+   * Security alerts about this conversation since the page opened (warning lines among the
+   * messages).
+   */
   alerts: AlertLine[];
   onBack: () => void;
   /** The conversation was read up to its newest message (the list shows it as read right away). */
@@ -36,14 +39,19 @@ function subtitle(conversation: ChatConversation, verified: boolean): string {
   }
 }
 
-/** An alert as a line in the log: a changed identity briefly (the banner above says the rest), others as the SDK words them, with names for user ids. */
+/**
+ * An alert as a line in the log: a changed identity briefly (the banner above says the rest),
+ * others as the SDK words them, with names for user ids.
+ */
 function alertText(alert: SecurityAlert, nameOf: (userId: string) => string): string {
   if (alert.kind === 'peer-identity-changed' && alert.userId)
     return `${nameOf(alert.userId)}'s encryption identity changed`;
   return alert.message.replace(/user ([0-9a-f-]{36})/g, (_, id: string) => nameOf(id));
 }
 
-/** The device and alert lines of the conversation, in the order they came, with names for user ids. */
+/**
+ * The device and alert lines of the conversation, in the order they came, with names for user ids.
+ */
 function useSystemLines(
   deviceChanges: DeviceChange[],
   alerts: AlertLine[],

@@ -8,7 +8,10 @@ interface Props {
   id?: string;
 }
 
-/** A code in monospace groups that wrap between groups only; its text (to select and copy) is the code as given. */
+/**
+ * A code in monospace groups that wrap between groups only; its text (to select and copy) is the
+ * code as given.
+ */
 export function GroupedCode({ code, className, id }: Props) {
   return (
     <p className={`grouped-code ${className}`} id={id}>

@@ -12,7 +12,10 @@ interface Props {
 
 const conversationsText = (n: number) => (n === 1 ? '1 conversation' : `${n} conversations`);
 
-/** Where a confirmed link is: waiting for the new device's person to confirm too, then sending the keys and adding the device. */
+/**
+ * Where a confirmed link is: waiting for the new device's person to confirm too, then sending the
+ * keys and adding the device.
+ */
 type Phase = 'comparing' | 'waiting' | 'linking';
 
 /**
@@ -28,7 +31,8 @@ export function LinkDeviceForm({ client, onLinked }: Props) {
   const [error, setError] = useState('');
   const [result, setResult] = useState('');
   const [phase, setPhase] = useState<Phase>('comparing');
-  // Set when this person cancels while the link waits for the new device: the wait then ends without an error to show.
+  // Set when this person cancels while the link waits for the new device: the wait then ends
+  // without an error to show.
   const cancelled = useRef(false);
   const id = useId();
 

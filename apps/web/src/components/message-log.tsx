@@ -11,7 +11,10 @@ const GROUP_MS = 5 * 60_000;
 
 const keyOf = (m: ChatMessage) => (m.own ? `c:${m.clientMsgId}` : `m:${m.id ?? m.clientMsgId}`);
 
-/** A line about the conversation itself (a device joined or left, a security alert), shown among the messages. */
+/**
+ * A line about the conversation itself (a device joined or left, a security alert), shown among the
+ * messages.
+ */
 export interface SystemLine {
   key: string;
   /** Shown after the messages up to this position. */
@@ -23,7 +26,10 @@ export interface SystemLine {
 
 type Entry = { line: SystemLine } | { message: ChatMessage };
 
-/** The messages in order, each system line after the last message at or before its position; messages still sending stay last. */
+/**
+ * The messages in order, each system line after the last message at or before its position;
+ * messages still sending stay last.
+ */
 function interleave(messages: ChatMessage[], lines: SystemLine[]): Entry[] {
   const entries: Entry[] = [];
   const pending = [...lines];
@@ -110,7 +116,8 @@ export function MessageLog({ peerName, data, lines, onRetry, onAtBottom }: Props
       loadOlder();
   }, [messages, lines, complete, state, loadOlder]);
 
-  // Keep the newest message in view when the view itself resizes (window, on-screen keyboard, composer growing).
+  // Keep the newest message in view when the view itself resizes (window, on-screen keyboard,
+  // composer growing).
   useLayoutEffect(() => {
     const el = logRef.current;
     if (!el) return;

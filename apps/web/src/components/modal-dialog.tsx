@@ -6,7 +6,10 @@ interface Props {
   children: ReactNode;
 }
 
-/** A modal dialog with a title and a Close button; Escape closes it too, and focus goes back to where it was. */
+/**
+ * A modal dialog with a title and a Close button; Escape closes it too, and focus goes back to
+ * where it was.
+ */
 export function ModalDialog({ title, onClose, children }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();

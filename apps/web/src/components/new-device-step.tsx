@@ -7,7 +7,10 @@ import { RestoreThisDevice } from './restore-this-device.tsx';
 interface Props {
   username: string;
   password: string;
-  /** Why this browser has no usable keys, when it is not simply new (its keys were made obsolete by an identity reset). */
+  /**
+   * Why this browser has no usable keys, when it is not simply new (its keys were made obsolete by
+   * an identity reset).
+   */
   reason?: string;
   /** Signed in; after an identity reset, the client still holds the new recovery key to show. */
   onSignedIn: (client: ChatClient) => void;
@@ -15,7 +18,10 @@ interface Props {
   onBack: () => void;
 }
 
-/** Logging in on a browser without the account's keys: link it from a signed-in device, restore from the recovery key or, with neither, reset the encryption identity. */
+/**
+ * Logging in on a browser without the account's keys: link it from a signed-in device, restore from
+ * the recovery key or, with neither, reset the encryption identity.
+ */
 export default function NewDeviceStep({ username, password, reason, onSignedIn, onBack }: Props) {
   const [way, setWay] = useState<'choose' | 'link' | 'restore' | 'reset'>('choose');
   const id = useId();

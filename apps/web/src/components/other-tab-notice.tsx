@@ -1,7 +1,10 @@
 import type { Tabs } from '../tabs/tabs.ts';
 import { UseHereButton } from './use-here-button.tsx';
 
-/** In a tab that works through another tab of this browser: says so, with the way to run the account here instead. */
+/**
+ * In a tab that works through another tab of this browser: says so, with the way to run the account
+ * here instead.
+ */
 export function OtherTabNotice({ tabs }: { tabs: Tabs }) {
   return (
     <div className="other-tab-notice" role="status">

@@ -7,7 +7,10 @@ import { TextField } from './text-field.tsx';
 interface Props {
   client: ChatClient;
   recoveryKey: string;
-  /** Shown after resetting the encryption identity (the old key no longer works) rather than after registering. */
+  /**
+   * Shown after resetting the encryption identity (the old key no longer works) rather than after
+   * registering.
+   */
   afterReset?: boolean;
   onDone: () => void;
 }

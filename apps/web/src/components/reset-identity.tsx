@@ -6,7 +6,9 @@ import { resetIdentity } from '../client/session.ts';
 interface Props {
   username: string;
   password: string;
-  /** The reset is done: this browser is the account's only device, with a new recovery key to show. */
+  /**
+   * The reset is done: this browser is the account's only device, with a new recovery key to show.
+   */
   onReset: (client: ChatClient) => void;
   onBack: () => void;
 }

@@ -13,7 +13,10 @@ interface Props {
 
 type Kind = 'recovery key' | 'passphrase';
 
-/** The new device's other way in: the key backup, opened with the recovery key (or the passphrase set next to it). */
+/**
+ * The new device's other way in: the key backup, opened with the recovery key (or the passphrase
+ * set next to it).
+ */
 export function RestoreThisDevice({ username, password, onSignedIn, onBack }: Props) {
   const [kind, setKind] = useState<Kind>('recovery key');
   const [secret, setSecret] = useState('');

@@ -14,7 +14,10 @@ export function TextField({ label, ...input }: Props) {
   );
 }
 
-/** For a code a person types from another screen: no autocorrection or capitalisation by the keyboard, monospace. */
+/**
+ * For a code a person types from another screen: no autocorrection or capitalisation by the
+ * keyboard, monospace.
+ */
 export const codeInputProps = {
   className: 'code-input',
   autoComplete: 'off',

@@ -11,7 +11,10 @@ export interface AccountAction {
   run(action: () => Promise<string>): Promise<void>;
 }
 
-/** One account action at a time (password change, sign-out, deletion), with its outcome as a sentence. */
+/**
+ * One account action at a time (password change, sign-out, deletion), with its outcome as a
+ * sentence.
+ */
 export function useAccountAction(): AccountAction {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');

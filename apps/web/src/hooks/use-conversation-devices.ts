@@ -7,12 +7,18 @@ export interface ConversationDevices {
   list: ConversationDevice[] | null;
   /** Why the list could not be loaded. */
   error: unknown;
-  /** Usernames of every device owner this list has shown since the conversation opened (a removed device's too). */
+  /**
+   * Usernames of every device owner this list has shown since the conversation opened (a removed
+   * device's too).
+   */
   names: ReadonlyMap<string, string>;
   reload(): void;
 }
 
-/** The devices that can read a conversation, loaded again whenever a device joins or leaves it or its encryption state changes. */
+/**
+ * The devices that can read a conversation, loaded again whenever a device joins or leaves it or
+ * its encryption state changes.
+ */
 export function useConversationDevices(
   client: ChatClient,
   conversationId: string,

@@ -1,7 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ChatClient, ConversationDevice } from '../client/chat-client.ts';
 
-/** Devices of one person joined or left a conversation's encryption (seen by this page since it opened). */
+/**
+ * Devices of one person joined or left a conversation's encryption (seen by this page since it
+ * opened).
+ */
 export interface DeviceChange {
   key: string;
   /**

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { ChatClient, ChatMessage } from '../client/chat-client.ts';
 
-/** The newest message seen in each conversation since the page opened (for the list's preview line). */
+/**
+ * The newest message seen in each conversation since the page opened (for the list's preview line).
+ */
 export function useLastMessages(client: ChatClient): ReadonlyMap<string, ChatMessage> {
   const [last, setLast] = useState<ReadonlyMap<string, ChatMessage>>(new Map());
   useEffect(

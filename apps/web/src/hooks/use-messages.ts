@@ -7,7 +7,8 @@ const same = (a: ChatMessage, b: ChatMessage) =>
   (a.id !== null && a.id === b.id) ||
   (a.clientMsgId !== '' && a.clientMsgId === b.clientMsgId && a.senderUserId === b.senderUserId);
 
-// Stored messages by their position; ones still sending (seq 0) after them in the order they were written.
+// Stored messages by their position; ones still sending (seq 0) after them in the order they were
+// written.
 const order = (a: ChatMessage, b: ChatMessage) =>
   (a.seq || Number.MAX_SAFE_INTEGER) - (b.seq || Number.MAX_SAFE_INTEGER) || a.sentAt - b.sentAt;
 
@@ -27,7 +28,10 @@ export interface ConversationMessages {
   retry(): void;
 }
 
-/** History of one conversation, paged backwards, with live messages and send-status changes merged in. */
+/**
+ * History of one conversation, paged backwards, with live messages and send-status changes merged
+ * in.
+ */
 export function useMessages(
   client: ChatClient,
   conversationId: string,

@@ -5,7 +5,10 @@ export interface PasswordPolicy {
   registration: 'open' | 'invite' | 'closed';
 }
 
-/** The operator's password policy (GET /.well-known/rchat), or null until known or when the server is unreachable. */
+/**
+ * The operator's password policy (GET /.well-known/rchat), or null until known or when the server
+ * is unreachable.
+ */
 export function usePasswordPolicy(): PasswordPolicy | null {
   const [policy, setPolicy] = useState<PasswordPolicy | null>(null);
   useEffect(() => {

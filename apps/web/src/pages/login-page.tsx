@@ -15,13 +15,19 @@ interface Props {
 const RecoveryKeyStep = lazy(() => import('../components/recovery-key-step.tsx'));
 const NewDeviceStep = lazy(() => import('../components/new-device-step.tsx'));
 
-/** The form; after registering, the recovery key; after logging in on a browser without the account's keys, the ways to bring them here. */
+/**
+ * The form; after registering, the recovery key; after logging in on a browser without the
+ * account's keys, the ways to bring them here.
+ */
 type Step =
   | { step: 'form' }
   | { step: 'save-key'; client: ChatClient; recoveryKey: string; afterReset: boolean }
   | { step: 'new-device'; username: string; reason?: string };
 
-/** What the form tells a newcomer, by the server's registration policy (unknown until /.well-known/rchat answers). */
+/**
+ * What the form tells a newcomer, by the server's registration policy (unknown until
+ * /.well-known/rchat answers).
+ */
 function registrationHint(policy: PasswordPolicy | null): string {
   const length = policy ? ` of at least ${policy.passwordMinLength} characters` : '';
   switch (policy?.registration) {
@@ -80,7 +86,8 @@ export function LoginPage({ onSignedIn, notice }: Props) {
       setStep({ step: 'save-key', client, recoveryKey, afterReset: false });
     } catch (e) {
       const code = errorCode(e);
-      // After an identity reset this browser's keys are of no use any more: it is a new device again.
+      // After an identity reset this browser's keys are of no use any more: it is a new device
+      // again.
       if (code === 'NEW_DEVICE' || code === 'IDENTITY_RESET')
         setStep({
           step: 'new-device',
@@ -92,7 +99,10 @@ export function LoginPage({ onSignedIn, notice }: Props) {
     setBusy(null);
   }
 
-  /** Signed in as a new device; after a reset of the encryption identity, the new recovery key is shown first. */
+  /**
+   * Signed in as a new device; after a reset of the encryption identity, the new recovery key is
+   * shown first.
+   */
   function signedInAsNewDevice(client: ChatClient) {
     const recoveryKey = client.takeRecoveryKey();
     if (recoveryKey === null) onSignedIn(client);

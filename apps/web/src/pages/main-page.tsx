@@ -39,14 +39,19 @@ interface Props {
   onSignedOut: (notice?: string) => void;
 }
 
-/** Header, the conversation list and the open conversation; on narrow screens the list or the conversation. */
+/**
+ * Header, the conversation list and the open conversation; on narrow screens the list or the
+ * conversation.
+ */
 export default function MainPage({ client, tabs, conversationId, onSignedOut }: Props) {
   const [notice, setNotice] = useState('');
   const role = useTabRole(tabs);
   // Warnings and alerts name users by id; say their usernames where the list knows them.
   const namesForIds = useRef((text: string) => text);
-  // A session that cannot go on (expired, this device was removed, the account's identity was reset) returns to the login page, once.
-  // The reason may come a moment after the end (an identity reset's alert next to the closed stream): the most specific one is told.
+  // A session that cannot go on (expired, this device was removed, the account's identity was
+  // reset) returns to the login page, once.
+  // The reason may come a moment after the end (an identity reset's alert next to the closed
+  // stream): the most specific one is told.
   const ended = useRef<string | null>(null);
   const endSession = useCallback(
     (why?: string) => {
@@ -83,14 +88,16 @@ export default function MainPage({ client, tabs, conversationId, onSignedOut }: 
   const [devicesOpen, setDevicesOpen] = useState(false);
   const [accountOpen, setAccountOpen] = useState(false);
 
-  // Listeners are in place (the hooks above and the children's effects run first); now open the live stream.
+  // Listeners are in place (the hooks above and the children's effects run first); now open the
+  // live stream.
   useEffect(() => {
     client.start().catch(report);
     if (client.backupWarnings.length > 0) setNotice(client.backupWarnings.join(' '));
     const offWarning = client.on('warning', (w) => {
       if (!w.conversationId) setNotice(namesForIds.current(w.message));
     });
-    // While this page runs, the stream closes only when the session is over (stop() below comes after unsubscribing).
+    // While this page runs, the stream closes only when the session is over (stop() below comes
+    // after unsubscribing).
     const offStatus = client.on('status', (status) => {
       if (status === 'closed') endSession();
     });
@@ -115,7 +122,8 @@ export default function MainPage({ client, tabs, conversationId, onSignedOut }: 
   );
 
   const logout = useCallback(() => {
-    // Signed out on this page even when the server cannot be told (the session then simply expires there).
+    // Signed out on this page even when the server cannot be told (the session then simply expires
+    // there).
     client
       .logout()
       .catch(() => undefined)

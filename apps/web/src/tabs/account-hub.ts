@@ -17,7 +17,10 @@ import type { HostedClient, HubRuntime, TabRole, Tabs } from './tabs.ts';
 
 /** How long "Use here" waits for the leader tab to hand over. */
 const HANDOVER_TIMEOUT_MS = 30_000;
-/** A tab that passes the lock on to the heir waits this long before it queues again (no busy loop while the heir is on its way). */
+/**
+ * A tab that passes the lock on to the heir waits this long before it queues again (no busy loop
+ * while the heir is on its way).
+ */
 const REQUEUE_DELAY_MS = 100;
 
 type Phase = 'starting' | 'opening' | 'leader' | 'handing-over' | 'follower';
@@ -45,7 +48,10 @@ export class AccountHub implements Tabs, ClientHost {
   private fence: Fence | null = null;
   private clientOptions: RchatClientOptions | null = null;
   private offEvents: (() => void) | null = null;
-  /** While signing out: the stream's end is expected, not a reason to show "session ended" in every tab. */
+  /**
+   * While signing out: the stream's end is expected, not a reason to show "session ended" in every
+   * tab.
+   */
   private quietClose = false;
   /** Some tab's page wants the live stream: a new leader starts it. */
   private streamWanted = false;
@@ -58,7 +64,10 @@ export class AccountHub implements Tabs, ClientHost {
   private readonly lock: LeaderLock;
   private readonly ledListeners = new Set<() => void>();
   private readyResolve: () => void = () => undefined;
-  /** Resolves once this tab knows whether the account is signed in (it leads and restored it, or the leader told it). */
+  /**
+   * Resolves once this tab knows whether the account is signed in (it leads and restored it, or the
+   * leader told it).
+   */
   readonly ready = new Promise<void>((resolve) => (this.readyResolve = resolve));
   /** Why restoring from storage failed, if it did. */
   openError: unknown = null;
@@ -91,7 +100,10 @@ export class AccountHub implements Tabs, ClientHost {
     return () => this.listeners.delete(listener);
   }
 
-  /** Runs a sign-in (login, register, restore, link) in this tab, after moving the account here; the client it makes becomes the account's. */
+  /**
+   * Runs a sign-in (login, register, restore, link) in this tab, after moving the account here; the
+   * client it makes becomes the account's.
+   */
   async signIn(options: (o: RchatClientOptions) => Promise<HostedClient>): Promise<ChatClient> {
     await this.useHere();
     const client = await this.track(async () => {
@@ -103,7 +115,10 @@ export class AccountHub implements Tabs, ClientHost {
     return this.client as ChatClient;
   }
 
-  /** Client options of this tab's term as leader (after `useHere()`), for sign-ins that hand out the client later (linking). */
+  /**
+   * Client options of this tab's term as leader (after `useHere()`), for sign-ins that hand out the
+   * client later (linking).
+   */
   async leaderOptions(): Promise<RchatClientOptions> {
     await this.useHere();
     if (!this.clientOptions) throw tabUnavailable();
@@ -149,7 +164,8 @@ export class AccountHub implements Tabs, ClientHost {
   async start(): Promise<void> {
     this.streamWanted = true;
     await this.call('start', []);
-    // A page that opens while the leader's stream is already up hears no new status: tell it the current one.
+    // A page that opens while the leader's stream is already up hears no new status: tell it the
+    // current one.
     if (this.status) this.relay.emit('status', [this.status]);
   }
 
@@ -204,7 +220,10 @@ export class AccountHub implements Tabs, ClientHost {
     if (asked) await this.handOver(asked);
   }
 
-  /** Another tab asked for the account: stop the client so that nothing of it writes or refreshes any more, then let the lock go. */
+  /**
+   * Another tab asked for the account: stop the client so that nothing of it writes or refreshes
+   * any more, then let the lock go.
+   */
   private async handOver(to: string): Promise<void> {
     if (this.phase === 'opening') this.handoverAsked = to;
     if (this.phase !== 'leader') return;
@@ -279,7 +298,8 @@ export class AccountHub implements Tabs, ClientHost {
 
   /**
    * The client this tab now runs (or none): its events go to this tab's UI and to the other tabs.
-   * `quiet`: this tab's page signed in and moves on by itself (after showing the recovery key, say).
+   * `quiet`: this tab's page signed in and moves on by itself (after showing the recovery key,
+   * say).
    */
   private adopt(client: HostedClient | null, quiet = false): void {
     this.offEvents?.();
@@ -377,7 +397,8 @@ export class AccountHub implements Tabs, ClientHost {
     try {
       this.channel.postMessage(msg);
     } catch (e) {
-      // Something that cannot be copied to another tab (a result with functions in it): say so instead.
+      // Something that cannot be copied to another tab (a result with functions in it): say so
+      // instead.
       if (msg.kind === 'result')
         this.channel.postMessage({ ...msg, ok: false, error: toWireError(e) } satisfies TabMessage);
     }

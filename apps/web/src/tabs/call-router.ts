@@ -1,10 +1,16 @@
 import { tabClosed, tabUnavailable } from './tab-error.ts';
 import { fromWireError, type WireError } from './tab-messages.ts';
 
-/** How long a tab waits for the leader to take a call (or for any leader to exist) before it says none answered. */
+/**
+ * How long a tab waits for the leader to take a call (or for any leader to exist) before it says
+ * none answered.
+ */
 export const ANSWER_TIMEOUT_MS = 15_000;
 
-/** Reads that may run again in the next leader when the tab asked went away mid-call. Anything else is not repeated: it may have happened. */
+/**
+ * Reads that may run again in the next leader when the tab asked went away mid-call. Anything else
+ * is not repeated: it may have happened.
+ */
 const repeatable = new Set([
   'start',
   'conversations',
@@ -15,7 +21,10 @@ const repeatable = new Set([
   'devices',
 ]);
 
-/** Where calls go: this tab's own client, the leader tab, or nowhere yet (no leader, or one handing over). */
+/**
+ * Where calls go: this tab's own client, the leader tab, or nowhere yet (no leader, or one handing
+ * over).
+ */
 export type CallTarget =
   | { kind: 'local' }
   | { kind: 'remote'; leaderId: string }

@@ -1,6 +1,12 @@
-/** One lock per browser profile and origin: the tab holding it is the only one running the account's client. */
+/**
+ * One lock per browser profile and origin: the tab holding it is the only one running the account's
+ * client.
+ */
 export const LEADER_LOCK_NAME = 'rchat-account';
-/** Held by a tab while it moves the account to itself ("Use here", or signing in): the tabs that get the leader lock meanwhile pass it on. */
+/**
+ * Held by a tab while it moves the account to itself ("Use here", or signing in): the tabs that get
+ * the leader lock meanwhile pass it on.
+ */
 export const HEIR_LOCK_NAME = 'rchat-account-heir';
 
 /**

@@ -40,7 +40,10 @@ export function tabClient(
   return Object.freeze({ ...forwarded, ...own }) as unknown as ChatClient;
 }
 
-/** The methods of a client class that can be called by name (not the constructor, accessors or `close`, which only the hub calls). */
+/**
+ * The methods of a client class that can be called by name (not the constructor, accessors or
+ * `close`, which only the hub calls).
+ */
 export function callableMethods(prototype: object): string[] {
   return Object.getOwnPropertyNames(prototype).filter(
     (name) =>

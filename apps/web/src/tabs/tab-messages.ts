@@ -22,7 +22,8 @@ export interface WireError {
  * What tabs of one browser profile say to each other on the BroadcastChannel.
  * Every message names its sender (`from`, a tab id); those for one tab name it in `to`.
  * `call` runs a client method in the leader (method name + structured-clonable arguments);
- * `ack` says it started, `moved` that it did not (the leader is handing over: send it to the next one);
+ * `ack` says it started, `moved` that it did not (the leader is handing over: send it to the next
+ * one);
  * `handover` asks the leader to stop its client and let the lock go ("Use here").
  */
 export type TabMessage =
@@ -36,7 +37,9 @@ export type TabMessage =
   | { kind: 'event'; from: string; name: keyof ClientEvents; args: unknown[] }
   | { kind: 'handover'; from: string; to: string };
 
-/** The events a client emits; the leader forwards each of them. `satisfies` keeps the list complete. */
+/**
+ * The events a client emits; the leader forwards each of them. `satisfies` keeps the list complete.
+ */
 export const clientEventNames = [
   'message',
   'conversation',
@@ -62,7 +65,9 @@ export function toWireError(error: unknown): WireError {
   };
 }
 
-/** The error again, in this tab: an Error carrying the same code (the UI checks codes structurally). */
+/**
+ * The error again, in this tab: an Error carrying the same code (the UI checks codes structurally).
+ */
 export function fromWireError(wire: WireError): Error {
   return Object.assign(new Error(wire.message), wire);
 }

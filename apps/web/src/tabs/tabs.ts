@@ -26,7 +26,10 @@ export interface HostedClient extends ChatClient {
   close(): Promise<void>;
 }
 
-/** What a leader needs of the SDK: client options for one term (storage and network through its fence), restore, and the client's method names. */
+/**
+ * What a leader needs of the SDK: client options for one term (storage and network through its
+ * fence), restore, and the client's method names.
+ */
 export interface HubRuntime {
   options(fence: Fence): Promise<RchatClientOptions>;
   restore(options: RchatClientOptions): Promise<HostedClient | null>;

@@ -31,7 +31,8 @@ describe('message backup entries', () => {
       copy[i]! ^= 0x01;
       expect((await openBackupEntry(reader, copy)).kind).not.toBe('ok');
     }
-    // Someone who knows the backup public key (the server) cannot write an entry: no identity signature.
+    // Someone who knows the backup public key (the server) cannot write an entry: no identity
+    // signature.
     const forged = await sealBackupEntry(
       { ...writer, identity: generateIdentityKeyPair() },
       utf8('injected'),

@@ -20,7 +20,10 @@ export async function backupPublicKey(seed: Uint8Array): Promise<Uint8Array> {
 export interface BackupWriter {
   userId: string;
   deviceId: string;
-  /** The account identity key every device of the account holds; it signs, so the server cannot forge or alter entries. */
+  /**
+   * The account identity key every device of the account holds; it signs, so the server cannot
+   * forge or alter entries.
+   */
   identity: IdentityKeyPair;
   backupPublicKey: Uint8Array;
 }
@@ -77,7 +80,10 @@ export type BackupEntryOpening =
   | { kind: 'bad-signature'; message: string }
   | { kind: 'malformed'; message: string };
 
-/** Verifies the signature against the account's identity key, then opens the entry with the backup key. */
+/**
+ * Verifies the signature against the account's identity key, then opens the entry with the backup
+ * key.
+ */
 export async function openBackupEntry(
   reader: { userId: string; identityPublicKey: Uint8Array; backupSeed: Uint8Array },
   entry: Uint8Array,

@@ -16,7 +16,9 @@ export interface HpkeKeyPair {
   publicKey: Uint8Array;
 }
 
-/** The key pair a 32-byte seed stands for (RFC 9180 DeriveKeyPair), so only the seed needs keeping. */
+/**
+ * The key pair a 32-byte seed stands for (RFC 9180 DeriveKeyPair), so only the seed needs keeping.
+ */
 export async function hpkeKeyPairFromSeed(seed: Uint8Array): Promise<HpkeKeyPair> {
   if (seed.length !== 32) throw new Error('An HPKE seed is 32 bytes.');
   const pair = await hpke.kem.deriveKeyPair(seed);

@@ -6,7 +6,9 @@ import { ByteWriter } from '../util/codec.ts';
 
 export const certificateVersion = 1;
 
-/** Prefixed to what the identity key signs, so the signature cannot be replayed as anything else. */
+/**
+ * Prefixed to what the identity key signs, so the signature cannot be replayed as anything else.
+ */
 const signingLabel = utf8('rchat device certificate v1\u0000');
 
 /** Limits that keep decoding bounded; ids are UUIDs in practice. */

@@ -22,7 +22,10 @@ export function keyFingerprint(key: Uint8Array): string {
   return toHex(key.subarray(0, 8));
 }
 
-/** A device key's fingerprint for people to compare: SHA-256 of the key, first 16 bytes, in 8 groups of 4 hex digits. */
+/**
+ * A device key's fingerprint for people to compare: SHA-256 of the key, first 16 bytes, in 8 groups
+ * of 4 hex digits.
+ */
 export function deviceKeyFingerprint(key: Uint8Array): string {
   return (toHex(sha256(key).subarray(0, 16)).match(/.{4}/g) ?? []).join(' ');
 }

@@ -29,7 +29,9 @@ export interface TreeKemSetting {
 
 const privatePaths = new WeakMap<PrivateLeaf, Promise<PrivateKeyPath>>();
 
-/** The leaf's private keys along its path (memoised: deriving HPKE key pairs is the expensive part). */
+/**
+ * The leaf's private keys along its path (memoised: deriving HPKE key pairs is the expensive part).
+ */
 function privatePathOf(suite: CipherSuiteId, leaf: PrivateLeaf): Promise<PrivateKeyPath> {
   let path = privatePaths.get(leaf);
   if (path === undefined) {
@@ -77,7 +79,10 @@ export interface UpdatePathResult {
   readonly treeHashAfter: Uint8Array;
   /** For each receiving leaf (by index): the path secret it decrypts and the commit secret. */
   readonly receivers: Map<number, { pathSecret: Uint8Array; commitSecret: Uint8Array }>;
-  /** Whether every receiver derives the same commit secret from a fresh UpdatePath by the same sender. */
+  /**
+   * Whether every receiver derives the same commit secret from a fresh UpdatePath by the same
+   * sender.
+   */
   readonly freshPathAgrees: boolean;
 }
 

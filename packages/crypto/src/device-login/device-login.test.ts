@@ -22,7 +22,8 @@ describe('device login proof', () => {
     expect(await verifyDeviceLogin(laptop.certificate, 'challenge-two-0123456789', signature)).toBe(
       false,
     );
-    // The same key under another device id (a certificate naming the phone) does not accept the laptop's proof.
+    // The same key under another device id (a certificate naming the phone) does not accept the
+    // laptop's proof.
     expect(await verifyDeviceLogin(phone.certificate, 'challenge-one-0123456789', signature)).toBe(
       false,
     );

@@ -35,7 +35,10 @@ export async function signDeviceLogin(device: DeviceKeys, challenge: string): Pr
   );
 }
 
-/** True when `signature` is the certified device key's signature over the statement for this challenge, user and device. */
+/**
+ * True when `signature` is the certified device key's signature over the statement for this
+ * challenge, user and device.
+ */
 export async function verifyDeviceLogin(
   certificate: DeviceCertificate,
   challenge: string,

@@ -50,7 +50,10 @@ export async function createLinkOffer(sessionId: string): Promise<LinkOffer> {
   };
 }
 
-/** The signed-in device's side: answers the offer's public key (checked against the typed code first). */
+/**
+ * The signed-in device's side: answers the offer's public key (checked against the typed code
+ * first).
+ */
 export async function answerLinkOffer(
   sessionId: string,
   offerPublicKey: Uint8Array,

@@ -18,7 +18,10 @@ const commitmentBytes = 10;
 const bodyBytes = rendezvousBytes + commitmentBytes;
 const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-/** Σ (2i + 1) · symbol_i mod 32: odd weights are invertible mod 32, so changing any one symbol changes the sum. */
+/**
+ * Σ (2i + 1) · symbol_i mod 32: odd weights are invertible mod 32, so changing any one symbol
+ * changes the sum.
+ */
 function checkCharacter(symbols: string): string {
   let sum = 0;
   for (let i = 0; i < symbols.length; i++) sum += (2 * i + 1) * alphabet.indexOf(symbols[i] ?? '0');

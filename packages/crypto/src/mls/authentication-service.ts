@@ -114,7 +114,8 @@ export function createAuthenticationService(
       try {
         check = await checkCredential(credential, signaturePublicKey, policy);
       } catch (e) {
-        // The trust source could not answer (the directory was out of reach): that says nothing about the credential.
+        // The trust source could not answer (the directory was out of reach): that says nothing
+        // about the credential.
         onLookupFailed(e);
         throw e;
       }

@@ -11,11 +11,17 @@ import type { MlsClient } from './mls-client.ts';
 /** Collects the Authentication Service's refusals during one operation. */
 export interface Refusals {
   readonly problems: CredentialProblem[];
-  /** What the trust source threw, when a lookup could not be made (nothing was decided about the credential). */
+  /**
+   * What the trust source threw, when a lookup could not be made (nothing was decided about the
+   * credential).
+   */
   lookupFailure?: unknown;
 }
 
-/** Rethrows a trust lookup that failed during the operation: the operation may succeed when it is tried again. */
+/**
+ * Rethrows a trust lookup that failed during the operation: the operation may succeed when it is
+ * tried again.
+ */
 export function rethrowLookupFailure(refusals: Refusals): void {
   if ('lookupFailure' in refusals) throw refusals.lookupFailure;
 }
@@ -38,7 +44,8 @@ export function clientConfigFor(
     keyRetentionConfig: defaultKeyRetentionConfig,
     lifetimeConfig: defaultLifetimeConfig,
     keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
-    // Application messages set their own padding (see padding.ts); handshake messages are not padded.
+    // Application messages set their own padding (see padding.ts); handshake messages are not
+    // padded.
     paddingConfig: { kind: 'alwaysPad', paddingLength: 0 },
     authService,
   };

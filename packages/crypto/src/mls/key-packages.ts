@@ -25,7 +25,9 @@ export const lastResortExtensionType = 0x000a;
 const day = 86_400_000;
 export const defaultKeyPackageLifetimeMs = 90 * day;
 
-/** A published KeyPackage and the private keys that go with it (keep these sealed on the device). */
+/**
+ * A published KeyPackage and the private keys that go with it (keep these sealed on the device).
+ */
 export interface KeyPackageBundle {
   /** MLSMessage-encoded KeyPackage: upload this to the directory. */
   readonly keyPackage: Uint8Array;

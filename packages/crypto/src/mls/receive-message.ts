@@ -27,7 +27,10 @@ export type UndecryptableReason =
   | 'unknown-group'
   | 'wrong-epoch'
   | 'tampered'
-  /** The key for this message was already used or dropped (too old, or re-sent beyond the replay window). */
+  /**
+   * The key for this message was already used or dropped (too old, or re-sent beyond the replay
+   * window).
+   */
   | 'key-discarded';
 
 /**
@@ -56,7 +59,10 @@ export type ReceiveOutcome =
   | { kind: 'undecryptable'; group: Group; reason: UndecryptableReason; message: string }
   /** This exact ciphertext was already accepted. */
   | { kind: 'replay'; group: Group; message: string }
-  /** A commit or proposal carries a credential the Authentication Service refused; it was not applied. */
+  /**
+   * A commit or proposal carries a credential the Authentication Service refused; it was not
+   * applied.
+   */
   | { kind: 'refused'; group: Group; problems: CredentialProblem[]; message: string }
   /** A commit or proposal that fails MLS validation; it was not applied. */
   | { kind: 'invalid'; group: Group; message: string };

@@ -22,7 +22,10 @@ export function encodeBase32(bytes: Uint8Array): string {
   return out;
 }
 
-/** Bytes of `length`, or undefined when the text has a character outside the alphabet or the wrong length. */
+/**
+ * Bytes of `length`, or undefined when the text has a character outside the alphabet or the wrong
+ * length.
+ */
 export function decodeBase32(text: string, length: number): Uint8Array | undefined {
   const clean = text.toUpperCase().replace(/[\s-]/g, '').replace(/[IL]/g, '1').replace(/O/g, '0');
   if (clean.length !== Math.ceil((length * 8) / 5)) return undefined;

@@ -15,7 +15,10 @@ export function parseRecoveryKey(text: string): Uint8Array | undefined {
   return decodeBase32(text, recoveryKeyBytes);
 }
 
-/** The 32-byte wrapping key a recovery key stands for (HKDF; the key itself has full entropy, so no stretching). */
+/**
+ * The 32-byte wrapping key a recovery key stands for (HKDF; the key itself has full entropy, so no
+ * stretching).
+ */
 export function recoveryWrappingKey(recoveryKey: Uint8Array): Uint8Array {
   return hkdfSha256(recoveryKey, new Uint8Array(0), utf8('rchat recovery key v1'), 32);
 }

@@ -110,7 +110,8 @@ describe('recovery key and secret storage', () => {
       'correct horse battery',
       cheap,
     );
-    // The slot stores its cost as memory (u32), passes (u32), lanes (u8): find it and change it, as a server could.
+    // The slot stores its cost as memory (u32), passes (u32), lanes (u8): find it and change it, as
+    // a server could.
     const costAt = (bytes: Uint8Array) => {
       const view = new DataView(bytes.buffer, bytes.byteOffset);
       for (let i = 0; i + 9 <= bytes.length; i++)
@@ -135,7 +136,8 @@ describe('recovery key and secret storage', () => {
       });
       expect(opening.kind, what).toBe('malformed');
     }
-    // A cost beyond the bound cannot be set either (4 GiB; the bound is RFC 9106's first setting, 2 GiB).
+    // A cost beyond the bound cannot be set either (4 GiB; the bound is RFC 9106's first setting, 2
+    // GiB).
     await expect(
       addPassphrase('u1', blob, masterKey, 'correct horse battery', {
         memoryKiB: 1 << 22,

@@ -16,7 +16,10 @@ export interface AccountSecrets {
   backupSeed: Uint8Array;
 }
 
-/** argon2id cost of a passphrase slot; each slot stores its own, so slots made at an older cost still open. */
+/**
+ * argon2id cost of a passphrase slot; each slot stores its own, so slots made at an older cost
+ * still open.
+ */
 export interface PassphraseCost {
   memoryKiB: number;
   iterations: number;
@@ -69,7 +72,10 @@ const formatVersion = 1;
 const purpose = (userId: string) => `secret-storage:${userId}`;
 const slotPurpose = (userId: string, kind: Slot['kind']) => `secret-storage-slot:${kind}:${userId}`;
 
-/** Creates secret storage unlocked by `recoveryKey` (text as shown to the user). Returns the blob and the master key (to add a passphrase later). */
+/**
+ * Creates secret storage unlocked by `recoveryKey` (text as shown to the user). Returns the blob
+ * and the master key (to add a passphrase later).
+ */
 export async function createSecretStorage(
   userId: string,
   secrets: AccountSecrets,
@@ -87,7 +93,10 @@ export async function createSecretStorage(
   return { blob: encodeBlob({ sealed, slots: [{ kind: 'recovery', wrapped }] }), masterKey };
 }
 
-/** Adds (or replaces) the passphrase slot; needs the master key, from creation or from opening the storage. */
+/**
+ * Adds (or replaces) the passphrase slot; needs the master key, from creation or from opening the
+ * storage.
+ */
 export async function addPassphrase(
   userId: string,
   blob: Uint8Array,
@@ -232,7 +241,10 @@ function encodeBlob(blob: SecretStorageBlob): Uint8Array {
   return w.finish();
 }
 
-/** The dearest cost a device accepts when opening (2 GiB: RFC 9106's first recommended setting), so a server cannot make it spend unbounded memory or time. */
+/**
+ * The dearest cost a device accepts when opening (2 GiB: RFC 9106's first recommended setting), so
+ * a server cannot make it spend unbounded memory or time.
+ */
 const maxCost: PassphraseCost = { memoryKiB: 1 << 21, iterations: 64, parallelism: 16 };
 
 function costWithinBounds(cost: PassphraseCost): boolean {

@@ -1,5 +1,6 @@
 // RFC 9420 interop vectors for ratchet-tree operations and validation (tree-validation sampled:
-// all vectors of suites 1-3, the first two of suites 4-7), through @rchat/crypto's conformance entry points.
+// all vectors of suites 1-3, the first two of suites 4-7), through @rchat/crypto's conformance
+// entry points.
 import { describe, expect, it } from 'vitest';
 import * as mls from '../../src/conformance/index.ts';
 import type { CipherSuiteId } from '../../src/index.ts';

@@ -1,6 +1,7 @@
 // RFC 9420 interop TreeKEM vectors through @rchat/crypto's conformance entry points.
 // Sampled to keep the crypto run near a minute on two cores: all 11 vectors of suite 1, the first
-// vector of every other suite (X448, P-521 and P-384 are slow in pure JS); every suite in the file runs.
+// vector of every other suite (X448, P-521 and P-384 are slow in pure JS); every suite in the file
+// runs.
 import { describe, expect, it } from 'vitest';
 import * as mls from '../../src/conformance/index.ts';
 import type { CipherSuiteId } from '../../src/index.ts';

@@ -1,4 +1,5 @@
-// Worked examples from RFC 7748 (X25519), RFC 8032 (Ed25519) and RFC 5869 (HKDF), through our entry points.
+// Worked examples from RFC 7748 (X25519), RFC 8032 (Ed25519) and RFC 5869 (HKDF), through our entry
+// points.
 import { describe, expect, it } from 'vitest';
 import {
   ed25519PublicKey,

@@ -10,7 +10,8 @@ import {
 import type { RouteSpec } from './spec.ts';
 
 /**
- * Service-to-service endpoints (`/internal/…`): guarded by the shared INTERNAL_TOKEN, never exposed by
+ * Service-to-service endpoints (`/internal/…`): guarded by the shared INTERNAL_TOKEN, never exposed
+ * by
  * nginx, and left out of the public API docs.
  */
 export const internalRouteTable = [

@@ -1,7 +1,10 @@
 import type { z } from 'zod';
 import type { ErrorCode } from '../errors.ts';
 
-/** One endpoint as the route table describes it: the server binds it, the SDK calls it, the docs show it. */
+/**
+ * One endpoint as the route table describes it: the server binds it, the SDK calls it, the docs
+ * show it.
+ */
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
@@ -19,7 +22,10 @@ export interface RouteSpec {
   body?: z.ZodType;
   query?: z.ZodType;
   response?: z.ZodType;
-  /** The success body's media type when it is not JSON: the event stream's events (`response` is each event's data). */
+  /**
+   * The success body's media type when it is not JSON: the event stream's events (`response` is
+   * each event's data).
+   */
   contentType?: 'text/event-stream';
   /** HTTP status of success. */
   status: number;

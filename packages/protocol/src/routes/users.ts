@@ -44,7 +44,10 @@ import {
 import { z } from 'zod';
 import { authErrors, bodyErrors, type RouteSpec } from './spec.ts';
 
-/** Public routes of the users service: accounts, sessions, devices, keys, linking, backup, discovery. */
+/**
+ * Public routes of the users service: accounts, sessions, devices, keys, linking, backup,
+ * discovery.
+ */
 export const usersRoutes = [
   {
     method: 'POST',

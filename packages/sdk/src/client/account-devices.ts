@@ -27,7 +27,10 @@ export async function addDeviceEverywhere(ctx: ClientContext, deviceId: string):
   return added;
 }
 
-/** Removes one of the account's devices: revoked by the server at once, then taken out of every conversation's group. */
+/**
+ * Removes one of the account's devices: revoked by the server at once, then taken out of every
+ * conversation's group.
+ */
 export async function removeDevice(ctx: ClientContext, deviceId: string): Promise<void> {
   await ctx.api.removeDevice(deviceId);
   await removeDeviceEverywhere(ctx, deviceId);

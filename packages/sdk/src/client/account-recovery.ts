@@ -36,7 +36,10 @@ export async function createRecovery(
   return recoveryKey;
 }
 
-/** Lets the passphrase open secret storage too (argon2id-stretched, 64 MiB, 3 passes: a few seconds), replacing an earlier passphrase. */
+/**
+ * Lets the passphrase open secret storage too (argon2id-stretched, 64 MiB, 3 passes: a few
+ * seconds), replacing an earlier passphrase.
+ */
 export async function setPassphrase(
   api: RchatApi,
   account: AccountStore,
@@ -61,7 +64,10 @@ export async function setPassphrase(
   await api.putSecretStorage(toBase64(blob));
 }
 
-/** Opens the account's secret storage with the recovery key or passphrase; RECOVERY_KEY_WRONG when it does not open. */
+/**
+ * Opens the account's secret storage with the recovery key or passphrase; RECOVERY_KEY_WRONG when
+ * it does not open.
+ */
 export async function openRecovery(
   api: RchatApi,
   userId: string,

@@ -16,7 +16,10 @@ import { SealedStore, type ClientStorage } from '../storage/storage.ts';
 
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 
-/** What lets a device write the message backup and re-seal secret storage (e.g. to add a passphrase). */
+/**
+ * What lets a device write the message backup and re-seal secret storage (e.g. to add a
+ * passphrase).
+ */
 export interface RecoverySecrets {
   backupSeed: Uint8Array;
   masterKey: Uint8Array;
@@ -65,7 +68,10 @@ export class AccountStore {
     await new SealedStore(storage, 'global/').delete('current');
   }
 
-  /** Erases everything this storage holds of the account (after it was deleted): keys, groups, messages, cursor, and the global references to it. */
+  /**
+   * Erases everything this storage holds of the account (after it was deleted): keys, groups,
+   * messages, cursor, and the global references to it.
+   */
   static async erase(
     storage: ClientStorage,
     ref: { userId: string; username: string },
@@ -78,7 +84,10 @@ export class AccountStore {
   }
 
   session = () => this.sealed.getJson<SessionResponse>('session');
-  /** Writes of the session in the order the tokens came (a later refresh never lands under an earlier one). */
+  /**
+   * Writes of the session in the order the tokens came (a later refresh never lands under an
+   * earlier one).
+   */
   private sessionWrites: Promise<void> = Promise.resolve();
   saveSession = (s: SessionResponse | null): Promise<void> => {
     const write = this.sessionWrites.then(() =>
@@ -87,7 +96,10 @@ export class AccountStore {
     this.sessionWrites = write.catch(() => undefined);
     return write;
   };
-  /** Resolves once every session write started so far is stored (before another client opens this storage). */
+  /**
+   * Resolves once every session write started so far is stored (before another client opens this
+   * storage).
+   */
   sessionSaved = (): Promise<void> => this.sessionWrites;
 
   async identity(): Promise<IdentityKeyPair | undefined> {
@@ -133,7 +145,10 @@ export class AccountStore {
     if (current === undefined || seq > current) await this.sealed.putJson('cursor', { seq });
   }
 
-  /** The backup seed and secret-storage master key (base64 in the sealed store), from registration, linking or restore. */
+  /**
+   * The backup seed and secret-storage master key (base64 in the sealed store), from registration,
+   * linking or restore.
+   */
   async recoverySecrets(): Promise<RecoverySecrets | undefined> {
     const stored = await this.sealed.getJson<{ backupSeed: string; masterKey: string }>('recovery');
     const backupSeed = stored && fromBase64(stored.backupSeed);

@@ -2,7 +2,10 @@ import type { ClientContext } from './context.ts';
 import { replenishKeyPackages } from './device-setup.ts';
 import type { LiveInbox } from './live-inbox.ts';
 
-/** Opens the live stream (unless open) and resumes the background work; resolves when the stream is live. */
+/**
+ * Opens the live stream (unless open) and resumes the background work; resolves when the stream is
+ * live.
+ */
 export async function startClient(ctx: ClientContext, inbox: LiveInbox): Promise<void> {
   if (inbox.streaming) return;
   const { ready } = await inbox.connect();
@@ -18,7 +21,10 @@ export function stopClient(ctx: ClientContext, inbox: LiveInbox): void {
   ctx.drain.pause();
 }
 
-/** Stops, then waits until nothing more is written to storage: entries processed, backup written, latest tokens stored. */
+/**
+ * Stops, then waits until nothing more is written to storage: entries processed, backup written,
+ * latest tokens stored.
+ */
 export async function closeClient(ctx: ClientContext, inbox: LiveInbox): Promise<void> {
   stopClient(ctx, inbox);
   ctx.drain.close();

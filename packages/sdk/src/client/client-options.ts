@@ -8,9 +8,15 @@ export interface RchatClientOptions {
   /** Shown in the account's device list. */
   deviceName?: string;
   fetch?: typeof fetch;
-  /** A request that takes longer fails with `TIMEOUT` (default 30 s); the event stream has its own heartbeat timeout. */
+  /**
+   * A request that takes longer fails with `TIMEOUT` (default 30 s); the event stream has its own
+   * heartbeat timeout.
+   */
   requestTimeoutMs?: number;
-  /** Refresh this device's MLS leaf keys in a conversation when it sends and the last refresh is older (default 7 days). */
+  /**
+   * Refresh this device's MLS leaf keys in a conversation when it sends and the last refresh is
+   * older (default 7 days).
+   */
   keyRotationIntervalMs?: number;
 }
 

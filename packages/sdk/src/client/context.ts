@@ -24,7 +24,10 @@ export interface ClientContext {
   outbox: Outbox;
   /** Sends the outbox in the background. */
   drain: OutboxDrain;
-  /** Writes decrypted plaintext to the account's message backup; null when this device has no backup key (accounts from before backup existed). */
+  /**
+   * Writes decrypted plaintext to the account's message backup; null when this device has no backup
+   * key (accounts from before backup existed).
+   */
   backup: MessageBackup | null;
   trust: DirectoryTrust;
   events: Emitter;
@@ -59,7 +62,10 @@ export async function toChatConversation(
   };
 }
 
-/** Tells the person about a security event: an `alert` to show loudly, and the same sentence as a `warning`. */
+/**
+ * Tells the person about a security event: an `alert` to show loudly, and the same sentence as a
+ * `warning`.
+ */
 export function raiseAlert(ctx: ClientContext, alert: SecurityAlert): void {
   ctx.events.emit('alert', alert);
   ctx.events.emit('warning', {

@@ -4,7 +4,9 @@ import type { ConversationDevice } from './types.ts';
 
 const joinsKey = (conversationId: string) => `device-joins/${conversationId}`;
 
-/** Remembers when this device saw devices join a conversation (for "added" dates in the details). */
+/**
+ * Remembers when this device saw devices join a conversation (for "added" dates in the details).
+ */
 export async function recordDeviceJoins(
   ctx: ClientContext,
   conversationId: string,

@@ -204,7 +204,8 @@ export async function addMemberDevices(
       return true;
     }
     await applyPendingCommits(ctx, conversationId);
-    // Lost the epoch five times in a row: the server's last EPOCH_CONFLICT says so (callers retry later).
+    // Lost the epoch five times in a row: the server's last EPOCH_CONFLICT says so (callers retry
+    // later).
     if (attempt === 5) throw submitted;
   }
 }
@@ -264,7 +265,10 @@ export function rotateGroupKeys(ctx: ClientContext, conversationId: string): Pro
   return commitWithRetry(ctx, conversationId, (group) => selfUpdate(ctx.mls, group));
 }
 
-/** Removes devices from the conversation's group (a removed device cannot read what follows). Runs under the lock. */
+/**
+ * Removes devices from the conversation's group (a removed device cannot read what follows). Runs
+ * under the lock.
+ */
 export async function removeGroupDevices(
   ctx: ClientContext,
   conversationId: string,
@@ -299,7 +303,8 @@ async function commitWithRetry(
       return next.epoch;
     }
     await applyPendingCommits(ctx, conversationId);
-    // Lost the epoch five times in a row: the server's last EPOCH_CONFLICT says so (callers retry later).
+    // Lost the epoch five times in a row: the server's last EPOCH_CONFLICT says so (callers retry
+    // later).
     if (attempt === 5) throw submitted;
   }
 }

@@ -6,7 +6,10 @@ import type { ChatConversation } from './types.ts';
 /** Where the last conversation list is kept on the device (see `knownConversations`). */
 const KNOWN_CONVERSATIONS = 'conversations';
 
-/** Opens (or creates) the direct conversation, sets up its encryption, and puts it first in the known list. */
+/**
+ * Opens (or creates) the direct conversation, sets up its encryption, and puts it first in the
+ * known list.
+ */
 export async function startConversation(
   ctx: ClientContext,
   peer: { userId: string } | { username: string },

@@ -15,7 +15,9 @@ import { OutboxDrain } from './outbox-drain.ts';
 import { KEY_ROTATION_INTERVAL_MS } from './send-queued.ts';
 import { DirectoryTrust } from './trust.ts';
 
-/** Everything a signed-in device with keys works with: trust, MLS policy, stores, backup and events. */
+/**
+ * Everything a signed-in device with keys works with: trust, MLS policy, stores, backup and events.
+ */
 export async function createClientContext(
   options: RchatClientOptions,
   api: RchatApi,

@@ -38,7 +38,9 @@ export interface NewDeviceLink<Client = unknown> {
    * silent; a link that failed has already taken this device off the account.
    */
   complete(signal?: AbortSignal): Promise<Client>;
-  /** Stops linking (the person left): tells the other device, and takes this device off the account. */
+  /**
+   * Stops linking (the person left): tells the other device, and takes this device off the account.
+   */
   cancel(): Promise<void>;
 }
 
@@ -61,7 +63,10 @@ export interface ExistingDeviceLink {
   confirm(options?: {
     onNewDeviceConfirmed?: () => void;
   }): Promise<{ deviceId: string; conversations: number }>;
-  /** The check codes differ (or the person changed their mind): tells the new device to stop; nothing is sent. */
+  /**
+   * The check codes differ (or the person changed their mind): tells the new device to stop;
+   * nothing is sent.
+   */
   abort(): Promise<void>;
 }
 

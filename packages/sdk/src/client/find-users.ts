@@ -2,7 +2,10 @@ import { USER_SEARCH_MIN_LENGTH } from '@rchat/protocol';
 import { RchatError } from '../errors.ts';
 import type { ClientContext } from './context.ts';
 
-/** Other users whose username starts with `prefix`; a prefix shorter than USER_SEARCH_MIN_LENGTH is refused here, without asking the server. */
+/**
+ * Other users whose username starts with `prefix`; a prefix shorter than USER_SEARCH_MIN_LENGTH is
+ * refused here, without asking the server.
+ */
 export async function searchUsers(
   ctx: ClientContext,
   prefix: string,

@@ -10,7 +10,10 @@ export const ownIdentityResetAlert: SecurityAlert = {
     "Someone reset your account's encryption identity. This device no longer holds your account's key and was signed out. If it was not you, someone knows your password: change it, and ask your contacts not to accept the new safety number.",
 };
 
-/** A peer's identity key changed in the directory: every conversation with them is blocked, loudly, until the person accepts. */
+/**
+ * A peer's identity key changed in the directory: every conversation with them is blocked, loudly,
+ * until the person accepts.
+ */
 export async function peerIdentityChanged(
   ctx: ClientContext,
   userId: string,

@@ -87,7 +87,8 @@ async function processJoinRequest(
   try {
     await addMemberDevices(ctx, entry.conversationId, entry.userId, [entry.deviceId]);
   } catch (err) {
-    // A changed identity is already shown as a blocked conversation; a refused membership as an alert.
+    // A changed identity is already shown as a blocked conversation; a refused membership as an
+    // alert.
     if (
       err instanceof RchatError &&
       (err.code === 'IDENTITY_CHANGED' || err.code === 'MEMBERSHIP_REFUSED')
@@ -127,7 +128,8 @@ async function processWelcome(
     });
     return;
   }
-  // Every leaf passed the Authentication Service (certified by its user's pinned identity); each must also be a member.
+  // Every leaf passed the Authentication Service (certified by its user's pinned identity); each
+  // must also be a member.
   const devices = groupMembers(outcome.group);
   if (
     !(await membersOnly(
@@ -157,7 +159,8 @@ async function processWelcome(
 async function processMessage(ctx: ClientContext, m: Message): Promise<void> {
   if (await ctx.messages.get(m.conversationId, m.seq)) return; // already processed (a replayed stream)
   if (m.senderDeviceId === ctx.deviceId) {
-    // Our own send, confirmed by the server (its answer to the send may have been lost): MLS does not let a sender decrypt its own message.
+    // Our own send, confirmed by the server (its answer to the send may have been lost): MLS does
+    // not let a sender decrypt its own message.
     const queued = await ctx.outbox.get(m.txnId);
     const base: ChatMessage = queued?.message ?? {
       id: null,

@@ -3,7 +3,10 @@ import type { LinkMessage } from '@rchat/protocol';
 import type { RchatApi } from '../api.ts';
 import { RchatError } from '../errors.ts';
 
-/** What the two devices say to each other through the server's link relay. `sealed` is end-to-end encrypted. */
+/**
+ * What the two devices say to each other through the server's link relay. `sealed` is end-to-end
+ * encrypted.
+ */
 export type RelayMessage =
   | { t: 'offer'; v: 1; publicKey: string; deviceName: string }
   | { t: 'answer'; enc: string }
@@ -108,7 +111,10 @@ export async function postSealed(
   });
 }
 
-/** Opens a relayed `sealed` message with the channel; undefined for anything else, or anything that does not open (not from the other end of this channel). */
+/**
+ * Opens a relayed `sealed` message with the channel; undefined for anything else, or anything that
+ * does not open (not from the other end of this channel).
+ */
 export async function openSealed(
   channel: LinkChannel,
   m: RelayMessage,

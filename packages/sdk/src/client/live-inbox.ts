@@ -23,7 +23,10 @@ export class LiveInbox {
     return this.stream !== null;
   }
 
-  /** Opens the live stream from this device's cursor; `ready` resolves once it is live and what came before is processed. */
+  /**
+   * Opens the live stream from this device's cursor; `ready` resolves once it is live and what came
+   * before is processed.
+   */
   async connect(): Promise<{ ready: Promise<void> }> {
     const { ctx } = this;
     const since = (await ctx.account.cursor()) ?? 0;
@@ -35,7 +38,8 @@ export class LiveInbox {
     });
     this.stream = ctx.api.events({
       since,
-      // Reconnects resume from what this device processed, so the server never counts an unprocessed entry as passed.
+      // Reconnects resume from what this device processed, so the server never counts an
+      // unprocessed entry as passed.
       resumeFrom: () => ctx.account.cursor(),
       onEntry: (entry) => this.enqueue(entry),
       onReady: () => {
@@ -69,7 +73,10 @@ export class LiveInbox {
     return this.queue;
   }
 
-  /** Processes, in order, every entry after this device's cursor straight from the store (what the stream would bring). */
+  /**
+   * Processes, in order, every entry after this device's cursor straight from the store (what the
+   * stream would bring).
+   */
   catchUp(): Promise<void> {
     const { ctx } = this;
     const run = this.queue.then(async () => {
@@ -129,7 +136,10 @@ export class LiveInbox {
   }
 }
 
-/** A failure that may not happen when the entry is processed again: the server (or the network) was away. */
+/**
+ * A failure that may not happen when the entry is processed again: the server (or the network) was
+ * away.
+ */
 function isPassing(err: unknown): boolean {
   const scope = waitScopeOf(err);
   return (

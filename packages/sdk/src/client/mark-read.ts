@@ -1,6 +1,9 @@
 import { toChatConversation, type ClientContext } from './context.ts';
 
-/** Marks the conversation read up to `seq` (default: its last message) and emits the updated conversation. */
+/**
+ * Marks the conversation read up to `seq` (default: its last message) and emits the updated
+ * conversation.
+ */
 export async function markRead(
   ctx: ClientContext,
   conversationId: string,

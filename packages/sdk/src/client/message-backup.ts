@@ -26,7 +26,10 @@ export class MessageBackup {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<void> = Promise.resolve();
   private readonly publicKey: Promise<Uint8Array>;
-  /** Storage writes of queued messages still in progress (the queue lives in sealed storage, so a crash or a closed tab loses nothing). */
+  /**
+   * Storage writes of queued messages still in progress (the queue lives in sealed storage, so a
+   * crash or a closed tab loses nothing).
+   */
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -53,7 +56,10 @@ export class MessageBackup {
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
-  /** Writes everything queued (also what an earlier run left); resolves when stored on the server, or when it failed (reported as a warning, kept for the next flush). */
+  /**
+   * Writes everything queued (also what an earlier run left); resolves when stored on the server,
+   * or when it failed (reported as a warning, kept for the next flush).
+   */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -60,7 +60,10 @@ export async function becomeDevice(
   return device;
 }
 
-/** Brings the history from before this device existed in from the message backup; returns warnings (entries rejected by signature). */
+/**
+ * Brings the history from before this device existed in from the message backup; returns warnings
+ * (entries rejected by signature).
+ */
 export async function importHistory(
   ctx: ClientContext,
   recovery: RecoverySecrets,

@@ -54,14 +54,16 @@ export async function offerLink<Client>(
       api,
       link.id,
       cursor,
-      // The first answer from another device of the account wins; if it was not the device the user is holding, the check codes differ.
+      // The first answer from another device of the account wins; if it was not the device the user
+      // is holding, the check codes differ.
       async (m, raw) =>
         m.t === 'answer' && raw.fromDeviceId !== session.deviceId
           ? offer.accept(fromBase64(m.enc) ?? new Uint8Array())
           : undefined,
       { signal: either(signal, stopped.signal), timeoutMs: STEP_TIMEOUT_MS },
     ));
-  // Keys count only if sealed after this device's confirmation, which the signed-in device waits for: anything earlier is dropped.
+  // Keys count only if sealed after this device's confirmation, which the signed-in device waits
+  // for: anything earlier is dropped.
   const keysAfterConfirmation = async (ch: LinkChannel, m: RelayMessage, raw: LinkMessage) => {
     if (m.t !== 'sealed' || raw.fromDeviceId === session.deviceId) return undefined;
     const confirmedAt = await confirmation?.catch(() => undefined);
@@ -110,7 +112,8 @@ export async function offerLink<Client>(
         );
         return await finish(keys, ch, link.id);
       } catch (err) {
-        // Whatever stopped it (the other side, a timeout, a failed setup), no half-set-up device stays behind.
+        // Whatever stopped it (the other side, a timeout, a failed setup), no half-set-up device
+        // stays behind.
         await end();
         throw err;
       }

@@ -4,7 +4,10 @@ import { applyPendingCommits } from './conversation-keys.ts';
 import { sendQueued, waitScopeOf, type SendAttempt, type WaitScope } from './send-queued.ts';
 import type { ChatMessage } from './types.ts';
 
-/** The first wait after a failed attempt; it doubles per failure up to the cap, and each wait is jittered (50–100 %). */
+/**
+ * The first wait after a failed attempt; it doubles per failure up to the cap, and each wait is
+ * jittered (50–100 %).
+ */
 export const RETRY_BASE_MS = 1_000;
 export const RETRY_CAP_MS = 30_000;
 
@@ -27,7 +30,10 @@ export class OutboxDrain {
   private requested = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
-  /** Retries by timer, on `online` and on key arrival: between `resume()` (start) and `pause()` (stop). */
+  /**
+   * Retries by timer, on `online` and on key arrival: between `resume()` (start) and `pause()`
+   * (stop).
+   */
   private automatic = false;
   private closed = false;
   private offline = false;
@@ -36,7 +42,10 @@ export class OutboxDrain {
 
   constructor(private readonly context: () => ClientContext) {}
 
-  /** How an unsent message shows now: `queued` while its conversation (or the network) is waiting, else `sending`. */
+  /**
+   * How an unsent message shows now: `queued` while its conversation (or the network) is waiting,
+   * else `sending`.
+   */
   statusOf(message: Pick<ChatMessage, 'conversationId'>): 'queued' | 'sending' {
     return this.offline || this.waitingConversations.has(message.conversationId)
       ? 'queued'
@@ -56,7 +65,9 @@ export class OutboxDrain {
     this.kick();
   }
 
-  /** Sends what can be sent now and resolves when that round ends (sent, refused, or held up again). */
+  /**
+   * Sends what can be sent now and resolves when that round ends (sent, refused, or held up again).
+   */
   async flush(): Promise<void> {
     this.clearTimer();
     this.kick();
@@ -90,7 +101,10 @@ export class OutboxDrain {
     for (const off of this.offs.splice(0)) off();
   }
 
-  /** Signed out: nothing more is sent from this client (the outbox stays on the device for the next sign-in). */
+  /**
+   * Signed out: nothing more is sent from this client (the outbox stays on the device for the next
+   * sign-in).
+   */
   close(): void {
     this.closed = true;
     this.pause();
@@ -192,7 +206,10 @@ export class OutboxDrain {
     return sendQueued(ctx, clientMsgId);
   }
 
-  /** Applies a change of state and tells listeners about each unsent message that now shows differently. */
+  /**
+   * Applies a change of state and tells listeners about each unsent message that now shows
+   * differently.
+   */
   private async show(change: () => void): Promise<void> {
     const ctx = this.context();
     const unsent = (await ctx.outbox.list()).filter(

@@ -27,7 +27,8 @@ describe('Outbox', () => {
     const storage = createMemoryStorage();
     const store = new SealedStore(storage, 'acct/u1/');
     const outbox = new Outbox(store);
-    // Written concurrently (as a fast typist's sends are): the order of the calls is the order kept.
+    // Written concurrently (as a fast typist's sends are): the order of the calls is the order
+    // kept.
     await Promise.all(
       Array.from({ length: 20 }, async (_, i) =>
         outbox.add(message(`m${i}`, await outbox.nextSentAt())),

@@ -3,12 +3,17 @@ import type { SealedStore } from '../storage/storage.ts';
 import { Mutex } from './emitter.ts';
 import type { ChatMessage } from './types.ts';
 
-/** How many unsent messages a device holds; more are refused with OUTBOX_FULL (the outbox is mirrored in memory). */
+/**
+ * How many unsent messages a device holds; more are refused with OUTBOX_FULL (the outbox is
+ * mirrored in memory).
+ */
 export const OUTBOX_LIMIT = 1_000;
 
 /** An own message the server has not confirmed yet, as the outbox keeps it (sealed at rest). */
 export interface OutboxEntry {
-  /** Stored with status `sending`, or `failed` (with `failure`) once the server refused it for good. */
+  /**
+   * Stored with status `sending`, or `failed` (with `failure`) once the server refused it for good.
+   */
   message: ChatMessage;
   /**
    * The ciphertext of the last attempt and its MLS epoch: a resend in the same
@@ -16,7 +21,9 @@ export interface OutboxEntry {
    * recognises as the message it may already hold.
    */
   attempt?: { ciphertext: string; epoch: number };
-  /** The server holds a message under this txnId (an earlier attempt landed): the inbox confirms it. */
+  /**
+   * The server holds a message under this txnId (an earlier attempt landed): the inbox confirms it.
+   */
   landed?: boolean;
 }
 
@@ -41,19 +48,28 @@ export class Outbox {
 
   constructor(private readonly store: SealedStore) {}
 
-  /** Runs `queue` after every earlier call has finished: messages keep the order they were sent in, whatever their checks await. */
+  /**
+   * Runs `queue` after every earlier call has finished: messages keep the order they were sent in,
+   * whatever their checks await.
+   */
   inOrder<T>(queue: () => Promise<T>): Promise<T> {
     return this.typing.run(queue);
   }
 
-  /** A `sentAt` after every message already queued (typing order survives a clock step and same-millisecond sends). */
+  /**
+   * A `sentAt` after every message already queued (typing order survives a clock step and
+   * same-millisecond sends).
+   */
   async nextSentAt(): Promise<number> {
     await this.load();
     this.lastSentAt = Math.max(Date.now(), this.lastSentAt + 1);
     return this.lastSentAt;
   }
 
-  /** Writes a new message to the outbox; refused with OUTBOX_FULL when it holds OUTBOX_LIMIT messages. */
+  /**
+   * Writes a new message to the outbox; refused with OUTBOX_FULL when it holds OUTBOX_LIMIT
+   * messages.
+   */
   async add(message: ChatMessage): Promise<void> {
     await this.load();
     if (this.entries.size + this.adding >= OUTBOX_LIMIT) {
@@ -73,7 +89,10 @@ export class Outbox {
     }
   }
 
-  /** Replaces a message's entry (its attempt, its failure); nothing when it left the outbox meanwhile. */
+  /**
+   * Replaces a message's entry (its attempt, its failure); nothing when it left the outbox
+   * meanwhile.
+   */
   async update(entry: OutboxEntry): Promise<void> {
     const held = this.entries.get(entry.message.clientMsgId);
     if (!held) return;

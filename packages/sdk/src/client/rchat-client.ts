@@ -94,12 +94,17 @@ export class RchatClient {
     return key;
   }
 
-  /** Lets a passphrase (at least 10 characters, stretched with argon2id) open the key backup too. */
+  /**
+   * Lets a passphrase (at least 10 characters, stretched with argon2id) open the key backup too.
+   */
   setPassphrase(passphrase: string): Promise<void> {
     return setPassphrase(this.ctx.api, this.ctx.account, passphrase);
   }
 
-  /** Writes what is queued for the message backup now (it is otherwise written a moment after each message). */
+  /**
+   * Writes what is queued for the message backup now (it is otherwise written a moment after each
+   * message).
+   */
   async flushBackup(): Promise<void> {
     await this.ctx.backup?.flush();
   }
@@ -211,7 +216,10 @@ export class RchatClient {
     return this.ctx.events.on(event, handler);
   }
 
-  /** Opens the live stream; first processes everything since this device's cursor. Resolves when it is live. */
+  /**
+   * Opens the live stream; first processes everything since this device's cursor. Resolves when it
+   * is live.
+   */
   start(): Promise<void> {
     return startClient(this.ctx, this.inbox);
   }
@@ -221,7 +229,10 @@ export class RchatClient {
     return this.inbox.idle();
   }
 
-  /** Closes the live stream; the outbox no longer retries by itself (`sendText`, `retry` and `flushOutbox` still send). */
+  /**
+   * Closes the live stream; the outbox no longer retries by itself (`sendText`, `retry` and
+   * `flushOutbox` still send).
+   */
   stop(): void {
     stopClient(this.ctx, this.inbox);
   }
@@ -277,7 +288,10 @@ export class RchatClient {
     return deleteAccount(this.ctx, this.inbox, password);
   }
 
-  /** Users whose username starts with `prefix` (at least USER_SEARCH_MIN_LENGTH characters; shorter ones are refused here, without asking the server). */
+  /**
+   * Users whose username starts with `prefix` (at least USER_SEARCH_MIN_LENGTH characters; shorter
+   * ones are refused here, without asking the server).
+   */
   searchUsers(prefix: string, limit = 10): Promise<{ id: string; username: string }[]> {
     return searchUsers(this.ctx, prefix, limit);
   }
@@ -326,7 +340,10 @@ export class RchatClient {
     return retrySend(this.ctx, clientMsgId);
   }
 
-  /** Takes a `failed` message out of the outbox for good (the person gave up on it); other messages are not touched. */
+  /**
+   * Takes a `failed` message out of the outbox for good (the person gave up on it); other messages
+   * are not touched.
+   */
   discard(clientMsgId: string): Promise<void> {
     return discardFailed(this.ctx, clientMsgId);
   }
@@ -341,7 +358,10 @@ export class RchatClient {
     return flushOutbox(this.ctx);
   }
 
-  /** Marks the conversation read up to `seq` (default: its last message); listeners get the updated conversation. */
+  /**
+   * Marks the conversation read up to `seq` (default: its last message); listeners get the updated
+   * conversation.
+   */
   markRead(conversationId: string, seq?: number): Promise<void> {
     return markRead(this.ctx, conversationId, seq);
   }
@@ -365,7 +385,9 @@ export class RchatClient {
     return removeDevice(this.ctx, deviceId);
   }
 
-  /** Adds another device of this account to every conversation this device is in (after linking it). */
+  /**
+   * Adds another device of this account to every conversation this device is in (after linking it).
+   */
   addDeviceToConversations(deviceId: string): Promise<number> {
     return addDeviceEverywhere(this.ctx, deviceId);
   }
@@ -377,7 +399,10 @@ export class RchatClient {
     });
   }
 
-  /** This device's MLS epoch and epoch authenticator for a conversation (for verification and tests). */
+  /**
+   * This device's MLS epoch and epoch authenticator for a conversation (for verification and
+   * tests).
+   */
   async groupState(
     conversationId: string,
   ): Promise<{ epoch: bigint; authenticator: Uint8Array } | null> {
@@ -385,12 +410,18 @@ export class RchatClient {
     return group ? { epoch: group.epoch, authenticator: epochAuthenticator(group) } : null;
   }
 
-  /** The safety number to compare with the peer of a direct conversation, and whether their key changed or was verified. */
+  /**
+   * The safety number to compare with the peer of a direct conversation, and whether their key
+   * changed or was verified.
+   */
   safetyNumber(conversationId: string): Promise<SafetyNumberInfo> {
     return safetyNumber(this.ctx, conversationId);
   }
 
-  /** The person compared the safety number shown now and it matched: a changed identity is accepted too (`acceptIdentityChange`). */
+  /**
+   * The person compared the safety number shown now and it matched: a changed identity is accepted
+   * too (`acceptIdentityChange`).
+   */
   markVerified(conversationId: string): Promise<void> {
     return markVerified(this.ctx, conversationId);
   }
@@ -404,7 +435,10 @@ export class RchatClient {
     return acceptIdentityChange(this.ctx, conversationId);
   }
 
-  /** Every device that can read the conversation (its MLS group), with owner, name, added date and key fingerprint. */
+  /**
+   * Every device that can read the conversation (its MLS group), with owner, name, added date and
+   * key fingerprint.
+   */
   conversationDevices(conversationId: string): Promise<ConversationDevice[]> {
     return conversationDevices(this.ctx, conversationId);
   }

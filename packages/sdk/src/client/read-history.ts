@@ -14,7 +14,8 @@ export async function readHistory(
   catchUp: () => Promise<void>,
 ): Promise<{ messages: ChatMessage[]; nextBefore: number | null }> {
   const res = await ctx.api.history(conversationId, page);
-  // Messages the server has but this device has not processed yet (its stream is still catching up):
+  // Messages the server has but this device has not processed yet (its stream is still catching
+  // up):
   // process the inbox now rather than show them as unavailable.
   for (const m of res.messages) {
     if (m.senderDeviceId !== ctx.deviceId && !(await ctx.messages.get(conversationId, m.seq))) {

@@ -4,7 +4,10 @@ import type { ClientContext } from './context.ts';
 import { acceptIdentityChange } from './identity-changes.ts';
 import type { SafetyNumberInfo } from './types.ts';
 
-/** The safety number of this account and the peer of a direct conversation, with whether the peer's key changed or was verified. */
+/**
+ * The safety number of this account and the peer of a direct conversation, with whether the peer's
+ * key changed or was verified.
+ */
 export async function safetyNumber(
   ctx: ClientContext,
   conversationId: string,
@@ -29,7 +32,10 @@ export async function safetyNumber(
   };
 }
 
-/** The person compared the safety number shown now and it matched: accepts a changed identity, then marks the peer verified. */
+/**
+ * The person compared the safety number shown now and it matched: accepts a changed identity, then
+ * marks the peer verified.
+ */
 export async function markVerified(ctx: ClientContext, conversationId: string): Promise<void> {
   await acceptIdentityChange(ctx, conversationId);
   const conversation = await ctx.api.conversation(conversationId);

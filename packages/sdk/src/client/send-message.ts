@@ -53,7 +53,10 @@ async function queueText(
   return shown;
 }
 
-/** Queues a failed message again (same txnId; the same ciphertext while the epoch is the same) and tries now. */
+/**
+ * Queues a failed message again (same txnId; the same ciphertext while the epoch is the same) and
+ * tries now.
+ */
 export async function retrySend(ctx: ClientContext, clientMsgId: string): Promise<ChatMessage> {
   const entry = await ctx.outbox.get(clientMsgId);
   if (!entry) throw new RchatError('NOT_FOUND', 'There is no unsent message with this id.', 0);

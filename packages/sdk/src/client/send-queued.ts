@@ -14,10 +14,16 @@ import type { OutboxEntry } from './outbox.ts';
 import { identityChanged } from './send-message.ts';
 import type { ChatMessage } from './types.ts';
 
-/** How often a device refreshes its own leaf keys in a conversation it sends to (post-compromise security). */
+/**
+ * How often a device refreshes its own leaf keys in a conversation it sends to (post-compromise
+ * security).
+ */
 export const KEY_ROTATION_INTERVAL_MS = 7 * 86_400_000;
 
-/** How long one send may wait for the server's answer before it counts as a network failure (and is sent again later). */
+/**
+ * How long one send may wait for the server's answer before it counts as a network failure (and is
+ * sent again later).
+ */
 export const SEND_TIMEOUT_MS = 30_000;
 
 /**
@@ -34,7 +40,10 @@ export type SendAttempt =
   | { kind: 'landed' }
   | { kind: 'gone' };
 
-/** What a `waiting` attempt waits for: the network (every conversation), this conversation (its keys), or a new sign-in. */
+/**
+ * What a `waiting` attempt waits for: the network (every conversation), this conversation (its
+ * keys), or a new sign-in.
+ */
 export type WaitScope = 'network' | 'conversation' | 'session';
 
 const sessionEnded = new Set<string>([
@@ -45,7 +54,10 @@ const sessionEnded = new Set<string>([
   'IDENTITY_RESET',
 ]);
 
-/** Whether a failed attempt may succeed later by itself, and what it waits for; null for a refusal that stands. */
+/**
+ * Whether a failed attempt may succeed later by itself, and what it waits for; null for a refusal
+ * that stands.
+ */
 export function waitScopeOf(e: unknown): WaitScope | null {
   if (!(e instanceof RchatError)) return null;
   if (
@@ -104,7 +116,10 @@ export async function sendQueued(ctx: ClientContext, clientMsgId: string): Promi
   }
 }
 
-/** Stores the confirmed message as history (and in the backup) and takes it out of the outbox. Runs under the lock. */
+/**
+ * Stores the confirmed message as history (and in the backup) and takes it out of the outbox. Runs
+ * under the lock.
+ */
 export async function confirmSent(
   ctx: ClientContext,
   message: ChatMessage,
@@ -138,7 +153,10 @@ function failureOf(e: unknown): NonNullable<ChatMessage['failure']> {
   };
 }
 
-/** The conversation's group on this device, set up first when this device starts the conversation's encryption. */
+/**
+ * The conversation's group on this device, set up first when this device starts the conversation's
+ * encryption.
+ */
 async function groupToSendIn(ctx: ClientContext, conversationId: string): Promise<Group> {
   const group =
     (await ctx.groups.get(conversationId)) ??
@@ -168,7 +186,10 @@ async function encrypt(
   return { ciphertext: toBase64(encrypted.message), epoch: Number(group.epoch) };
 }
 
-/** Fresh leaf keys first when this device last refreshed them longer ago than the interval (the first send starts the clock). */
+/**
+ * Fresh leaf keys first when this device last refreshed them longer ago than the interval (the
+ * first send starts the clock).
+ */
 async function rotateIfDue(
   ctx: ClientContext,
   conversationId: string,

@@ -24,7 +24,8 @@ import {
   type SignedInWithoutKeys,
 } from './new-device.ts';
 
-// The ways a device becomes a signed-in client (the static factories of `RchatClient`, documented there).
+// The ways a device becomes a signed-in client (the static factories of `RchatClient`, documented
+// there).
 
 /** What a sign-in hands to the client it makes. */
 export interface SignedIn {
@@ -139,7 +140,8 @@ export async function resetIdentity<C>(
       device,
       { recoveryKey },
     );
-    // Contacts' devices see these and find the changed identity; they add this device only once their person accepts it.
+    // Contacts' devices see these and find the changed identity; they add this device only once
+    // their person accepts it.
     for (const c of await signedIn.api.conversations())
       await signedIn.api.requestJoin(c.id).catch(() => undefined);
     return client;
@@ -218,7 +220,10 @@ export async function restore<C>(
   return build(make, options, api, account, session, identity, device);
 }
 
-/** A signed-in device without keys becomes a full device of the account, with the history from the backup. */
+/**
+ * A signed-in device without keys becomes a full device of the account, with the history from the
+ * backup.
+ */
 async function fromNewDevice<C>(
   make: MakeClient<C>,
   options: RchatClientOptions,
@@ -253,7 +258,10 @@ async function build<C>(
   return make({ ctx, recoveryKey: extra.recoveryKey ?? null, backupWarnings: [] });
 }
 
-/** Proof that this storage holds the device's key: its signature over a fresh challenge from the server. */
+/**
+ * Proof that this storage holds the device's key: its signature over a fresh challenge from the
+ * server.
+ */
 async function deviceProof(
   api: RchatApi,
   device: DeviceKeys,

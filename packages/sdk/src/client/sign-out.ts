@@ -13,7 +13,10 @@ export async function logout(ctx: ClientContext, inbox: LiveInbox): Promise<void
   await AccountStore.forget(ctx.account.storage);
 }
 
-/** Deletes the account on the server (the password re-authenticates), then stops and erases this device's copy of it. */
+/**
+ * Deletes the account on the server (the password re-authenticates), then stops and erases this
+ * device's copy of it.
+ */
 export async function deleteAccount(
   ctx: ClientContext,
   inbox: LiveInbox,

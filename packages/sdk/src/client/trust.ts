@@ -6,15 +6,24 @@ import type { SealedStore } from '../storage/storage.ts';
 /** A key the directory shows for a user that this device has not accepted. */
 export interface PendingIdentity {
   identityKey: string;
-  /** When the user reset their identity, as the server reports it (null when the key changed without a reset). */
+  /**
+   * When the user reset their identity, as the server reports it (null when the key changed without
+   * a reset).
+   */
   resetAt: string | null;
 }
 
 interface Pin {
-  /** The identity key this device trusts for the user: the only one the Authentication Service accepts. */
+  /**
+   * The identity key this device trusts for the user: the only one the Authentication Service
+   * accepts.
+   */
   identityKey: string;
   verified: boolean;
-  /** Set while the directory shows another key: nothing under it is trusted until the person accepts it. */
+  /**
+   * Set while the directory shows another key: nothing under it is trusted until the person accepts
+   * it.
+   */
   pending?: PendingIdentity;
 }
 
@@ -72,7 +81,9 @@ export class DirectoryTrust implements TrustSource {
 
   pinned = (userId: string) => this.store.getJson<Pin>(`pin/${userId}`);
 
-  /** The unaccepted identity the directory shows for a peer, or null when it shows the pinned one. */
+  /**
+   * The unaccepted identity the directory shows for a peer, or null when it shows the pinned one.
+   */
   async pendingOf(userId: string): Promise<PendingIdentity | null> {
     if (userId === this.self.userId) return null;
     return (await this.pinned(userId))?.pending ?? null;
@@ -88,7 +99,9 @@ export class DirectoryTrust implements TrustSource {
       } satisfies Pin);
   }
 
-  /** The person compared the safety number of the key the directory shows now: trust it, verified. */
+  /**
+   * The person compared the safety number of the key the directory shows now: trust it, verified.
+   */
   async markVerified(userId: string): Promise<void> {
     const pin = await this.pinned(userId);
     if (pin)

@@ -18,7 +18,10 @@ export interface ClientStorage {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** Seals and opens values of one storage under its key; the storage key name is bound as the purpose. */
+/**
+ * Seals and opens values of one storage under its key; the storage key name is bound as the
+ * purpose.
+ */
 export class SealedStore {
   constructor(
     private readonly storage: ClientStorage,

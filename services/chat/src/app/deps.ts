@@ -8,7 +8,10 @@ export interface UserDirectory {
   getUser(id: string, callerToken: string): Promise<{ id: string; username: string } | null>;
 }
 
-/** The devices of some users that are not removed (the users service's; in-process or over /internal). */
+/**
+ * The devices of some users that are not removed (the users service's; in-process or over
+ * /internal).
+ */
 export type ActiveDevicesSource = (userIds: readonly string[]) => Promise<ActiveDevice[]>;
 
 export interface ChatDeps {

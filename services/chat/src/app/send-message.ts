@@ -63,9 +63,12 @@ export async function sendMessage(
       epoch: input.epoch ?? null,
       createdAt: now,
     };
-    // One statement for the whole write (the conversation row is already locked, so the order of the
-    // parts cannot deadlock): the message — nothing else when (device, txnId) is already taken — then
-    // the next sequence, the sender's read marker (sending marks the conversation read for the sender),
+    // One statement for the whole write (the conversation row is already locked, so the order of
+    // the
+    // parts cannot deadlock): the message — nothing else when (device, txnId) is already taken —
+    // then
+    // the next sequence, the sender's read marker (sending marks the conversation read for the
+    // sender),
     // and one inbox entry per member in ascending user id order.
     const written = await queryRows<{ user_id: string; head_seq: string | number }>(
       tx,
@@ -92,7 +95,8 @@ export async function sendMessage(
       select user_id, head_seq from heads order by user_id`,
     );
     if (written.length === 0) {
-      // The txnId was taken: the same message sent again (return it), or a txnId reused for another one.
+      // The txnId was taken: the same message sent again (return it), or a txnId reused for another
+      // one.
       const [prior] = await tx
         .select()
         .from(messages)

@@ -98,7 +98,10 @@ export const inboxEntries = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.seq] })],
 );
 
-/** Where each device last resumed its inbox from: it has processed every entry up to `cursorSeq` (inbox retention waits for it). */
+/**
+ * Where each device last resumed its inbox from: it has processed every entry up to `cursorSeq`
+ * (inbox retention waits for it).
+ */
 export const deviceCursors = pgTable(
   'device_cursors',
   {

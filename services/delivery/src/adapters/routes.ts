@@ -33,7 +33,8 @@ export interface DeliveryRouteDeps {
 /** The delivery service's route: the caller's event stream, which takes the reply over. */
 export function deliveryHandlers(deps: DeliveryRouteDeps): RouteHandlers<ServiceRoute<'delivery'>> {
   return {
-    // No rate limit here: a stream is long-lived, and reconnects are paced by `retry:`. The open streams per user are capped.
+    // No rate limit here: a stream is long-lived, and reconnects are paced by `retry:`. The open
+    // streams per user are capped.
     'GET /events': {
       stream: async ({ caller, query, request, reply }) => {
         const cursor = parseCursor(request.headers['last-event-id'], query.since);
@@ -67,7 +68,10 @@ export function deliveryHandlers(deps: DeliveryRouteDeps): RouteHandlers<Service
   };
 }
 
-/** Checked and added in one tick (nothing awaited in between), so concurrent connects cannot pass the cap. */
+/**
+ * Checked and added in one tick (nothing awaited in between), so concurrent connects cannot pass
+ * the cap.
+ */
 function refusePastStreamCap(deps: DeliveryRouteDeps, caller: Caller): void {
   if (deps.registry.countOf(caller.userId) < deps.maxStreamsPerUser) return;
   throw new AppError(

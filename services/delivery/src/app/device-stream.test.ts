@@ -46,7 +46,9 @@ function message(seq: number, bytes: number): InboxEntry {
   };
 }
 
-/** The store: what readInbox sees at the moment it is called; reads wait at a gate the test opens. */
+/**
+ * The store: what readInbox sees at the moment it is called; reads wait at a gate the test opens.
+ */
 function store(pageSize: number) {
   const entries: InboxEntry[] = [];
   let open: () => void = () => {};
@@ -127,7 +129,8 @@ describe('device stream', () => {
     await stream.start(Date.now() + 60_000);
     inbox.entries.push(message(1, 10));
     stream.push(message(1, 10));
-    // 2..7 were stored while the bus was away; their events never came, and nothing came after them.
+    // 2..7 were stored while the bus was away; their events never came, and nothing came after
+    // them.
     for (let seq = 2; seq <= 7; seq++) inbox.entries.push(message(seq, 10));
     await new Promise((r) => setTimeout(r, 20));
     expect(sentIds(res)).toEqual([1]);

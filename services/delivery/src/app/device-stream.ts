@@ -10,7 +10,10 @@ const STALL_MS = 30_000;
 export interface StreamLimits {
   heartbeatMs: number;
   maxBufferedBytes: number;
-  /** Bytes of live events held while catching up; past it they are dropped and read from the store again. */
+  /**
+   * Bytes of live events held while catching up; past it they are dropped and read from the store
+   * again.
+   */
   maxPendingBytes: number;
   retryMs: number;
 }
@@ -63,7 +66,8 @@ export class DeviceStream {
     );
     this.catchingUp = true;
     try {
-      // The device's own cursor (or, without one, the head it starts from) is where it resumes: chat records it.
+      // The device's own cursor (or, without one, the head it starts from) is where it resumes:
+      // chat records it.
       const resumed = this.lastSent >= 0;
       if (!resumed)
         this.lastSent = (
@@ -143,7 +147,8 @@ export class DeviceStream {
   private async drainStore(resumingDevice?: string): Promise<void> {
     // Whatever was let go before this read is in the store by now: this read covers it.
     this.dropped = false;
-    // Only the first read is the device's resume; later ones start after what was sent, not what the device processed.
+    // Only the first read is the device's resume; later ones start after what was sent, not what
+    // the device processed.
     let resume = resumingDevice;
     for (;;) {
       const page = await this.readInbox(this.userId, { after: this.lastSent, limit: PAGE }, resume);
@@ -159,7 +164,10 @@ export class DeviceStream {
     }
   }
 
-  /** Holds a live event while catching up, or lets everything held go when the bound would be passed. */
+  /**
+   * Holds a live event while catching up, or lets everything held go when the bound would be
+   * passed.
+   */
   private hold(entry: InboxEntry): void {
     const bytes = heldBytes(entry);
     if (this.pendingBytes + bytes > this.limits.maxPendingBytes) {
@@ -232,7 +240,9 @@ export class DeviceStream {
     this.write(() => this.sink.event(entry.type, entry, entry.seq), live);
   }
 
-  /** Writes to the sink; a live write that leaves more than the limit unread disconnects the client. */
+  /**
+   * Writes to the sink; a live write that leaves more than the limit unread disconnects the client.
+   */
   private write(send: () => void, enforceLimit = true): void {
     if (this.closed) return;
     send();

@@ -9,7 +9,10 @@ import type { DeviceStream } from './device-stream.ts';
  */
 export class StreamRegistry {
   private readonly byUser = new Map<string, { sub: BusSubscription; streams: Set<DeviceStream> }>();
-  /** Set by `endAll`: the instance is shutting down, and a stream that finishes connecting after that is ended at once. */
+  /**
+   * Set by `endAll`: the instance is shutting down, and a stream that finishes connecting after
+   * that is ended at once.
+   */
   private closedFor: string | null = null;
   private readonly stopWatchingBus: () => void;
 
@@ -18,7 +21,8 @@ export class StreamRegistry {
     private readonly logger: Logger,
     private readonly onCount: (n: number) => void = () => {},
   ) {
-    // Events published while the bus was away are lost: every stream reads what it missed from the store.
+    // Events published while the bus was away are lost: every stream reads what it missed from the
+    // store.
     this.stopWatchingBus = bus.onReconnect(() => {
       this.logger.info(
         { streams: this.size },
@@ -30,7 +34,8 @@ export class StreamRegistry {
 
   add(stream: DeviceStream): void {
     if (this.closedFor !== null) {
-      // Its request was still being authenticated when the shutdown began: it must not keep the server open.
+      // Its request was still being authenticated when the shutdown began: it must not keep the
+      // server open.
       stream.end(this.closedFor);
       return;
     }
@@ -83,7 +88,10 @@ export class StreamRegistry {
       for (const s of [...streams]) if (s.deviceId === deviceId) s.end(reason);
   }
 
-  /** Ends every stream, and any that connects later (shutdown): clients reconnect elsewhere and resume. */
+  /**
+   * Ends every stream, and any that connects later (shutdown): clients reconnect elsewhere and
+   * resume.
+   */
   endAll(reason: string): void {
     this.closedFor = reason;
     this.stopWatchingBus();

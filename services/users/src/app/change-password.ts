@@ -9,7 +9,8 @@ import { reauthenticate, wrongPassword } from './support/reauthenticate.ts';
 
 /**
  * Changes the account password. The calling device must be certified (its
- * route's `device: 'certified'`) and know the current password; the new one must pass the policy. In one
+ * route's `device: 'certified'`) and know the current password; the new one must pass the policy.
+ * In one
  * transaction the hash is replaced (only if it is still the one checked) and
  * every session of every other device ends; then all instances refuse those
  * sessions' access tokens. The calling device stays signed in.

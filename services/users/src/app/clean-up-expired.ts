@@ -20,7 +20,8 @@ const DAY_MS = 86_400_000;
  *   kept. A revoked token is also kept while services may still load its
  *   session's revocation (`recentRevocations`).
  * - KeyPackages of removed devices (removal deletes them; this catches any left behind).
- * - Token-signing keys no longer published in the JWKS: no token they signed verifies any more, so their private halves are only a risk.
+ * - Token-signing keys no longer published in the JWKS: no token they signed verifies any more, so
+ * their private halves are only a risk.
  */
 export function usersRetentionTasks(deps: UsersDeps): RetentionTask[] {
   const { config } = deps;

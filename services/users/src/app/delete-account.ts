@@ -15,7 +15,8 @@ import { reauthenticate, wrongPassword } from './support/reauthenticate.ts';
 
 /**
  * Deletes the caller's account. The calling device must be certified (its
- * route's `device: 'certified'`) and the password right. In one transaction: the user row becomes a tombstone (the
+ * route's `device: 'certified'`) and the password right. In one transaction: the user row becomes a
+ * tombstone (the
  * username stays reserved so nobody can register it to pose as the person;
  * the password hash is replaced by one of random bytes, the identity key is
  * erased), every device is revoked and its name erased, and the sessions,

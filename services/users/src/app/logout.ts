@@ -5,7 +5,10 @@ import type { UsersDeps } from './deps.ts';
 import { publishEndedSessions, revokeSessions } from './support/end-sessions.ts';
 import { hashRefreshToken } from './support/sessions.ts';
 
-/** Ends the session the refresh token belongs to, its access tokens included. Unknown tokens are ignored (logout is idempotent). */
+/**
+ * Ends the session the refresh token belongs to, its access tokens included. Unknown tokens are
+ * ignored (logout is idempotent).
+ */
 export async function logout(deps: UsersDeps, bus: Bus, presented: string): Promise<void> {
   const [row] = await deps.db
     .select({ familyId: refreshTokens.familyId })

@@ -4,7 +4,10 @@ import { linkMessages } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 import { LINK_SESSION_MAX_MESSAGES, linkSessionNotFound } from './support/link-session.ts';
 
-/** Relays one opaque message on a link session of the caller; a session carries at most LINK_SESSION_MAX_MESSAGES. */
+/**
+ * Relays one opaque message on a link session of the caller; a session carries at most
+ * LINK_SESSION_MAX_MESSAGES.
+ */
 export async function postLinkMessage(
   deps: UsersDeps,
   caller: { userId: string; deviceId: string },

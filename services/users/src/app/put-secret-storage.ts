@@ -2,7 +2,10 @@ import type { SecretStorage } from '@rchat/protocol';
 import { secretStorage } from '../db/schema.ts';
 import type { UsersDeps } from './deps.ts';
 
-/** Stores the account's secret storage blob (keys encrypted on a device under the recovery key); replaces the previous one. */
+/**
+ * Stores the account's secret storage blob (keys encrypted on a device under the recovery key);
+ * replaces the previous one.
+ */
 export async function putSecretStorage(
   deps: UsersDeps,
   userId: string,

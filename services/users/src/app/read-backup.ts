@@ -35,7 +35,8 @@ export async function readBackup(
     where f.n <= ${limit} and (f.n = 1 or f.upto <= ${deps.config.MAX_PAGE_BYTES})
     order by b.seq`,
   );
-  // More follow when the page read more rows than fit (the row past `limit`, or ones past the byte budget).
+  // More follow when the page read more rows than fit (the row past `limit`, or ones past the byte
+  // budget).
   const more = Number(result[0]?.read ?? 0) > result.length;
   return {
     entries: result.map((r) => ({

@@ -1,4 +1,7 @@
-/** True when `e` (from pg or PGlite, possibly wrapped by the query layer) is a unique violation, optionally of one constraint. */
+/**
+ * True when `e` (from pg or PGlite, possibly wrapped by the query layer) is a unique violation,
+ * optionally of one constraint.
+ */
 export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   for (
     let cur: unknown = e, depth = 0;

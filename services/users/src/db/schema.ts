@@ -21,7 +21,9 @@ export const users = pgTable('users', {
   identityKey: bytea('identity_key'),
   identityKeyChangedAt: tz('identity_key_changed_at'),
   identityResetAt: tz('identity_reset_at'),
-  /** Set when the account was deleted: the row stays as a tombstone so the username stays reserved. */
+  /**
+   * Set when the account was deleted: the row stays as a tombstone so the username stays reserved.
+   */
   deletedAt: tz('deleted_at'),
 });
 

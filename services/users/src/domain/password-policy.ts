@@ -2,7 +2,10 @@ import { commonPasswords } from './common-passwords.ts';
 
 export type PasswordVerdict = { ok: true } | { ok: false; reason: string };
 
-/** NIST 800-63B style: a minimum length, not a known-common password, not the username. No composition rules. */
+/**
+ * NIST 800-63B style: a minimum length, not a known-common password, not the username. No
+ * composition rules.
+ */
 export function checkPassword(
   password: string,
   username: string,

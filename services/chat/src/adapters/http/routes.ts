@@ -12,7 +12,10 @@ import { requestJoin } from '../../app/request-join.ts';
 import { listCommits } from '../../app/list-commits.ts';
 import { submitCommit } from '../../app/submit-commit.ts';
 
-/** The chat service's routes (public and internal, as the protocol's route table has them), one use case each. */
+/**
+ * The chat service's routes (public and internal, as the protocol's route table has them), one use
+ * case each.
+ */
 export function chatHandlers(deps: ChatDeps): RouteHandlers<ServiceRoute<'chat'>> {
   const { config } = deps;
   // A base64 body of MAX_CIPHERTEXT_BYTES plus the JSON around it.

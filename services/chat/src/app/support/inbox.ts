@@ -46,7 +46,10 @@ export async function appendInbox(
   return seq;
 }
 
-/** Publishes committed inbox entries; the stores stay the truth, so a lost event is repaired by readers. */
+/**
+ * Publishes committed inbox entries; the stores stay the truth, so a lost event is repaired by
+ * readers.
+ */
 export function publishInbox(
   bus: Bus,
   items: readonly { userId: string; entry: InboxEntry }[],

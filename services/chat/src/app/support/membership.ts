@@ -2,7 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { AppError, type Db } from '@rchat/server-kit';
 import { conversationMembers } from '../../db/schema.ts';
 
-/** Throws CONVERSATION_NOT_FOUND unless the user is a member (non-members cannot learn that it exists). */
+/**
+ * Throws CONVERSATION_NOT_FOUND unless the user is a member (non-members cannot learn that it
+ * exists).
+ */
 export async function requireMember(
   db: Db,
   conversationId: string,

@@ -24,7 +24,10 @@ export function toMessage(row: {
   };
 }
 
-/** A message's columns as a raw statement returns them (aliased `m_…` where they would clash); all null when a left join found none. */
+/**
+ * A message's columns as a raw statement returns them (aliased `m_…` where they would clash); all
+ * null when a left join found none.
+ */
 export interface MessageColumns {
   m_id: string | null;
   m_seq: string | number | null;
@@ -36,7 +39,10 @@ export interface MessageColumns {
   m_created_at: Date | string | null;
 }
 
-/** The message in `r`, or null when there is none; `fallbackCreatedAt` stands in for a missing timestamp. */
+/**
+ * The message in `r`, or null when there is none; `fallbackCreatedAt` stands in for a missing
+ * timestamp.
+ */
 export function messageFromColumns(
   conversationId: string,
   r: MessageColumns,

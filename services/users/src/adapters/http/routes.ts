@@ -32,7 +32,10 @@ import { getSecretStorage } from '../../app/get-secret-storage.ts';
 import { putSecretStorage } from '../../app/put-secret-storage.ts';
 import { readBackup } from '../../app/read-backup.ts';
 
-/** The users service's routes (public and internal, as the protocol's route table has them), one use case each. */
+/**
+ * The users service's routes (public and internal, as the protocol's route table has them), one use
+ * case each.
+ */
 export function usersHandlers(deps: UsersDeps, bus: Bus): RouteHandlers<ServiceRoute<'users'>> {
   const { config } = deps;
   let openApi: string | undefined;
@@ -120,7 +123,8 @@ export function usersHandlers(deps: UsersDeps, bus: Bus): RouteHandlers<ServiceR
       void reply.header('cache-control', 'public, max-age=60');
       return deps.keys.jwks();
     },
-    // Built on the first request (it converts every route's schemas), then the same bytes every time.
+    // Built on the first request (it converts every route's schemas), then the same bytes every
+    // time.
     'GET /openapi.json': ({ reply }) => {
       openApi ??= JSON.stringify(openApiDocument(httpStatusByCode));
       void reply.header('cache-control', 'public, max-age=300');

@@ -45,7 +45,8 @@ export function storeSessionOfNewDevice(row: ReturnType<typeof newSession>['row'
 }
 
 /**
- * Signs the access token of a session whose refresh token is stored, and answers with both. The token
+ * Signs the access token of a session whose refresh token is stored, and answers with both. The
+ * token
  * names its session (`sid`, the refresh-token family), so ending the session refuses it too.
  */
 export async function sessionResponse(

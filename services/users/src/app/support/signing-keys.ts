@@ -74,7 +74,10 @@ export class SigningKeys {
     return { token, expiresAt: new Date((iat + ttlSeconds) * 1000) };
   }
 
-  /** The public keys, read from the database (cached 2 s) so every instance publishes keys any instance made. */
+  /**
+   * The public keys, read from the database (cached 2 s) so every instance publishes keys any
+   * instance made.
+   */
   async jwks(): Promise<JSONWebKeySet> {
     if (this.jwksCache && Date.now() - this.jwksCache.at < 2_000) return this.jwksCache.value;
     const rows = await this.db
