@@ -46,10 +46,8 @@ const specs = [
   },
 ] as const satisfies readonly RouteSpec[];
 
-async function serve(
-  handlers: RouteHandlers<(typeof specs)[number]>,
-  responseValidation: BindRoutesOptions['responseValidation'],
-): Promise<HttpApp> {
+/** An HTTP app and caller checks that are closed after the tests. */
+async function openApp(): Promise<{ app: HttpApp; auth: CallerAuth }> {
   const app = createHttpApp({ logger });
   opened.apps.push(app);
   const auth = await openCallerAuth({
@@ -59,6 +57,14 @@ async function serve(
     logger,
   });
   opened.auth.push(auth);
+  return { app, auth };
+}
+
+async function serve(
+  handlers: RouteHandlers<(typeof specs)[number]>,
+  responseValidation: BindRoutesOptions['responseValidation'],
+): Promise<HttpApp> {
+  const { app, auth } = await openApp();
   bindRoutes(app, specs, handlers, { auth, internalToken: undefined, responseValidation });
   return app;
 }
@@ -108,15 +114,7 @@ describe('bindRoutes', () => {
   });
 
   it('serves the routes under the prefix of the plugin scope they are bound in', async () => {
-    const app = createHttpApp({ logger });
-    opened.apps.push(app);
-    const auth = await openCallerAuth({
-      bus: createMemoryBus(),
-      keySet: async () => ({ keys: [] }),
-      revocations: undefined,
-      logger,
-    });
-    opened.auth.push(auth);
+    const { app, auth } = await openApp();
     await app.register(
       async (scope) =>
         bindRoutes(
@@ -157,15 +155,7 @@ describe('bindRoutes', () => {
   });
 
   it('refuses to start when a route needs a certified device and nothing checks one', async () => {
-    const app = createHttpApp({ logger });
-    opened.apps.push(app);
-    const auth = await openCallerAuth({
-      bus: createMemoryBus(),
-      keySet: async () => ({ keys: [] }),
-      revocations: undefined,
-      logger,
-    });
-    opened.auth.push(auth);
+    const { app, auth } = await openApp();
     const certified = [
       { ...specs[1], device: 'certified' },
     ] as const satisfies readonly RouteSpec[];
